@@ -1,0 +1,51 @@
+"""Fixtures shared by every test: two zones with their users, so isolation is always at hand."""
+
+import pytest
+
+from yuanqu.core.access import Role
+from yuanqu.core.testing import make_enterprise, make_user, make_zone
+
+
+@pytest.fixture
+def zone_a(db):
+    return make_zone("甲经济开发区", code="A001", level="provincial", kind="provincial_dz")
+
+
+@pytest.fixture
+def zone_b(db):
+    return make_zone("乙高新技术产业开发区", code="B001", level="national", kind="htz")
+
+
+@pytest.fixture
+def user_a(zone_a):
+    return make_user("staff_a", Role.ZONE_STAFF, zones=[zone_a])
+
+
+@pytest.fixture
+def admin_a(zone_a):
+    return make_user("admin_a", Role.ZONE_ADMIN, zones=[zone_a])
+
+
+@pytest.fixture
+def user_b(zone_b):
+    return make_user("staff_b", Role.ZONE_STAFF, zones=[zone_b])
+
+
+@pytest.fixture
+def city_admin(db):
+    return make_user("city", Role.CITY_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def analyst(db):
+    return make_user("analyst", Role.CITY_ANALYST)
+
+
+@pytest.fixture
+def enterprise_a(zone_a):
+    return make_enterprise(zone_a, "甲精密机械有限公司")
+
+
+@pytest.fixture
+def enterprise_b(zone_b):
+    return make_enterprise(zone_b, "乙电子科技有限公司")

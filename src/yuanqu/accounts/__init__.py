@@ -1,0 +1,1 @@
+"""Users, their roles and the zones each of them may see."""

@@ -1,0 +1,1 @@
+"""Pure analytics over Polars frames and shapely geometries; never imports Django."""

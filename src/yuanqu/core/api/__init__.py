@@ -1,0 +1,1 @@
+"""Building blocks every app's API shares: zone-scoped viewset, permission, pagination, errors."""

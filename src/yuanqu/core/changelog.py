@@ -1,0 +1,147 @@
+"""The change log: who changed what, when, from where, with the object's state before and after.
+
+Every create, update and delete of a tracked model is recorded by signal handlers, so that no path
+(page, API, import, command line, admin) can forget it; bulk writes record their entries explicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+from contextvars import ContextVar
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+from yuanqu.core.access import zone_id_of
+
+
+@dataclass
+class Actor:
+    """Who is acting and through which door; the user may be resolved lazily from a request."""
+
+    source: str = "cli"
+    user: object | None = None
+    request: object | None = None
+
+    def resolve_user(self):
+        user = self.user
+        if user is None and self.request is not None:
+            user = getattr(self.request, "user", None)
+        if user is not None and not getattr(user, "is_authenticated", False):
+            return None
+        return user
+
+
+_actor: ContextVar[Actor] = ContextVar("yuanqu_actor", default=Actor())  # noqa: B039
+
+
+def current_actor() -> Actor:
+    return _actor.get()
+
+
+@contextlib.contextmanager
+def acting(*, source: str, user=None, request=None):
+    """Attribute every change made inside the block to this user and source."""
+    token = _actor.set(Actor(source=source, user=user, request=request))
+    try:
+        yield
+    finally:
+        _actor.reset(token)
+
+
+def _json_value(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        raw = bytes(value)
+        return f"<{len(raw)} bytes sha1:{hashlib.sha1(raw).hexdigest()[:12]}>"
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The instance's concrete field values as JSON-safe data (foreign keys as ids)."""
+    skip = set(getattr(instance, "changelog_exclude", ()))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in skip:
+            continue
+        data[field.attname] = _json_value(getattr(instance, field.attname))
+    return data
+
+
+def diff(before: dict | None, after: dict | None) -> list[str]:
+    """Names of the fields whose values differ."""
+    before, after = before or {}, after or {}
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
+
+
+def make_entry(*, instance, action: str, before: dict | None, after: dict | None, actor: Actor | None = None):
+    """An unsaved ChangeLogEntry for one change (importers save many at once with bulk_create)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from yuanqu.core.models import ChangeLogEntry
+
+    actor = actor or current_actor()
+    user = actor.resolve_user()
+    return ChangeLogEntry(
+        user=user,
+        username=getattr(user, "username", "") if user else "",
+        source=actor.source,
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(instance)),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        zone_id=zone_id_of(instance),
+        before=before,
+        after=after,
+        changed_fields=diff(before, after),
+    )
+
+
+def _pre_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    instance._changelog_before = None
+    if instance.pk is not None and not instance._state.adding:
+        old = sender._base_manager.filter(pk=instance.pk).first()
+        instance._changelog_before = snapshot(old) if old is not None else None
+
+
+def _post_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = None if created else getattr(instance, "_changelog_before", None)
+    after = snapshot(instance)
+    if not created and before == after:
+        return
+    make_entry(instance=instance, action="create" if created else "update", before=before, after=after).save()
+
+
+def _pre_delete(sender, instance, **kwargs):
+    instance._changelog_before = snapshot(instance)
+    instance._changelog_zone_id = zone_id_of(instance)
+
+
+def _post_delete(sender, instance, **kwargs):
+    entry = make_entry(instance=instance, action="delete", before=instance._changelog_before, after=None)
+    entry.zone_id = getattr(instance, "_changelog_zone_id", entry.zone_id)
+    entry.save()
+
+
+def track(model: type[models.Model]) -> None:
+    """Record every create, update and delete of this model in the change log."""
+    uid = f"changelog-{model._meta.label}"
+    pre_save.connect(_pre_save, sender=model, dispatch_uid=uid + "-pre-save")
+    post_save.connect(_post_save, sender=model, dispatch_uid=uid + "-post-save")
+    pre_delete.connect(_pre_delete, sender=model, dispatch_uid=uid + "-pre-delete")
+    post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-post-delete")

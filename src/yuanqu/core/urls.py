@@ -1,0 +1,4 @@
+"""Pages of the import pipeline (upload, report, confirm) and templates."""
+
+app_name = "imports"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Enterprises, the land they use and their yearly figures."""

@@ -1,0 +1,138 @@
+"""Enterprises (企业), the parcels they use, and one row of figures per enterprise and year."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.analytics.industry import DIVISIONS, SECTIONS
+from yuanqu.core.access import ZoneScopedQuerySet
+
+MONEY = {"max_digits": 18, "decimal_places": 4}
+QUANTITY = {"max_digits": 16, "decimal_places": 4}
+
+
+class Enterprise(models.Model):
+    """An enterprise registered in a zone, identified by its unified social credit code."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("存续")
+        SUSPENDED = "suspended", _("停产")
+        RELOCATED = "relocated", _("迁出")
+        CLOSED = "closed", _("注销")
+
+    zone_lookup = "zone"
+
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
+    name = models.CharField(_("企业名称"), max_length=200)
+    zone = models.ForeignKey(
+        "zones.Zone", verbose_name=_("所属园区"), on_delete=models.PROTECT, related_name="enterprises"
+    )
+    industry_code = models.CharField(_("行业代码"), max_length=4, blank=True, help_text=_("GB/T 4754-2017"))
+    industry_section = models.CharField(_("行业门类"), max_length=1, blank=True, editable=False)
+    industry_division = models.CharField(_("行业大类"), max_length=2, blank=True, editable=False, db_index=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    production_started_on = models.DateField(_("投产日期"), null=True, blank=True)
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+    changelog_exclude = ("created", "updated")
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["zone", "name"], name="enterprise_zone_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def industry_label(self) -> str:
+        if not self.industry_division:
+            return ""
+        return f"{self.industry_section}{self.industry_code} {DIVISIONS[self.industry_division][0]}"
+
+    @property
+    def industry_section_name(self) -> str:
+        return SECTIONS[self.industry_section][0] if self.industry_section else ""
+
+
+class EnterpriseLand(models.Model):
+    """A parcel an enterprise uses, owned or rented, for a period."""
+
+    class Tenure(models.TextChoices):
+        OWN = "own", _("自有")
+        RENTED = "rented", _("租用")
+
+    zone_lookup = "enterprise__zone"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="land")
+    parcel = models.ForeignKey(
+        "land.Parcel", verbose_name=_("地块"), on_delete=models.PROTECT, related_name="enterprise_uses"
+    )
+    tenure = models.CharField(_("权属"), max_length=10, choices=Tenure.choices, default=Tenure.OWN)
+    area_mu = models.DecimalField(_("使用面积（亩）"), max_digits=14, decimal_places=4)
+    start_on = models.DateField(_("起始日期"), null=True, blank=True)
+    end_on = models.DateField(_("终止日期"), null=True, blank=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业用地")
+        verbose_name_plural = _("企业用地")
+        ordering = ["enterprise_id", "start_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="enterprise_land_positive_area"),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="enterprise_land_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.parcel}（{self.get_tenure_display()}）"
+
+
+class EnterpriseYear(models.Model):
+    """One enterprise's figures for one year: land, tax, output, energy, emissions, people."""
+
+    zone_lookup = "enterprise__zone"
+
+    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="years")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    above_scale = models.BooleanField(_("是否规上"), default=False)
+    land_mu = models.DecimalField(_("用地面积（亩）"), max_digits=14, decimal_places=4, null=True, blank=True)
+    tax = models.DecimalField(_("实缴税收（万元）"), **MONEY, null=True, blank=True)
+    revenue = models.DecimalField(_("营业收入（万元）"), **MONEY, null=True, blank=True)
+    industrial_output = models.DecimalField(_("工业总产值（万元）"), **MONEY, null=True, blank=True)
+    value_added = models.DecimalField(_("工业增加值（万元）"), **MONEY, null=True, blank=True)
+    energy_tce = models.DecimalField(_("综合能耗（吨标准煤）"), **QUANTITY, null=True, blank=True)
+    electricity = models.DecimalField(_("用电量（万千瓦时）"), **QUANTITY, null=True, blank=True)
+    emissions = models.DecimalField(_("主要污染物排放量（吨）"), **QUANTITY, null=True, blank=True)
+    rd_spending = models.DecimalField(_("研发经费（万元）"), **MONEY, null=True, blank=True)
+    employees = models.PositiveIntegerField(_("从业人员（人）"), null=True, blank=True)
+    high_tech = models.BooleanField(_("高新技术企业"), default=False)
+    incident = models.BooleanField(_("发生安全或环保事故"), default=False)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+    changelog_exclude = ("updated",)
+
+    class Meta:
+        verbose_name = _("企业年度数据")
+        verbose_name_plural = _("企业年度数据")
+        ordering = ["enterprise_id", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),
+            models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="enterprise_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}"
+
+    @property
+    def tax_per_mu(self):
+        if self.tax is None or not self.land_mu:
+            return None
+        return self.tax / self.land_mu

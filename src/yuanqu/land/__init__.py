@@ -1,0 +1,1 @@
+"""Parcels of land with their polygons, dates and figures."""

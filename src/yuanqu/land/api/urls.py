@@ -1,0 +1,3 @@
+"""API routes of the land app."""
+
+urlpatterns: list = []

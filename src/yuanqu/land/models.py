@@ -1,0 +1,72 @@
+"""Parcels (地块 / 宗地): polygon, area in mu, land use, and the dates and figures of its development."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.access import ZoneScopedQuerySet
+
+MONEY = {"max_digits": 18, "decimal_places": 4}
+AREA_MU = {"max_digits": 14, "decimal_places": 4}
+AREA_M2 = {"max_digits": 16, "decimal_places": 2}
+
+
+class Parcel(models.Model):
+    """A parcel of land in a zone, with its polygon in the CRS it came in."""
+
+    class LandUse(models.TextChoices):
+        INDUSTRIAL = "industrial", _("工业用地")
+        WAREHOUSE = "warehouse", _("仓储用地")
+        COMMERCIAL = "commercial", _("商服用地")
+        RESIDENTIAL = "residential", _("住宅用地")
+        PUBLIC_SERVICE = "public_service", _("公共管理与公共服务用地")
+        INFRASTRUCTURE = "infrastructure", _("交通运输与公用设施用地")
+        OTHER = "other", _("其他用地")
+
+    class DelayCause(models.TextChoices):
+        GOVERNMENT = "government", _("政府原因")
+        HOLDER = "holder", _("企业原因")
+
+    zone_lookup = "zone"
+
+    zone = models.ForeignKey("zones.Zone", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="parcels")
+    code = models.CharField(_("地块编号"), max_length=64)
+    land_use = models.CharField(_("用地性质"), max_length=20, choices=LandUse.choices, default=LandUse.INDUSTRIAL)
+    geometry = models.BinaryField(_("图形"), null=True, blank=True, help_text=_("WKB，原始坐标系"))
+    source_srid = models.PositiveIntegerField(_("原始坐标系 EPSG"), null=True, blank=True)
+    geometry_lonlat = models.BinaryField(_("经纬度图形"), null=True, blank=True, help_text=_("WKB，EPSG:4490"))
+    min_lon = models.FloatField(null=True, blank=True, editable=False)
+    min_lat = models.FloatField(null=True, blank=True, editable=False)
+    max_lon = models.FloatField(null=True, blank=True, editable=False)
+    max_lat = models.FloatField(null=True, blank=True, editable=False)
+    area_mu = models.DecimalField(_("面积（亩）"), **AREA_MU, null=True, blank=True)
+
+    approved_on = models.DateField(_("批准日期"), null=True, blank=True)
+    supplied_on = models.DateField(_("供地日期"), null=True, blank=True)
+    agreed_start_on = models.DateField(_("约定开工日期"), null=True, blank=True)
+    started_on = models.DateField(_("实际开工日期"), null=True, blank=True)
+    completed_on = models.DateField(_("竣工日期"), null=True, blank=True)
+    halted_since = models.DateField(_("停工日期"), null=True, blank=True)
+    delay_cause = models.CharField(_("延迟原因"), max_length=20, choices=DelayCause.choices, blank=True)
+    developed_area_mu = models.DecimalField(_("已开发用地面积（亩）"), **AREA_MU, null=True, blank=True)
+    total_investment = models.DecimalField(_("总投资（万元）"), **MONEY, null=True, blank=True)
+    invested = models.DecimalField(_("已完成投资（万元）"), **MONEY, null=True, blank=True)
+    planned_floor_area_m2 = models.DecimalField(_("规划建筑面积（平方米）"), **AREA_M2, null=True, blank=True)
+    built_floor_area_m2 = models.DecimalField(_("已建建筑面积（平方米）"), **AREA_M2, null=True, blank=True)
+    footprint_m2 = models.DecimalField(_("建筑基底面积（平方米）"), **AREA_M2, null=True, blank=True)
+    land_price = models.DecimalField(_("土地价格（万元）"), **MONEY, null=True, blank=True)
+
+    created = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+    changelog_exclude = ("created", "updated", "geometry_lonlat", "min_lon", "min_lat", "max_lon", "max_lat")
+
+    class Meta:
+        verbose_name = _("地块")
+        verbose_name_plural = _("地块")
+        ordering = ["zone_id", "code"]
+        constraints = [models.UniqueConstraint(fields=["zone", "code"], name="parcel_unique_code_in_zone")]
+        indexes = [models.Index(fields=["min_lon", "min_lat", "max_lon", "max_lat"], name="parcel_bbox_idx")]
+
+    def __str__(self) -> str:
+        return self.code

@@ -1,0 +1,4 @@
+"""Pages of the land app."""
+
+app_name = "land"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Deployment glue: settings, URLs, WSGI/ASGI."""

@@ -1,0 +1,28 @@
+"""URL map: pages per app, the API under /api/, the admin, and language switching."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from yuanqu.core import views as core_views
+
+api_patterns = [
+    path("", include("yuanqu.zones.api.urls")),
+    path("", include("yuanqu.land.api.urls")),
+    path("", include("yuanqu.enterprises.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("capability/<str:code>/", core_views.capability, name="capability"),
+    path("", include("yuanqu.accounts.urls")),
+    path("zones/", include("yuanqu.zones.urls")),
+    path("land/", include("yuanqu.land.urls")),
+    path("enterprises/", include("yuanqu.enterprises.urls")),
+    path("imports/", include("yuanqu.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]

@@ -1,0 +1,1 @@
+"""Development zones and their sub-parks."""

@@ -1,0 +1,3 @@
+"""API routes of the zones app."""
+
+urlpatterns: list = []

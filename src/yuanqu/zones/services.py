@@ -1,0 +1,45 @@
+"""Creating, changing and deleting zones."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from yuanqu.core.access import Role, can_edit_zone
+from yuanqu.core.services import delete_object, original_zone, save_object
+from yuanqu.zones.models import Zone
+
+
+def check_parent(zone: Zone) -> None:
+    """A zone may not be its own ancestor."""
+    node, seen = zone.parent, set()
+    while node is not None:
+        if node.pk is not None and node.pk == zone.pk:
+            raise ValidationError({"parent": "上级园区不能形成循环 / a zone cannot be its own ancestor"})
+        if node.pk in seen:
+            break
+        seen.add(node.pk)
+        node = node.parent
+
+
+def save_zone(*, zone: Zone, user) -> Zone:
+    """Validate and save a zone.
+
+    City administrators create any zone; zone administrators and staff may add sub-parks to their
+    own zones, and change the zones they may edit (a new parent must be theirs too).
+    """
+    check_parent(zone)
+    if user is not None and zone.parent_id and not can_edit_zone(user, zone.parent_id):
+        raise PermissionDenied("无权在该上级园区下设园区 / not allowed to place a zone under that parent")
+    if zone.pk is None:
+        city = user is None or user.is_superuser or user.role == Role.CITY_ADMIN
+        if not city and not zone.parent_id:
+            raise PermissionDenied("只有市级管理员可以新建园区 / only a city administrator creates zones")
+        zone.full_clean()
+        zone.save()
+        return zone
+    return save_object(zone, user=user, original_zone_id=original_zone(zone))
+
+
+def delete_zone(*, zone: Zone, user) -> None:
+    """Delete a zone that holds nothing (parcels, enterprises and sub-parks protect it)."""
+    delete_object(zone, user=user)

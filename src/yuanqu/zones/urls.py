@@ -1,0 +1,4 @@
+"""Pages of the zones app."""
+
+app_name = "zones"
+urlpatterns: list = []
