@@ -145,3 +145,26 @@ def track(model: type[models.Model]) -> None:
     post_save.connect(_post_save, sender=model, dispatch_uid=uid + "-post-save")
     pre_delete.connect(_pre_delete, sender=model, dispatch_uid=uid + "-pre-delete")
     post_delete.connect(_post_delete, sender=model, dispatch_uid=uid + "-post-delete")
+
+
+def record_many(items, *, actor: Actor | None = None, batch_size: int = 5000) -> int:
+    """Log changes made by a bulk write (which bypasses the signals); returns how many were logged.
+
+    ``items`` yields (action, instance, before): the state after is read from the saved instance
+    (None for a delete), ``before`` is the snapshot taken before the change (None for a create).
+    """
+    from yuanqu.core.models import ChangeLogEntry
+
+    actor = actor or current_actor()
+    batch, count = [], 0
+    for action, instance, before in items:
+        after = None if action == "delete" else snapshot(instance)
+        batch.append(make_entry(instance=instance, action=action, before=before, after=after, actor=actor))
+        if len(batch) >= batch_size:
+            ChangeLogEntry.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    if batch:
+        ChangeLogEntry.objects.bulk_create(batch)
+        count += len(batch)
+    return count
