@@ -49,3 +49,9 @@ def enterprise_a(zone_a):
 @pytest.fixture
 def enterprise_b(zone_b):
     return make_enterprise(zone_b, "乙电子科技有限公司")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many users; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.accounts.models import User
-        from yuanqu.core.changelog import track
+        from yuanqu.core.changelog import track, track_m2m
 
         track(User)
+        track_m2m(User, "zones")

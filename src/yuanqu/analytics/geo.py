@@ -142,10 +142,12 @@ def areas_m2(geoms: Sequence[BaseGeometry] | np.ndarray, srid: int) -> np.ndarra
     arr = np.asarray(geoms, dtype=object)
     if srid not in GEOGRAPHIC_SRIDS:
         return shapely.area(arr).astype(float)
+    oriented = shapely.orient_polygons(arr, exterior_cw=False)  # see area_m2
+    geod = _geod()
     out = np.full(arr.shape, np.nan)
-    for i, geom in enumerate(arr.flat):
+    for i, geom in enumerate(oriented.flat):
         if geom is not None:
-            out.flat[i] = area_m2(geom, srid)
+            out.flat[i] = abs(geod.geometry_area_perimeter(geom)[0]) if not geom.is_empty else 0.0
     return out
 
 

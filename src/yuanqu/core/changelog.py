@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from yuanqu.core.access import zone_id_of
 
@@ -59,7 +59,8 @@ def _json_value(value):
     if isinstance(value, float):
         return value
     if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+        # One spelling per number, whether it came from a form ("1350.5") or the database ("1350.5000").
+        return format(value.normalize(), "f")
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, bytes | memoryview):
@@ -168,3 +169,28 @@ def record_many(items, *, actor: Actor | None = None, batch_size: int = 5000) ->
         ChangeLogEntry.objects.bulk_create(batch)
         count += len(batch)
     return count
+
+
+def track_m2m(model: type[models.Model], field_name: str) -> None:
+    """Log additions to and removals from a many-to-many field as updates of the owning object."""
+    through = getattr(model, field_name).through
+    uid = f"changelog-m2m-{model._meta.label}-{field_name}"
+
+    def changed(sender, instance, action, reverse, pk_set, **kwargs):
+        if reverse or not isinstance(instance, model):
+            return
+        if action.startswith("pre_"):
+            instance._changelog_m2m_before = sorted(getattr(instance, field_name).values_list("pk", flat=True))
+            return
+        if not action.startswith("post_"):
+            return
+        before_ids = getattr(instance, "_changelog_m2m_before", None)
+        after_ids = sorted(getattr(instance, field_name).values_list("pk", flat=True))
+        if before_ids == after_ids:
+            return
+        entry = make_entry(
+            instance=instance, action="update", before={field_name: before_ids}, after={field_name: after_ids}
+        )
+        entry.save()
+
+    m2m_changed.connect(changed, sender=through, dispatch_uid=uid, weak=False)

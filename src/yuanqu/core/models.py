@@ -34,8 +34,15 @@ class ChangeLogEntry(models.Model):
     content_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.CASCADE)
     object_id = models.CharField(_("对象编号"), max_length=64)
     object_repr = models.CharField(_("对象"), max_length=200)
+    # No database constraint: the entry of a deleted zone keeps that zone's id, so it stays restricted.
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("园区"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "zones.Zone",
+        verbose_name=_("园区"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     before = models.JSONField(_("修改前"), null=True, blank=True)
     after = models.JSONField(_("修改后"), null=True, blank=True)

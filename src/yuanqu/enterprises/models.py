@@ -123,6 +123,8 @@ class EnterpriseYear(models.Model):
         verbose_name = _("企业年度数据")
         verbose_name_plural = _("企业年度数据")
         ordering = ["enterprise_id", "year"]
+        # Lists and the dashboard read one year of every enterprise, and the latest year there is.
+        indexes = [models.Index(fields=["year"], name="enterprise_year_year_idx")]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),
             models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="enterprise_year_plausible"),

@@ -1,4 +1,12 @@
 """Pages of the land app."""
 
+from django.urls import path
+
+from yuanqu.land import views
+
 app_name = "land"
-urlpatterns: list = []
+urlpatterns = [
+    path("parcels/", views.parcel_list, name="parcel-list"),
+    path("parcels/<int:pk>/", views.parcel_detail, name="parcel-detail"),
+    path("parcels/<int:pk>/edit/", views.parcel_edit, name="parcel-edit"),
+]

@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("yuanqu.zones.api.urls")),
     path("", include("yuanqu.land.api.urls")),
     path("", include("yuanqu.enterprises.api.urls")),
+    path("", include("yuanqu.accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -31,15 +31,30 @@ def save_zone(*, zone: Zone, user) -> Zone:
     if user is not None and zone.parent_id and not can_edit_zone(user, zone.parent_id):
         raise PermissionDenied("无权在该上级园区下设园区 / not allowed to place a zone under that parent")
     if zone.pk is None:
-        city = user is None or user.is_superuser or user.role == Role.CITY_ADMIN
-        if not city and not zone.parent_id:
+        if not _is_city(user) and not zone.parent_id:
             raise PermissionDenied("只有市级管理员可以新建园区 / only a city administrator creates zones")
         zone.full_clean()
         zone.save()
         return zone
+    if not _is_city(user) and zone.parent_id is None:
+        stored = Zone.objects.filter(pk=zone.pk).values_list("parent_id", flat=True).first()
+        if stored is not None:
+            raise PermissionDenied(
+                "只有市级管理员可以把子园区改为独立园区 / only a city administrator makes a sub-park top-level"
+            )
     return save_object(zone, user=user, original_zone_id=original_zone(zone))
 
 
+def _is_city(user) -> bool:
+    return user is None or user.is_superuser or user.role == Role.CITY_ADMIN
+
+
 def delete_zone(*, zone: Zone, user) -> None:
-    """Delete a zone that holds nothing (parcels, enterprises and sub-parks protect it)."""
+    """Delete a zone that holds nothing (parcels, enterprises and sub-parks protect it).
+
+    A top-level zone only by a city administrator; a sub-park also by the administrator of its parent.
+    """
+    parent_admin = zone.parent_id is not None and user.role == Role.ZONE_ADMIN and can_edit_zone(user, zone.parent_id)
+    if not _is_city(user) and not parent_admin:
+        raise PermissionDenied("无权删除该园区 / not allowed to delete this zone")
     delete_object(zone, user=user)

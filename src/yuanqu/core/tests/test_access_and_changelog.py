@@ -1,6 +1,5 @@
 """Zone restriction and the change log, at the model and service level."""
 
-
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -47,7 +46,9 @@ def test_change_log_records_create_update_delete_with_user_source_before_after(z
     with acting(source="page", user=user_a):
         enterprise_a.name = "甲精密机械股份有限公司"
         save_enterprise(enterprise=enterprise_a, user=user_a)
-    entry = ChangeLogEntry.objects.filter(object_id=str(enterprise_a.pk), action="update").get()
+    entry = ChangeLogEntry.objects.get(
+        content_type__model="enterprise", object_id=str(enterprise_a.pk), action="update"
+    )
     assert entry.user == user_a
     assert entry.source == "page"
     assert entry.zone_id == zone_a.pk
@@ -57,7 +58,7 @@ def test_change_log_records_create_update_delete_with_user_source_before_after(z
 
     pk = enterprise_a.pk
     enterprise_a.delete()
-    deleted = ChangeLogEntry.objects.get(object_id=str(pk), action="delete")
+    deleted = ChangeLogEntry.objects.get(content_type__model="enterprise", object_id=str(pk), action="delete")
     assert deleted.source == "cli"
     assert deleted.after is None
     assert deleted.before["uscc"] == enterprise_a.uscc

@@ -1,3 +1,10 @@
 """API routes of the land app."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from yuanqu.land.api.views import ParcelViewSet
+
+router = SimpleRouter()
+router.register("parcels", ParcelViewSet, basename="api-parcel")
+
+urlpatterns = router.urls

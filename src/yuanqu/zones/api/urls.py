@@ -1,3 +1,10 @@
 """API routes of the zones app."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from yuanqu.zones.api.views import ZoneViewSet
+
+router = SimpleRouter()
+router.register("zones", ZoneViewSet, basename="api-zone")
+
+urlpatterns = router.urls

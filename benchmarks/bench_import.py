@@ -1,0 +1,105 @@
+"""Import 100,000 enterprise-year rows from xlsx, against the time merely to read that file.
+
+    .venv/bin/python benchmarks/bench_import.py [--rows 100000]
+
+Runs on a throw-away SQLite database; prints the figures and the ratio (goal: import ≤ 4 × bare read).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of the bare read")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-import-"))
+    os.environ["YUANQU_DATA_DIR"] = str(workdir)
+    os.environ.pop("YUANQU_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from python_calamine import CalamineWorkbook
+
+    from yuanqu.core.importing.pipeline import run_import
+    from yuanqu.core.importing.tabular import write_rows
+    from yuanqu.core.testing import make_uscc
+    from yuanqu.enterprises.importers import EnterpriseYearImporter
+    from yuanqu.enterprises.models import Enterprise
+    from yuanqu.zones.models import Zone
+
+    call_command("migrate", verbosity=0)
+    zone = Zone.objects.create(code="BENCH", name="基准测试园区")
+    n_enterprises = args.rows // args.years
+    Enterprise.objects.bulk_create(
+        [Enterprise(uscc=make_uscc(i), name=f"基准企业{i}", zone=zone) for i in range(n_enterprises)], batch_size=5000
+    )
+    rng = random.Random(7)
+    rows = []
+    for i in range(n_enterprises):
+        uscc = make_uscc(i)
+        land = Decimal(rng.randint(5, 300))
+        for year in range(2025 - args.years + 1, 2026):
+            rows.append(
+                {
+                    "uscc": uscc,
+                    "name": f"基准企业{i}",
+                    "year": year,
+                    "above_scale": rng.random() < 0.6,
+                    "land_mu": land,
+                    "tax": Decimal(rng.randint(1, 400000)) / 100,
+                    "revenue": Decimal(rng.randint(100, 9000000)) / 100,
+                    "industrial_output": Decimal(rng.randint(100, 9000000)) / 100,
+                    "value_added": Decimal(rng.randint(100, 2000000)) / 100,
+                    "energy_tce": Decimal(rng.randint(10, 500000)) / 100,
+                    "electricity": Decimal(rng.randint(10, 500000)) / 100,
+                    "emissions": Decimal(rng.randint(0, 50000)) / 100,
+                    "rd_spending": Decimal(rng.randint(0, 200000)) / 100,
+                    "employees": rng.randint(5, 3000),
+                }
+            )
+    path = workdir / "enterprise-years.xlsx"
+    importer = EnterpriseYearImporter()
+    schema = [c for c in importer.schema if c.key in importer.template_keys]
+    write_rows(path, schema, rows, title="基准测试")
+    print(f"file: {len(rows):,} rows x {len(schema)} columns, {path.stat().st_size / 1e6:.1f} MB")
+
+    reads = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        reads.append(time.perf_counter() - started)
+    bare = statistics.median(reads)
+    print(f"bare read (python-calamine, median of {args.repeat}): {bare:.2f} s")
+
+    started = time.perf_counter()
+    report = run_import(EnterpriseYearImporter(), path, filename=path.name)
+    first = time.perf_counter() - started
+    if not report.ok:
+        print("\n".join(report.lines()[:20]), file=sys.stderr)
+        sys.exit(1)
+    print(f"import, all new ({report.created:,} created, change log included): {first:.2f} s = {first / bare:.2f} x bare read")
+
+    started = time.perf_counter()
+    report = run_import(EnterpriseYearImporter(), path, filename=path.name)
+    again = time.perf_counter() - started
+    print(f"re-import, nothing changed ({report.unchanged:,} unchanged): {again:.2f} s = {again / bare:.2f} x bare read")
+    print(f"goal: import within 4 x bare read -> {'met' if first <= 4 * bare else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,573 @@
+"""The import pipeline: read → validate every row → report → write everything in one transaction, or nothing.
+
+Each kind of import (zones, parcels, enterprises, enterprise-years) is an `Importer` in its own app;
+`run_import` drives any of them the same way for the command line and the web. Importers turn rows into
+a `Plan` of plain values; `write_plan` writes a plan with one multi-row statement per batch and logs every
+change in the change log, because going through model instances one by one would be ten times slower
+for the 100,000-row files the city's yearly figures come in.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache, partial
+from operator import attrgetter, itemgetter
+from pathlib import Path
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from yuanqu.core.access import can_edit
+from yuanqu.core.changelog import _json_value, acting, current_actor
+from yuanqu.core.importing.problems import Problem
+from yuanqu.core.importing.tabular import Column, Table, read_table
+
+# Rows per INSERT/UPDATE batch: large enough that statement overhead vanishes, small enough for progress.
+BATCH_SIZE = 5000
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did, ready to print or to show on a page."""
+
+    kind: str
+    filename: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file is valid as a whole (and so was, or may be, written)."""
+        return not self.problems
+
+    def summary(self) -> str:
+        """One line, Chinese then English."""
+        if self.problems:
+            return (
+                f"{self.filename}：{self.rows} 行，发现 {len(self.problems)} 个问题，未写入任何数据 / "
+                f"{self.rows} rows, {len(self.problems)} problem(s) found, nothing written"
+            )
+        verb_zh, verb_en = ("", "") if self.written else ("将", "would be ")
+        dry_zh, dry_en = ("（试运行，未写入）", " (dry run, nothing written)") if self.dry_run else ("", "")
+        return (
+            f"{self.filename}：{self.rows} 行，{verb_zh}新增 {self.created}，{verb_zh}更新 {self.updated}，"
+            f"未变 {self.unchanged}，跳过 {len(self.skipped)}{dry_zh} / {self.rows} rows, {self.created} "
+            f"{verb_en}created, {self.updated} {verb_en}updated, {self.unchanged} unchanged, "
+            f"{len(self.skipped)} skipped{dry_en} ({self.seconds:.1f} s)"
+        )
+
+    def lines(self) -> list[str]:
+        """The whole report as text lines: notes, skipped rows, every problem, then the summary."""
+        out = [f"说明 / note: {zh} / {en}" for zh, en in self.notes]
+        out += [f"跳过 / skipped: 第 {row} 行 {zh} / row {row}: {en}" for row, zh, en in self.skipped]
+        out += [f"问题 / problem: {p}" for p in self.problems]
+        out.append(self.summary())
+        return out
+
+
+@dataclass(slots=True)
+class Change:
+    """One object a plan creates or updates, as plain values keyed by field attname."""
+
+    values: dict[str, object]  # create: every supplied field; update: the changed fields only
+    label: str  # how the change log names the object
+    zone_id: int | None
+    key: tuple = ()  # natural key of a created object, to find its id once inserted
+    pk: int | None = None  # the object updated
+    before: dict | None = None  # an updated object's stored values (attname -> value), before the change
+
+
+@dataclass
+class Plan:
+    """The validated rows of a file, turned into what will be written."""
+
+    creates: list = field(default_factory=list)
+    updates: list = field(default_factory=list)
+    unchanged: int = 0
+
+
+class Importer:
+    """One kind of import: its columns, how rows become changes, and how they are written.
+
+    A subclass sets `model` and `natural_key` (the fields that find a created row's id again) and
+    implements `plan`; the default `write` bulk-writes the plan's `Change`s and logs them.
+    """
+
+    kind: str = ""
+    label_zh: str = ""
+    label_en: str = ""
+    schema: Sequence[Column] = ()
+    template_keys: Sequence[str] = ()
+    template_title: str = ""
+    model: type[models.Model] | None = None
+    natural_key: tuple[str, ...] = ()
+
+    def configure(self, **options) -> None:
+        """Options only some kinds understand (a spatial file's EPSG code and encoding)."""
+
+    def read(self, source, *, filename: str) -> Table:
+        """Read the file into parsed rows and problems (spreadsheets by default)."""
+        return read_table(source, self.schema, filename=filename)
+
+    def plan(self, table: Table, *, user, problems: list[Problem]) -> Plan:
+        """Validate every row against the database and the user's rights; append problems, write nothing."""
+        raise NotImplementedError
+
+    def write(self, plan: Plan, *, user, progress) -> None:
+        """Write a valid plan; runs inside the import's transaction."""
+        write_plan(self.model, plan, natural_key=self.natural_key, progress=progress)
+
+
+def problem(row: int | None, column: str | None, value, zh: str, en: str) -> Problem:
+    """A problem with its value as text (None stays None)."""
+    return Problem(row=row, column=column, value=None if value is None else str(value), reason_zh=zh, reason_en=en)
+
+
+class _Silent:
+    """Stands in for `Progress` where nobody watches (web requests, tests)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def __enter__(self) -> _Silent:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+def _progress_factory(stream) -> Callable:
+    if stream is None:
+        return _Silent
+    from yuanqu.core.progress import Progress
+
+    return lambda label, total=None: Progress(label, total, stream=stream)
+
+
+NOT_ALLOWED = ("您的角色只能查看数据，不能导入", "your role may read data but not import it")
+
+
+def run_import(
+    importer: Importer,
+    source,
+    *,
+    filename: str | None = None,
+    user=None,
+    dry_run: bool = False,
+    progress_stream=None,
+) -> ImportReport:
+    """Read, validate, and (unless dry_run or anything is wrong) write one file; returns the report.
+
+    ``user`` None is the system itself (the command line without --user); otherwise only the user's
+    editable zones may be touched. Progress of the reading, checking and writing stages goes to
+    ``progress_stream`` (stderr for commands) when given.
+    """
+    started = time.perf_counter()
+    name = filename or (Path(source).name if isinstance(source, str | Path) else importer.kind)
+    report = ImportReport(kind=importer.kind, filename=name, dry_run=dry_run)
+    if user is not None and not can_edit(user):
+        report.problems.append(problem(None, None, None, *NOT_ALLOWED))
+        return report
+    stage = _progress_factory(progress_stream)
+
+    with stage(f"读取 {name} / reading"):
+        table = importer.read(source, filename=name)
+    report.rows = len(table.rows)
+    report.notes = list(table.notes)
+    report.skipped = list(table.skipped)
+    problems = list(table.problems)
+    if not table.rows and not problems:
+        problems.append(problem(None, None, None, "文件中没有数据行", "the file has no data rows"))
+    plan = Plan()
+    if table.rows and not _blocks_rows(problems):
+        with stage("检查 / checking", total=len(table.rows)) as checking:
+            plan = importer.plan(table, user=user, problems=problems)
+            checking.advance(len(table.rows))
+    report.problems = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+    report.created, report.updated, report.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
+    if report.problems or dry_run:
+        report.seconds = time.perf_counter() - started
+        return report
+    with (
+        stage("写入 / writing", total=len(plan.creates) + len(plan.updates)) as writing,
+        transaction.atomic(),
+        acting(source="import", user=user),
+    ):
+        importer.write(plan, user=user, progress=writing)
+    report.written = True
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _blocks_rows(problems: list[Problem]) -> bool:
+    """A problem with the file as a whole (no row) means its rows cannot be trusted, e.g. a missing column."""
+    return any(p.row is None for p in problems)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Helpers for importers
+# --------------------------------------------------------------------------------------------------------------
+
+
+def present_keys(table: Table, schema: Sequence[Column]) -> list[str]:
+    """The schema keys whose columns the file actually has (absent columns are left untouched on update)."""
+    return [c.key for c in schema if c.key in table.headers]
+
+
+def apply_values(instance, values: dict, keys: Sequence[str]) -> list[str]:
+    """Set the given keys on the instance; return the names whose value changed."""
+    changed = []
+    for key in keys:
+        new = values.get(key)
+        if getattr(instance, key) != new:
+            setattr(instance, key, new)
+            changed.append(key)
+    return changed
+
+
+def chunked(items: Sequence, size: int = 900):
+    """Slices of at most ``size`` items (SQLite takes at most 999 parameters in a query)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+_INT_LIMITS = {
+    "PositiveSmallIntegerField": (0, 32767),
+    "PositiveIntegerField": (0, 2147483647),
+    "PositiveBigIntegerField": (0, 9223372036854775807),
+    "SmallIntegerField": (-32768, 32767),
+    "IntegerField": (-2147483648, 2147483647),
+    "BigIntegerField": (-9223372036854775808, 9223372036854775807),
+}
+
+
+def column_values(table: Table, key: str) -> list:
+    """One column of the file's parsed rows, in row order (every row holds every column the file has)."""
+    return list(map(itemgetter(key), map(attrgetter("values"), table.rows)))
+
+
+def check_fits(model: type[models.Model], table: Table, keys: Iterable[str], problems: list[Problem]) -> None:
+    """Report values the database could not hold: text longer than its field, numbers with too many digits
+    before the decimal point, whole numbers out of range. Checked a column at a time: min/max first, so a
+    clean 100,000-row column costs two C-level passes."""
+    headers = table.headers
+    for key in keys:
+        try:
+            model_field = model._meta.get_field(key)
+        except Exception:  # noqa: BLE001 - a column that is not a field of the model (e.g. "zone")
+            continue
+        if key not in headers:
+            continue
+        internal = model_field.get_internal_type()
+        values = column_values(table, key)
+        present = [v for v in values if v is not None]
+        if not present:
+            continue
+        if internal == "CharField" and model_field.max_length:
+            limit = model_field.max_length
+            if max(map(len, present)) <= limit:
+                continue
+            for row, value in zip(table.rows, values, strict=True):
+                if value is not None and len(value) > limit:
+                    shown = value if len(value) <= 40 else value[:40] + "…"
+                    problems.append(
+                        problem(row.row, headers[key], shown, f"超过 {limit} 个字", f"longer than {limit} characters")
+                    )
+        elif internal == "DecimalField":
+            limit = Decimal(10) ** (model_field.max_digits - model_field.decimal_places)
+            if -limit < min(present) and max(present) < limit:
+                continue
+            for row, value in zip(table.rows, values, strict=True):
+                if value is not None and not -limit < value < limit:
+                    problems.append(
+                        problem(row.row, headers[key], value, f"数值过大（应小于 {limit:,}）", f"too large (limit {limit:,})")
+                    )
+        elif internal in _INT_LIMITS:
+            low, high = _INT_LIMITS[internal]
+            if low <= min(present) and max(present) <= high:
+                continue
+            for row, value in zip(table.rows, values, strict=True):
+                if value is not None and not low <= value <= high:
+                    reason = ("不能为负数", "may not be negative") if value < 0 <= low else ("数值过大", "too large")
+                    problems.append(problem(row.row, headers[key], value, *reason))
+
+
+def check_not_negative(table: Table, keys: Iterable[str], problems: list[Problem]) -> None:
+    """Report negative values in columns that cannot be negative (land, energy, floor area...)."""
+    for key in keys:
+        if key not in table.headers:
+            continue
+        values = column_values(table, key)
+        present = [v for v in values if v is not None]
+        if not present or min(present) >= 0:
+            continue
+        for row, value in zip(table.rows, values, strict=True):
+            if value is not None and value < 0:
+                problems.append(problem(row.row, table.headers[key], value, "不能为负数", "may not be negative"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Writing a plan
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _adapter(model_field: models.Field) -> Callable[[object], object] | None:
+    """How a field's Python value becomes a query parameter; None where the driver takes it as it is.
+
+    Importers hand over values already of the field's type (Decimals quantised to its places, dates,
+    bools), so only JSON and time stamps need the backend's conversion. Time stamps repeat (every row
+    of an import is stamped with the same "now"), so their conversion is cached.
+    """
+    internal = model_field.get_internal_type()
+    if internal == "JSONField":
+        encoder = model_field.encoder
+        return lambda value: None if value is None else connection.ops.adapt_json_value(value, encoder)
+    if internal in ("DateTimeField", "TimeField", "UUIDField"):
+        return lru_cache(maxsize=64)(lambda value: model_field.get_db_prep_save(value, connection))
+    return None
+
+
+def _insert_fields(model: type[models.Model]) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
+
+
+def with_defaults(model: type[models.Model], rows: Iterable[dict]) -> list[dict]:
+    """Complete plain rows with every field's default, and "now" for time stamps, as Model.save() would."""
+    now = timezone.now()
+    template = {}
+    for model_field in _insert_fields(model):
+        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
+            template[model_field.attname] = now
+        else:
+            default = model_field.get_default()
+            # A TextChoices member is a str subclass that database drivers need not know.
+            template[model_field.attname] = default.value if isinstance(default, models.Choices) else default
+    return [{**template, **row} for row in rows]
+
+
+def insert_rows(model: type[models.Model], rows: list[dict], *, prepared: Iterable[str] = (), progress=None) -> None:
+    """INSERT complete plain rows (attname -> value, see `with_defaults`) with one statement per batch.
+
+    Fields named in ``prepared`` hold values already converted for the database (see `_adapter`).
+    """
+    if not rows:
+        return
+    meta = model._meta
+    fields = _insert_fields(model)
+    converted = [
+        (index, adapter)
+        for index, f in enumerate(fields)
+        if f.attname not in prepared and (adapter := _adapter(f)) is not None
+    ]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    get = itemgetter(*(f.attname for f in fields))
+    with connection.cursor() as cursor:
+        for batch in chunked(rows, BATCH_SIZE):
+            params = list(map(get, batch))
+            if converted:
+                # Column by column: one map() per converted field instead of a Python loop per cell.
+                columns = list(zip(*params, strict=True))
+                for index, adapter in converted:
+                    columns[index] = tuple(map(adapter, columns[index]))
+                params = list(zip(*columns, strict=True))
+            cursor.executemany(sql, params)
+            if progress is not None:
+                progress.advance(len(batch))
+
+
+def update_rows(model: type[models.Model], changes: list[Change], *, progress=None) -> None:
+    """UPDATE the changed fields of each object; changes with the same fields share one statement."""
+    if not changes:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    # Fields with auto_now ("updated") are stamped, as Model.save() would.
+    stamped = [f for f in meta.concrete_fields if getattr(f, "auto_now", False)]
+    now = timezone.now()
+    stamps = [_adapter(f)(now) for f in stamped]
+    groups: dict[tuple[str, ...], list[Change]] = {}
+    for change in changes:
+        groups.setdefault(tuple(sorted(change.values)), []).append(change)
+    with connection.cursor() as cursor:
+        for names, group in groups.items():
+            fields = [meta.get_field(name) for name in names]
+            adapters = [_adapter(f) for f in fields]
+            assignments = ", ".join(f"{quote(f.column)} = %s" for f in [*fields, *stamped])
+            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"
+            for batch in chunked(group, BATCH_SIZE):
+                params = []
+                for change in batch:
+                    values = [
+                        adapter(value) if adapter is not None and value is not None else value
+                        for adapter, value in zip(adapters, (change.values[name] for name in names), strict=True)
+                    ]
+                    params.append([*values, *stamps, change.pk])
+                cursor.executemany(sql, params)
+                if progress is not None:
+                    progress.advance(len(batch))
+
+
+def _find_ids(model: type[models.Model], changes: list[Change], natural_key: tuple[str, ...], after_pk) -> None:
+    """Set the pk of each created change by finding its natural key among the rows inserted after
+    ``after_pk`` (a bulk INSERT returns no ids on every backend)."""
+    wanted = {change.key: change for change in changes}
+    rows = model._base_manager.order_by().values_list("pk", *natural_key)
+    if after_pk is not None:
+        rows = rows.filter(pk__gt=after_pk)
+    for pk, *key in rows.iterator(chunk_size=BATCH_SIZE):
+        change = wanted.get(tuple(key))
+        if change is not None:
+            change.pk = pk
+    missing = [change for change in changes if change.pk is None]
+    if missing:
+        raise RuntimeError(f"{len(missing)} inserted {model._meta.label} rows not found again, e.g. {missing[0].key}")
+
+
+def _decimal_json(value: Decimal | None) -> str | None:
+    # As changelog._json_value writes a Decimal: whole numbers without places, others as stored.
+    if value is None:
+        return None
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+def _other_json(value):
+    return None if value is None else _json_value(value)
+
+
+class _Snapshots:
+    """Builds change-log snapshots of plain rows, the same JSON values as `changelog.snapshot` gives."""
+
+    _AS_IS = frozenset({"CharField", "TextField", "BooleanField", "ForeignKey", "BigAutoField", "AutoField", *_INT_LIMITS})
+
+    def __init__(self, model: type[models.Model]) -> None:
+        skip = set(getattr(model, "changelog_exclude", ()))
+        fields = [f for f in model._meta.concrete_fields if f.name not in skip]
+        self.names = [f.attname for f in fields]
+        groups: dict[str, list[str]] = {"as_is": [], "decimal": [], "other": []}
+        for f in fields:
+            internal = f.get_internal_type()
+            group = "as_is" if internal in self._AS_IS else "decimal" if internal == "DecimalField" else "other"
+            groups[group].append(f.attname)
+        # One itemgetter per group turns a row into its values at C speed; a lone name still gives a tuple.
+        self.groups = [
+            (names, itemgetter(*names) if len(names) > 1 else (lambda row, name=names[0]: (row[name],)), convert)
+            for names, convert in (
+                (groups["as_is"], None),
+                (groups["decimal"], _decimal_json),
+                (groups["other"], _other_json),
+            )
+            if names
+        ]
+        self.converters = {name: convert for names, _get, convert in self.groups for name in names}
+
+    def __call__(self, row: dict) -> dict:
+        """The snapshot of a complete row."""
+        snapshot = {}
+        for names, get, convert in self.groups:
+            snapshot.update(zip(names, get(row) if convert is None else map(convert, get(row))))
+        return snapshot
+
+    def value(self, name: str, value):
+        """One field's value as a snapshot holds it."""
+        convert = self.converters[name]
+        return value if convert is None else convert(value)
+
+
+def log_changes(model: type[models.Model], plan: Plan, *, inserted: list[dict], progress=None) -> int:
+    """Write one change-log entry per created and updated object, built directly as rows.
+
+    The content type, user and source are resolved once, and an entry is a plain row rather than a
+    model instance; the snapshots equal what `changelog.snapshot` would give.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from yuanqu.core.models import ChangeLogEntry
+
+    actor = current_actor()
+    user = actor.resolve_user()
+    common = {
+        "time": timezone.now(),
+        "user_id": getattr(user, "pk", None),
+        "username": getattr(user, "username", "") if user is not None else "",
+        "source": actor.source,
+        "content_type_id": ContentType.objects.get_for_model(model).pk,
+    }
+    snapshot = _Snapshots(model)
+    # JSON goes in as text: SQLite stores text, and PostgreSQL casts text parameters to jsonb.
+    encoder = ChangeLogEntry._meta.get_field("after").encoder
+    dump = json.dumps if encoder is None else partial(json.dumps, cls=encoder)
+    every_field = dump(sorted(snapshot.names))  # a create changes every field: converted once
+    entries = []
+    for change, row in zip(plan.creates, inserted, strict=True):
+        entries.append(
+            {
+                **common,
+                "action": "create",
+                "object_id": str(change.pk),
+                "object_repr": change.label[:200],
+                "zone_id": change.zone_id,
+                "before": None,
+                "after": dump(snapshot(row)),
+                "changed_fields": every_field,
+            }
+        )
+    for change in plan.updates:
+        before = snapshot(change.before)
+        after = dict(before)
+        changed = sorted(name for name in change.values if name in snapshot.converters)
+        for name in changed:
+            after[name] = snapshot.value(name, change.values[name])
+        entries.append(
+            {
+                **common,
+                "action": "update",
+                "object_id": str(change.pk),
+                "object_repr": change.label[:200],
+                "zone_id": change.zone_id,
+                "before": dump(before),
+                "after": dump(after),
+                "changed_fields": dump(changed),
+            }
+        )
+    insert_rows(ChangeLogEntry, entries, prepared=("before", "after", "changed_fields"))
+    return len(entries)
+
+
+def write_plan(model: type[models.Model], plan: Plan, *, natural_key: tuple[str, ...], progress=None) -> None:
+    """Insert the new objects, update the changed ones, and log every change; inside the caller's transaction."""
+    inserted = with_defaults(model, (change.values for change in plan.creates))
+    if inserted:
+        last_pk = model._base_manager.aggregate(last=models.Max("pk"))["last"]
+        insert_rows(model, inserted, progress=progress)
+        _find_ids(model, plan.creates, natural_key, last_pk)
+        pk_name = model._meta.pk.attname
+        for change, row in zip(plan.creates, inserted, strict=True):
+            row[pk_name] = change.pk
+    update_rows(model, plan.updates, progress=progress)
+    log_changes(model, plan, inserted=inserted)
+
+
+def template_columns(importer: Importer) -> list[Column]:
+    """The columns of the importer's downloadable template, in order."""
+    keys = importer.template_keys or [c.key for c in importer.schema]
+    by_key = {c.key: c for c in importer.schema}
+    return [by_key[k] for k in keys]

@@ -1,0 +1,94 @@
+"""`yuanqu demo`: initialise the database, build the demo city 云溪市 if it is empty, print how to log in
+and serve it (unless --no-serve)."""
+
+from __future__ import annotations
+
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from yuanqu.core.demo import DEMO_PASSWORD, build_demo_city, create_demo_users, default_parcels
+from yuanqu.core.management.commands.serve import DEFAULT_ADDR, parse_addr, url_of
+from yuanqu.core.progress import Progress, summary
+
+DEMO_ZONE_CODE, DEMO_ZONE_NAME = "G321061", "云溪经济技术开发区"
+
+
+class Command(BaseCommand):
+    help = "构建并运行演示城市 / build the demo city and serve it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-serve", action="store_true", help="build the demo city, do not serve it")
+        parser.add_argument("--seed", type=int, default=20241, help="random seed; the same seed gives the same city")
+        parser.add_argument("--enterprises", type=int, default=None, help="number of enterprises (default 2,000)")
+        parser.add_argument(
+            "--parcels", type=int, default=None, help="number of parcels (default 1.5 per enterprise: 3,000)"
+        )
+        parser.add_argument("--years", type=int, default=5, help="years of figures per enterprise (default 5)")
+        parser.add_argument("--last-year", type=int, default=2025, help="the latest year of figures (default 2025)")
+        parser.add_argument("--reset", action="store_true", help="wipe ALL data (users included) and rebuild")
+        parser.add_argument("--no-log", action="store_true", help="skip change-log entries for the bulk writes")
+        parser.add_argument("--addr", default=DEFAULT_ADDR, help=f"HOST:PORT to serve at (default {DEFAULT_ADDR})")
+
+    def handle(self, *args, **options):
+        host, port = parse_addr(options["addr"])
+        enterprises = options["enterprises"] if options["enterprises"] is not None else 2000
+        parcels = options["parcels"] if options["parcels"] is not None else default_parcels(enterprises)
+        years, last_year = options["years"], options["last_year"]
+        for name, value in (("--enterprises", enterprises), ("--parcels", parcels), ("--years", years)):
+            if value < 1:
+                raise CommandError(f"{name} 必须为正整数 / {name} must be a positive number, not {value}")
+        if not 1950 + years <= last_year <= 2100:
+            raise CommandError(f"--last-year {last_year} 不合理 / --last-year {last_year} is out of range")
+
+        started = time.monotonic()
+        call_command("init", stdout=self.stdout, stderr=self.stderr)
+        from yuanqu.zones.models import Zone
+
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("reset: every table emptied")
+
+        if Zone.objects.exists():
+            if not Zone.objects.filter(code=DEMO_ZONE_CODE, name=DEMO_ZONE_NAME).exists():
+                # Never touch the users of a real database (the demo would reset "admin"'s password).
+                raise CommandError(
+                    "数据库中已有非演示数据；请为演示另设 YUANQU_DATA_DIR，或用 --reset 清空 / "
+                    "the database holds data that is not the demo city; give the demo its own "
+                    "YUANQU_DATA_DIR, or wipe everything with --reset"
+                )
+            users = create_demo_users()
+            line = (
+                f"demo city: the database already holds {Zone.objects.count():,} zones; kept as it is "
+                f"(--reset rebuilds it) in {time.monotonic() - started:.1f} s"
+            )
+        else:
+            self.stdout.write(
+                f"building the demo city 云溪市 (seed {options['seed']}): {enterprises:,} enterprises, "
+                f"{parcels:,} parcels, {years} years to {last_year}"
+            )
+            result = build_demo_city(
+                seed=options["seed"],
+                enterprises=enterprises,
+                parcels=parcels,
+                years=years,
+                last_year=last_year,
+                progress=Progress,
+                log=not options["no_log"],
+            )
+            users = result.users
+            result.seconds = time.monotonic() - started
+            line = result.line()
+
+        url = url_of(host, port)
+        self.stdout.write("")
+        self.stdout.write(f"登录 / log in at {url}  密码 / password: {DEMO_PASSWORD}")
+        width = max(len(u.username) for u in users)
+        for user in users:
+            self.stdout.write(f"  {user.username:<{width}}  {user.role:<12}  {user.role_label}：{user.scope}")
+        self.stdout.write("")
+        summary(line, stream=self.stdout)
+
+        if not options["no_serve"]:
+            call_command("serve", addr=options["addr"], stdout=self.stdout, stderr=self.stderr)

@@ -1,0 +1,130 @@
+"""Forms of the enterprise pages: the list's filters and the edit forms for an enterprise and a year."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.analytics.industry import DIVISIONS, IndustryCodeError, parse_industry_code
+from yuanqu.core.templatetags.yuanqu_format import division_name
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.services import UsccError, clean_uscc
+from yuanqu.zones.models import Zone
+
+
+def reason(exc: UsccError | IndustryCodeError) -> str:
+    """The reason of a code error in the language of the request."""
+    return exc.reason_en if (get_language() or "").startswith("en") else exc.reason_zh
+
+
+class DivisionChoiceField(forms.ChoiceField):
+    """A GB/T 4754 division, labelled in the language of the request."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=self._choices_now, **kwargs)
+
+    @staticmethod
+    def _choices_now():
+        return [("", _("全部行业"))] + [(code, f"{code} {division_name(code)}") for code in DIVISIONS]
+
+
+class EnterpriseFilterForm(forms.Form):
+    """The enterprise list's filters; the zone and year choices are the user's own."""
+
+    SCALE_CHOICES = [("", _("全部")), ("yes", _("规上")), ("no", _("规下"))]
+    SORT_CHOICES = [
+        ("name", _("名称")),
+        ("-tax", _("税收从高到低")),
+        ("tax", _("税收从低到高")),
+        ("-tax_per_mu", _("亩均税收从高到低")),
+        ("tax_per_mu", _("亩均税收从低到高")),
+        ("-name", _("名称倒序")),
+    ]
+
+    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=200)
+    zone = forms.ModelChoiceField(
+        label=_("园区"), queryset=Zone.objects.none(), required=False, empty_label=_("全部园区")
+    )
+    industry = DivisionChoiceField(label=_("行业"), required=False)
+    above_scale = forms.ChoiceField(label=_("规模"), choices=SCALE_CHOICES, required=False)
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
+    sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, data=None, *, user, years: list[int]):
+        super().__init__(data)
+        self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+
+    def filters(self, default_year: int | None) -> dict:
+        """Keyword arguments for ``selectors.enterprise_list`` (call after is_valid)."""
+        data = self.cleaned_data
+        scale = data.get("above_scale")
+        return {
+            "zone": data.get("zone"),
+            "division": data.get("industry") or "",
+            "above_scale": {"yes": True, "no": False}.get(scale),
+            "q": data.get("q") or "",
+            "year": data.get("year") or default_year,
+            "sort": data.get("sort") or "name",
+        }
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EnterpriseForm(forms.ModelForm):
+    """An enterprise's facts; the zone list holds only zones the user may edit."""
+
+    industry_code = forms.CharField(
+        label=_("行业代码"), required=False, max_length=20, help_text=_("GB/T 4754-2017，如 3981 或 C3981")
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["uscc", "name", "zone", "status", "production_started_on"]
+        widgets = {"production_started_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.restrict(user, action="change").order_by("code", "name")
+        if self.instance.pk and not self.is_bound:
+            self.initial["industry_code"] = self.instance.industry_code
+
+    def clean_uscc(self) -> str:
+        try:
+            return clean_uscc(self.cleaned_data["uscc"])
+        except UsccError as exc:
+            raise forms.ValidationError(reason(exc)) from None
+
+    def clean_industry_code(self) -> str:
+        code = self.cleaned_data["industry_code"].strip()
+        if not code:
+            return ""
+        try:
+            return parse_industry_code(code).code
+        except IndustryCodeError as exc:
+            raise forms.ValidationError(reason(exc)) from None
+
+
+class EnterpriseYearForm(forms.ModelForm):
+    """One year of an enterprise's figures (the enterprise is fixed by the page)."""
+
+    class Meta:
+        model = EnterpriseYear
+        fields = [
+            "year",
+            "above_scale",
+            "land_mu",
+            "tax",
+            "revenue",
+            "industrial_output",
+            "value_added",
+            "energy_tce",
+            "electricity",
+            "emissions",
+            "rd_spending",
+            "employees",
+            "high_tech",
+            "incident",
+        ]

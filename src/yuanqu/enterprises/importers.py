@@ -1,0 +1,365 @@
+"""Importing enterprises and their yearly figures from spreadsheets, keyed by credit code (and year)."""
+
+from __future__ import annotations
+
+import operator
+import re
+
+from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
+from yuanqu.core.access import editable_zone_ids, visible_zone_ids
+from yuanqu.core.importing.pipeline import (
+    Change,
+    Importer,
+    Plan,
+    check_fits,
+    check_not_negative,
+    chunked,
+    present_keys,
+    problem,
+)
+from yuanqu.core.importing.tabular import Column
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.services import UsccError, clean_uscc
+from yuanqu.zones.importers import ZoneResolver, first_labels
+
+STATUS_LABELS = {
+    "存续": "active",
+    "在营": "active",
+    "开业": "active",
+    "停产": "suspended",
+    "迁出": "relocated",
+    "注销": "closed",
+}
+
+USCC = Column("uscc", "统一社会信用代码", "text", required=True, aliases=("社会信用代码", "信用代码", "uscc"))
+NAME = Column("name", "企业名称", "text", aliases=("企业名", "单位名称", "name"))
+
+# Figures that may not be negative (tax, revenue and value added can be, after refunds or losses).
+NON_NEGATIVE = ("land_mu", "energy_tce", "electricity", "emissions", "rd_spending", "employees", "industrial_output")
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+UNKNOWN_ENTERPRISE = (
+    "系统中没有该统一社会信用代码的企业（或不在您的园区），请先导入企业名录",
+    "no enterprise with this credit code (among your zones); import the enterprise list first",
+)
+
+
+_USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {char: value for value, char in enumerate(_USCC_ALPHABET)}
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_SHAPE = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
+
+
+def _is_clean_uscc(text: str) -> bool:
+    """Whether a code is already in standard form with the right check character (GB 32100-2015).
+
+    The same rule as python-stdnum's, without its normalising; a 100,000-row file holds tens of
+    thousands of codes. Anything else goes to `clean_uscc`, which also says what is wrong.
+    """
+    if not _USCC_SHAPE.fullmatch(text):
+        return False
+    total = sum(map(operator.mul, map(_USCC_VALUE.__getitem__, text[:17]), _USCC_WEIGHTS))
+    return text[17] == _USCC_ALPHABET[-total % 31]
+
+
+class UsccChecker:
+    """Cleans credit codes once each, and reports bad ones where they stand."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        self.cache: dict[str, str | UsccError] = {}
+
+    def __call__(self, raw, row: int, header: str) -> str | None:
+        """The code in standard form; None when it is missing or invalid (with a problem appended)."""
+        result = self.cache.get(raw)
+        if result.__class__ is str:
+            return result  # type: ignore[return-value]
+        if result is None:
+            if raw is None or str(raw).strip() == "":
+                return None  # the reader has reported the empty required cell
+            text = str(raw)
+            if _is_clean_uscc(text):
+                result = text
+            else:
+                try:
+                    result = clean_uscc(text)
+                except UsccError as exc:
+                    result = exc
+            self.cache[raw] = result
+        if isinstance(result, UsccError):
+            self.problems.append(problem(row, header, raw, result.reason_zh, result.reason_en))
+            return None
+        return result  # type: ignore[return-value]
+
+
+class EnterpriseImporter(Importer):
+    """Enterprises by credit code: name, zone (code or name), industry code, status."""
+
+    kind = "enterprises"
+    label_zh, label_en = "企业", "enterprises"
+    template_title = "企业名录"
+    model = Enterprise
+    natural_key = ("uscc",)
+    schema = (
+        USCC,
+        Column("name", "企业名称", "text", required=True, aliases=("企业名", "单位名称", "name")),
+        Column("zone", "所属园区", "text", required=True, aliases=("园区", "园区代码", "园区名称", "zone")),
+        Column("industry_code", "行业代码", "text", aliases=("国民经济行业代码", "行业分类代码", "industry_code")),
+        Column("status", "状态", "choice", choices=STATUS_LABELS, aliases=("企业状态", "status")),
+        Column("production_started_on", "投产日期", "date", aliases=("production_started_on",)),
+    )
+    template_keys = ("uscc", "name", "zone", "industry_code")
+
+    def plan(self, table, *, user, problems) -> Plan:
+        """Check codes, zones and industry codes; an existing enterprise is updated, never duplicated."""
+        headers = table.headers
+        check_uscc = UsccChecker(problems)
+        zones = ZoneResolver(user)
+        editable = editable_zone_ids(user) if user is not None else None
+        keys = [k for k in present_keys(table, self.schema) if k not in ("uscc", "zone", "industry_code")]
+        check_fits(Enterprise, table, keys, problems)
+        rows = []
+        seen: dict[str, int] = {}
+        for parsed in table.rows:
+            v, row = parsed.values, parsed.row
+            uscc = check_uscc(v.get("uscc"), row, headers["uscc"])
+            if uscc is not None:
+                if uscc in seen:
+                    problems.append(
+                        problem(row, headers["uscc"], uscc, f"与第 {seen[uscc]} 行重复", f"same code as row {seen[uscc]}")
+                    )
+                    uscc = None
+                else:
+                    seen[uscc] = row
+            zone_id = zones.resolve(v.get("zone"), row, headers.get("zone"), problems, must_edit=True)
+            industry = None
+            if v.get("industry_code") not in (None, ""):
+                try:
+                    industry = parse_industry_code(v["industry_code"])
+                except IndustryCodeError as exc:
+                    problems.append(
+                        problem(row, headers["industry_code"], v["industry_code"], exc.reason_zh, exc.reason_en)
+                    )
+            if uscc is not None and zone_id is not None:
+                rows.append((row, uscc, zone_id, industry, v))
+
+        stored_fields = [f.attname for f in Enterprise._meta.concrete_fields]
+        existing: dict[str, dict] = {}
+        for chunk in chunked([uscc for _row, uscc, *_rest in rows]):
+            existing.update((e["uscc"], e) for e in Enterprise.objects.filter(uscc__in=chunk).values(*stored_fields))
+
+        plan = Plan()
+        for row, uscc, zone_id, industry, v in rows:
+            current = existing.get(uscc)
+            if current is not None and editable is not None and current["zone_id"] not in editable:
+                # Say only that the code is taken: nothing about the other zone or the enterprise in it.
+                problems.append(
+                    problem(
+                        row,
+                        headers["uscc"],
+                        uscc,
+                        "该统一社会信用代码已在其他园区登记，请联系市级管理员",
+                        "this credit code is registered in another zone; ask the city administrator",
+                    )
+                )
+                continue
+            values = {k: v.get(k) for k in keys}
+            if "status" in values and not values["status"]:
+                values["status"] = Enterprise.Status.ACTIVE.value
+            values["zone_id"] = zone_id
+            if "industry_code" in headers:
+                values.update(
+                    industry_code=industry.code if industry else "",
+                    industry_section=industry.section if industry else "",
+                    industry_division=industry.division if industry else "",
+                )
+            label = values.get("name") or (current or {}).get("name") or uscc
+            if current is None:
+                plan.creates.append(Change({"uscc": uscc, **values}, label, zone_id, key=(uscc,)))
+                continue
+            changed = {k: new for k, new in values.items() if current[k] != new}
+            if changed:
+                plan.updates.append(Change(changed, label, zone_id, pk=current["id"], before=current))
+            else:
+                plan.unchanged += 1
+        return plan
+
+
+class EnterpriseYearImporter(Importer):
+    """One row per enterprise and year, keyed by credit code and year."""
+
+    kind = "enterprise-years"
+    label_zh, label_en = "企业年度数据", "enterprise yearly figures"
+    template_title = "企业亩均效益年度数据"
+    model = EnterpriseYear
+    natural_key = ("enterprise_id", "year")
+    schema = (
+        USCC,
+        NAME,
+        Column("year", "年度", "int", required=True, aliases=("年份", "year")),
+        Column("above_scale", "是否规上", "flag", aliases=("规上企业", "规模以上", "above_scale")),
+        Column("land_mu", "用地面积", "decimal", unit="亩", aliases=("用地", "占地面积", "land_mu")),
+        Column("tax", "实缴税收", "decimal", unit="万元", aliases=("税收", "实缴税金", "纳税额", "tax")),
+        Column("revenue", "营业收入", "decimal", unit="万元", aliases=("销售收入", "主营业务收入", "revenue")),
+        Column("industrial_output", "工业总产值", "decimal", unit="万元", aliases=("industrial_output",)),
+        Column("value_added", "工业增加值", "decimal", unit="万元", aliases=("增加值", "value_added")),
+        Column("energy_tce", "综合能耗", "decimal", unit="吨标准煤", aliases=("能耗", "energy_tce")),
+        Column("electricity", "用电量", "decimal", unit="万千瓦时", aliases=("用电", "electricity")),
+        Column("emissions", "主要污染物排放量", "decimal", unit="吨", aliases=("排放量", "污染物排放量", "emissions")),
+        Column("rd_spending", "研发经费", "decimal", unit="万元", aliases=("研发投入", "R&D经费", "rd_spending")),
+        Column("employees", "从业人员", "int", unit="人", aliases=("职工人数", "从业人数", "employees")),
+        Column("high_tech", "是否高新技术企业", "flag", aliases=("高新技术企业", "high_tech")),
+        Column("incident", "是否发生安全环保事故", "flag", aliases=("安全环保事故", "incident")),
+    )
+    template_keys = tuple(c.key for c in schema[:14])
+    FLAGS = ("above_scale", "high_tech", "incident")
+
+    def plan(self, table, *, user, problems) -> Plan:
+        """Check every row, find each enterprise by its code, and compare with the stored year."""
+        headers = table.headers
+        check_uscc = UsccChecker(problems)
+        keys = [k for k in present_keys(table, self.schema) if k not in ("uscc", "name", "year")]
+        check_not_negative(table, NON_NEGATIVE, problems)
+        check_fits(EnterpriseYear, table, keys, problems)
+        uscc_header, year_header = headers["uscc"], headers["year"]
+        parsed_rows = []
+        seen: dict[tuple[str, int], int] = {}
+        for parsed in table.rows:
+            v, row = parsed.values, parsed.row
+            uscc = check_uscc(v.get("uscc"), row, uscc_header)
+            year = v.get("year")
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                problems.append(
+                    problem(
+                        row,
+                        year_header,
+                        year,
+                        f"年度应在 {FIRST_YEAR}–{LAST_YEAR} 之间",
+                        f"the year must be {FIRST_YEAR}–{LAST_YEAR}",
+                    )
+                )
+                year = None
+            if uscc is None or year is None:
+                continue
+            first = seen.setdefault((uscc, year), row)
+            if first != row:
+                problems.append(
+                    problem(
+                        row,
+                        uscc_header,
+                        uscc,
+                        f"与第 {first} 行的企业和年度重复",
+                        f"same enterprise and year as row {first}",
+                    )
+                )
+                continue
+            parsed_rows.append((row, uscc, year, v))
+
+        enterprises = self._enterprises(sorted({uscc for _row, uscc, _year, _v in parsed_rows}))
+        visible = visible_zone_ids(user) if user is not None else None
+        editable = editable_zone_ids(user) if user is not None else None
+        existing = self._existing({enterprises[u][0] for _row, u, _year, _v in parsed_rows if u in enterprises})
+
+        plan = Plan()
+        flags = [flag for flag in self.FLAGS if flag in keys]
+        for row, uscc, year, v in parsed_rows:
+            found = enterprises.get(uscc)
+            # An enterprise of a zone the user cannot see reads exactly like one that does not exist.
+            if found is None or (visible is not None and found[1] not in visible):
+                problems.append(problem(row, uscc_header, uscc, *UNKNOWN_ENTERPRISE))
+                continue
+            enterprise_id, zone_id, name = found
+            if editable is not None and zone_id not in editable:
+                problems.append(
+                    problem(row, uscc_header, uscc, "无权修改该企业的数据", "not allowed to change this enterprise")
+                )
+                continue
+            values = v.copy()  # holds exactly the file's columns
+            del values["uscc"], values["year"]
+            values.pop("name", None)
+            for flag in flags:
+                if values[flag] is None:
+                    values[flag] = False
+            current = existing.get((enterprise_id, year))
+            if current is None:
+                values["enterprise_id"] = enterprise_id
+                values["year"] = year
+                plan.creates.append(Change(values, f"{name} {year}", zone_id, key=(enterprise_id, year)))
+                continue
+            changed = {k: new for k, new in values.items() if current[k] != new}
+            if changed:
+                plan.updates.append(Change(changed, f"{name} {year}", zone_id, pk=current["id"], before=current))
+            else:
+                plan.unchanged += 1
+        return plan
+
+    @staticmethod
+    def _enterprises(codes) -> dict[str, tuple[int, int, str]]:
+        """Credit code -> (id, zone id, name) of the enterprises in the file."""
+        found: dict[str, tuple[int, int, str]] = {}
+        for chunk in chunked(codes):
+            rows = Enterprise.objects.filter(uscc__in=chunk).values_list("pk", "uscc", "zone_id", "name")
+            for pk, uscc, zone_id, name in rows:
+                found[uscc] = (pk, zone_id, name)
+        return found
+
+    @staticmethod
+    def _existing(enterprise_ids) -> dict[tuple[int, int], dict]:
+        """The stored years of these enterprises, as plain values keyed by (enterprise id, year)."""
+        fields = [f.attname for f in EnterpriseYear._meta.concrete_fields]
+        existing = {}
+        for chunk in chunked(sorted(enterprise_ids)):
+            for stored in EnterpriseYear.objects.filter(enterprise_id__in=chunk).values(*fields):
+                existing[(stored["enterprise_id"], stored["year"])] = stored
+        return existing
+
+
+STATUS_DISPLAY = first_labels(STATUS_LABELS)
+
+
+def _scoped(queryset, *, user, zone_ids, lookup: str):
+    if user is not None:
+        queryset = queryset.restrict(user)
+    if zone_ids is not None:
+        queryset = queryset.filter(**{f"{lookup}__in": zone_ids})
+    return queryset
+
+
+def zone_labels() -> dict[int, str]:
+    """Each zone's code, or its name when it has none: how files refer to zones."""
+    from yuanqu.zones.models import Zone
+
+    return {pk: code or name for pk, code, name in Zone.objects.values_list("pk", "code", "name")}
+
+
+def export_enterprise_rows(*, user=None, zone_ids=None):
+    """Enterprises as rows of the enterprise import's columns."""
+    zones = zone_labels()
+    queryset = _scoped(Enterprise.objects.order_by("zone_id", "uscc"), user=user, zone_ids=zone_ids, lookup="zone")
+    for e in queryset.values(
+        "uscc", "name", "zone_id", "industry_code", "industry_section", "status", "production_started_on"
+    ).iterator(chunk_size=2000):
+        yield {
+            "uscc": e["uscc"],
+            "name": e["name"],
+            "zone": zones.get(e["zone_id"], ""),
+            "industry_code": f"{e['industry_section']}{e['industry_code']}" if e["industry_code"] else None,
+            "status": STATUS_DISPLAY.get(e["status"], e["status"]),
+            "production_started_on": e["production_started_on"],
+        }
+
+
+YEAR_FIELDS = [c.key for c in EnterpriseYearImporter.schema if c.key not in ("uscc", "name")]
+
+
+def export_year_rows(*, user=None, zone_ids=None):
+    """Enterprise years as rows of the enterprise-year import's columns."""
+    queryset = _scoped(
+        EnterpriseYear.objects.order_by("enterprise__uscc", "year"),
+        user=user,
+        zone_ids=zone_ids,
+        lookup="enterprise__zone",
+    )
+    for row in queryset.values("enterprise__uscc", "enterprise__name", *YEAR_FIELDS).iterator(chunk_size=5000):
+        row["uscc"] = row.pop("enterprise__uscc")
+        row["name"] = row.pop("enterprise__name")
+        yield row

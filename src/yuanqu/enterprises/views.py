@@ -1,0 +1,110 @@
+"""Pages of the enterprises app: the list with its filters, an enterprise's page, and the edit forms."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from yuanqu.core.access import can_edit_zone
+from yuanqu.core.services import check_can_edit
+from yuanqu.core.views import edit_page, object_history
+from yuanqu.enterprises import selectors
+from yuanqu.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, EnterpriseYearForm
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.services import save_enterprise, save_enterprise_year
+
+PAGE_SIZE = 50
+
+
+def _partial(request) -> bool:
+    """An htmx request for the table alone (a history restore needs the whole page)."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-History-Restore-Request")
+
+
+@login_required
+def enterprise_list(request):
+    years = selectors.years_with_data(user=request.user)
+    form = EnterpriseFilterForm(request.GET, user=request.user, years=years)
+    status = 200
+    if form.is_valid():
+        filters = form.filters(default_year=years[0] if years else None)
+        enterprises = selectors.enterprise_list(user=request.user, **filters)
+    else:
+        # A zone of another user's or a made-up value: say so and show nothing, never guess.
+        filters = {"year": years[0] if years else None, "sort": "name"}
+        enterprises = Enterprise.objects.none()
+        status = 200 if _partial(request) else 400
+    # Page through ids alone, then load the page's rows: sorting narrow rows keeps deep pages fast.
+    page = Paginator(enterprises.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.enterprise_rows(user=request.user, ids=list(page.object_list), year=filters["year"])
+    context = {"form": form, "page": page, "year": filters["year"], "sort": filters["sort"]}
+    template = "enterprises/_enterprise_table.html" if _partial(request) else "enterprises/enterprise_list.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def enterprise_detail(request, pk: int):
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user).select_related("zone"), pk=pk)
+    figures = selectors.yearly_figures(enterprise)
+    chart = selectors.chart_series(figures)
+    chart["labels"] = {"tax": _("实缴税收（万元）"), "tax_per_mu": _("亩均税收（万元/亩）")}
+    context = {
+        "enterprise": enterprise,
+        "figures": figures,
+        "figure_rows": selectors.figure_table(figures),
+        "chart": chart,
+        "land": selectors.land_used(enterprise=enterprise, user=request.user),
+        "can_edit": can_edit_zone(request.user, enterprise.zone_id),
+        "history": object_history(request.user, enterprise, enterprise.years.all(), enterprise.land.all()),
+    }
+    return render(request, "enterprises/enterprise_detail.html", context)
+
+
+def _detail_url(enterprise_id: int) -> str:
+    return reverse("enterprises:enterprise-detail", args=[enterprise_id])
+
+
+@login_required
+def enterprise_edit(request, pk: int):
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=pk)
+    check_can_edit(user=request.user, obj=enterprise)
+    title = str(enterprise)
+    form = EnterpriseForm(request.POST if request.method == "POST" else None, instance=enterprise, user=request.user)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda f: save_enterprise(
+            enterprise=f.instance, user=request.user, industry_code=f.cleaned_data["industry_code"]
+        ),
+        template="enterprises/enterprise_form.html",
+        success_url=lambda saved: _detail_url(saved.pk),
+        context={"title": title, "cancel_url": _detail_url(pk)},
+    )
+
+
+def _year_page(request, *, enterprise_year: EnterpriseYear, enterprise: Enterprise):
+    check_can_edit(user=request.user, obj=enterprise)
+    form = EnterpriseYearForm(request.POST if request.method == "POST" else None, instance=enterprise_year)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda f: save_enterprise_year(enterprise_year=f.instance, user=request.user),
+        template="enterprises/enterprise_year_form.html",
+        success_url=lambda saved: _detail_url(saved.enterprise_id),
+        context={"enterprise": enterprise, "cancel_url": _detail_url(enterprise.pk)},
+    )
+
+
+@login_required
+def enterprise_year_add(request, pk: int):
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=pk)
+    return _year_page(request, enterprise_year=EnterpriseYear(enterprise=enterprise), enterprise=enterprise)
+
+
+@login_required
+def enterprise_year_edit(request, pk: int):
+    year = get_object_or_404(EnterpriseYear.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+    return _year_page(request, enterprise_year=year, enterprise=year.enterprise)

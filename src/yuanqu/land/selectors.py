@@ -1,0 +1,69 @@
+"""Read-side queries for parcel pages, restricted to the user's zones."""
+
+from __future__ import annotations
+
+import json
+
+import shapely
+from django.db.models import Prefetch, QuerySet
+
+from yuanqu.core.access import zone_descendants
+from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.land.models import Parcel
+from yuanqu.land.services import parcel_shape
+from yuanqu.zones.models import Zone
+
+
+def parcel_list(*, user, zone: Zone | None = None, land_use: str = "", q: str = "") -> QuerySet[Parcel]:
+    """Parcels the user may see, filtered by zone (with its sub-parks), land use and code, by zone and code.
+
+    The order is the one of the unique (zone, code) index, so a page needs no sort. For a page of a
+    long list, take the ids from this queryset and load the rows with ``parcel_rows``.
+    """
+    qs = Parcel.objects.restrict(user)
+    if zone is not None:
+        qs = qs.filter(zone_id__in=zone_descendants([zone.pk]))
+    if land_use:
+        qs = qs.filter(land_use=land_use)
+    if q:
+        qs = qs.filter(code__icontains=q.strip())
+    return qs.order_by("zone_id", "code")
+
+
+def parcel_rows(*, user, ids: list[int]) -> list[Parcel]:
+    """The parcels with these ids, in this order, with their zone and the enterprises (visible to the user)
+    that use them: two queries whatever the number of ids, and no polygons loaded."""
+    uses = EnterpriseLand.objects.restrict(user).select_related("enterprise").order_by("enterprise__name")
+    qs = (
+        Parcel.objects.restrict(user)
+        .filter(pk__in=ids)
+        .select_related("zone")
+        .only("zone", "code", "land_use", "area_mu", "supplied_on", "started_on", "zone__name", "zone__short_name")
+        .prefetch_related(Prefetch("enterprise_uses", queryset=uses, to_attr="visible_uses"))
+    )
+    by_id = {parcel.pk: parcel for parcel in qs}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def parcel_users(*, parcel: Parcel, user) -> QuerySet[EnterpriseLand]:
+    """Who uses the parcel (own or rented), among the enterprises the user may see."""
+    return (
+        EnterpriseLand.objects.restrict(user)
+        .filter(parcel=parcel)
+        .select_related("enterprise")
+        .order_by("start_on", "pk")
+    )
+
+
+def parcel_geojson(parcel: Parcel) -> dict | None:
+    """The parcel's polygon in EPSG:4490 as a GeoJSON Feature, for the page's map; None without one."""
+    shape = parcel_shape(parcel)
+    if shape is None or shape.is_empty:
+        return None
+    minx, miny, maxx, maxy = shape.bounds
+    return {
+        "type": "Feature",
+        "properties": {"code": parcel.code},
+        "geometry": json.loads(shapely.to_geojson(shape)),
+        "bbox": [minx, miny, maxx, maxy],
+    }

@@ -1,0 +1,34 @@
+"""Pages of the zones app: the zone hierarchy and a zone's page."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from yuanqu.core.access import can_see_zone
+from yuanqu.core.views import object_history
+from yuanqu.zones import selectors
+from yuanqu.zones.forms import ZoneFilterForm
+from yuanqu.zones.models import Zone
+
+
+@login_required
+def zone_list(request):
+    form = ZoneFilterForm(request.GET)
+    if form.is_valid():
+        rows, status = selectors.zone_rows(user=request.user, **form.cleaned_data), 200
+    else:
+        rows, status = [], 400
+    return render(request, "zones/zone_list.html", {"form": form, "rows": rows}, status=status)
+
+
+@login_required
+def zone_detail(request, pk: int):
+    zone = get_object_or_404(Zone.objects.restrict(request.user).select_related("parent"), pk=pk)
+    sub_parks = selectors.zone_rows_under(zone=zone, user=request.user)
+    context = {
+        "zone": zone,
+        "parent_visible": zone.parent_id is not None and can_see_zone(request.user, zone.parent_id),
+        "sub_parks": sub_parks,
+        "totals": selectors.zone_totals(zone=zone, user=request.user),
+        "history": object_history(request.user, zone),
+    }
+    return render(request, "zones/zone_detail.html", context)

@@ -1,0 +1,106 @@
+"""Fixtures of the API tests: two zones with sub-parks and data in each, users of every role, token clients."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from rest_framework.test import APIClient
+
+from yuanqu.accounts.services import api_token
+from yuanqu.core.access import Role
+from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
+from yuanqu.enterprises.models import EnterpriseLand
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing makes each of the world's users cost a third of a second; tests need no real hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class World:
+    """Zones A and B, each with a sub-park, enterprises, yearly figures, parcels and land in both."""
+
+    zone_a: object
+    sub_a: object
+    zone_b: object
+    sub_b: object
+    enterprise_a: object
+    enterprise_sub_a: object
+    enterprise_b: object
+    enterprise_sub_b: object
+    years_a: list
+    years_b: list
+    parcel_a: object
+    parcel_sub_a: object
+    parcel_b: object
+    parcel_sub_b: object
+    land_a: object
+    land_b: object
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    zone_a = make_zone("甲经济开发区", code="A001", level="provincial", kind="provincial_dz")
+    zone_b = make_zone("乙高新技术产业开发区", code="B001", level="national", kind="htz")
+    sub_a = make_zone("甲经济开发区光电产业园", code="A002", parent=zone_a)
+    sub_b = make_zone("乙高新区生物医药园", code="B002", parent=zone_b)
+    enterprise_a = make_enterprise(zone_a, "甲精密机械有限公司")
+    enterprise_sub_a = make_enterprise(sub_a, "甲光电科技有限公司")
+    enterprise_b = make_enterprise(zone_b, "乙电子科技有限公司")
+    enterprise_sub_b = make_enterprise(sub_b, "乙生物制药有限公司")
+    years_a = [make_enterprise_year(e, year) for e in (enterprise_a, enterprise_sub_a) for year in (2023, 2024)]
+    years_b = [make_enterprise_year(e, year) for e in (enterprise_b, enterprise_sub_b) for year in (2023, 2024)]
+    parcel_a = make_parcel(zone_a, "JA-01")
+    parcel_sub_a = make_parcel(sub_a, "JA-02")
+    parcel_b = make_parcel(zone_b, "YB-01")
+    parcel_sub_b = make_parcel(sub_b, "YB-02")
+    land_a = EnterpriseLand.objects.create(enterprise=enterprise_a, parcel=parcel_a, area_mu=Decimal("10"))
+    land_b = EnterpriseLand.objects.create(
+        enterprise=enterprise_b, parcel=parcel_b, area_mu=Decimal("12"), tenure=EnterpriseLand.Tenure.RENTED
+    )
+    users = {
+        "zone_staff": make_user("staff_a", Role.ZONE_STAFF, zones=[zone_a]),
+        "zone_admin": make_user("admin_a", Role.ZONE_ADMIN, zones=[zone_a]),
+        "leader": make_user("leader_a", Role.LEADER, zones=[zone_a]),
+        "staff_b": make_user("staff_b", Role.ZONE_STAFF, zones=[zone_b]),
+        "admin_b": make_user("admin_b", Role.ZONE_ADMIN, zones=[zone_b]),
+        "staff_ab": make_user("staff_ab", Role.ZONE_STAFF, zones=[zone_a, zone_b]),
+        "city_analyst": make_user("analyst", Role.CITY_ANALYST),
+        "city_admin": make_user("city", Role.CITY_ADMIN, is_staff=True),
+    }
+    return World(
+        zone_a=zone_a,
+        sub_a=sub_a,
+        zone_b=zone_b,
+        sub_b=sub_b,
+        enterprise_a=enterprise_a,
+        enterprise_sub_a=enterprise_sub_a,
+        enterprise_b=enterprise_b,
+        enterprise_sub_b=enterprise_sub_b,
+        years_a=years_a,
+        years_b=years_b,
+        parcel_a=parcel_a,
+        parcel_sub_a=parcel_sub_a,
+        parcel_b=parcel_b,
+        parcel_sub_b=parcel_sub_b,
+        land_a=land_a,
+        land_b=land_b,
+        users=users,
+    )
+
+
+def token_client(user) -> APIClient:
+    """An API client that authenticates as a script does: `Authorization: Token …`."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user=user)}")
+    return client
+
+
+@pytest.fixture
+def client_for():
+    return token_client

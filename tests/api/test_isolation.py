@@ -1,0 +1,453 @@
+"""The API half of the zone-isolation matrix: nothing of zone B is visible, countable or writable for zone A.
+
+Every endpoint is one row of ENDPOINTS; a new endpoint is added by adding a row. The users of zone A
+are a zone_staff, a zone_admin and a leader bound to A. Zone A has a sub-park (visible to A's users),
+and so has zone B (invisible to them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from rest_framework.test import APIClient
+
+from yuanqu.accounts.models import User
+from yuanqu.core.changelog import snapshot
+from yuanqu.core.models import ChangeLogEntry
+from yuanqu.core.testing import make_uscc
+from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.land.models import Parcel
+from yuanqu.zones.models import Zone
+
+from .conftest import World, token_client
+
+ZONE_A_ROLES = ["zone_staff", "zone_admin", "leader"]
+EDITING_ROLES = {"zone_staff", "zone_admin"}
+READ_ONLY_ROLES = ["leader", "city_analyst"]
+
+# A 100 m × 100 m square near Suzhou in EPSG:4490.
+SQUARE_LONLAT = {
+    "type": "Polygon",
+    "coordinates": [[[120.60, 31.30], [120.601, 31.30], [120.601, 31.3009], [120.60, 31.3009], [120.60, 31.30]]],
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One API endpoint and, for the world of two zones, what belongs to A and B and how to write to it."""
+
+    name: str
+    url: str
+    model: type
+    own: Callable[[World], list]  # the objects of zone A and its sub-park
+    other: Callable[[World], list]  # the objects of zone B and its sub-park
+    create: Callable[[World], dict]  # a valid new object in zone A
+    patch: Callable[[World], dict]  # a valid change to any object
+    create_in_b: dict[str, Callable[[World], dict]]  # new objects placed in, or pointing at, zone B
+    move_to_b: dict[str, Callable[[World], dict]]  # changes that would move an A object into zone B
+    filters_for_b: dict[str, Callable[[World], dict]]  # query strings that name zone B's objects
+    extra_reads: tuple = field(default=())
+
+    def __str__(self) -> str:
+        return self.name
+
+
+ENDPOINTS = [
+    Endpoint(
+        name="zones",
+        url="/api/zones/",
+        model=Zone,
+        own=lambda w: [w.zone_a, w.sub_a],
+        other=lambda w: [w.zone_b, w.sub_b],
+        create=lambda w: {"name": "甲经济开发区新材料园", "parent": w.zone_a.pk},
+        patch=lambda w: {"short_name": "改名园区"},
+        create_in_b={
+            "parent B": lambda w: {"name": "越界分园一", "parent": w.zone_b.pk},
+            "parent B's sub-park": lambda w: {"name": "越界分园二", "parent": w.sub_b.pk},
+        },
+        move_to_b={"parent B": lambda w: {"parent": w.zone_b.pk}},
+        filters_for_b={
+            "parent": lambda w: {"parent": w.zone_b.pk},
+            "search name": lambda w: {"search": w.zone_b.name},
+            "code": lambda w: {"code": w.zone_b.code},
+        },
+    ),
+    Endpoint(
+        name="parcels",
+        url="/api/parcels/",
+        model=Parcel,
+        own=lambda w: [w.parcel_a, w.parcel_sub_a],
+        other=lambda w: [w.parcel_b, w.parcel_sub_b],
+        create=lambda w: {"zone": w.zone_a.pk, "code": "JA-99", "land_use": "industrial", "geometry": SQUARE_LONLAT},
+        patch=lambda w: {"land_use": "warehouse", "total_investment": "5000.0000"},
+        create_in_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk, "code": "X-1", "geometry": SQUARE_LONLAT},
+            "B's sub-park": lambda w: {"zone": w.sub_b.pk, "code": "X-2", "geometry": SQUARE_LONLAT},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk}},
+        filters_for_b={
+            "zone": lambda w: {"zone": w.zone_b.pk},
+            "code": lambda w: {"code": w.parcel_b.code},
+            "search code": lambda w: {"search": w.parcel_b.code},
+        },
+    ),
+    Endpoint(
+        name="enterprises",
+        url="/api/enterprises/",
+        model=Enterprise,
+        own=lambda w: [w.enterprise_a, w.enterprise_sub_a],
+        other=lambda w: [w.enterprise_b, w.enterprise_sub_b],
+        create=lambda w: {
+            "uscc": make_uscc(90001),
+            "name": "甲新设企业",
+            "zone": w.zone_a.pk,
+            "industry_code": "C3981",
+        },
+        patch=lambda w: {"name": "改名企业有限公司"},
+        create_in_b={
+            "zone B": lambda w: {"uscc": make_uscc(90002), "name": "越界企业", "zone": w.zone_b.pk},
+            "B's sub-park": lambda w: {"uscc": make_uscc(90003), "name": "越界企业二", "zone": w.sub_b.pk},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk}},
+        filters_for_b={
+            "zone": lambda w: {"zone": w.zone_b.pk},
+            "within_zone": lambda w: {"within_zone": w.zone_b.pk},
+            "search name": lambda w: {"search": w.enterprise_b.name},
+            "search uscc": lambda w: {"search": w.enterprise_b.uscc},
+            "uscc": lambda w: {"uscc": w.enterprise_b.uscc},
+        },
+    ),
+    Endpoint(
+        name="enterprise-years",
+        url="/api/enterprise-years/",
+        model=EnterpriseYear,
+        own=lambda w: w.years_a,
+        other=lambda w: w.years_b,
+        create=lambda w: {"enterprise": w.enterprise_a.pk, "year": 2022, "tax": "88.5"},
+        patch=lambda w: {"tax": "999.5000"},
+        create_in_b={
+            "B's enterprise": lambda w: {"enterprise": w.enterprise_b.pk, "year": 2022, "tax": "1"},
+            "enterprise of B's sub-park": lambda w: {"enterprise": w.enterprise_sub_b.pk, "year": 2022},
+        },
+        move_to_b={"B's enterprise": lambda w: {"enterprise": w.enterprise_b.pk, "year": 2019}},
+        filters_for_b={
+            "zone": lambda w: {"zone": w.zone_b.pk},
+            "enterprise": lambda w: {"enterprise": w.enterprise_b.pk},
+            "uscc": lambda w: {"uscc": w.enterprise_b.uscc},
+            "enterprise__uscc": lambda w: {"enterprise__uscc": w.enterprise_b.uscc},
+            "search name": lambda w: {"search": w.enterprise_b.name},
+        },
+    ),
+    Endpoint(
+        name="enterprise-land",
+        url="/api/enterprise-land/",
+        model=EnterpriseLand,
+        own=lambda w: [w.land_a],
+        other=lambda w: [w.land_b],
+        create=lambda w: {"enterprise": w.enterprise_sub_a.pk, "parcel": w.parcel_sub_a.pk, "area_mu": "3.5"},
+        patch=lambda w: {"area_mu": "4.2500"},
+        create_in_b={
+            "B's enterprise": lambda w: {"enterprise": w.enterprise_b.pk, "parcel": w.parcel_a.pk, "area_mu": "1"},
+            "B's parcel": lambda w: {"enterprise": w.enterprise_a.pk, "parcel": w.parcel_b.pk, "area_mu": "1"},
+        },
+        move_to_b={
+            "B's enterprise": lambda w: {"enterprise": w.enterprise_b.pk},
+            "B's parcel": lambda w: {"parcel": w.parcel_sub_b.pk},
+        },
+        filters_for_b={
+            "zone": lambda w: {"zone": w.zone_b.pk},
+            "enterprise": lambda w: {"enterprise": w.enterprise_b.pk},
+            "parcel": lambda w: {"parcel": w.parcel_b.pk},
+            "uscc": lambda w: {"uscc": w.enterprise_b.uscc},
+            "search name": lambda w: {"search": w.enterprise_b.name},
+        },
+    ),
+]
+
+
+def cases(attribute: str):
+    """(endpoint, case name) pairs for the parametrised tests over one of the endpoint's case tables."""
+    return [
+        pytest.param(endpoint, name, id=f"{endpoint.name}-{name}")
+        for endpoint in ENDPOINTS
+        for name in getattr(endpoint, attribute)
+    ]
+
+
+def stored(obj) -> dict:
+    """The object's row as it is in the database now."""
+    return snapshot(type(obj)._base_manager.get(pk=obj.pk))
+
+
+def full_payload(endpoint: Endpoint, obj, world: World) -> dict:
+    """A complete PUT body for an object: its own representation as a city administrator reads it."""
+    data = token_client(world.users["city_admin"]).get(f"{endpoint.url}{obj.pk}/").json()
+    data.update(endpoint.patch(world))
+    return data
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+@pytest.fixture(params=ENDPOINTS, ids=str)
+def endpoint(request) -> Endpoint:
+    return request.param
+
+
+@pytest.fixture(params=ZONE_A_ROLES)
+def role_a(request) -> str:
+    return request.param
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def test_list_holds_only_zone_a_objects_and_counts_only_them(world, endpoint, role_a):
+    response = token_client(world.users[role_a]).get(endpoint.url, {"page_size": 100})
+    ids = {row["id"] for row in results(response)}
+    assert ids == {obj.pk for obj in endpoint.own(world)}
+    assert response.json()["count"] == len(endpoint.own(world))
+    assert not ids & {obj.pk for obj in endpoint.other(world)}
+
+
+def test_detail_of_zone_b_object_is_404(world, endpoint, role_a):
+    client = token_client(world.users[role_a])
+    for obj in endpoint.other(world):
+        assert client.get(f"{endpoint.url}{obj.pk}/").status_code == 404
+    for obj in endpoint.own(world):
+        assert client.get(f"{endpoint.url}{obj.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(("endpoint", "name"), cases("filters_for_b"))
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_filters_naming_zone_b_return_nothing(world, endpoint, name, role):
+    response = token_client(world.users[role]).get(endpoint.url, endpoint.filters_for_b[name](world))
+    assert results(response) == []
+    assert response.json()["count"] == 0
+
+
+@pytest.mark.parametrize(("endpoint", "name"), cases("filters_for_b"))
+def test_same_filters_find_zone_b_objects_for_a_city_analyst(world, endpoint, name):
+    """The control for the test above: the filters do match B's objects, for someone who may see them."""
+    response = token_client(world.users["city_analyst"]).get(endpoint.url, endpoint.filters_for_b[name](world))
+    assert response.json()["count"] >= 1
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_enterprise_by_uscc_of_zone_b_is_404(world, role):
+    client = token_client(world.users[role])
+    assert client.get(f"/api/enterprises/by-uscc/{world.enterprise_b.uscc}/").status_code == 404
+    assert client.get(f"/api/enterprises/by-uscc/{world.enterprise_sub_b.uscc}/").status_code == 404
+    own = client.get(f"/api/enterprises/by-uscc/{world.enterprise_sub_a.uscc}/")
+    assert own.status_code == 200
+    assert own.json()["id"] == world.enterprise_sub_a.pk
+
+
+def test_city_analyst_sees_both_zones(world, endpoint):
+    response = token_client(world.users["city_analyst"]).get(endpoint.url, {"page_size": 100})
+    everything = endpoint.own(world) + endpoint.other(world)
+    assert {row["id"] for row in results(response)} == {obj.pk for obj in everything}
+    assert response.json()["count"] == len(everything)
+
+
+def test_anonymous_gets_nothing(world, endpoint):
+    client = APIClient()
+    obj = endpoint.own(world)[0]
+    assert client.get(endpoint.url).status_code == 401
+    assert client.get(f"{endpoint.url}{obj.pk}/").status_code == 401
+    assert client.post(endpoint.url, endpoint.create(world), format="json").status_code == 401
+    assert client.patch(f"{endpoint.url}{obj.pk}/", endpoint.patch(world), format="json").status_code == 401
+    assert client.delete(f"{endpoint.url}{obj.pk}/").status_code == 401
+    assert type(obj)._base_manager.filter(pk=obj.pk).exists()
+
+
+def test_anonymous_cannot_look_up_by_uscc(world):
+    assert APIClient().get(f"/api/enterprises/by-uscc/{world.enterprise_a.uscc}/").status_code == 401
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_writes_to_zone_b_object_refused_and_object_unchanged(world, endpoint, role_a, method):
+    client = token_client(world.users[role_a])
+    entries = ChangeLogEntry.objects.count()
+    for obj in endpoint.other(world):
+        before = stored(obj)
+        url = f"{endpoint.url}{obj.pk}/"
+        if method == "delete":
+            response = client.delete(url)
+        elif method == "put":
+            response = client.put(url, full_payload(endpoint, obj, world), format="json")
+        else:
+            response = client.patch(url, endpoint.patch(world), format="json")
+        # Not in the user's queryset: 404 as if it did not exist; a read-only role is refused first.
+        assert response.status_code == (404 if role_a in EDITING_ROLES else 403), response.content
+        assert stored(obj) == before
+    assert ChangeLogEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize(("endpoint", "name"), cases("create_in_b"))
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_creating_in_zone_b_or_pointing_at_it_refused_and_nothing_written(world, endpoint, name, role):
+    count, entries = endpoint.model._base_manager.count(), ChangeLogEntry.objects.count()
+    response = token_client(world.users[role]).post(endpoint.url, endpoint.create_in_b[name](world), format="json")
+    # An editor's related-field choices are restricted to its zones, so B's id is refused as unknown (400)
+    # before any service runs; a read-only role is refused outright (403).
+    assert response.status_code == (400 if role in EDITING_ROLES else 403), response.content
+    assert endpoint.model._base_manager.count() == count
+    assert ChangeLogEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize(("endpoint", "name"), cases("move_to_b"))
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_moving_zone_a_object_into_zone_b_refused_and_unchanged(world, endpoint, name, role):
+    obj = endpoint.own(world)[-1]
+    before, entries = stored(obj), ChangeLogEntry.objects.count()
+    response = token_client(world.users[role]).patch(
+        f"{endpoint.url}{obj.pk}/", endpoint.move_to_b[name](world), format="json"
+    )
+    assert response.status_code == (400 if role in EDITING_ROLES else 403), response.content
+    assert stored(obj) == before
+    assert ChangeLogEntry.objects.count() == entries
+
+
+@pytest.mark.parametrize("role", sorted(EDITING_ROLES))
+def test_zone_a_editors_do_create_and_change_in_zone_a(world, endpoint, role):
+    """The control for the refusals above: the same users and payloads succeed inside zone A."""
+    client = token_client(world.users[role])
+    created = client.post(endpoint.url, endpoint.create(world), format="json")
+    assert created.status_code == 201, created.content
+    assert endpoint.model.objects.filter(pk=created.json()["id"]).exists()
+
+    obj = endpoint.own(world)[0]
+    changed = client.patch(f"{endpoint.url}{obj.pk}/", endpoint.patch(world), format="json")
+    assert changed.status_code == 200, changed.content
+    for key, value in endpoint.patch(world).items():
+        assert changed.json()[key] == value
+
+    obj = endpoint.own(world)[-1]
+    replaced = client.put(f"{endpoint.url}{obj.pk}/", full_payload(endpoint, obj, world), format="json")
+    assert replaced.status_code == 200, replaced.content
+
+
+@pytest.mark.parametrize("role", READ_ONLY_ROLES)
+def test_read_only_roles_refused_every_write(world, endpoint, role):
+    client = token_client(world.users[role])
+    count, entries = endpoint.model._base_manager.count(), ChangeLogEntry.objects.count()
+    assert client.post(endpoint.url, endpoint.create(world), format="json").status_code == 403
+    for obj in endpoint.own(world):
+        url = f"{endpoint.url}{obj.pk}/"
+        before = stored(obj)
+        assert client.put(url, full_payload(endpoint, obj, world), format="json").status_code == 403
+        assert client.patch(url, endpoint.patch(world), format="json").status_code == 403
+        assert client.delete(url).status_code == 403
+        assert stored(obj) == before
+    assert endpoint.model._base_manager.count() == count
+    assert ChangeLogEntry.objects.count() == entries
+
+
+# --- users: only administrators, and a zone administrator only over the users of its own zones ----------
+
+
+def user_payload(world: World, **fields) -> dict:
+    payload = {"username": "new_user", "role": "zone_staff", "zones": [world.zone_a.pk], "password": "a-long-pw-123"}
+    payload.update(fields)
+    return payload
+
+
+@pytest.mark.parametrize("role", ["zone_staff", "leader", "city_analyst"])
+def test_users_endpoint_refused_to_non_administrators(world, role):
+    client = token_client(world.users[role])
+    target = world.users["zone_staff"]
+    assert client.get("/api/users/").status_code == 403
+    assert client.get(f"/api/users/{target.pk}/").status_code == 403
+    assert client.post("/api/users/", user_payload(world), format="json").status_code == 403
+    assert client.patch(f"/api/users/{target.pk}/", {"role": "zone_admin"}, format="json").status_code == 403
+    assert client.delete(f"/api/users/{target.pk}/").status_code == 403
+    assert not User.objects.filter(username="new_user").exists()
+    assert User.objects.get(pk=target.pk).role == "zone_staff"
+
+
+def test_zone_admin_lists_only_users_bound_solely_to_its_zones(world):
+    response = token_client(world.users["zone_admin"]).get("/api/users/")
+    names = {row["username"] for row in results(response)}
+    assert names == {"staff_a", "admin_a", "leader_a"}
+    assert response.json()["count"] == 3
+
+
+@pytest.mark.parametrize("other", ["staff_b", "admin_b", "staff_ab", "city_analyst", "city_admin"])
+def test_zone_admin_cannot_read_change_or_delete_users_beyond_its_zones(world, other):
+    client = token_client(world.users["zone_admin"])
+    target = world.users[other]
+    before = stored(target)
+    assert client.get(f"/api/users/{target.pk}/").status_code == 404
+    assert client.patch(f"/api/users/{target.pk}/", {"email": "x@example.org"}, format="json").status_code == 404
+    assert client.put(f"/api/users/{target.pk}/", user_payload(world, username=target.username)).status_code == 404
+    assert client.delete(f"/api/users/{target.pk}/").status_code == 404
+    assert stored(target) == before
+    assert set(User.objects.get(pk=target.pk).zones.all()) == set(target.zones.all())
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"zones": "B"},
+        {"zones": "A+B"},
+        {"role": "city_admin"},
+        {"role": "city_analyst"},
+        {"role": "leader", "zones": []},
+        {"role": "zone_staff", "zones": []},
+        {"is_staff": True},
+    ],
+    ids=["zone B", "zones A and B", "city_admin", "city_analyst", "leader without zone", "staff without zone", "staff"],
+)
+def test_zone_admin_cannot_create_users_beyond_its_powers(world, fields):
+    zones = {"B": [world.zone_b.pk], "A+B": [world.zone_a.pk, world.zone_b.pk]}
+    if isinstance(fields.get("zones"), str):
+        fields = {**fields, "zones": zones[fields["zones"]]}
+    response = token_client(world.users["zone_admin"]).post("/api/users/", user_payload(world, **fields), format="json")
+    assert response.status_code in (400, 403), response.content
+    assert not User.objects.filter(username="new_user").exists()
+
+
+def test_zone_admin_cannot_move_own_user_into_zone_b_or_promote_it(world):
+    client = token_client(world.users["zone_admin"])
+    target = world.users["zone_staff"]
+    url = f"/api/users/{target.pk}/"
+    assert client.patch(url, {"zones": [world.zone_a.pk, world.zone_b.pk]}, format="json").status_code == 400
+    assert client.patch(url, {"role": "city_analyst"}, format="json").status_code == 403
+    assert client.patch(url, {"is_staff": True}, format="json").status_code == 403
+    target.refresh_from_db()
+    assert target.role == "zone_staff"
+    assert not target.is_staff
+    assert list(target.zones.all()) == [world.zone_a]
+
+
+def test_zone_admin_creates_user_in_own_zone_and_sub_park(world):
+    client = token_client(world.users["zone_admin"])
+    response = client.post("/api/users/", user_payload(world, zones=[world.sub_a.pk]), format="json")
+    assert response.status_code == 201, response.content
+    user = User.objects.get(username="new_user")
+    assert list(user.zones.all()) == [world.sub_a]
+    assert user.check_password("a-long-pw-123")
+    assert "password" not in response.json()
+
+
+def test_users_filters_naming_other_zones_return_nothing_for_zone_admin(world):
+    client = token_client(world.users["zone_admin"])
+    for query in ({"search": "staff_b"}, {"search": "analyst"}, {"role": "city_admin"}):
+        assert client.get("/api/users/", query).json()["count"] == 0
+
+
+def test_city_admin_manages_every_user(world):
+    response = token_client(world.users["city_admin"]).get("/api/users/", {"page_size": 100})
+    assert response.json()["count"] == User.objects.count() == len(world.users)
+
+
+def test_anonymous_gets_no_users(world):
+    assert APIClient().get("/api/users/").status_code == 401

@@ -1,0 +1,253 @@
+"""The page half of the isolation matrix: a user of zone A sees, counts and changes nothing of zone B.
+
+Every list page, search and filter, every detail and edit page, and the admin are checked for each
+kind of zone-bound user (staff, administrator, leader).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+
+from yuanqu.accounts.models import User
+from yuanqu.core.access import Role
+from yuanqu.core.testing import make_user
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.land.models import Parcel
+
+ZONE_A_ROLES = {"staff": Role.ZONE_STAFF, "admin": Role.ZONE_ADMIN, "leader": Role.LEADER}
+
+
+@pytest.fixture(params=sorted(ZONE_A_ROLES))
+def user_of_a(request, zone_a) -> User:
+    return make_user(f"{request.param}_of_a", ZONE_A_ROLES[request.param], zones=[zone_a])
+
+
+@pytest.fixture
+def client_a(client: Client, user_of_a, world_a, world_b) -> Client:
+    client.force_login(user_of_a)
+    return client
+
+
+def assert_nothing_of(html: str, world) -> None:
+    leaked = [name for name in world.names if name in html]
+    assert leaked == []
+
+
+# page → the names of zone A's objects it must show
+LIST_PAGES = {
+    "/": lambda a: [a.zone.name, a.sub_park.name],
+    "/zones/": lambda a: [a.zone.name, a.sub_park.name],
+    "/zones/?level=provincial": lambda a: [a.zone.name],
+    "/enterprises/": lambda a: [a.enterprise.name, a.sub_enterprise.name, a.enterprise.uscc],
+    "/enterprises/?year=2023&sort=-tax": lambda a: [a.enterprise.name],
+    "/enterprises/?above_scale=yes": lambda a: [a.enterprise.name, a.sub_enterprise.name],
+    "/land/parcels/": lambda a: [a.parcel.code, a.sub_parcel.code, a.enterprise.name],
+}
+
+
+@pytest.mark.parametrize("url", LIST_PAGES)
+def test_list_pages_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, url):
+    response = client_a.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in LIST_PAGES[url](world_a):
+        assert name in html
+    assert_nothing_of(html, world_b)
+
+
+SEARCHES = {
+    "enterprise name": ("/enterprises/", lambda b: b.enterprise.name),
+    "sub-park enterprise name": ("/enterprises/", lambda b: b.sub_enterprise.name),
+    "credit code": ("/enterprises/", lambda b: b.enterprise.uscc),
+    "parcel code": ("/land/parcels/", lambda b: b.parcel.code),
+}
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+def test_searching_for_zone_b_finds_nothing(client_a, world_b, search):
+    url, term = SEARCHES[search]
+    response = client_a.get(url, {"q": term(world_b)})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="result-count">0<' in html
+    # The search box (and the language switch's return address) show back what was typed; nothing else may.
+    echoes = re.compile(r'value="[^"]*' + re.escape(term(world_b)) + r'[^"]*"')
+    assert_nothing_of(echoes.sub("", html), world_b)
+
+
+ZONE_FILTERS = {
+    "enterprises by zone B": lambda b: f"/enterprises/?zone={b.zone.pk}",
+    "enterprises by B's sub-park": lambda b: f"/enterprises/?zone={b.sub_park.pk}",
+    "parcels by zone B": lambda b: f"/land/parcels/?zone={b.zone.pk}",
+    "parcels by B's sub-park": lambda b: f"/land/parcels/?zone={b.sub_park.pk}",
+}
+
+
+@pytest.mark.parametrize("zone_filter", ZONE_FILTERS)
+def test_filtering_by_a_zone_of_b_is_refused_and_shows_nothing(client_a, world_b, zone_filter):
+    response = client_a.get(ZONE_FILTERS[zone_filter](world_b))
+    assert response.status_code == 400
+    assert_nothing_of(response.content.decode(), world_b)
+
+
+DETAIL_AND_EDIT_PAGES = {
+    "zone": lambda b: f"/zones/{b.zone.pk}/",
+    "sub-park": lambda b: f"/zones/{b.sub_park.pk}/",
+    "enterprise": lambda b: f"/enterprises/{b.enterprise.pk}/",
+    "sub-park enterprise": lambda b: f"/enterprises/{b.sub_enterprise.pk}/",
+    "parcel": lambda b: f"/land/parcels/{b.parcel.pk}/",
+    "sub-park parcel": lambda b: f"/land/parcels/{b.sub_parcel.pk}/",
+    "enterprise edit": lambda b: f"/enterprises/{b.enterprise.pk}/edit/",
+    "year add": lambda b: f"/enterprises/{b.enterprise.pk}/years/add/",
+    "year edit": lambda b: f"/enterprises/years/{b.year.pk}/edit/",
+    "parcel edit": lambda b: f"/land/parcels/{b.parcel.pk}/edit/",
+}
+
+
+@pytest.mark.parametrize("page", DETAIL_AND_EDIT_PAGES)
+def test_detail_and_edit_pages_of_zone_b_are_not_found(client_a, world_b, page):
+    response = client_a.get(DETAIL_AND_EDIT_PAGES[page](world_b))
+    assert response.status_code == 404
+    assert_nothing_of(response.content.decode(), world_b)
+
+
+def _b_state(world_b) -> tuple:
+    enterprise = Enterprise.objects.get(pk=world_b.enterprise.pk)
+    year = EnterpriseYear.objects.get(pk=world_b.year.pk)
+    parcel = Parcel.objects.get(pk=world_b.parcel.pk)
+    return (
+        enterprise.name,
+        enterprise.zone_id,
+        year.tax,
+        parcel.code,
+        parcel.land_use,
+        EnterpriseYear.objects.filter(enterprise=enterprise).count(),
+    )
+
+
+POSTS = {
+    "enterprise edit": (
+        lambda a, b: f"/enterprises/{b.enterprise.pk}/edit/",
+        lambda a, b: {"uscc": b.enterprise.uscc, "name": "被篡改", "zone": a.zone.pk, "status": "active"},
+    ),
+    "year add": (lambda a, b: f"/enterprises/{b.enterprise.pk}/years/add/", lambda a, b: {"year": 2020, "tax": "1"}),
+    "year edit": (lambda a, b: f"/enterprises/years/{b.year.pk}/edit/", lambda a, b: {"year": 2024, "tax": "1"}),
+    "parcel edit": (
+        lambda a, b: f"/land/parcels/{b.parcel.pk}/edit/",
+        lambda a, b: {"zone": a.zone.pk, "code": "被篡改", "land_use": "commercial"},
+    ),
+}
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_posting_to_edit_pages_of_zone_b_is_not_found_and_changes_nothing(client_a, world_a, world_b, post):
+    url, data = POSTS[post]
+    before = _b_state(world_b)
+    response = client_a.post(url(world_a, world_b), data(world_a, world_b))
+    assert response.status_code == 404
+    assert _b_state(world_b) == before
+    assert before == ("乙精工机械有限公司", world_b.zone.pk, Decimal("3300.0000"), "乙-GY-001", "industrial", 2)
+
+
+def test_home_page_counts_only_zone_a(client_a, world_a):
+    html = client_a.get("/").content.decode()
+    # A and its sub-park; one enterprise and one parcel in each; 2024 tax 1200 + 100 on 50 + 10 mu.
+    assert '<div class="figure" id="count-zones">2</div>' in html
+    assert '<div class="figure" id="count-enterprises">2</div>' in html
+    assert '<div class="figure" id="count-parcels">2</div>' in html
+    assert '<div class="figure" id="total-tax">1,300.00</div>' in html
+    assert '<div class="figure" id="tax-per-mu">21.67</div>' in html
+    assert '<span id="parcel-mu">30.00</span>' in html  # two 15-mu squares
+
+
+def test_city_analyst_sees_both_zones(client, world_a, world_b, analyst):
+    client.force_login(analyst)
+    html = client.get("/enterprises/").content.decode()
+    assert world_a.enterprise.name in html
+    assert world_b.enterprise.name in html
+    assert '<div class="figure" id="count-zones">4</div>' in client.get("/").content.decode()
+
+
+# The admin: zone users are not staff, so it is closed to them; a zone admin made staff sees only A.
+ADMIN_LISTS = [
+    "/admin/zones/zone/",
+    "/admin/enterprises/enterprise/",
+    "/admin/enterprises/enterpriseyear/",
+    "/admin/enterprises/enterpriseland/",
+    "/admin/land/parcel/",
+    "/admin/core/changelogentry/",
+]
+
+
+@pytest.mark.parametrize("url", ["/admin/", *ADMIN_LISTS])
+def test_admin_is_closed_to_zone_users_who_are_not_staff(client_a, world_b, url):
+    response = client_a.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.fixture
+def staff_admin_a(client: Client, zone_a, world_a, world_b) -> Client:
+    user = make_user("staff_admin_a", Role.ZONE_ADMIN, zones=[zone_a], is_staff=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", ADMIN_LISTS)
+def test_admin_lists_show_zone_a_only_to_a_staff_zone_admin(staff_admin_a, world_a, world_b, url):
+    response = staff_admin_a.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert world_a.enterprise.name in html or world_a.zone.name in html or world_a.parcel.code in html
+    assert_nothing_of(html, world_b)
+
+
+ADMIN_OBJECTS = {
+    "zone": lambda b: f"/admin/zones/zone/{b.zone.pk}/change/",
+    "sub-park": lambda b: f"/admin/zones/zone/{b.sub_park.pk}/change/",
+    "enterprise": lambda b: f"/admin/enterprises/enterprise/{b.enterprise.pk}/change/",
+    "year": lambda b: f"/admin/enterprises/enterpriseyear/{b.year.pk}/change/",
+    "land": lambda b: f"/admin/enterprises/enterpriseland/{b.land.pk}/change/",
+    "parcel": lambda b: f"/admin/land/parcel/{b.parcel.pk}/change/",
+    "enterprise delete": lambda b: f"/admin/enterprises/enterprise/{b.enterprise.pk}/delete/",
+    "parcel history": lambda b: f"/admin/land/parcel/{b.parcel.pk}/history/",
+}
+
+
+@pytest.mark.parametrize("page", ADMIN_OBJECTS)
+def test_admin_pages_of_zone_b_are_unreachable_for_a_staff_zone_admin(staff_admin_a, world_b, page):
+    response = staff_admin_a.get(ADMIN_OBJECTS[page](world_b), follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain == [("/admin/", 302)] or response.status_code == 404
+    assert_nothing_of(html, world_b)
+
+
+def test_admin_post_to_zone_b_changes_nothing(staff_admin_a, world_a, world_b):
+    before = _b_state(world_b)
+    staff_admin_a.post(
+        f"/admin/enterprises/enterprise/{world_b.enterprise.pk}/change/",
+        {"uscc": world_b.enterprise.uscc, "name": "被篡改", "zone": world_a.zone.pk, "status": "active"},
+    )
+    staff_admin_a.post(f"/admin/enterprises/enterprise/{world_b.enterprise.pk}/delete/", {"post": "yes"})
+    assert _b_state(world_b) == before
+
+
+def test_admin_autocomplete_offers_nothing_of_zone_b(staff_admin_a, world_a, world_b):
+    response = staff_admin_a.get(
+        "/admin/autocomplete/",
+        {"app_label": "enterprises", "model_name": "enterpriseyear", "field_name": "enterprise", "term": "有限公司"},
+    )
+    names = {item["text"] for item in response.json()["results"]}
+    assert names == {world_a.enterprise.name, world_a.sub_enterprise.name}
+
+
+def test_user_management_lists_and_edits_only_zone_a_users(client, world_a, world_b, admin_a, user_a, user_b):
+    client.force_login(admin_a)
+    html = client.get("/users/").content.decode()
+    assert user_a.username in html
+    assert user_b.username not in html
+    assert client.get(f"/users/{user_b.pk}/edit/").status_code == 404
