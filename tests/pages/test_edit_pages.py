@@ -219,3 +219,25 @@ def test_user_pages_are_refused_to_staff(client: Client, user_a):
     assert client.get("/users/").status_code == 403
     assert client.get("/users/add/").status_code == 403
     assert "/users/" not in client.get("/").content.decode()
+
+
+def test_zone_admin_changes_a_users_role_and_password(client: Client, admin_a, user_a, zone_a):
+    client.force_login(admin_a)
+    form = client.get(f"/users/{user_a.pk}/edit/").content.decode()
+    assert 'value="staff_a"' in form
+    response = client.post(
+        f"/users/{user_a.pk}/edit/",
+        {
+            "username": "ignored",
+            "role": "leader",
+            "zones": [zone_a.pk],
+            "password": "another-long-pw",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(pk=user_a.pk)
+    assert (user.username, user.role, user.is_active) == ("staff_a", "leader", True)
+    assert user.check_password("another-long-pw")
+    entry = ChangeLogEntry.objects.filter(content_type__model="user", object_id=str(user.pk), action="update").first()
+    assert (entry.source, entry.user) == ("page", admin_a)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from yuanqu.accounts.models import User
@@ -103,7 +104,8 @@ def test_not_found_page_in_chinese_and_english(staff):
     response = staff.get("/enterprises/999999/")
     assert response.status_code == 404
     assert "页面不存在" in response.content.decode()
-    response = staff.get("/enterprises/999999/", HTTP_ACCEPT_LANGUAGE="en")
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = staff.get("/enterprises/999999/")
     assert "Page not found" in response.content.decode()
 
 
@@ -241,7 +243,8 @@ def test_server_error_page_renders_without_a_request_context(rf):
 
 def test_forbidden_page_names_the_reason(client: Client, zone_a, enterprise_a):
     client.force_login(make_user("leader_a", Role.LEADER, zones=[zone_a]))
-    response = client.get(f"/enterprises/{enterprise_a.pk}/edit/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/enterprises/{enterprise_a.pk}/edit/")
     html = response.content.decode()
     assert response.status_code == 403
     assert "Access denied" in html

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
@@ -105,10 +106,11 @@ def test_compiled_catalogue_matches_the_po_file():
     assert {k: v for k, v in po.items() if mo.get(k) != v} == {}, "stale .mo: run `yuanqu compiletranslations`"
 
 
-def test_english_request_shows_the_enterprise_page_in_english(client: Client, user_a, enterprise_a):
+def test_english_chosen_shows_the_enterprise_page_in_english(client: Client, user_a, enterprise_a):
     make_enterprise_year(enterprise_a, 2024)
     client.force_login(user_a)
-    response = client.get(f"/enterprises/{enterprise_a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/enterprises/{enterprise_a.pk}/")
     html = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="en">' in html
@@ -120,9 +122,12 @@ def test_english_request_shows_the_enterprise_page_in_english(client: Client, us
     assert enterprise_a.name in html  # data stays as entered
 
 
-def test_chinese_is_the_default_language(client: Client, user_a, enterprise_a):
+@pytest.mark.parametrize("browser_language", ["", "en-US,en;q=0.9"])
+def test_chinese_is_the_default_language_whatever_the_browser_asks(
+    client: Client, user_a, enterprise_a, browser_language
+):
     client.force_login(user_a)
-    html = client.get(f"/enterprises/{enterprise_a.pk}/", HTTP_ACCEPT_LANGUAGE="").content.decode()
+    html = client.get(f"/enterprises/{enterprise_a.pk}/", HTTP_ACCEPT_LANGUAGE=browser_language).content.decode()
     assert '<html lang="zh-hans">' in html
     assert "统一社会信用代码" in html
 

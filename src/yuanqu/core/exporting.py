@@ -1,51 +1,90 @@
-"""Exports: every kind written with its import template's headers, so an export re-imports unchanged."""
+"""Exports: every kind written with its import template's headers, so an export re-imports unchanged.
+
+What a user exports is restricted to the zones that user may see, like every page and endpoint.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
+from django.apps import apps
 from django.utils.module_loading import import_string
 
+# kind -> (function yielding rows in the import's columns, the model whose rows are counted)
 EXPORTERS = {
-    "zones": "yuanqu.zones.importers.export_rows",
-    "enterprises": "yuanqu.enterprises.importers.export_enterprise_rows",
-    "enterprise-years": "yuanqu.enterprises.importers.export_year_rows",
-    "parcels": "yuanqu.land.importers.export_rows",
+    "zones": ("yuanqu.zones.importers.export_rows", "zones.Zone"),
+    "enterprises": ("yuanqu.enterprises.importers.export_enterprise_rows", "enterprises.Enterprise"),
+    "enterprise-years": ("yuanqu.enterprises.importers.export_year_rows", "enterprises.EnterpriseYear"),
+    "parcels": ("yuanqu.land.importers.export_rows", "land.Parcel"),
 }
-SPATIAL_SUFFIXES = {".gpkg", ".geojson", ".json"}
+SPATIAL_SUFFIXES = (".gpkg", ".geojson", ".json")
+FORMATS = {"zones": (".xlsx",), "enterprises": (".xlsx",), "enterprise-years": (".xlsx",)}
+FORMATS["parcels"] = (".xlsx", *SPATIAL_SUFFIXES)
 
 
 class ExportError(ValueError):
     """An export that cannot be made as asked (unknown kind, wrong file type); message in both languages."""
 
 
-def rows_for(kind: str, *, user=None, zone_ids=None) -> Iterable[dict]:
-    """The rows of one kind visible to the user (all for the system), optionally only some zones."""
+def _check(kind: str, suffix: str) -> None:
     if kind not in EXPORTERS:
-        raise ExportError(f"未知的导出类型 {kind}，可选：{', '.join(EXPORTERS)} / unknown export kind; one of: {', '.join(EXPORTERS)}")
-    return import_string(EXPORTERS[kind])(user=user, zone_ids=zone_ids)
+        raise ExportError(
+            f"未知的导出类型 {kind}，可选：{', '.join(EXPORTERS)} / unknown export kind {kind}; "
+            f"one of: {', '.join(EXPORTERS)}"
+        )
+    if suffix not in FORMATS[kind]:
+        allowed = ", ".join(FORMATS[kind])
+        raise ExportError(
+            f"{kind} 不能导出为 {suffix or '（无扩展名）'}，可用：{allowed} / "
+            f"{kind} cannot be exported as {suffix or '(no suffix)'}; use {allowed}"
+        )
 
 
-def export(kind: str, target, *, suffix: str, user=None, zone_ids=None, progress=None) -> int:
-    """Write one kind to an xlsx (any kind) or GeoPackage/GeoJSON (parcels) file or buffer; returns the row count."""
+def count_for(kind: str, *, user=None, zone_ids=None) -> int:
+    """How many rows an export of this kind holds for the user (all, for the system)."""
+    model = apps.get_model(EXPORTERS[kind][1])
+    queryset = model.objects.all() if user is None else model.objects.restrict(user)
+    if zone_ids is not None:
+        queryset = queryset.filter(**{f"{model.zone_lookup}__in": zone_ids})
+    return queryset.count()
+
+
+def rows_for(kind: str, *, user=None, zone_ids=None):
+    """The rows of one kind visible to the user (all for the system), optionally only some zones."""
+    _check(kind, ".xlsx")
+    return import_string(EXPORTERS[kind][0])(user=user, zone_ids=zone_ids)
+
+
+def export(kind: str, target, *, suffix: str, user=None, zone_ids=None, progress_stream=None) -> int:
+    """Write one kind to an xlsx (any kind) or GeoPackage/GeoJSON (parcels) file or buffer; returns the row count.
+
+    ``user`` None exports everything (the system); otherwise only what the user may see. Progress goes
+    to ``progress_stream`` when given.
+    """
+    from yuanqu.core.importing.pipeline import progress_factory
     from yuanqu.core.importing.registry import get_importer
     from yuanqu.core.importing.tabular import write_rows
 
     suffix = suffix.lower()
+    _check(kind, suffix)
+    total = count_for(kind, user=user, zone_ids=zone_ids)
     rows = rows_for(kind, user=user, zone_ids=zone_ids)
-    if suffix in SPATIAL_SUFFIXES:
-        if kind != "parcels":
-            raise ExportError("只有地块可以导出为 GeoPackage 或 GeoJSON / only parcels export to GeoPackage or GeoJSON")
-        from yuanqu.land.importers import write_spatial
+    with progress_factory(progress_stream)(f"导出 {kind} / exporting", total=total) as progress:
+        if suffix in SPATIAL_SUFFIXES:
+            from yuanqu.land.importers import write_spatial
 
-        return write_spatial(target, rows, suffix=suffix)
-    if suffix != ".xlsx":
-        raise ExportError(f"不支持的导出格式 {suffix}，请用 .xlsx / unsupported export format {suffix}; use .xlsx")
-    importer = get_importer(kind)
-    schema = [c for c in importer.schema if c.key in importer.export_keys()]
-    return write_rows(target, schema, rows, title=importer.template_title, progress=progress)
+            count = write_spatial(target, rows, suffix=suffix)
+            progress.advance(count)
+            return count
+        importer = get_importer(kind)
+        schema = list(importer.schema)
+
+        def advance(done: int) -> None:
+            progress.advance(done - progress.done)
+
+        return write_rows(target, schema, rows, title=importer.template_title, progress=advance)
 
 
 def suffix_of(path: str | Path) -> str:
+    """A file name's suffix, lower case: what format to write."""
     return Path(path).suffix.lower()

@@ -52,7 +52,9 @@ def make_enterprise(zone: Zone, name: str | None = None, **fields) -> Enterprise
     fields.setdefault("industry_code", "3981")
     fields.setdefault("industry_section", "C")
     fields.setdefault("industry_division", "39")
-    return Enterprise.objects.create(uscc=fields.pop("uscc", make_uscc(n)), name=name or f"测试企业{n}", zone=zone, **fields)
+    return Enterprise.objects.create(
+        uscc=fields.pop("uscc", make_uscc(n)), name=name or f"测试企业{n}", zone=zone, **fields
+    )
 
 
 def make_enterprise_year(enterprise: Enterprise, year: int = 2024, **fields) -> EnterpriseYear:

@@ -11,9 +11,10 @@ from yuanqu.core.importing.pipeline import (
     Change,
     Importer,
     Plan,
-    check_fits,
-    check_not_negative,
+    check_values,
     chunked,
+    column_values,
+    fill_before,
     present_keys,
     problem,
 )
@@ -68,14 +69,12 @@ class UsccChecker:
         self.problems = problems
         self.cache: dict[str, str | UsccError] = {}
 
-    def __call__(self, raw, row: int, header: str) -> str | None:
-        """The code in standard form; None when it is missing or invalid (with a problem appended)."""
+    def clean(self, raw) -> str | None:
+        """The code in standard form, or None when it is missing or invalid; remembered, never reported."""
         result = self.cache.get(raw)
-        if result.__class__ is str:
-            return result  # type: ignore[return-value]
         if result is None:
             if raw is None or str(raw).strip() == "":
-                return None  # the reader has reported the empty required cell
+                return None
             text = str(raw)
             if _is_clean_uscc(text):
                 result = text
@@ -85,10 +84,20 @@ class UsccChecker:
                 except UsccError as exc:
                     result = exc
             self.cache[raw] = result
+        return result if result.__class__ is str else None  # type: ignore[return-value]
+
+    def __call__(self, raw, row: int, header: str) -> str | None:
+        """The code in standard form; None when it is missing or invalid (with a problem appended)."""
+        result = self.cache.get(raw)
+        if result.__class__ is str:
+            return result  # type: ignore[return-value]
+        if result is None:
+            if self.clean(raw) is not None:
+                return self.cache[raw]  # type: ignore[return-value]
+            result = self.cache.get(raw)
         if isinstance(result, UsccError):
             self.problems.append(problem(row, header, raw, result.reason_zh, result.reason_en))
-            return None
-        return result  # type: ignore[return-value]
+        return None  # missing codes were reported by the reader as empty required cells
 
 
 class EnterpriseImporter(Importer):
@@ -116,7 +125,7 @@ class EnterpriseImporter(Importer):
         zones = ZoneResolver(user)
         editable = editable_zone_ids(user) if user is not None else None
         keys = [k for k in present_keys(table, self.schema) if k not in ("uscc", "zone", "industry_code")]
-        check_fits(Enterprise, table, keys, problems)
+        check_values(Enterprise, table, keys, problems)
         rows = []
         seen: dict[str, int] = {}
         for parsed in table.rows:
@@ -125,7 +134,9 @@ class EnterpriseImporter(Importer):
             if uscc is not None:
                 if uscc in seen:
                     problems.append(
-                        problem(row, headers["uscc"], uscc, f"与第 {seen[uscc]} 行重复", f"same code as row {seen[uscc]}")
+                        problem(
+                            row, headers["uscc"], uscc, f"与第 {seen[uscc]} 行重复", f"same code as row {seen[uscc]}"
+                        )
                     )
                     uscc = None
                 else:
@@ -216,17 +227,24 @@ class EnterpriseYearImporter(Importer):
     def plan(self, table, *, user, problems) -> Plan:
         """Check every row, find each enterprise by its code, and compare with the stored year."""
         headers = table.headers
-        check_uscc = UsccChecker(problems)
         keys = [k for k in present_keys(table, self.schema) if k not in ("uscc", "name", "year")]
-        check_not_negative(table, NON_NEGATIVE, problems)
-        check_fits(EnterpriseYear, table, keys, problems)
+        check_values(EnterpriseYear, table, keys, problems, non_negative=NON_NEGATIVE)
         uscc_header, year_header = headers["uscc"], headers["year"]
-        parsed_rows = []
+        check_uscc = UsccChecker(problems)
+        # Look up every distinct valid code at once, then walk the rows a single time.
+        codes = sorted({code for raw in set(column_values(table, "uscc")) if (code := check_uscc.clean(raw))})
+        enterprises = self._enterprises(codes)
+        existing = self._existing([found[0] for found in enterprises.values()], keys)
+        visible = visible_zone_ids(user) if user is not None else None
+        editable = editable_zone_ids(user) if user is not None else None
+        flags = [flag for flag in self.FLAGS if flag in keys]
         seen: dict[tuple[str, int], int] = {}
+        other_names: list[tuple[int, str, str]] = []  # a name in the file unlike the enterprise's: a wrong code?
+        plan = Plan()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
-            uscc = check_uscc(v.get("uscc"), row, uscc_header)
-            year = v.get("year")
+            uscc = check_uscc(v["uscc"], row, uscc_header)
+            year = v["year"]
             if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
                 problems.append(
                     problem(
@@ -237,9 +255,9 @@ class EnterpriseYearImporter(Importer):
                         f"the year must be {FIRST_YEAR}–{LAST_YEAR}",
                     )
                 )
-                year = None
-            if uscc is None or year is None:
                 continue
+            if uscc is None or year is None:
+                continue  # already reported
             first = seen.setdefault((uscc, year), row)
             if first != row:
                 problems.append(
@@ -252,16 +270,6 @@ class EnterpriseYearImporter(Importer):
                     )
                 )
                 continue
-            parsed_rows.append((row, uscc, year, v))
-
-        enterprises = self._enterprises(sorted({uscc for _row, uscc, _year, _v in parsed_rows}))
-        visible = visible_zone_ids(user) if user is not None else None
-        editable = editable_zone_ids(user) if user is not None else None
-        existing = self._existing({enterprises[u][0] for _row, u, _year, _v in parsed_rows if u in enterprises})
-
-        plan = Plan()
-        flags = [flag for flag in self.FLAGS if flag in keys]
-        for row, uscc, year, v in parsed_rows:
             found = enterprises.get(uscc)
             # An enterprise of a zone the user cannot see reads exactly like one that does not exist.
             if found is None or (visible is not None and found[1] not in visible):
@@ -275,7 +283,9 @@ class EnterpriseYearImporter(Importer):
                 continue
             values = v.copy()  # holds exactly the file's columns
             del values["uscc"], values["year"]
-            values.pop("name", None)
+            written_name = values.pop("name", None)
+            if written_name and written_name != name:
+                other_names.append((row, written_name, name))
             for flag in flags:
                 if values[flag] is None:
                     values[flag] = False
@@ -287,9 +297,12 @@ class EnterpriseYearImporter(Importer):
                 continue
             changed = {k: new for k, new in values.items() if current[k] != new}
             if changed:
-                plan.updates.append(Change(changed, f"{name} {year}", zone_id, pk=current["id"], before=current))
+                plan.updates.append(Change(changed, f"{name} {year}", zone_id, pk=current["id"]))
             else:
                 plan.unchanged += 1
+        fill_before(EnterpriseYear, plan.updates)
+        if other_names:
+            table.notes.append(_name_note(other_names))
         return plan
 
     @staticmethod
@@ -303,14 +316,30 @@ class EnterpriseYearImporter(Importer):
         return found
 
     @staticmethod
-    def _existing(enterprise_ids) -> dict[tuple[int, int], dict]:
-        """The stored years of these enterprises, as plain values keyed by (enterprise id, year)."""
-        fields = [f.attname for f in EnterpriseYear._meta.concrete_fields]
+    def _existing(enterprise_ids, keys) -> dict[tuple[int, int], dict]:
+        """The stored years of these enterprises, keyed by (enterprise id, year): id and the file's columns."""
+        fields = ["id", "enterprise_id", "year", *keys]
         existing = {}
         for chunk in chunked(sorted(enterprise_ids)):
-            for stored in EnterpriseYear.objects.filter(enterprise_id__in=chunk).values(*fields):
-                existing[(stored["enterprise_id"], stored["year"])] = stored
+            for stored in EnterpriseYear.objects.filter(enterprise_id__in=chunk).values_list(*fields):
+                values = dict(zip(fields, stored, strict=True))
+                existing[(values["enterprise_id"], values["year"])] = values
         return existing
+
+
+def _name_note(rows: list[tuple[int, str, str]], shown: int = 5) -> tuple[str, str]:
+    """A note on rows whose enterprise name differs from the one registered under their credit code."""
+    listed = rows[:shown]
+    more_zh = f"等 {len(rows)} 行" if len(rows) > shown else ""
+    more_en = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+    return (
+        "企业名称与该信用代码登记的名称不同（请核对信用代码）："
+        + "；".join(f"第 {row} 行「{written}」≠「{stored}」" for row, written, stored in listed)
+        + more_zh,
+        "enterprise names differ from those registered under the credit codes (check the codes): "
+        + "; ".join(f"row {row} {written} ≠ {stored}" for row, written, stored in listed)
+        + more_en,
+    )
 
 
 STATUS_DISPLAY = first_labels(STATUS_LABELS)

@@ -18,12 +18,13 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.zones.models import Zone
 from yuanqu.zones.selectors import own_counts, tree_order
 
+# Enterprises without figures for the year come last either way round.
 SORTS = {
     "name": ("name", "pk"),
     "-name": ("-name", "-pk"),
-    "tax": (F("year_tax").asc(nulls_first=True), "pk"),
+    "tax": (F("year_tax").asc(nulls_last=True), "pk"),
     "-tax": (F("year_tax").desc(nulls_last=True), "pk"),
-    "tax_per_mu": (F("year_tax_per_mu").asc(nulls_first=True), "pk"),
+    "tax_per_mu": (F("year_tax_per_mu").asc(nulls_last=True), "pk"),
     "-tax_per_mu": (F("year_tax_per_mu").desc(nulls_last=True), "pk"),
 }
 

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from yuanqu.core import views as core_views
@@ -17,6 +18,7 @@ api_patterns = [
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", RedirectView.as_view(url="/static/yuanqu/favicon.svg", permanent=True)),
     path("capability/<str:code>/", core_views.capability, name="capability"),
     path("", include("yuanqu.accounts.urls")),
     path("zones/", include("yuanqu.zones.urls")),

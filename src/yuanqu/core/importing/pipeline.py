@@ -2,8 +2,8 @@
 
 Each kind of import (zones, parcels, enterprises, enterprise-years) is an `Importer` in its own app;
 `run_import` drives any of them the same way for the command line and the web. Importers turn rows into
-a `Plan` of plain values; `write_plan` writes a plan with one multi-row statement per batch and logs every
-change in the change log, because going through model instances one by one would be ten times slower
+a `Plan` of plain values; `write_plan` writes a plan with one prepared statement per batch of rows and
+logs every change in the change log, because going through model instances would be ten times slower
 for the 100,000-row files the city's yearly figures come in.
 """
 
@@ -14,10 +14,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache, partial
+from functools import partial
 from operator import attrgetter, itemgetter
 from pathlib import Path
 
+import polars
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -121,6 +123,10 @@ class Importer:
         """Read the file into parsed rows and problems (spreadsheets by default)."""
         return read_table(source, self.schema, filename=filename)
 
+    def required_keys(self) -> list[str]:
+        """The columns without which no row can be checked (the reader reports them missing)."""
+        return [c.key for c in self.schema if c.required]
+
     def plan(self, table: Table, *, user, problems: list[Problem]) -> Plan:
         """Validate every row against the database and the user's rights; append problems, write nothing."""
         raise NotImplementedError
@@ -131,7 +137,9 @@ class Importer:
 
 
 def problem(row: int | None, column: str | None, value, zh: str, en: str) -> Problem:
-    """A problem with its value as text (None stays None)."""
+    """A problem with its value as text (None stays None); a parsed number shows as typed ("-5", not "-5.0000")."""
+    if isinstance(value, Decimal):
+        value = format(value.normalize(), "f")
     return Problem(row=row, column=column, value=None if value is None else str(value), reason_zh=zh, reason_en=en)
 
 
@@ -139,7 +147,7 @@ class _Silent:
     """Stands in for `Progress` where nobody watches (web requests, tests)."""
 
     def __init__(self, *args, **kwargs) -> None:
-        pass
+        self.done = 0
 
     def __enter__(self) -> _Silent:
         return self
@@ -148,10 +156,11 @@ class _Silent:
         pass
 
     def advance(self, n: int = 1) -> None:
-        pass
+        self.done += n
 
 
-def _progress_factory(stream) -> Callable:
+def progress_factory(stream) -> Callable:
+    """Makes `Progress(label, total)` reporting to the stream, or silent ones when there is no stream."""
     if stream is None:
         return _Silent
     from yuanqu.core.progress import Progress
@@ -183,21 +192,22 @@ def run_import(
     if user is not None and not can_edit(user):
         report.problems.append(problem(None, None, None, *NOT_ALLOWED))
         return report
-    stage = _progress_factory(progress_stream)
+    stage = progress_factory(progress_stream)
 
-    with stage(f"读取 {name} / reading"):
+    with stage(f"读取 {name} / reading") as reading:
         table = importer.read(source, filename=name)
+        reading.advance(len(table.rows))
     report.rows = len(table.rows)
-    report.notes = list(table.notes)
     report.skipped = list(table.skipped)
     problems = list(table.problems)
     if not table.rows and not problems:
         problems.append(problem(None, None, None, "文件中没有数据行", "the file has no data rows"))
     plan = Plan()
-    if table.rows and not _blocks_rows(problems):
+    if table.rows and not _blocks_rows(problems) and all(key in table.headers for key in importer.required_keys()):
         with stage("检查 / checking", total=len(table.rows)) as checking:
             plan = importer.plan(table, user=user, problems=problems)
             checking.advance(len(table.rows))
+    report.notes = list(table.notes)  # importers add theirs while planning
     report.problems = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
     report.created, report.updated, report.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
     if report.problems or dry_run:
@@ -215,7 +225,7 @@ def run_import(
 
 
 def _blocks_rows(problems: list[Problem]) -> bool:
-    """A problem with the file as a whole (no row) means its rows cannot be trusted, e.g. a missing column."""
+    """A problem with the file as a whole (no row) means its rows cannot be trusted, e.g. an unknown CRS."""
     return any(p.row is None for p in problems)
 
 
@@ -240,6 +250,17 @@ def apply_values(instance, values: dict, keys: Sequence[str]) -> list[str]:
     return changed
 
 
+def fill_before(model: type[models.Model], changes: list[Change]) -> None:
+    """Give each update its object's complete stored values, for the change log; importers compare only
+    the columns of the file, so they need not load every field of every unchanged row."""
+    by_pk = {change.pk: change for change in changes if change.before is None}
+    fields = [f.attname for f in model._meta.concrete_fields]
+    pk_name = model._meta.pk.attname
+    for chunk in chunked(list(by_pk)):
+        for stored in model._base_manager.filter(pk__in=chunk).values(*fields):
+            by_pk[stored[pk_name]].before = stored
+
+
 def chunked(items: Sequence, size: int = 900):
     """Slices of at most ``size`` items (SQLite takes at most 999 parameters in a query)."""
     for start in range(0, len(items), size):
@@ -261,24 +282,48 @@ def column_values(table: Table, key: str) -> list:
     return list(map(itemgetter(key), map(attrgetter("values"), table.rows)))
 
 
-def check_fits(model: type[models.Model], table: Table, keys: Iterable[str], problems: list[Problem]) -> None:
-    """Report values the database could not hold: text longer than its field, numbers with too many digits
-    before the decimal point, whole numbers out of range. Checked a column at a time: min/max first, so a
-    clean 100,000-row column costs two C-level passes."""
+def _bounds(model_field: models.Field, non_negative: bool) -> tuple[object, object, tuple[str, str]] | None:
+    """The lowest and highest value a numeric field holds, and what to say of a value above it."""
+    internal = model_field.get_internal_type()
+    if internal == "DecimalField":
+        limit = Decimal(10) ** (model_field.max_digits - model_field.decimal_places)
+        highest = limit - Decimal(1).scaleb(-model_field.decimal_places)
+        reason = (f"数值过大（应小于 {limit:,}）", f"too large (must be below {limit:,})")
+        return (0 if non_negative else -highest), highest, reason
+    if internal in _INT_LIMITS:
+        low, high = _INT_LIMITS[internal]
+        return (0 if non_negative else low), high, ("数值过大", "too large")
+    return None
+
+
+def check_values(
+    model: type[models.Model],
+    table: Table,
+    keys: Iterable[str],
+    problems: list[Problem],
+    *,
+    non_negative: Iterable[str] = (),
+) -> None:
+    """Report values the database could not hold or the domain forbids: text longer than its field,
+    negative values in ``non_negative`` columns, numbers too large for their field.
+
+    Checked a column at a time with min() and max() first, so a clean 100,000-row column costs a few
+    C-level passes; only a column with a bad value is walked row by row.
+    """
     headers = table.headers
+    non_negative = set(non_negative)
     for key in keys:
-        try:
-            model_field = model._meta.get_field(key)
-        except Exception:  # noqa: BLE001 - a column that is not a field of the model (e.g. "zone")
-            continue
         if key not in headers:
             continue
-        internal = model_field.get_internal_type()
+        try:
+            model_field = model._meta.get_field(key)
+        except FieldDoesNotExist:  # a column that is not a field of the model, e.g. "zone"
+            continue
         values = column_values(table, key)
         present = [v for v in values if v is not None]
         if not present:
             continue
-        if internal == "CharField" and model_field.max_length:
+        if model_field.get_internal_type() == "CharField" and model_field.max_length:
             limit = model_field.max_length
             if max(map(len, present)) <= limit:
                 continue
@@ -288,37 +333,18 @@ def check_fits(model: type[models.Model], table: Table, keys: Iterable[str], pro
                     problems.append(
                         problem(row.row, headers[key], shown, f"超过 {limit} 个字", f"longer than {limit} characters")
                     )
-        elif internal == "DecimalField":
-            limit = Decimal(10) ** (model_field.max_digits - model_field.decimal_places)
-            if -limit < min(present) and max(present) < limit:
-                continue
-            for row, value in zip(table.rows, values, strict=True):
-                if value is not None and not -limit < value < limit:
-                    problems.append(
-                        problem(row.row, headers[key], value, f"数值过大（应小于 {limit:,}）", f"too large (limit {limit:,})")
-                    )
-        elif internal in _INT_LIMITS:
-            low, high = _INT_LIMITS[internal]
-            if low <= min(present) and max(present) <= high:
-                continue
-            for row, value in zip(table.rows, values, strict=True):
-                if value is not None and not low <= value <= high:
-                    reason = ("不能为负数", "may not be negative") if value < 0 <= low else ("数值过大", "too large")
-                    problems.append(problem(row.row, headers[key], value, *reason))
-
-
-def check_not_negative(table: Table, keys: Iterable[str], problems: list[Problem]) -> None:
-    """Report negative values in columns that cannot be negative (land, energy, floor area...)."""
-    for key in keys:
-        if key not in table.headers:
             continue
-        values = column_values(table, key)
-        present = [v for v in values if v is not None]
-        if not present or min(present) >= 0:
+        bounds = _bounds(model_field, key in non_negative)
+        if bounds is None:
+            continue
+        low, high, too_large = bounds
+        if low <= min(present) and max(present) <= high:
             continue
         for row, value in zip(table.rows, values, strict=True):
-            if value is not None and value < 0:
-                problems.append(problem(row.row, table.headers[key], value, "不能为负数", "may not be negative"))
+            if value is None or low <= value <= high:
+                continue
+            reason = ("不能为负数", "may not be negative") if value < 0 <= low else too_large
+            problems.append(problem(row.row, headers[key], value, *reason))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -330,15 +356,14 @@ def _adapter(model_field: models.Field) -> Callable[[object], object] | None:
     """How a field's Python value becomes a query parameter; None where the driver takes it as it is.
 
     Importers hand over values already of the field's type (Decimals quantised to its places, dates,
-    bools), so only JSON and time stamps need the backend's conversion. Time stamps repeat (every row
-    of an import is stamped with the same "now"), so their conversion is cached.
+    bools), so only JSON and time stamps need the backend's conversion.
     """
     internal = model_field.get_internal_type()
     if internal == "JSONField":
         encoder = model_field.encoder
         return lambda value: None if value is None else connection.ops.adapt_json_value(value, encoder)
     if internal in ("DateTimeField", "TimeField", "UUIDField"):
-        return lru_cache(maxsize=64)(lambda value: model_field.get_db_prep_save(value, connection))
+        return lambda value: model_field.get_db_prep_save(value, connection)
     return None
 
 
@@ -346,13 +371,20 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if not (f.primary_key and isinstance(f, models.AutoField))]
 
 
+def _is_stamp(model_field: models.Field) -> bool:
+    return getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False)
+
+
 def with_defaults(model: type[models.Model], rows: Iterable[dict]) -> list[dict]:
-    """Complete plain rows with every field's default, and "now" for time stamps, as Model.save() would."""
+    """Complete plain rows with every field's default, and "now" for time stamps, as Model.save() would.
+
+    Time stamps (which change-log snapshots leave out) come already in database form, converted once.
+    """
     now = timezone.now()
     template = {}
     for model_field in _insert_fields(model):
-        if getattr(model_field, "auto_now", False) or getattr(model_field, "auto_now_add", False):
-            template[model_field.attname] = now
+        if _is_stamp(model_field):
+            template[model_field.attname] = model_field.get_db_prep_save(now, connection)
         else:
             default = model_field.get_default()
             # A TextChoices member is a str subclass that database drivers need not know.
@@ -363,7 +395,7 @@ def with_defaults(model: type[models.Model], rows: Iterable[dict]) -> list[dict]
 def insert_rows(model: type[models.Model], rows: list[dict], *, prepared: Iterable[str] = (), progress=None) -> None:
     """INSERT complete plain rows (attname -> value, see `with_defaults`) with one statement per batch.
 
-    Fields named in ``prepared`` hold values already converted for the database (see `_adapter`).
+    Fields named in ``prepared``, and time stamps, hold values already converted for the database.
     """
     if not rows:
         return
@@ -372,7 +404,7 @@ def insert_rows(model: type[models.Model], rows: list[dict], *, prepared: Iterab
     converted = [
         (index, adapter)
         for index, f in enumerate(fields)
-        if f.attname not in prepared and (adapter := _adapter(f)) is not None
+        if f.attname not in prepared and not _is_stamp(f) and (adapter := _adapter(f)) is not None
     ]
     quote = connection.ops.quote_name
     sql = (
@@ -456,7 +488,9 @@ def _other_json(value):
 class _Snapshots:
     """Builds change-log snapshots of plain rows, the same JSON values as `changelog.snapshot` gives."""
 
-    _AS_IS = frozenset({"CharField", "TextField", "BooleanField", "ForeignKey", "BigAutoField", "AutoField", *_INT_LIMITS})
+    _AS_IS = frozenset(
+        {"CharField", "TextField", "BooleanField", "ForeignKey", "BigAutoField", "AutoField", *_INT_LIMITS}
+    )
 
     def __init__(self, model: type[models.Model]) -> None:
         skip = set(getattr(model, "changelog_exclude", ()))
@@ -483,13 +517,36 @@ class _Snapshots:
         """The snapshot of a complete row."""
         snapshot = {}
         for names, get, convert in self.groups:
-            snapshot.update(zip(names, get(row) if convert is None else map(convert, get(row))))
+            snapshot.update(zip(names, get(row) if convert is None else map(convert, get(row)), strict=True))
         return snapshot
 
     def value(self, name: str, value):
         """One field's value as a snapshot holds it."""
         convert = self.converters[name]
         return value if convert is None else convert(value)
+
+    def json_many(self, rows: list[dict]) -> list[str]:
+        """The snapshots of many complete rows as JSON text, built column by column in Polars.
+
+        The same values as ``json.dumps(self(row))`` (without its spaces), about three times faster for
+        the 100,000 rows of a year's figures.
+        """
+        columns = []
+        for names, _get, convert in self.groups:
+            for name in names:
+                values = list(map(itemgetter(name), rows))
+                if convert is None:
+                    columns.append(polars.Series(name, values, strict=False))
+                elif convert is _decimal_json:
+                    texts = polars.Series(name, [None if v is None else str(v) for v in values], dtype=polars.String)
+                    if texts.str.contains("E", literal=True).any():
+                        texts = polars.Series(name, list(map(_decimal_json, values)), dtype=polars.String)
+                    # A whole number loses its places ("1200.0000" -> "1200"), as in _decimal_json.
+                    columns.append(texts.str.replace(r"^(-?\d+)\.0+$", "${1}"))
+                else:
+                    columns.append(polars.Series(name, list(map(convert, values)), dtype=polars.String))
+        frame = polars.DataFrame(columns)
+        return frame.select(polars.struct(polars.all()).struct.json_encode()).to_series().to_list()
 
 
 def log_changes(model: type[models.Model], plan: Plan, *, inserted: list[dict], progress=None) -> int:
@@ -505,7 +562,7 @@ def log_changes(model: type[models.Model], plan: Plan, *, inserted: list[dict], 
     actor = current_actor()
     user = actor.resolve_user()
     common = {
-        "time": timezone.now(),
+        "time": ChangeLogEntry._meta.get_field("time").get_db_prep_save(timezone.now(), connection),
         "user_id": getattr(user, "pk", None),
         "username": getattr(user, "username", "") if user is not None else "",
         "source": actor.source,
@@ -517,7 +574,8 @@ def log_changes(model: type[models.Model], plan: Plan, *, inserted: list[dict], 
     dump = json.dumps if encoder is None else partial(json.dumps, cls=encoder)
     every_field = dump(sorted(snapshot.names))  # a create changes every field: converted once
     entries = []
-    for change, row in zip(plan.creates, inserted, strict=True):
+    afters = snapshot.json_many(inserted) if inserted else []
+    for change, after in zip(plan.creates, afters, strict=True):
         entries.append(
             {
                 **common,
@@ -526,7 +584,7 @@ def log_changes(model: type[models.Model], plan: Plan, *, inserted: list[dict], 
                 "object_repr": change.label[:200],
                 "zone_id": change.zone_id,
                 "before": None,
-                "after": dump(snapshot(row)),
+                "after": after,
                 "changed_fields": every_field,
             }
         )

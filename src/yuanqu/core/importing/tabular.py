@@ -1180,13 +1180,12 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
     mapped = [column.index for column in plan]
     data: list[list[Any]] = []
     numbers: list[int] = []
-    careful = _rows_needing_care(grid, start, left, lead_end, mapped)
-    for index in range(start, len(grid)):
+    following = start  # rows from here to the next careful one are data, taken as whole slices
+    for index in sorted(_rows_needing_care(grid, start, left, lead_end, mapped)):
+        data.extend(grid[following:index])
+        numbers.extend(range(following + 1, index + 1))
+        following = index + 1
         raw = grid[index]
-        if index not in careful:
-            data.append(raw)
-            numbers.append(index + 1)
-            continue
         # Blank rows: a data row usually has content in its first cell, so these loops stop at once.
         for value in raw:
             if value != "" and not (type(value) is str and value.isspace()):
@@ -1208,6 +1207,8 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
             continue
         data.append(raw)
         numbers.append(index + 1)
+    data.extend(grid[following:])
+    numbers.extend(range(following + 1, len(grid) + 1))
 
     found: list[tuple[int, int, Problem]] = []  # (row, grid column, problem) for reporting in sheet order
     columns: list[list[Any]] = []

@@ -1,8 +1,15 @@
-"""Import through the web: upload, see the report, confirm; templates and exports to download."""
+"""Import through the web: upload, see the report, confirm; templates and exports to download.
+
+Whatever is uploaded, the answer is a page: a report (422 when the file has problems) or the form with
+a message (400), never a server error.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
+import re
+import time
 import uuid
 from pathlib import Path
 
@@ -14,15 +21,21 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.access import can_edit
-from yuanqu.core.exporting import EXPORTERS, ExportError, export
-from yuanqu.core.importing.pipeline import run_import, template_columns
+from yuanqu.core.access import can_edit, visible_zone_ids, zone_descendants
+from yuanqu.core.exporting import EXPORTERS, FORMATS, ExportError, export
+from yuanqu.core.importing.pipeline import ImportReport, problem, run_import, template_columns
 from yuanqu.core.importing.registry import IMPORTERS, get_importer
 from yuanqu.core.importing.tabular import write_template
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".gpkg", ".geojson", ".json", ".zip"}
 SESSION_KEY = "yuanqu_pending_imports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+# Uploads never confirmed are removed once this old.
+STALE_UPLOAD_SECONDS = 24 * 3600
+_TOKEN = re.compile(r"[0-9a-f]{32}")
 
 
 def _upload_dir() -> Path:
@@ -31,54 +44,116 @@ def _upload_dir() -> Path:
     return path
 
 
+def _remove_stale_uploads() -> None:
+    cutoff = time.time() - STALE_UPLOAD_SECONDS
+    for path in _upload_dir().iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            pass  # removed by a concurrent request
+
+
 def _kinds():
     return [(kind, get_importer(kind)) for kind in IMPORTERS]
+
+
+def _form(request, error: str, status: int):
+    context = {"kinds": _kinds(), "can_import": can_edit(request.user), "error": error}
+    return render(request, "core/import_start.html", context, status=status)
+
+
+def _report_page(request, report: ImportReport, importer, token: str | None):
+    return render(
+        request,
+        "core/import_report.html",
+        {"report": report, "importer": importer, "token": token},
+        status=200 if report.ok else 422,
+    )
+
+
+def _import(importer, stored: Path, *, name: str, user, dry_run: bool) -> ImportReport:
+    """run_import, with anything unforeseen in a file turned into a reported problem rather than a 500."""
+    try:
+        return run_import(importer, stored, filename=name, user=user, dry_run=dry_run)
+    except Exception:
+        logger.exception("import of %s (%s) failed", name, importer.kind)
+        report = ImportReport(kind=importer.kind, filename=name, dry_run=dry_run)
+        report.problems.append(
+            problem(
+                None,
+                None,
+                None,
+                "无法处理该文件（错误已记入日志），请检查文件或联系管理员",
+                "the file could not be processed (the error was logged); check the file or ask an administrator",
+            )
+        )
+        return report
+
+
+def _srid(value: str) -> int | None:
+    value = (value or "").strip().upper().removeprefix("EPSG:")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise ValueError(value)
+    return int(value)
 
 
 @login_required
 def import_start(request):
     """The upload form; on POST, a dry run whose report is shown with a confirm button."""
-    context = {"kinds": _kinds(), "can_import": can_edit(request.user)}
     if request.method != "POST":
-        return render(request, "core/import_start.html", context)
+        return render(request, "core/import_start.html", {"kinds": _kinds(), "can_import": can_edit(request.user)})
     if not can_edit(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(_("您的角色只能查看数据，不能导入。"))
     kind = request.POST.get("kind", "")
     upload = request.FILES.get("file")
     if kind not in IMPORTERS or upload is None:
-        context["error"] = _("请选择导入类型并上传文件。")
-        return render(request, "core/import_start.html", context, status=400)
+        return _form(request, _("请选择导入类型并上传文件。"), 400)
     suffix = Path(upload.name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        context["error"] = _("不支持的文件类型：%(suffix)s") % {"suffix": suffix or "?"}
-        return render(request, "core/import_start.html", context, status=400)
+        return _form(
+            request,
+            _("不支持的文件类型：%(suffix)s（可用 xlsx、csv，地块还可用 gpkg、geojson 或压缩的 shapefile）")
+            % {"suffix": suffix or "?"},
+            400,
+        )
+    if upload.size == 0:
+        return _form(request, _("文件是空的。"), 400)
+    if upload.size > MAX_UPLOAD_BYTES:
+        return _form(request, _("文件太大（上限 %(mb)s MB）。") % {"mb": MAX_UPLOAD_BYTES // 1024**2}, 400)
+    try:
+        srid = _srid(request.POST.get("srid", ""))
+    except ValueError:
+        return _form(request, _("坐标系应为 EPSG 代码，如 4490 或 4549。"), 400)
+    _remove_stale_uploads()
     token = uuid.uuid4().hex
     stored = _upload_dir() / f"{token}{suffix}"
     with stored.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     importer = get_importer(kind)
-    report = run_import(importer, stored, filename=upload.name, user=request.user, dry_run=True)
-    pending = request.session.get(SESSION_KEY, {})
-    if report.ok:
-        pending[token] = {"kind": kind, "name": upload.name, "suffix": suffix}
-        request.session[SESSION_KEY] = pending
-    else:
+    if srid is not None:
+        importer.configure(srid=srid)
+    report = _import(importer, stored, name=upload.name, user=request.user, dry_run=True)
+    if not report.ok:
         stored.unlink(missing_ok=True)
-    return render(
-        request,
-        "core/import_report.html",
-        {"report": report, "importer": importer, "token": token if report.ok else None},
-        status=200 if report.ok else 422,
-    )
+        return _report_page(request, report, importer, None)
+    pending = request.session.get(SESSION_KEY, {})
+    pending[token] = {"kind": kind, "name": upload.name, "suffix": suffix, "srid": srid}
+    request.session[SESSION_KEY] = pending
+    return _report_page(request, report, importer, token)
 
 
 @login_required
 @require_POST
 def import_confirm(request, token: str):
     """Write a file whose dry run passed; it is checked again, since the data may have changed since."""
+    if not can_edit(request.user):
+        raise PermissionDenied(_("您的角色只能查看数据，不能导入。"))
     pending = request.session.get(SESSION_KEY, {})
-    item = pending.pop(token, None)
+    item = pending.pop(token, None) if _TOKEN.fullmatch(token) else None
     request.session[SESSION_KEY] = pending
     if item is None:
         raise Http404
@@ -86,13 +161,13 @@ def import_confirm(request, token: str):
     if not stored.exists():
         raise Http404
     importer = get_importer(item["kind"])
+    if item.get("srid") is not None:
+        importer.configure(srid=item["srid"])
     try:
-        report = run_import(importer, stored, filename=item["name"], user=request.user)
+        report = _import(importer, stored, name=item["name"], user=request.user, dry_run=False)
     finally:
         stored.unlink(missing_ok=True)
-    return render(
-        request, "core/import_report.html", {"report": report, "importer": importer, "token": None}, status=200 if report.ok else 422
-    )
+    return _report_page(request, report, importer, None)
 
 
 @login_required
@@ -108,21 +183,30 @@ def template_download(request, kind: str):
     return response
 
 
+def _zone_filter(request) -> frozenset[int] | None:
+    """Ids of the zone named by ?zone= (id or code) with its sub-parks, among those the user sees."""
+    from yuanqu.zones.models import Zone
+
+    value = request.GET.get("zone", "").strip()
+    if not value:
+        return None
+    zones = Zone.objects.restrict(request.user)
+    zone = zones.filter(pk=int(value)).first() if value.isdigit() else None
+    zone = zone or zones.filter(code=value).first()
+    if zone is None:
+        raise Http404
+    ids = zone_descendants([zone.pk])
+    visible = visible_zone_ids(request.user)
+    return ids if visible is None else ids & visible
+
+
 @login_required
 def export_download(request, kind: str, fmt: str):
     """Everything of one kind that the user may see, as xlsx (parcels also as GeoPackage or GeoJSON)."""
-    if kind not in EXPORTERS or fmt not in ("xlsx", "gpkg", "geojson"):
-        raise Http404
-    zone = request.GET.get("zone")
-    zone_ids = None
-    if zone:
-        from yuanqu.core.access import zone_descendants
-
-        try:
-            zone_ids = zone_descendants([int(zone)])
-        except ValueError:
-            raise Http404 from None
     suffix = f".{fmt}"
+    if kind not in EXPORTERS or suffix not in FORMATS[kind]:
+        raise Http404
+    zone_ids = _zone_filter(request)
     if fmt == "xlsx":
         target = io.BytesIO()
     else:
@@ -138,6 +222,6 @@ def export_download(request, kind: str, fmt: str):
     data = target.read_bytes()
     target.unlink(missing_ok=True)
     content_type = "application/geopackage+sqlite3" if fmt == "gpkg" else "application/geo+json"
-    return FileResponse(io.BytesIO(data), as_attachment=True, filename=f"yuanqu-{kind}{suffix}", content_type=content_type)
-
-
+    return FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=f"yuanqu-{kind}{suffix}", content_type=content_type
+    )

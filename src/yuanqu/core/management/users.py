@@ -23,15 +23,13 @@ def zone_ids_option(zones: list[str], user) -> frozenset[int] | None:
         return None
     from yuanqu.zones.models import Zone
 
+    visible = visible_zone_ids(user) if user is not None else None
     found = []
     for key in zones:
         zone = Zone.objects.filter(code=key).first() or Zone.objects.filter(name=key).first()
-        if zone is None:
+        # A zone the user may not see is answered like one that does not exist.
+        if zone is None or (visible is not None and zone.pk not in visible):
             raise CommandError(f"没有这个园区：{key} / no such zone: {key}")
         found.append(zone.pk)
     ids = zone_descendants(found)
-    if user is not None:
-        visible = visible_zone_ids(user)
-        if visible is not None:
-            ids = ids & visible
-    return ids
+    return ids if visible is None else ids & visible
