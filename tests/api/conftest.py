@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
@@ -12,6 +12,7 @@ from yuanqu.accounts.services import api_token
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.projects.testing import make_project
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +42,8 @@ class World:
     land_a: object
     land_b: object
     users: dict
+    projects_a: list = field(default_factory=list)  # in zone A and its sub-park
+    projects_b: list = field(default_factory=list)  # in zone B and its sub-park
 
 
 @pytest.fixture
@@ -91,6 +94,8 @@ def world(db) -> World:
         land_a=land_a,
         land_b=land_b,
         users=users,
+        projects_a=[make_project(zone_a, "甲新能源电池项目"), make_project(sub_a, "甲光电显示项目")],
+        projects_b=[make_project(zone_b, "乙生物医药项目"), make_project(sub_b, "乙创新药项目")],
     )
 
 

@@ -19,6 +19,7 @@ from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.testing import make_uscc
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.land.models import Parcel
+from yuanqu.projects.models import Agreement, Project
 from yuanqu.zones.models import Zone
 
 from .conftest import World, token_client
@@ -162,6 +163,36 @@ ENDPOINTS = [
             "parcel": lambda w: {"parcel": w.parcel_b.pk},
             "uscc": lambda w: {"uscc": w.enterprise_b.uscc},
             "search name": lambda w: {"search": w.enterprise_b.name},
+        },
+    ),
+    Endpoint(
+        name="projects",
+        url="/api/projects/",
+        model=Project,
+        own=lambda w: w.projects_a,
+        other=lambda w: w.projects_b,
+        create=lambda w: {
+            "name": "甲新签项目",
+            "zone": w.zone_a.pk,
+            "industry_code": "C3981",
+            "total_investment": "12000",
+        },
+        patch=lambda w: {"leader": "王副市长", "total_investment": "250000.0000"},
+        create_in_b={
+            "zone B": lambda w: {"name": "越界项目", "zone": w.zone_b.pk},
+            "B's sub-park": lambda w: {"name": "越界项目二", "zone": w.sub_b.pk},
+            "B's parcel": lambda w: {"name": "越界项目三", "zone": w.zone_a.pk, "parcel": w.parcel_b.pk},
+            "B's enterprise": lambda w: {"name": "越界项目四", "zone": w.zone_a.pk, "enterprise": w.enterprise_b.pk},
+        },
+        move_to_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk},
+            "B's parcel": lambda w: {"parcel": w.parcel_sub_b.pk},
+            "B's enterprise": lambda w: {"enterprise": w.enterprise_b.pk},
+        },
+        filters_for_b={
+            "zone": lambda w: {"zone": w.zone_b.pk},
+            "search name": lambda w: {"search": w.projects_b[0].name},
+            "search sub-park name": lambda w: {"search": w.projects_b[1].name},
         },
     ),
 ]
@@ -451,3 +482,72 @@ def test_city_admin_manages_every_user(world):
 
 def test_anonymous_gets_no_users(world):
     assert APIClient().get("/api/users/").status_code == 401
+
+
+# --- the land ledger -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_land_ledger_counts_only_zone_a_parcels(world, role):
+    client = token_client(world.users[role])
+    data = client.get("/api/land-ledger/").json()
+    assert data["parcels"] == 2  # zone A's parcel and its sub-park's
+    assert {row["zone"] for row in data["by_zone"]} <= {world.zone_a.name, world.sub_a.name}
+    for zone in (world.zone_b, world.sub_b):
+        response = client.get("/api/land-ledger/", {"zone": zone.pk})
+        assert response.status_code == 400
+        assert world.zone_b.name not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_parcels_by_land_status_hold_only_zone_a(world, role):
+    response = token_client(world.users[role]).get("/api/parcels/", {"status": "unknown"})
+    ids = {row["id"] for row in results(response)}
+    assert ids == {world.parcel_a.pk, world.parcel_sub_a.pk}
+
+
+def test_land_ledger_counts_both_zones_for_a_city_analyst(world):
+    assert token_client(world.users["city_analyst"]).get("/api/land-ledger/").json()["parcels"] == 4
+
+
+def test_land_ledger_refuses_anonymous(world):
+    assert APIClient().get("/api/land-ledger/").status_code in (401, 403)
+
+
+# --- project stage changes -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_advancing_a_zone_b_project_is_refused_and_records_nothing(world, role):
+    client = token_client(world.users[role])
+    for project in world.projects_b:
+        events = project.events.count()
+        response = client.post(
+            f"/api/projects/{project.pk}/advance/", {"to_stage": "negotiating", "on": "2025-10-09"}, format="json"
+        )
+        assert response.status_code == (404 if role in EDITING_ROLES else 403), response.content
+        project.refresh_from_db()
+        assert (project.stage, project.events.count()) == ("lead", events)
+
+
+@pytest.mark.parametrize("role", sorted(EDITING_ROLES))
+def test_zone_a_editors_advance_their_projects(world, role):
+    project = world.projects_a[1]
+    response = token_client(world.users[role]).post(
+        f"/api/projects/{project.pk}/advance/", {"to_stage": "negotiating", "on": "2025-10-09"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["stage"] == "negotiating"
+    assert [e["to_stage"] for e in response.json()["events"]] == ["lead", "negotiating"]
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_agreements_of_zone_b_projects_are_unreachable(world, role):
+    client = token_client(world.users[role])
+    for project in world.projects_b:
+        Agreement.objects.create(project=project, tax_per_mu="20")
+        url = f"/api/projects/{project.pk}/agreement/"
+        assert client.get(url).status_code == 404
+        response = client.put(url, {"tax_per_mu": "1"}, format="json")
+        assert response.status_code == (404 if role in EDITING_ROLES else 403)
+        assert str(Agreement.objects.get(project=project).tax_per_mu) == "20.0000"

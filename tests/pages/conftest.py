@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.land.models import Parcel
+from yuanqu.projects.models import Project, Stage
+from yuanqu.projects.testing import make_project
 from yuanqu.zones.models import Zone
 
 
@@ -26,6 +29,8 @@ class ZoneWorld:
     parcel: Parcel
     sub_parcel: Parcel
     land: EnterpriseLand
+    project: Project
+    sub_project: Project
 
     @property
     def names(self) -> list[str]:
@@ -38,6 +43,8 @@ class ZoneWorld:
             self.enterprise.uscc,
             self.parcel.code,
             self.sub_parcel.code,
+            self.project.name,
+            self.sub_project.name,
         ]
 
 
@@ -51,7 +58,11 @@ def build_zone_world(zone: Zone, tag: str, *, tax: str, land_mu: str) -> ZoneWor
     parcel = make_parcel(zone, f"{tag}-GY-001")
     sub_parcel = make_parcel(sub_park, f"{tag}-GY-002")
     land = EnterpriseLand.objects.create(enterprise=enterprise, parcel=parcel, area_mu=Decimal("15"))
-    return ZoneWorld(zone, sub_park, enterprise, sub_enterprise, year, parcel, sub_parcel, land)
+    project = make_project(
+        zone, f"{tag}新能源电池项目", history=[(Stage.LEAD, dt.date(2025, 9, 1)), (Stage.SIGNED, dt.date(2025, 9, 26))]
+    )
+    sub_project = make_project(sub_park, f"{tag}光电显示项目")
+    return ZoneWorld(zone, sub_park, enterprise, sub_enterprise, year, parcel, sub_parcel, land, project, sub_project)
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,11 @@ kind of zone-bound user (staff, administrator, leader).
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from django.test import Client
 
@@ -46,6 +48,14 @@ LIST_PAGES = {
     "/enterprises/?year=2023&sort=-tax": lambda a: [a.enterprise.name],
     "/enterprises/?above_scale=yes": lambda a: [a.enterprise.name, a.sub_enterprise.name],
     "/land/parcels/": lambda a: [a.parcel.code, a.sub_parcel.code, a.enterprise.name],
+    "/land/parcels/?status=unknown": lambda a: [a.parcel.code, a.sub_parcel.code],
+    "/land/ledger/": lambda a: [a.zone.name, a.sub_park.name],
+    "/land/map/parcels.geojson": lambda a: [a.parcel.code, a.sub_parcel.code, a.zone.name, a.sub_park.name],
+    "/projects/": lambda a: [a.project.name, a.sub_project.name],
+    "/projects/?stage=signed": lambda a: [a.project.name],
+    "/projects/board/": lambda a: [a.project.name, a.sub_project.name],
+    "/projects/alerts/": lambda a: [a.project.name],  # signed 2025-09-26, 60 workdays long past
+    "/projects/statistics/?year=2025&month=9": lambda a: [a.zone.name],
 }
 
 
@@ -64,6 +74,8 @@ SEARCHES = {
     "sub-park enterprise name": ("/enterprises/", lambda b: b.sub_enterprise.name),
     "credit code": ("/enterprises/", lambda b: b.enterprise.uscc),
     "parcel code": ("/land/parcels/", lambda b: b.parcel.code),
+    "project name": ("/projects/", lambda b: b.project.name),
+    "sub-park project name": ("/projects/", lambda b: b.sub_project.name),
 }
 
 
@@ -84,6 +96,15 @@ ZONE_FILTERS = {
     "enterprises by B's sub-park": lambda b: f"/enterprises/?zone={b.sub_park.pk}",
     "parcels by zone B": lambda b: f"/land/parcels/?zone={b.zone.pk}",
     "parcels by B's sub-park": lambda b: f"/land/parcels/?zone={b.sub_park.pk}",
+    "project statistics of zone B": lambda b: f"/projects/statistics/?zone={b.zone.pk}",
+    "project statistics of B's sub-park": lambda b: f"/projects/statistics/?zone={b.sub_park.pk}",
+    "land ledger of zone B": lambda b: f"/land/ledger/?zone={b.zone.pk}",
+    "land ledger of B's sub-park": lambda b: f"/land/ledger/?zone={b.sub_park.pk}",
+    "land ledger export of zone B": lambda b: f"/land/ledger/export/?zone={b.zone.pk}",
+    "map of zone B": lambda b: f"/land/map/?zone={b.zone.pk}",
+    "map layer of zone B": lambda b: f"/land/map/parcels.geojson?zone={b.zone.pk}",
+    "map layer of B's sub-park": lambda b: f"/land/map/parcels.geojson?zone={b.sub_park.pk}",
+    "zone layer of zone B": lambda b: f"/land/map/zones.geojson?zone={b.zone.pk}",
 }
 
 
@@ -105,6 +126,8 @@ DETAIL_AND_EDIT_PAGES = {
     "year add": lambda b: f"/enterprises/{b.enterprise.pk}/years/add/",
     "year edit": lambda b: f"/enterprises/years/{b.year.pk}/edit/",
     "parcel edit": lambda b: f"/land/parcels/{b.parcel.pk}/edit/",
+    "project": lambda b: f"/projects/{b.project.pk}/",
+    "sub-park project": lambda b: f"/projects/{b.sub_project.pk}/",
 }
 
 
@@ -179,6 +202,8 @@ ADMIN_LISTS = [
     "/admin/enterprises/enterpriseyear/",
     "/admin/enterprises/enterpriseland/",
     "/admin/land/parcel/",
+    "/admin/projects/project/",
+    "/admin/projects/target/",
     "/admin/core/changelogentry/",
 ]
 
@@ -215,6 +240,7 @@ ADMIN_OBJECTS = {
     "parcel": lambda b: f"/admin/land/parcel/{b.parcel.pk}/change/",
     "enterprise delete": lambda b: f"/admin/enterprises/enterprise/{b.enterprise.pk}/delete/",
     "parcel history": lambda b: f"/admin/land/parcel/{b.parcel.pk}/history/",
+    "project": lambda b: f"/admin/projects/project/{b.project.pk}/change/",
 }
 
 
@@ -251,3 +277,25 @@ def test_user_management_lists_and_edits_only_zone_a_users(client, world_a, worl
     assert user_a.username in html
     assert user_b.username not in html
     assert client.get(f"/users/{user_b.pk}/edit/").status_code == 404
+
+
+def test_land_ledger_export_holds_and_counts_only_zone_a(client_a, world_a, world_b):
+    response = client_a.get("/land/ledger/export/")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = " ".join(
+        str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None
+    )
+    assert world_a.parcel.code in cells and world_a.sub_parcel.code in cells
+    assert_nothing_of(cells, world_b)
+    totals = [row for row in book["汇总"].iter_rows(values_only=True) if row[0] == "合计"]
+    assert [row[2] for row in totals] == [2]
+
+
+def test_advancing_a_project_of_zone_b_is_not_found_and_changes_nothing(client_a, world_b):
+    for project in (world_b.project, world_b.sub_project):
+        before = (project.stage, project.events.count())
+        response = client_a.post(f"/projects/{project.pk}/advance/", {"to_stage": "registered", "on": "2025-10-09"})
+        assert response.status_code == 404
+        project.refresh_from_db()
+        assert (project.stage, project.events.count()) == before

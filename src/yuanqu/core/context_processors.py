@@ -7,11 +7,11 @@ from yuanqu.core.access import can_manage_users
 
 # (code, label, url name if built, the issue that builds it)
 CAPABILITIES = [
-    ("C1", _("一张图"), None),
-    ("C2", _("项目全生命周期"), None),
+    ("C1", _("一张图"), "land:map"),
+    ("C2", _("项目全生命周期"), "projects:project-list"),
     ("C3", _("履约"), None),
     ("C4", _("亩均评价"), None),
-    ("C5", _("土地起底"), "land:parcel-list"),
+    ("C5", _("土地起底"), "land:ledger"),
     ("C6", _("园区综合评价"), "zones:zone-list"),
     ("C7", _("目标责任与督办"), None),
     ("C8", _("产业链图谱"), None),

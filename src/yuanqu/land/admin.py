@@ -1,9 +1,13 @@
-"""Admin of parcels: restricted to the user's zones, saved through the land services (polygons via import)."""
+"""Admin of parcels (restricted to the user's zones, saved through the land services; polygons via import) and
+of the land rules (city administrators)."""
 
+from django import forms
 from django.contrib import admin
 
 from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin
-from yuanqu.land.models import Parcel
+from yuanqu.core.changelog import acting
+from yuanqu.land.ledger import can_edit_rules, save_rules, validate_rules
+from yuanqu.land.models import LandRuleSet, Parcel
 from yuanqu.land.services import delete_parcel, save_parcel
 
 
@@ -25,3 +29,45 @@ class ParcelAdmin(ZoneScopedAdmin):
 
     def delete_service(self, obj, user):
         delete_parcel(parcel=obj, user=user)
+
+
+class LandRuleSetAdminForm(forms.ModelForm):
+    """The rules JSON, checked by the rules themselves."""
+
+    class Meta:
+        model = LandRuleSet
+        fields = ["name", "rules"]
+
+    def clean_rules(self):
+        return validate_rules(self.cleaned_data["rules"]).to_dict()
+
+
+@admin.register(LandRuleSet)
+class LandRuleSetAdmin(admin.ModelAdmin):
+    """The land rules: city administrators only; saved through ``save_rules`` (one active row, change-logged)."""
+
+    form = LandRuleSetAdminForm
+    list_display = ("name", "active", "updated")
+
+    def has_module_permission(self, request):
+        return can_edit_rules(request.user) and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request) and not LandRuleSet.objects.filter(active=True).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        with acting(source="page", user=request.user):
+            saved = save_rules(rules=form.cleaned_data["rules"], user=request.user)
+        if obj.name != saved.name:
+            saved.name = obj.name
+            saved.save(update_fields=["name", "updated"])
+        obj.pk = saved.pk

@@ -11,6 +11,7 @@ class LandConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
-        from yuanqu.land.models import Parcel
+        from yuanqu.land.models import LandRuleSet, Parcel
 
         track(Parcel)
+        track(LandRuleSet)

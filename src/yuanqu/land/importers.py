@@ -95,6 +95,7 @@ SCHEMA = (
         "footprint_m2", "建筑基底面积", "decimal", unit="平方米", aliases=("基底面积", "footprint_m2"), decimal_places=2
     ),
     Column("land_price", "土地价格", "decimal", unit="万元", aliases=("出让价款", "地价", "land_price")),
+    Column("revitalised_on", "盘活日期", "date", aliases=("盘活时间", "revitalised_on")),
     Column("area_mu", "面积", "decimal", unit="亩", aliases=("地块面积", "用地面积", "area_mu")),
 )
 NON_NEGATIVE = (

@@ -54,6 +54,7 @@ class Parcel(models.Model):
     built_floor_area_m2 = models.DecimalField(_("已建建筑面积（平方米）"), **AREA_M2, null=True, blank=True)
     footprint_m2 = models.DecimalField(_("建筑基底面积（平方米）"), **AREA_M2, null=True, blank=True)
     land_price = models.DecimalField(_("土地价格（万元）"), **MONEY, null=True, blank=True)
+    revitalised_on = models.DateField(_("盘活日期"), null=True, blank=True)
 
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -70,3 +71,23 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class LandRuleSet(models.Model):
+    """The land rules of this deployment (thresholds and control indicators) as the JSON of
+    ``yuanqu.analytics.land_status.LandRules.to_dict()``; the one row with ``active`` set is in force."""
+
+    name = models.CharField(_("名称"), max_length=100, default="default")
+    rules = models.JSONField(_("规则"), default=dict)
+    active = models.BooleanField(_("生效"), default=True)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("土地认定规则")
+        verbose_name_plural = _("土地认定规则")
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_land_rules")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import shapely
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from yuanqu.core.access import zone_descendants
 from yuanqu.enterprises.models import EnterpriseLand
@@ -14,8 +16,17 @@ from yuanqu.land.services import parcel_shape
 from yuanqu.zones.models import Zone
 
 
-def parcel_list(*, user, zone: Zone | None = None, land_use: str = "", q: str = "") -> QuerySet[Parcel]:
-    """Parcels the user may see, filtered by zone (with its sub-parks), land use and code, by zone and code.
+def parcel_list(
+    *,
+    user,
+    zone: Zone | None = None,
+    land_use: str = "",
+    q: str = "",
+    status: str = "",
+    as_of: dt.date | None = None,
+) -> QuerySet[Parcel]:
+    """Parcels the user may see, filtered by zone (with its sub-parks), land use, code and land status as of a
+    date (today by default), by zone and code.
 
     The order is the one of the unique (zone, code) index, so a page needs no sort. For a page of a
     long list, take the ids from this queryset and load the rows with ``parcel_rows``.
@@ -27,6 +38,12 @@ def parcel_list(*, user, zone: Zone | None = None, land_use: str = "", q: str = 
         qs = qs.filter(land_use=land_use)
     if q:
         qs = qs.filter(code__icontains=q.strip())
+    if status:
+        from yuanqu.land.ledger import filter_by_ids, ids_with_status
+
+        zone_ids = [zone.pk] if zone is not None else None
+        ids = ids_with_status(user=user, status=status, as_of=as_of or timezone.localdate(), zone_ids=zone_ids)
+        qs = filter_by_ids(qs, ids)
     return qs.order_by("zone_id", "code")
 
 

@@ -9,4 +9,10 @@ urlpatterns = [
     path("parcels/", views.parcel_list, name="parcel-list"),
     path("parcels/<int:pk>/", views.parcel_detail, name="parcel-detail"),
     path("parcels/<int:pk>/edit/", views.parcel_edit, name="parcel-edit"),
+    path("ledger/", views.land_ledger, name="ledger"),
+    path("ledger/export/", views.land_ledger_export, name="ledger-export"),
+    path("rules/", views.land_rules, name="rules"),
+    path("map/", views.land_map, name="map"),
+    path("map/parcels.geojson", views.land_map_geojson, name="map-geojson"),
+    path("map/zones.geojson", views.land_map_zones, name="map-zones"),
 ]

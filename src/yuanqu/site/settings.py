@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "yuanqu.zones",
     "yuanqu.land",
     "yuanqu.enterprises",
+    "yuanqu.projects",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name for the project stages, shared by a project's stage and its events' from/to stages.
+    "ENUM_NAME_OVERRIDES": {"ProjectStageEnum": "yuanqu.projects.models.Stage"},
 }
 
 LOGGING = {

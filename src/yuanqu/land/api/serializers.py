@@ -67,6 +67,7 @@ class ParcelSerializer(ServiceModelSerializer):
             "built_floor_area_m2",
             "footprint_m2",
             "land_price",
+            "revitalised_on",
             "created",
             "updated",
         ]

@@ -1,0 +1,52 @@
+"""Input frames for the per-mu engine tests: one enterprise per row, every figure column typed."""
+
+import polars as pl
+
+SCHEMA = {
+    "uscc": pl.String,
+    "name": pl.String,
+    "zone": pl.String,
+    "industry_division": pl.String,
+    "production_years": pl.Float64,
+    "above_scale": pl.Boolean,
+    "land_mu": pl.Float64,
+    "tax": pl.Float64,
+    "revenue": pl.Float64,
+    "industrial_output": pl.Float64,
+    "value_added": pl.Float64,
+    "energy_tce": pl.Float64,
+    "electricity": pl.Float64,
+    "emissions": pl.Float64,
+    "rd_spending": pl.Float64,
+    "employees": pl.Float64,
+    "high_tech": pl.Boolean,
+    "incident": pl.Boolean,
+}
+
+
+def enterprise(uscc: str, **figures) -> dict:
+    """An established (10 years), above-scale enterprise in division 34 with no figures but those given."""
+    row = dict.fromkeys(SCHEMA)
+    row |= {
+        "uscc": uscc,
+        "name": f"企业{uscc}",
+        "zone": "Z1",
+        "industry_division": "34",
+        "production_years": 10.0,
+        "above_scale": True,
+        "high_tech": False,
+        "incident": False,
+    }
+    unknown = set(figures) - set(SCHEMA)
+    assert not unknown, unknown
+    return row | figures
+
+
+def frame(*rows: dict) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=SCHEMA)
+
+
+def row_of(result: pl.DataFrame, uscc: str) -> dict:
+    rows = result.filter(pl.col("uscc") == uscc).to_dicts()
+    assert len(rows) == 1, uscc
+    return rows[0]

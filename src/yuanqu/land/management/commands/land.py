@@ -1,0 +1,66 @@
+"""`yuanqu land ledger --as-of DATE [--zone CODE] [--user NAME] --out FILE.xlsx`: the land ledger as a workbook,
+every parcel with its status, reason and the date from which it holds, and the totals per zone and status."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yuanqu.analytics.land_status import STATUS_LABELS, LandInputError
+from yuanqu.core.management.users import user_option, zone_ids_option
+from yuanqu.core.progress import Progress, summary
+from yuanqu.land.ledger import land_statuses, status_totals, write_ledger
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except (ValueError, AttributeError):
+        raise CommandError(
+            f"日期无效：{text!r}，应为 YYYY-MM-DD / invalid date: {text!r}, expected YYYY-MM-DD"
+        ) from None
+
+
+class Command(BaseCommand):
+    help = "土地台账 / the land ledger: `land ledger --as-of DATE --out FILE.xlsx`"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        ledger = sub.add_parser("ledger", help="每宗地块的状态及汇总 / every parcel's status, and totals, to .xlsx")
+        ledger.add_argument("--as-of", required=True, help="认定日期 / as-of date, YYYY-MM-DD")
+        ledger.add_argument(
+            "--zone", action="append", default=[], help="only this zone (code or name), with its sub-parks; repeatable"
+        )
+        ledger.add_argument("--user", help="only what this user may see")
+        ledger.add_argument("--out", required=True, help="target .xlsx file")
+
+    def handle(self, *args, action, **options):
+        if action == "ledger":
+            self.ledger(**options)
+
+    def ledger(self, *, as_of, zone, user, out, **options):
+        day = _date(as_of)
+        path = Path(out)
+        if path.suffix.lower() != ".xlsx":
+            raise CommandError(f"输出文件须为 .xlsx：{path.name} / the output must be an .xlsx file: {path.name}")
+        if not path.parent.is_dir():
+            raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+        acting_user = user_option(user)
+        zone_ids = zone_ids_option(zone, acting_user)
+        try:
+            classified = land_statuses(user=acting_user, as_of=day, zone_ids=zone_ids)
+        except LandInputError as exc:
+            raise CommandError(str(exc)) from None
+        with Progress("写入土地台账 / writing the land ledger", total=classified.height, stream=self.stderr._out) as p:
+            count = write_ledger(path, classified, as_of=day, progress=p)
+        parts = []
+        if count:
+            for row in status_totals(classified, by=["status"]).iter_rows(named=True):
+                parts.append(f"{STATUS_LABELS[row['status']][0]} {row['parcels']} 宗 {row['area_mu']:,.2f} 亩")
+        detail = f"（{'，'.join(parts)}）" if parts else ""
+        summary(
+            f"已写入 {count} 宗地块到 {path.name}{detail} / wrote {count} parcels as of {day} to {path.name}",
+            stream=self.stdout,
+        )

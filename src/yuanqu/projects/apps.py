@@ -1,0 +1,25 @@
+"""App configuration for investment projects and the working-day calendar."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    name = "yuanqu.projects"
+    label = "projects"
+    verbose_name = _("项目")
+
+    def ready(self) -> None:
+        from yuanqu.core.changelog import track
+        from yuanqu.projects.models import (
+            Agreement,
+            CalendarDay,
+            CalendarYear,
+            Project,
+            StageDeadline,
+            StageEvent,
+            Target,
+        )
+
+        for model in (CalendarDay, CalendarYear, Project, StageEvent, StageDeadline, Agreement, Target):
+            track(model)

@@ -1,0 +1,260 @@
+"""Services of the projects app: the working-day calendar, project saving and stage transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
+from yuanqu.analytics.workdays import WorkdayCalendar, package_notice_years
+from yuanqu.core.services import check_can_edit, original_zone, save_object
+from yuanqu.projects.models import (
+    CalendarDay,
+    CalendarYear,
+    Project,
+    Stage,
+    StageDeadline,
+    StageEvent,
+    stage_rank,
+)
+
+# --- the working-day calendar -------------------------------------------------------------------------
+
+PACKAGE_SOURCE = "holidays"
+
+
+def seed_calendar(*, years, replace: bool = False) -> list[int]:
+    """Store the ``holidays`` package's calendar for ``years``; returns the years stored as published.
+
+    A year the package has no notice for is stored unpublished (and its days left alone). Without
+    ``replace`` a year already published keeps its (possibly hand-edited) days.
+    """
+    years = sorted({int(y) for y in years})
+    seeded = WorkdayCalendar.from_holidays_package(years)
+    stored = []
+    with transaction.atomic():
+        for year in years:
+            existing = CalendarYear.objects.filter(year=year).first()
+            if existing is not None and existing.published and not replace:
+                continue
+            published = seeded.is_published(year)
+            if published:
+                CalendarDay.objects.filter(date__year=year).delete()
+                for row in seeded.to_rows():
+                    if row["date"].year == year:
+                        CalendarDay.objects.create(date=row["date"], kind=row["kind"], name=row["name"][:100])
+                stored.append(year)
+            entry = existing or CalendarYear(year=year)
+            entry.published = published
+            entry.source = PACKAGE_SOURCE if published else ""
+            entry.save()
+    return stored
+
+
+def default_calendar_years() -> range:
+    """The years the package carries notices for, and the next one (so it shows as unpublished)."""
+    first, last = package_notice_years()
+    return range(first, last + 2)
+
+
+_cache_lock = threading.Lock()
+_cache: dict[str, object] = {"key": None, "calendar": None}
+
+
+def _fingerprint() -> tuple:
+    # Count and last change of both tables: any edit (in this process or another) changes it.
+    days = CalendarDay.objects.aggregate(n=Count("pk"), last=Max("updated"))
+    years = CalendarYear.objects.aggregate(n=Count("pk"), last=Max("updated"))
+    return days["n"], days["last"], years["n"], years["last"]
+
+
+def calendar() -> WorkdayCalendar:
+    """The working-day calendar from the stored days and years, cached until the tables change."""
+    key = _fingerprint()
+    with _cache_lock:
+        if _cache["key"] == key and _cache["calendar"] is not None:
+            return _cache["calendar"]
+    rows = list(CalendarDay.objects.values("date", "kind", "name"))
+    published = list(CalendarYear.objects.filter(published=True).values_list("year", flat=True))
+    built = WorkdayCalendar.from_rows(rows, published_years=published)
+    with _cache_lock:
+        _cache["key"], _cache["calendar"] = key, built
+    return built
+
+
+def forget_calendar() -> None:
+    """Drop the cached calendar (tests that change the tables within one transaction call it)."""
+    with _cache_lock:
+        _cache["key"], _cache["calendar"] = None, None
+
+
+# --- size classes --------------------------------------------------------------------------------------
+
+# (threshold in 万元, label): ≥ 1 亿元, ≥ 10 亿元, ≥ 20 亿元, ≥ 100 亿元. A setting may replace them.
+SIZE_CLASSES = [
+    (Decimal("10000"), _("1亿元以上")),
+    (Decimal("100000"), _("10亿元以上")),
+    (Decimal("200000"), _("20亿元以上")),
+    (Decimal("1000000"), _("100亿元以上")),
+]
+
+
+def size_classes() -> list[tuple[Decimal, str]]:
+    """The thresholds in force, lowest first (``YUANQU_PROJECT_SIZE_CLASSES`` overrides the default)."""
+    configured = getattr(settings, "YUANQU_PROJECT_SIZE_CLASSES", None) or SIZE_CLASSES
+    return sorted(((Decimal(str(threshold)), str(label)) for threshold, label in configured), key=lambda c: c[0])
+
+
+def size_classes_of(total_investment) -> list[str]:
+    """Every class a total investment (万元) reaches: a 25 亿元 project counts as ≥ 1, ≥ 10 and ≥ 20 亿元."""
+    if total_investment is None:
+        return []
+    return [label for threshold, label in size_classes() if Decimal(total_investment) >= threshold]
+
+
+def size_class(total_investment) -> str:
+    """The highest class reached, '' below the lowest threshold."""
+    reached = size_classes_of(total_investment)
+    return reached[-1] if reached else ""
+
+
+# --- projects ------------------------------------------------------------------------------------------
+
+
+def save_project(*, project: Project, user, industry_code: str | None = None, on: dt.date | None = None) -> Project:
+    """Validate and save a project; a new one starts its timeline with an event on ``on`` (default today)."""
+    code = project.industry_code if industry_code is None else industry_code
+    if code:
+        try:
+            parsed = parse_industry_code(code)
+        except IndustryCodeError as exc:
+            raise ValidationError({"industry_code": str(exc)}) from None
+        project.industry_code, project.industry_section, project.industry_division = (
+            parsed.code,
+            parsed.section,
+            parsed.division,
+        )
+    else:
+        project.industry_code = project.industry_section = project.industry_division = ""
+    # A parcel or enterprise of another zone may be linked only by someone who may edit that zone too.
+    for related in (project.parcel, project.enterprise):
+        if related is not None and related.zone_id != project.zone_id:
+            check_can_edit(user=user, obj=related)
+    creating = project.pk is None
+    with transaction.atomic():
+        save_object(project, user=user, original_zone_id=original_zone(project))
+        if creating:
+            StageEvent.objects.create(
+                project=project,
+                from_stage="",
+                to_stage=project.stage,
+                on=on or timezone.localdate(),
+                recorded_by=user,
+            )
+    return project
+
+
+def delete_project(*, project: Project, user) -> None:
+    """Delete a project the user may change (its timeline goes with it)."""
+    check_can_edit(user=user, obj=project)
+    project.delete()
+
+
+def last_event(project: Project) -> StageEvent | None:
+    return project.events.order_by("-on", "-recorded_at", "-pk").first()
+
+
+def advance_stage(*, project: Project, to_stage: str, on: dt.date, user, reason: str = "") -> Project:
+    """Move the project to ``to_stage`` on ``on`` and record the dated event.
+
+    Dates cannot run backwards (``on`` is not before the last event's date, nor after today); a step
+    back to an earlier stage, dropping a project and reviving a dropped one each need a reason.
+    """
+    check_can_edit(user=user, obj=project)
+    reason = (reason or "").strip()
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": f"未知阶段：{to_stage} / unknown stage: {to_stage}"})
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise ValidationError({"on": "日期无效 / invalid date"})
+    from_stage = project.stage
+    if to_stage == from_stage:
+        raise ValidationError(
+            {"to_stage": f"项目已处于{Stage(to_stage).label}阶段 / the project is already at stage {to_stage}"}
+        )
+    if on > timezone.localdate():
+        raise ValidationError({"on": f"日期 {on} 在今天之后 / the date {on} is in the future"})
+    previous = last_event(project)
+    if previous is not None and on < previous.on:
+        raise ValidationError(
+            {
+                "on": f"日期不能早于上一次阶段变更（{previous.on}） / "
+                f"the date cannot be before the last stage change ({previous.on})"
+            }
+        )
+    if to_stage == Stage.DROPPED and not reason:
+        raise ValidationError({"reason": "终止项目须说明原因 / dropping a project needs a reason"})
+    if from_stage == Stage.DROPPED and not reason:
+        raise ValidationError({"reason": "恢复已终止的项目须说明原因 / reviving a dropped project needs a reason"})
+    from_rank, to_rank = stage_rank(from_stage), stage_rank(to_stage)
+    if from_rank is not None and to_rank is not None and to_rank < from_rank and not reason:
+        raise ValidationError(
+            {"reason": f"退回到{Stage(to_stage).label}阶段须说明原因 / a step back to stage {to_stage} needs a reason"}
+        )
+    with transaction.atomic():
+        StageEvent.objects.create(
+            project=project, from_stage=from_stage, to_stage=to_stage, on=on, recorded_by=user, reason=reason
+        )
+        project.stage = to_stage
+        project.dropped_reason = reason if to_stage == Stage.DROPPED else ""
+        project.save(update_fields=["stage", "dropped_reason", "updated"])
+    return project
+
+
+# --- stage deadlines -----------------------------------------------------------------------------------
+
+DEFAULT_DEADLINES = [
+    # "从落地到开工 60 个工作日": signed → started within 60 working days.
+    {"from_stage": Stage.SIGNED, "to_stage": Stage.STARTED, "days": 60, "unit": "workdays", "label": "签约到开工"},
+]
+
+
+def seed_deadlines() -> int:
+    """Create the default deadline rules that do not exist yet; returns how many were created."""
+    created = 0
+    for rule in DEFAULT_DEADLINES:
+        _, made = StageDeadline.objects.get_or_create(
+            from_stage=rule["from_stage"], to_stage=rule["to_stage"], defaults=rule
+        )
+        created += made
+    return created
+
+
+# --- agreements ----------------------------------------------------------------------------------------
+
+
+def save_agreement(*, agreement, user):
+    """Validate and save a project's agreement (the user must be able to edit the project's zone)."""
+    return save_object(agreement, user=user)
+
+
+def delete_agreement(*, agreement, user) -> None:
+    check_can_edit(user=user, obj=agreement)
+    agreement.delete()
+
+
+def save_target(*, target, user):
+    """Validate and save a zone's yearly target (moving it needs rights on both zones)."""
+    return save_object(target, user=user, original_zone_id=original_zone(target))
+
+
+def delete_target(*, target, user) -> None:
+    check_can_edit(user=user, obj=target)
+    target.delete()

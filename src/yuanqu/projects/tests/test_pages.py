@@ -1,0 +1,122 @@
+"""The project pages: list with stage filter, pipeline board, project page with deadlines and the stage form."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from yuanqu.core.access import Role
+from yuanqu.core.testing import make_user
+from yuanqu.projects.models import Agreement, Stage
+from yuanqu.projects.testing import make_project
+
+D = dt.date
+
+
+@pytest.fixture
+def projects(zone_a):
+    signed = make_project(
+        zone_a,
+        "甲新能源电池项目",
+        history=[(Stage.LEAD, D(2025, 9, 1)), (Stage.SIGNED, D(2025, 9, 26))],
+        total_investment="250000",
+        leader="王副市长",
+    )
+    lead = make_project(zone_a, "甲光电显示项目")
+    return signed, lead
+
+
+@pytest.fixture
+def client_a(client: Client, user_a) -> Client:
+    client.force_login(user_a)
+    return client
+
+
+def test_list_shows_projects_with_size_class_and_filters_by_stage(client_a, projects):
+    html = client_a.get("/projects/").content.decode()
+    assert 'id="result-count">2<' in html
+    assert "20亿元以上" in html and "25.00" in html and "王副市长" in html
+    html = client_a.get("/projects/", {"stage": "signed"}).content.decode()
+    assert 'id="result-count">1<' in html
+    assert "甲新能源电池项目" in html and "甲光电显示项目" not in html
+
+
+def test_made_up_stage_is_a_400_showing_nothing(client_a, projects):
+    response = client_a.get("/projects/", {"stage": "flying"})
+    assert response.status_code == 400
+    assert "甲新能源电池项目" not in response.content.decode()
+
+
+def test_board_puts_each_project_in_its_stage_column(client_a, projects):
+    html = client_a.get("/projects/board/").content.decode()
+    signed_column = html.split('id="stage-signed"')[1].split("</section>")[0]
+    lead_column = html.split('id="stage-lead"')[1].split("</section>")[0]
+    assert "甲新能源电池项目" in signed_column and "甲光电显示项目" not in signed_column
+    assert "甲光电显示项目" in lead_column
+
+
+def test_project_page_shows_timeline_and_deadline(client_a, projects):
+    signed, _ = projects
+    html = client_a.get(f"/projects/{signed.pk}/").content.decode()
+    timeline = html.split('id="timeline"')[1].split("</ol>")[0]
+    assert "2025-09-01" in timeline and "2025-09-26" in timeline and "线索 → 签约" in timeline
+    deadlines = html.split('id="deadlines"')[1].split("</table>")[0]
+    assert "签约到开工" in deadlines and "2025-12-25" in deadlines
+    assert ("已逾期" in deadlines) == (timezone.localdate() > D(2025, 12, 25))
+    assert 'id="advance-form"' in html
+
+
+def test_advancing_through_the_form_records_the_event(client_a, projects, user_a):
+    signed, _ = projects
+    response = client_a.post(f"/projects/{signed.pk}/advance/", {"to_stage": "started", "on": "2025-12-01"})
+    assert response.status_code == 302
+    signed.refresh_from_db()
+    assert signed.stage == "started"
+    html = client_a.get(f"/projects/{signed.pk}/").content.decode()
+    assert "按期完成" in html and "2025-12-01" in html
+
+
+def test_form_errors_are_shown_and_nothing_changes(client_a, projects):
+    signed, _ = projects
+    response = client_a.post(f"/projects/{signed.pk}/advance/", {"to_stage": "lead", "on": "2025-10-09"})
+    assert response.status_code == 400
+    assert "退回到线索阶段须说明原因" in response.content.decode()
+    response = client_a.post(f"/projects/{signed.pk}/advance/", {"to_stage": "started", "on": "2025-09-25"})
+    assert "日期不能早于上一次阶段变更（2025-09-26）" in response.content.decode()
+    response = client_a.post(f"/projects/{signed.pk}/advance/", {"to_stage": "started", "on": "not a date"})
+    assert response.status_code == 400
+    signed.refresh_from_db()
+    assert (signed.stage, signed.events.count()) == ("signed", 2)
+
+
+def test_leader_sees_the_project_but_cannot_advance_it(client, zone_a, projects):
+    client.force_login(make_user("leader_a", Role.LEADER, zones=[zone_a]))
+    signed, _ = projects
+    html = client.get(f"/projects/{signed.pk}/").content.decode()
+    assert "甲新能源电池项目" in html and 'id="advance-form"' not in html
+    response = client.post(f"/projects/{signed.pk}/advance/", {"to_stage": "started", "on": "2025-12-01"})
+    assert response.status_code == 403
+    signed.refresh_from_db()
+    assert signed.stage == "signed"
+
+
+def test_pages_need_a_login(client, projects):
+    response = client.get("/projects/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+def test_sidebar_and_capability_link_to_the_project_list(client_a):
+    html = client_a.get("/").content.decode()
+    assert 'href="/projects/"' in html
+
+
+def test_project_page_shows_the_compliance_verdict_and_reasons(client_a, projects):
+    signed, lead = projects
+    Agreement.objects.create(project=signed, start_by=D(2025, 11, 1))
+    html = client_a.get(f"/projects/{signed.pk}/").content.decode()
+    section = html.split('id="compliance"')[1].split("</div>")[0]
+    assert "违约" in section and "约定 2025-11-01 开工，至今未开工，逾期" in section
+    assert "尚未录入投资协议" in client_a.get(f"/projects/{lead.pk}/").content.decode()

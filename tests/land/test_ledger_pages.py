@@ -1,0 +1,132 @@
+"""The land ledger page, its export, the parcel list's status filter, the parcel's status, the rules page and the
+ledger API."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from yuanqu.land.ledger import current_rules
+from yuanqu.land.models import LandRuleSet
+
+AS_OF = "2025-03-02"
+
+
+@pytest.fixture
+def client_a(client: Client, user_a) -> Client:
+    client.force_login(user_a)
+    return client
+
+
+def test_ledger_page_shows_mu_by_status_for_the_users_zone(client_a, land_world):
+    response = client_a.get("/land/ledger/", {"as_of": AS_OF})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="ledger-count">4<' in html
+    for label in ("闲置", "供而未用", "用而未尽", "已盘活"):
+        assert label in html
+    assert "乙-XZ-001" not in html
+    assert "乙高新技术产业开发区" not in html
+    assert f"/land/parcels/?status=idle&amp;as_of={AS_OF}" in html
+    assert "land-ledger-data" in html
+    assert "/land/ledger/export/?as_of=2025-03-02" in html
+
+
+def test_ledger_totals_link_to_the_parcels_behind_them(client_a, land_world):
+    response = client_a.get("/land/parcels/", {"status": "idle", "as_of": AS_OF})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="result-count">1<' in html
+    assert "甲-XZ-001" in html
+    assert "甲-ZF-002" not in html
+
+
+def test_parcel_page_shows_its_status_and_reason(client_a, land_world):
+    html = client_a.get(f"/land/parcels/{land_world.government.pk}/").content.decode()
+    assert "土地状态" in html
+    assert "供而未用" in html
+    assert "因政府原因延迟，不认定为闲置" in html
+
+
+def test_ledger_export_is_the_users_ledger(client_a, land_world):
+    response = client_a.get("/land/ledger/export/", {"as_of": AS_OF})
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="yuanqu-land-ledger-2025-03-02.xlsx"'
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    codes = [row[1] for row in book["地块台账"].iter_rows(min_row=3, values_only=True)]
+    assert sorted(codes) == ["甲-PH-004", "甲-XZ-001", "甲-YJ-003", "甲-ZF-002"]
+
+
+def test_ledger_of_zone_b_is_refused_for_a_user_of_zone_a(client_a, land_world, zone_b):
+    for url in ("/land/ledger/", "/land/ledger/export/"):
+        response = client_a.get(url, {"zone": zone_b.pk, "as_of": AS_OF})
+        assert response.status_code == 400
+        assert "乙-XZ-001" not in response.content.decode()
+
+
+def test_bad_date_on_the_ledger_page_is_a_clear_400(client_a, land_world):
+    response = client_a.get("/land/ledger/", {"as_of": "2025-02-30"})
+    assert response.status_code == 400
+
+
+def test_rules_page_lets_a_city_administrator_change_the_rules(client, city_admin):
+    client.force_login(city_admin)
+    assert client.get("/land/rules/").status_code == 200
+    response = client.post("/land/rules/", {"rules": '{"idle_after_years": 2, "idle_fee_after_years": 2}'})
+    assert response.status_code == 302
+    assert current_rules().idle_after_years == 2
+    response = client.post("/land/rules/", {"rules": '{"idle_fee_share": 3}'})
+    assert response.status_code == 200
+    assert "idle_fee_share" in response.content.decode()
+    response = client.post("/land/rules/", {"rules": "{not json"})
+    assert "不是有效的 JSON" in response.content.decode()
+    assert current_rules().idle_after_years == 2
+
+
+def test_rules_page_is_read_only_for_others(client_a):
+    html = client_a.get("/land/rules/").content.decode()
+    assert "&quot;idle_after_years&quot;: 1" in html
+    assert client_a.post("/land/rules/", {"rules": "{}"}).status_code == 403
+    assert LandRuleSet.objects.count() == 0
+
+
+def test_ledger_api_returns_totals_of_the_users_zones(land_world, user_a, zone_b):
+    api = APIClient()
+    api.force_authenticate(user_a)
+    data = api.get("/api/land-ledger/", {"as_of": AS_OF}).json()
+    assert data["parcels"] == 4
+    assert {t["status"]: t["parcels"] for t in data["totals"]} == {
+        "supplied_unused": 1,
+        "idle": 1,
+        "underused": 1,
+        "revitalised": 1,
+    }
+    assert data["area_mu"] == pytest.approx(60.0)
+    assert api.get("/api/land-ledger/", {"zone": zone_b.pk}).status_code == 400
+    assert api.get("/api/land-ledger/", {"as_of": "nonsense"}).status_code == 400
+
+
+def test_parcels_api_filters_by_status(land_world, user_a):
+    api = APIClient()
+    api.force_authenticate(user_a)
+    data = api.get("/api/parcels/", {"status": "idle", "as_of": AS_OF}).json()
+    assert [p["code"] for p in data["results"]] == ["甲-XZ-001"]
+
+
+def test_rules_in_the_admin_are_validated_and_for_city_administrators_only(client, city_admin, admin_a):
+    client.force_login(city_admin)
+    response = client.post("/admin/land/landruleset/add/", {"name": "default", "rules": '{"idle_fee_share": 2}'})
+    assert response.status_code == 200
+    assert LandRuleSet.objects.count() == 0
+    response = client.post("/admin/land/landruleset/add/", {"name": "江苏", "rules": '{"building_coverage_min": 0.35}'})
+    assert response.status_code == 302
+    assert current_rules().building_coverage_min == 0.35
+    assert LandRuleSet.objects.get().name == "江苏"
+    admin_a.is_staff = True
+    admin_a.save()
+    client.force_login(admin_a)
+    assert client.get("/admin/land/landruleset/").status_code == 403
