@@ -526,8 +526,11 @@ def test_advancing_a_zone_b_project_is_refused_and_records_nothing(world, role):
             f"/api/projects/{project.pk}/advance/", {"to_stage": "negotiating", "on": "2025-10-09"}, format="json"
         )
         assert response.status_code == (404 if role in EDITING_ROLES else 403), response.content
+        admission = client.post(f"/api/projects/{project.pk}/admission/")
+        assert admission.status_code == (404 if role in EDITING_ROLES else 403), admission.content
+        assert client.get(f"/api/projects/{project.pk}/admission/").status_code == 404
         project.refresh_from_db()
-        assert (project.stage, project.events.count()) == ("lead", events)
+        assert (project.stage, project.events.count(), project.admission_checks.count()) == ("lead", events, 0)
 
 
 @pytest.mark.parametrize("role", sorted(EDITING_ROLES))

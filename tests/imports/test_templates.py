@@ -73,7 +73,7 @@ def test_template_command_refuses_a_file_that_is_not_xlsx(tmp_path, db):
 def test_template_of_an_unknown_kind_is_404(user_a):
     client = Client()
     client.login(username=user_a.username, password=PASSWORD)
-    assert client.get("/imports/templates/projects.xlsx").status_code == 404
+    assert client.get("/imports/templates/widgets.xlsx").status_code == 404
 
 
 def test_template_filled_in_imports(tmp_path, zone_a, uscc):

@@ -137,7 +137,7 @@ def test_broken_uploads_get_a_page_with_a_message(client_a, what, kind, name, da
 
 def test_an_upload_without_a_kind_or_file_is_400(client_a):
     assert client_a.post(reverse("imports:import-start"), {"kind": "zones"}).status_code == 400
-    assert upload(client_a, "projects", "p.xlsx", b"x").status_code == 400
+    assert upload(client_a, "widgets", "p.xlsx", b"x").status_code == 400
 
 
 def test_a_bad_epsg_code_is_400(client_a):
@@ -148,7 +148,7 @@ def test_a_bad_epsg_code_is_400(client_a):
 
 def test_unknown_export_format_is_404(client_a):
     assert client_a.get(reverse("imports:export", args=["enterprises", "gpkg"])).status_code == 404
-    assert client_a.get(reverse("imports:export", args=["projects", "xlsx"])).status_code == 404
+    assert client_a.get(reverse("imports:export", args=["widgets", "xlsx"])).status_code == 404
 
 
 def test_the_import_page_lists_templates_and_exports(client_a):

@@ -18,6 +18,7 @@ from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.testing import PASSWORD, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.importers import EnterpriseImporter, EnterpriseYearImporter
 from yuanqu.land.importers import ParcelImporter
+from yuanqu.projects.testing import make_project
 from yuanqu.zones.importers import ZoneImporter
 
 
@@ -33,6 +34,10 @@ def two_zones(zone_a, zone_b, enterprise_a, enterprise_b):
     make_parcel(sub_a, "甲-GY-002")
     make_parcel(zone_b, "乙-GY-001")
     make_parcel(sub_b, "乙-GY-002")
+    make_project(zone_a, "甲新能源电池项目")
+    make_project(sub_a, "甲光电显示项目")
+    make_project(zone_b, "乙创新药项目")
+    make_project(sub_b, "乙生物制剂项目")
     return sub_a, sub_b
 
 
@@ -45,6 +50,8 @@ def b_secrets(zone_b, enterprise_b) -> list[str]:
         enterprise_b.uscc,
         "乙-GY-001",
         "乙-GY-002",
+        "乙创新药项目",
+        "乙生物制剂项目",
     ]
 
 

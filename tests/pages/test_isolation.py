@@ -297,5 +297,6 @@ def test_advancing_a_project_of_zone_b_is_not_found_and_changes_nothing(client_a
         before = (project.stage, project.events.count())
         response = client_a.post(f"/projects/{project.pk}/advance/", {"to_stage": "registered", "on": "2025-10-09"})
         assert response.status_code == 404
+        assert client_a.post(f"/projects/{project.pk}/admission/").status_code == 404
         project.refresh_from_db()
-        assert (project.stage, project.events.count()) == before
+        assert (project.stage, project.events.count(), project.admission_checks.count()) == (*before, 0)

@@ -16,9 +16,10 @@ EXPORTERS = {
     "enterprises": ("yuanqu.enterprises.importers.export_enterprise_rows", "enterprises.Enterprise"),
     "enterprise-years": ("yuanqu.enterprises.importers.export_year_rows", "enterprises.EnterpriseYear"),
     "parcels": ("yuanqu.land.importers.export_rows", "land.Parcel"),
+    "projects": ("yuanqu.projects.importers.export_rows", "projects.Project"),
 }
 SPATIAL_SUFFIXES = (".gpkg", ".geojson", ".json")
-FORMATS = {"zones": (".xlsx",), "enterprises": (".xlsx",), "enterprise-years": (".xlsx",)}
+FORMATS = {"zones": (".xlsx",), "enterprises": (".xlsx",), "enterprise-years": (".xlsx",), "projects": (".xlsx",)}
 FORMATS["parcels"] = (".xlsx", *SPATIAL_SUFFIXES)
 
 

@@ -31,7 +31,8 @@ class ChangeLogEntry(models.Model):
     username = models.CharField(_("用户名"), max_length=150, blank=True)
     source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
     action = models.CharField(_("操作"), max_length=10, choices=Action.choices)
-    content_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.CASCADE)
+    # No index of its own: the (content_type, object_id) index serves lookups by type.
+    content_type = models.ForeignKey(ContentType, verbose_name=_("对象类型"), on_delete=models.CASCADE, db_index=False)
     object_id = models.CharField(_("对象编号"), max_length=64)
     object_repr = models.CharField(_("对象"), max_length=200)
     # No database constraint: the entry of a deleted zone keeps that zone's id, so it stays restricted.

@@ -99,7 +99,10 @@ class EnterpriseYear(models.Model):
 
     zone_lookup = "enterprise__zone"
 
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="years")
+    # No index of its own: the unique (enterprise, year) index serves lookups by enterprise.
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="years", db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     above_scale = models.BooleanField(_("是否规上"), default=False)
     land_mu = models.DecimalField(_("用地面积（亩）"), max_digits=14, decimal_places=4, null=True, blank=True)

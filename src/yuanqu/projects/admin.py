@@ -7,7 +7,17 @@ from yuanqu.core.access import Role
 from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
 from yuanqu.core.changelog import acting
 from yuanqu.projects import services
-from yuanqu.projects.models import Agreement, CalendarDay, CalendarYear, Project, StageDeadline, StageEvent, Target
+from yuanqu.projects.models import (
+    AdmissionCheck,
+    AdmissionRules,
+    Agreement,
+    CalendarDay,
+    CalendarYear,
+    Project,
+    StageDeadline,
+    StageEvent,
+    Target,
+)
 
 
 def _city_admin(request) -> bool:
@@ -52,6 +62,14 @@ class CalendarYearAdmin(CityAdminOnly):
     list_filter = ("published",)
 
 
+@admin.register(AdmissionRules)
+class AdmissionRulesAdmin(CityAdminOnly):
+    list_display = ("__str__", "min_intensity", "min_tax_per_mu")
+
+    def has_add_permission(self, request) -> bool:
+        return super().has_add_permission(request) and not AdmissionRules.objects.exists()
+
+
 @admin.register(StageDeadline)
 class StageDeadlineAdmin(CityAdminOnly):
     list_display = ("__str__", "from_stage", "to_stage", "days", "unit", "active")
@@ -63,6 +81,19 @@ class StageEventInline(admin.TabularInline):
     model = StageEvent
     extra = 0
     fields = ("on", "from_stage", "to_stage", "reason", "recorded_by", "recorded_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AdmissionCheckInline(ZoneScopedPermissions, admin.TabularInline):
+    """Admission reports, read-only: checks are run from the project page or the API."""
+
+    model = AdmissionCheck
+    extra = 0
+    fields = ("checked_at", "checked_by", "passed", "report", "override_reason")
     readonly_fields = fields
     can_delete = False
 
@@ -84,7 +115,7 @@ class ProjectAdmin(ZoneScopedAdmin):
     list_select_related = ("zone",)
     readonly_fields = ("stage", "dropped_reason")
     raw_id_fields = ("parcel", "enterprise")
-    inlines = (AgreementInline, StageEventInline)
+    inlines = (AgreementInline, AdmissionCheckInline, StageEventInline)
 
     def save_service(self, obj, user, form):
         services.save_project(project=obj, user=user)

@@ -12,6 +12,8 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.core.changelog import track
         from yuanqu.projects.models import (
+            AdmissionCheck,
+            AdmissionRules,
             Agreement,
             CalendarDay,
             CalendarYear,
@@ -21,5 +23,15 @@ class ProjectsConfig(AppConfig):
             Target,
         )
 
-        for model in (CalendarDay, CalendarYear, Project, StageEvent, StageDeadline, Agreement, Target):
+        for model in (
+            CalendarDay,
+            CalendarYear,
+            Project,
+            StageEvent,
+            StageDeadline,
+            Agreement,
+            Target,
+            AdmissionRules,
+            AdmissionCheck,
+        ):
             track(model)

@@ -263,3 +263,61 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.zone} {self.year} {self.get_indicator_display()}"
+
+
+class AdmissionRules(models.Model):
+    """The city's admission rules (准入) before signing; one row. Empty rules check nothing."""
+
+    negative_list = models.TextField(
+        _("行业负面清单"),
+        blank=True,
+        help_text=_("GB/T 4754 代码，每行或逗号分隔一个；可写门类字母、大类或更细代码，如 C25、2511"),
+    )
+    min_intensity = models.DecimalField(_("最低投资强度（万元/亩）"), **MONEY, null=True, blank=True)
+    intensity_by_division = models.JSONField(
+        _("分行业最低投资强度"),
+        default=dict,
+        blank=True,
+        help_text=_('按行业大类：{"39": 400}，未列出的用最低投资强度'),
+    )
+    min_tax_per_mu = models.DecimalField(_("最低承诺亩均税收（万元/亩）"), **MONEY, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("准入规则")
+        verbose_name_plural = _("准入规则")
+
+    def __str__(self) -> str:
+        return str(_("准入规则"))
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.negative_list.strip() or self.min_intensity or self.intensity_by_division or self.min_tax_per_mu
+        )
+
+
+class AdmissionCheck(models.Model):
+    """One run of the admission rules on a project, its report, and the reason if it was signed anyway."""
+
+    zone_lookup = "project__zone"
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="admission_checks"
+    )
+    checked_at = models.DateTimeField(_("检查时间"), auto_now_add=True)
+    checked_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("检查人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    passed = models.BooleanField(_("通过"))
+    report = models.JSONField(_("检查结果"), default=list)
+    override_reason = models.TextField(_("未通过仍签约的理由"), blank=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("准入检查")
+        verbose_name_plural = _("准入检查")
+        ordering = ["project_id", "-checked_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.checked_at:%Y-%m-%d}"

@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.analytics.workdays import WorkdayCalendar, package_notice_years
 from yuanqu.core.services import check_can_edit, original_zone, save_object
+from yuanqu.projects.admission import evaluate
 from yuanqu.projects.models import (
+    AdmissionCheck,
+    AdmissionRules,
+    Agreement,
     CalendarDay,
     CalendarYear,
     Project,
@@ -208,7 +212,23 @@ def advance_stage(*, project: Project, to_stage: str, on: dt.date, user, reason:
         raise ValidationError(
             {"reason": f"退回到{Stage(to_stage).label}阶段须说明原因 / a step back to stage {to_stage} needs a reason"}
         )
+    # Signing despite a failed (or missing) admission check is allowed, with the reason kept on the check.
+    overridden = None
+    if to_stage == Stage.SIGNED and not admission_rules().empty:
+        check = latest_admission_check(project)
+        if check is None or not check.passed:
+            if not reason:
+                raise ValidationError(
+                    {
+                        "reason": "准入检查未通过或尚未检查，签约须说明理由 / "
+                        "the admission check failed or was not run; signing needs a reason"
+                    }
+                )
+            overridden = check
     with transaction.atomic():
+        if overridden is not None:
+            overridden.override_reason = reason
+            overridden.save(update_fields=["override_reason"])
         StageEvent.objects.create(
             project=project, from_stage=from_stage, to_stage=to_stage, on=on, recorded_by=user, reason=reason
         )
@@ -258,3 +278,36 @@ def save_target(*, target, user):
 def delete_target(*, target, user) -> None:
     check_can_edit(user=user, obj=target)
     target.delete()
+
+
+# --- admission checks ----------------------------------------------------------------------------------
+
+
+def admission_rules():
+    """The city's admission rules (the one row, created empty when missing)."""
+    rules, _created = AdmissionRules.objects.get_or_create(pk=1)
+    return rules
+
+
+def run_admission_check(*, project: Project, user):
+    """Check the project against the admission rules and store the report with the project."""
+    check_can_edit(user=user, obj=project)
+    agreement = Agreement.objects.filter(project=project).first()
+    intensity = agreement.intensity if agreement and agreement.intensity is not None else None
+    if intensity is None and project.fixed_asset_investment is not None and project.land_mu:
+        intensity = project.fixed_asset_investment / project.land_mu
+    lines = evaluate(
+        rules=admission_rules(),
+        section=project.industry_section,
+        code=project.industry_code,
+        division=project.industry_division,
+        intensity=intensity,
+        tax_per_mu=agreement.tax_per_mu if agreement else None,
+    )
+    return AdmissionCheck.objects.create(
+        project=project, checked_by=user, passed=all(line["ok"] for line in lines), report=lines
+    )
+
+
+def latest_admission_check(project: Project):
+    return AdmissionCheck.objects.filter(project=project).order_by("-checked_at", "-pk").first()

@@ -12,4 +12,5 @@ urlpatterns = [
     path("statistics/", views.project_statistics, name="project-statistics"),
     path("<int:pk>/", views.project_detail, name="project-detail"),
     path("<int:pk>/advance/", views.project_advance, name="project-advance"),
+    path("<int:pk>/admission/", views.project_admission, name="project-admission"),
 ]

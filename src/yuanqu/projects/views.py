@@ -14,7 +14,7 @@ from yuanqu.core.services import check_can_edit
 from yuanqu.projects import selectors, statistics
 from yuanqu.projects.forms import AdvanceStageForm, ProjectFilterForm, StatisticsForm
 from yuanqu.projects.models import Project
-from yuanqu.projects.services import advance_stage, size_class
+from yuanqu.projects.services import advance_stage, latest_admission_check, run_admission_check, size_class
 
 PAGE_SIZE = 50
 
@@ -46,6 +46,7 @@ def _detail(request, project: Project, form: AdvanceStageForm, status: int = 200
         "deadlines": selectors.project_deadlines(project),
         "agreement": getattr(project, "agreement", None),
         "compliance": selectors.project_compliance(project),
+        "admission": latest_admission_check(project),
         "can_edit": can_edit_zone(request.user, project.zone_id),
         "form": form,
     }
@@ -109,3 +110,12 @@ def project_statistics(request):
             targets=statistics.target_progress(user=request.user, zone=zone, year=year, today=as_of),
         )
     return render(request, "projects/project_statistics.html", context)
+
+
+@login_required
+@require_POST
+def project_admission(request, pk: int):
+    """Run the admission check on the project and show its page with the report."""
+    project = _project(request, pk)
+    run_admission_check(project=project, user=request.user)
+    return redirect("projects:project-detail", pk=project.pk)

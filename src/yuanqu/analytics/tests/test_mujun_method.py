@@ -249,3 +249,33 @@ def test_unreadable_file_is_refused_with_a_message(tmp_path):
 def test_unknown_preset_lists_the_available_ones():
     with pytest.raises(MethodError, match="huangyan-2022"):
         load_preset("jingde")
+
+
+def test_line_numbers_survive_strings_comments_arrays_and_dotted_keys():
+    from yuanqu.analytics.mujun.locate import locate_toml
+
+    text = (
+        'name = "x [not a table]"  # comment [also not]\n'  # 1
+        'notes = """\n[[groups]] inside a string\n"""\n'  # 2–4
+        "[[groups]]\n"  # 5
+        "indicators = [\n"  # 6
+        '  { key = "k1", weight = 50 },\n'  # 7
+        '  { key = "k2",\n    weight = 50 },\n'  # 8–9
+        "]\n"  # 10
+        'benchmark.kind = "fixed"\n'  # 11
+        "[[groups]]\n"  # 12
+        "[[groups.indicators]]\n"  # 13
+        "[groups.indicators.benchmark]\n"  # 14
+        'kind = "median"\n'  # 15
+    )
+    places = locate_toml(text)
+    lines = {
+        path: places.find(path).line
+        for path in [
+            ("groups", 0),
+            ("groups", 0, "indicators", 1, "weight"),
+            ("groups", 0, "benchmark", "kind"),
+            ("groups", 1, "indicators", 0, "benchmark", "kind"),
+        ]
+    }
+    assert list(lines.values()) == [5, 9, 11, 15]

@@ -9,6 +9,7 @@ IMPORTERS = {
     "enterprises": "yuanqu.enterprises.importers.EnterpriseImporter",
     "enterprise-years": "yuanqu.enterprises.importers.EnterpriseYearImporter",
     "parcels": "yuanqu.land.importers.ParcelImporter",
+    "projects": "yuanqu.projects.importers.ProjectImporter",
 }
 
 

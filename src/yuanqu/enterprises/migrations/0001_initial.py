@@ -5,98 +5,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('land', '0001_initial'),
-        ('zones', '0001_initial'),
+        ("land", "0001_initial"),
+        ("zones", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Enterprise',
+            name="Enterprise",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uscc', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('name', models.CharField(max_length=200, verbose_name='企业名称')),
-                ('industry_code', models.CharField(blank=True, help_text='GB/T 4754-2017', max_length=4, verbose_name='行业代码')),
-                ('industry_section', models.CharField(blank=True, editable=False, max_length=1, verbose_name='行业门类')),
-                ('industry_division', models.CharField(blank=True, db_index=True, editable=False, max_length=2, verbose_name='行业大类')),
-                ('status', models.CharField(choices=[('active', '存续'), ('suspended', '停产'), ('relocated', '迁出'), ('closed', '注销')], default='active', max_length=20, verbose_name='状态')),
-                ('production_started_on', models.DateField(blank=True, null=True, verbose_name='投产日期')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprises', to='zones.zone', verbose_name='所属园区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("uscc", models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码")),
+                ("name", models.CharField(max_length=200, verbose_name="企业名称")),
+                (
+                    "industry_code",
+                    models.CharField(blank=True, help_text="GB/T 4754-2017", max_length=4, verbose_name="行业代码"),
+                ),
+                (
+                    "industry_section",
+                    models.CharField(blank=True, editable=False, max_length=1, verbose_name="行业门类"),
+                ),
+                (
+                    "industry_division",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=2, verbose_name="行业大类"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "存续"), ("suspended", "停产"), ("relocated", "迁出"), ("closed", "注销")],
+                        default="active",
+                        max_length=20,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("production_started_on", models.DateField(blank=True, null=True, verbose_name="投产日期")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprises",
+                        to="zones.zone",
+                        verbose_name="所属园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业',
-                'verbose_name_plural': '企业',
-                'ordering': ['name'],
+                "verbose_name": "企业",
+                "verbose_name_plural": "企业",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseLand',
+            name="EnterpriseLand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tenure', models.CharField(choices=[('own', '自有'), ('rented', '租用')], default='own', max_length=10, verbose_name='权属')),
-                ('area_mu', models.DecimalField(decimal_places=4, max_digits=14, verbose_name='使用面积（亩）')),
-                ('start_on', models.DateField(blank=True, null=True, verbose_name='起始日期')),
-                ('end_on', models.DateField(blank=True, null=True, verbose_name='终止日期')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='land', to='enterprises.enterprise', verbose_name='企业')),
-                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enterprise_uses', to='land.parcel', verbose_name='地块')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "tenure",
+                    models.CharField(
+                        choices=[("own", "自有"), ("rented", "租用")], default="own", max_length=10, verbose_name="权属"
+                    ),
+                ),
+                ("area_mu", models.DecimalField(decimal_places=4, max_digits=14, verbose_name="使用面积（亩）")),
+                ("start_on", models.DateField(blank=True, null=True, verbose_name="起始日期")),
+                ("end_on", models.DateField(blank=True, null=True, verbose_name="终止日期")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="land",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "parcel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enterprise_uses",
+                        to="land.parcel",
+                        verbose_name="地块",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业用地',
-                'verbose_name_plural': '企业用地',
-                'ordering': ['enterprise_id', 'start_on'],
+                "verbose_name": "企业用地",
+                "verbose_name_plural": "企业用地",
+                "ordering": ["enterprise_id", "start_on"],
             },
         ),
         migrations.CreateModel(
-            name='EnterpriseYear',
+            name="EnterpriseYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('above_scale', models.BooleanField(default=False, verbose_name='是否规上')),
-                ('land_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='用地面积（亩）')),
-                ('tax', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='实缴税收（万元）')),
-                ('revenue', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='营业收入（万元）')),
-                ('industrial_output', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='工业总产值（万元）')),
-                ('value_added', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='工业增加值（万元）')),
-                ('energy_tce', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='综合能耗（吨标准煤）')),
-                ('electricity', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='用电量（万千瓦时）')),
-                ('emissions', models.DecimalField(blank=True, decimal_places=4, max_digits=16, null=True, verbose_name='主要污染物排放量（吨）')),
-                ('rd_spending', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='研发经费（万元）')),
-                ('employees', models.PositiveIntegerField(blank=True, null=True, verbose_name='从业人员（人）')),
-                ('high_tech', models.BooleanField(default=False, verbose_name='高新技术企业')),
-                ('incident', models.BooleanField(default=False, verbose_name='发生安全或环保事故')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('enterprise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='years', to='enterprises.enterprise', verbose_name='企业')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("above_scale", models.BooleanField(default=False, verbose_name="是否规上")),
+                (
+                    "land_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=14, null=True, verbose_name="用地面积（亩）"
+                    ),
+                ),
+                (
+                    "tax",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="实缴税收（万元）"
+                    ),
+                ),
+                (
+                    "revenue",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="营业收入（万元）"
+                    ),
+                ),
+                (
+                    "industrial_output",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="工业总产值（万元）"
+                    ),
+                ),
+                (
+                    "value_added",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="工业增加值（万元）"
+                    ),
+                ),
+                (
+                    "energy_tce",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="综合能耗（吨标准煤）"
+                    ),
+                ),
+                (
+                    "electricity",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="用电量（万千瓦时）"
+                    ),
+                ),
+                (
+                    "emissions",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=16, null=True, verbose_name="主要污染物排放量（吨）"
+                    ),
+                ),
+                (
+                    "rd_spending",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="研发经费（万元）"
+                    ),
+                ),
+                ("employees", models.PositiveIntegerField(blank=True, null=True, verbose_name="从业人员（人）")),
+                ("high_tech", models.BooleanField(default=False, verbose_name="高新技术企业")),
+                ("incident", models.BooleanField(default=False, verbose_name="发生安全或环保事故")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="years",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '企业年度数据',
-                'verbose_name_plural': '企业年度数据',
-                'ordering': ['enterprise_id', 'year'],
+                "verbose_name": "企业年度数据",
+                "verbose_name_plural": "企业年度数据",
+                "ordering": ["enterprise_id", "year"],
             },
         ),
         migrations.AddIndex(
-            model_name='enterprise',
-            index=models.Index(fields=['zone', 'name'], name='enterprise_zone_name_idx'),
+            model_name="enterprise",
+            index=models.Index(fields=["zone", "name"], name="enterprise_zone_name_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enterpriseland',
-            constraint=models.CheckConstraint(condition=models.Q(('area_mu__gt', 0)), name='enterprise_land_positive_area'),
+            model_name="enterpriseland",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("area_mu__gt", 0)), name="enterprise_land_positive_area"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enterpriseland',
-            constraint=models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('start_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='enterprise_land_period_ordered'),
+            model_name="enterpriseland",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_on__isnull", True),
+                    ("start_on__isnull", True),
+                    ("end_on__gte", models.F("start_on")),
+                    _connector="OR",
+                ),
+                name="enterprise_land_period_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enterpriseyear',
-            constraint=models.UniqueConstraint(fields=('enterprise', 'year'), name='enterprise_year_unique'),
+            model_name="enterpriseyear",
+            constraint=models.UniqueConstraint(fields=("enterprise", "year"), name="enterprise_year_unique"),
         ),
         migrations.AddConstraint(
-            model_name='enterpriseyear',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1949), ('year__lte', 2100)), name='enterprise_year_plausible'),
+            model_name="enterpriseyear",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1949), ("year__lte", 2100)), name="enterprise_year_plausible"
+            ),
         ),
     ]

@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enterprises', '0001_initial'),
+        ("enterprises", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='enterpriseyear',
-            index=models.Index(fields=['year'], name='enterprise_year_year_idx'),
+            model_name="enterpriseyear",
+            index=models.Index(fields=["year"], name="enterprise_year_year_idx"),
         ),
     ]

@@ -5,52 +5,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('zones', '0001_initial'),
+        ("zones", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Parcel',
+            name="Parcel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=64, verbose_name='地块编号')),
-                ('land_use', models.CharField(choices=[('industrial', '工业用地'), ('warehouse', '仓储用地'), ('commercial', '商服用地'), ('residential', '住宅用地'), ('public_service', '公共管理与公共服务用地'), ('infrastructure', '交通运输与公用设施用地'), ('other', '其他用地')], default='industrial', max_length=20, verbose_name='用地性质')),
-                ('geometry', models.BinaryField(blank=True, help_text='WKB，原始坐标系', null=True, verbose_name='图形')),
-                ('source_srid', models.PositiveIntegerField(blank=True, null=True, verbose_name='原始坐标系 EPSG')),
-                ('geometry_lonlat', models.BinaryField(blank=True, help_text='WKB，EPSG:4490', null=True, verbose_name='经纬度图形')),
-                ('min_lon', models.FloatField(blank=True, editable=False, null=True)),
-                ('min_lat', models.FloatField(blank=True, editable=False, null=True)),
-                ('max_lon', models.FloatField(blank=True, editable=False, null=True)),
-                ('max_lat', models.FloatField(blank=True, editable=False, null=True)),
-                ('area_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='面积（亩）')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='批准日期')),
-                ('supplied_on', models.DateField(blank=True, null=True, verbose_name='供地日期')),
-                ('agreed_start_on', models.DateField(blank=True, null=True, verbose_name='约定开工日期')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='实际开工日期')),
-                ('completed_on', models.DateField(blank=True, null=True, verbose_name='竣工日期')),
-                ('halted_since', models.DateField(blank=True, null=True, verbose_name='停工日期')),
-                ('delay_cause', models.CharField(blank=True, choices=[('government', '政府原因'), ('holder', '企业原因')], max_length=20, verbose_name='延迟原因')),
-                ('developed_area_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='已开发用地面积（亩）')),
-                ('total_investment', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='总投资（万元）')),
-                ('invested', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='已完成投资（万元）')),
-                ('planned_floor_area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='规划建筑面积（平方米）')),
-                ('built_floor_area_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='已建建筑面积（平方米）')),
-                ('footprint_m2', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='建筑基底面积（平方米）')),
-                ('land_price', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='土地价格（万元）')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='zones.zone', verbose_name='园区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.CharField(max_length=64, verbose_name="地块编号")),
+                (
+                    "land_use",
+                    models.CharField(
+                        choices=[
+                            ("industrial", "工业用地"),
+                            ("warehouse", "仓储用地"),
+                            ("commercial", "商服用地"),
+                            ("residential", "住宅用地"),
+                            ("public_service", "公共管理与公共服务用地"),
+                            ("infrastructure", "交通运输与公用设施用地"),
+                            ("other", "其他用地"),
+                        ],
+                        default="industrial",
+                        max_length=20,
+                        verbose_name="用地性质",
+                    ),
+                ),
+                (
+                    "geometry",
+                    models.BinaryField(blank=True, help_text="WKB，原始坐标系", null=True, verbose_name="图形"),
+                ),
+                ("source_srid", models.PositiveIntegerField(blank=True, null=True, verbose_name="原始坐标系 EPSG")),
+                (
+                    "geometry_lonlat",
+                    models.BinaryField(blank=True, help_text="WKB，EPSG:4490", null=True, verbose_name="经纬度图形"),
+                ),
+                ("min_lon", models.FloatField(blank=True, editable=False, null=True)),
+                ("min_lat", models.FloatField(blank=True, editable=False, null=True)),
+                ("max_lon", models.FloatField(blank=True, editable=False, null=True)),
+                ("max_lat", models.FloatField(blank=True, editable=False, null=True)),
+                (
+                    "area_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=14, null=True, verbose_name="面积（亩）"
+                    ),
+                ),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="批准日期")),
+                ("supplied_on", models.DateField(blank=True, null=True, verbose_name="供地日期")),
+                ("agreed_start_on", models.DateField(blank=True, null=True, verbose_name="约定开工日期")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="实际开工日期")),
+                ("completed_on", models.DateField(blank=True, null=True, verbose_name="竣工日期")),
+                ("halted_since", models.DateField(blank=True, null=True, verbose_name="停工日期")),
+                (
+                    "delay_cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[("government", "政府原因"), ("holder", "企业原因")],
+                        max_length=20,
+                        verbose_name="延迟原因",
+                    ),
+                ),
+                (
+                    "developed_area_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=14, null=True, verbose_name="已开发用地面积（亩）"
+                    ),
+                ),
+                (
+                    "total_investment",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="总投资（万元）"
+                    ),
+                ),
+                (
+                    "invested",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="已完成投资（万元）"
+                    ),
+                ),
+                (
+                    "planned_floor_area_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="规划建筑面积（平方米）"
+                    ),
+                ),
+                (
+                    "built_floor_area_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="已建建筑面积（平方米）"
+                    ),
+                ),
+                (
+                    "footprint_m2",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="建筑基底面积（平方米）"
+                    ),
+                ),
+                (
+                    "land_price",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="土地价格（万元）"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parcels",
+                        to="zones.zone",
+                        verbose_name="园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地块',
-                'verbose_name_plural': '地块',
-                'ordering': ['zone_id', 'code'],
-                'indexes': [models.Index(fields=['min_lon', 'min_lat', 'max_lon', 'max_lat'], name='parcel_bbox_idx')],
-                'constraints': [models.UniqueConstraint(fields=('zone', 'code'), name='parcel_unique_code_in_zone')],
+                "verbose_name": "地块",
+                "verbose_name_plural": "地块",
+                "ordering": ["zone_id", "code"],
+                "indexes": [models.Index(fields=["min_lon", "min_lat", "max_lon", "max_lat"], name="parcel_bbox_idx")],
+                "constraints": [models.UniqueConstraint(fields=("zone", "code"), name="parcel_unique_code_in_zone")],
             },
         ),
     ]

@@ -4,30 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('land', '0001_initial'),
+        ("land", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='parcel',
-            name='revitalised_on',
-            field=models.DateField(blank=True, null=True, verbose_name='盘活日期'),
+            model_name="parcel",
+            name="revitalised_on",
+            field=models.DateField(blank=True, null=True, verbose_name="盘活日期"),
         ),
         migrations.CreateModel(
-            name='LandRuleSet',
+            name="LandRuleSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(default='default', max_length=100, verbose_name='名称')),
-                ('rules', models.JSONField(default=dict, verbose_name='规则')),
-                ('active', models.BooleanField(default=True, verbose_name='生效')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(default="default", max_length=100, verbose_name="名称")),
+                ("rules", models.JSONField(default=dict, verbose_name="规则")),
+                ("active", models.BooleanField(default=True, verbose_name="生效")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '土地认定规则',
-                'verbose_name_plural': '土地认定规则',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('active', True)), fields=('active',), name='one_active_land_rules')],
+                "verbose_name": "土地认定规则",
+                "verbose_name_plural": "土地认定规则",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("active", True)), fields=("active",), name="one_active_land_rules"
+                    )
+                ],
             },
         ),
     ]

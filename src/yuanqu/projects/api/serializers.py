@@ -10,7 +10,7 @@ from yuanqu.core.api.fields import ScopedPrimaryKeyRelatedField
 from yuanqu.core.api.serializers import ServiceModelSerializer
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.land.models import Parcel
-from yuanqu.projects.models import Agreement, Project, Stage, StageEvent
+from yuanqu.projects.models import AdmissionCheck, Agreement, Project, Stage, StageEvent
 from yuanqu.projects.selectors import project_compliance
 from yuanqu.projects.services import save_project, size_class
 from yuanqu.zones.models import Zone
@@ -125,3 +125,12 @@ class AdvanceSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("新阶段"))
     on = serializers.DateField(help_text=_("日期"))
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("原因"))
+
+
+class AdmissionCheckSerializer(serializers.ModelSerializer):
+    checked_by = serializers.CharField(source="checked_by.username", read_only=True, default="")
+
+    class Meta:
+        model = AdmissionCheck
+        fields = ["id", "checked_at", "checked_by", "passed", "report", "override_reason"]
+        read_only_fields = fields

@@ -8,9 +8,20 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.projects.api.serializers import AdvanceSerializer, AgreementSerializer, ProjectSerializer
+from yuanqu.projects.api.serializers import (
+    AdmissionCheckSerializer,
+    AdvanceSerializer,
+    AgreementSerializer,
+    ProjectSerializer,
+)
 from yuanqu.projects.models import Agreement, Project
-from yuanqu.projects.services import advance_stage, delete_project, save_agreement
+from yuanqu.projects.services import (
+    advance_stage,
+    delete_project,
+    latest_admission_check,
+    run_admission_check,
+    save_agreement,
+)
 
 
 class ProjectViewSet(ZoneScopedViewSet):
@@ -61,3 +72,17 @@ class ProjectViewSet(ZoneScopedViewSet):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from None
         return Response(AgreementSerializer(agreement).data)
+
+    @extend_schema(request=None, responses=AdmissionCheckSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def admission(self, request, pk=None):
+        """GET the latest admission report (404 if never checked); POST runs the check and returns its report."""
+        project = self.get_object()
+        if request.method == "GET":
+            check = latest_admission_check(project)
+            if check is None:
+                raise NotFound("该项目尚未做准入检查 / the project has not been checked yet")
+            return Response(AdmissionCheckSerializer(check).data)
+        with transaction.atomic():
+            check = run_admission_check(project=project, user=request.user)
+        return Response(AdmissionCheckSerializer(check).data, status=201)

@@ -6,123 +6,311 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('enterprises', '0002_enterprise_year_year_idx'),
-        ('land', '0002_parcel_revitalised_on_landruleset'),
-        ('zones', '0001_initial'),
+        ("enterprises", "0002_enterprise_year_year_idx"),
+        ("land", "0002_parcel_revitalised_on_landruleset"),
+        ("zones", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True, verbose_name='日期')),
-                ('kind', models.CharField(choices=[('holiday', '放假'), ('workday', '调休上班')], max_length=10, verbose_name='类型')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='名称')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("date", models.DateField(unique=True, verbose_name="日期")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("holiday", "放假"), ("workday", "调休上班")], max_length=10, verbose_name="类型"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="名称")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '节假日与调休',
-                'verbose_name_plural': '节假日与调休',
-                'ordering': ['date'],
+                "verbose_name": "节假日与调休",
+                "verbose_name_plural": "节假日与调休",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarYear',
+            name="CalendarYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='年份')),
-                ('published', models.BooleanField(default=False, verbose_name='放假安排已公布')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='来源')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="年份")),
+                ("published", models.BooleanField(default=False, verbose_name="放假安排已公布")),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="来源")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
             ],
             options={
-                'verbose_name': '日历年份',
-                'verbose_name_plural': '日历年份',
-                'ordering': ['year'],
+                "verbose_name": "日历年份",
+                "verbose_name_plural": "日历年份",
+                "ordering": ["year"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='项目名称')),
-                ('investor', models.CharField(blank=True, max_length=200, verbose_name='投资方')),
-                ('investor_origin', models.CharField(blank=True, help_text='国家或地区', max_length=100, verbose_name='投资方来源地')),
-                ('industry_code', models.CharField(blank=True, help_text='GB/T 4754-2017', max_length=4, verbose_name='行业代码')),
-                ('industry_section', models.CharField(blank=True, editable=False, max_length=1, verbose_name='行业门类')),
-                ('industry_division', models.CharField(blank=True, db_index=True, editable=False, max_length=2, verbose_name='行业大类')),
-                ('total_investment', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='总投资（万元）')),
-                ('fixed_asset_investment', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='固定资产投资（万元）')),
-                ('foreign_investment', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='外资（万美元）')),
-                ('land_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='用地需求（亩）')),
-                ('lead_source', models.CharField(blank=True, max_length=200, verbose_name='信息来源')),
-                ('is_top500', models.BooleanField(default=False, verbose_name='世界 500 强')),
-                ('is_china_top100_private', models.BooleanField(default=False, verbose_name='中国民企 100 强')),
-                ('is_regional_hq', models.BooleanField(default=False, verbose_name='区域总部')),
-                ('leader', models.CharField(blank=True, max_length=100, verbose_name='挂钩领导')),
-                ('agent', models.CharField(blank=True, max_length=100, verbose_name='代办员')),
-                ('stage', models.CharField(choices=[('lead', '线索'), ('negotiating', '洽谈'), ('signed', '签约'), ('registered', '注册'), ('land_supplied', '供地'), ('started', '开工'), ('completed', '竣工'), ('in_production', '投产'), ('at_capacity', '达产'), ('dropped', '终止')], default='lead', editable=False, max_length=20, verbose_name='阶段')),
-                ('dropped_reason', models.TextField(blank=True, editable=False, verbose_name='终止原因')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='enterprises.enterprise', verbose_name='企业')),
-                ('parcel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='land.parcel', verbose_name='地块')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='zones.zone', verbose_name='所属园区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, verbose_name="项目名称")),
+                ("investor", models.CharField(blank=True, max_length=200, verbose_name="投资方")),
+                (
+                    "investor_origin",
+                    models.CharField(blank=True, help_text="国家或地区", max_length=100, verbose_name="投资方来源地"),
+                ),
+                (
+                    "industry_code",
+                    models.CharField(blank=True, help_text="GB/T 4754-2017", max_length=4, verbose_name="行业代码"),
+                ),
+                (
+                    "industry_section",
+                    models.CharField(blank=True, editable=False, max_length=1, verbose_name="行业门类"),
+                ),
+                (
+                    "industry_division",
+                    models.CharField(blank=True, db_index=True, editable=False, max_length=2, verbose_name="行业大类"),
+                ),
+                (
+                    "total_investment",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="总投资（万元）"
+                    ),
+                ),
+                (
+                    "fixed_asset_investment",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="固定资产投资（万元）"
+                    ),
+                ),
+                (
+                    "foreign_investment",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="外资（万美元）"
+                    ),
+                ),
+                (
+                    "land_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=14, null=True, verbose_name="用地需求（亩）"
+                    ),
+                ),
+                ("lead_source", models.CharField(blank=True, max_length=200, verbose_name="信息来源")),
+                ("is_top500", models.BooleanField(default=False, verbose_name="世界 500 强")),
+                ("is_china_top100_private", models.BooleanField(default=False, verbose_name="中国民企 100 强")),
+                ("is_regional_hq", models.BooleanField(default=False, verbose_name="区域总部")),
+                ("leader", models.CharField(blank=True, max_length=100, verbose_name="挂钩领导")),
+                ("agent", models.CharField(blank=True, max_length=100, verbose_name="代办员")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("lead", "线索"),
+                            ("negotiating", "洽谈"),
+                            ("signed", "签约"),
+                            ("registered", "注册"),
+                            ("land_supplied", "供地"),
+                            ("started", "开工"),
+                            ("completed", "竣工"),
+                            ("in_production", "投产"),
+                            ("at_capacity", "达产"),
+                            ("dropped", "终止"),
+                        ],
+                        default="lead",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="阶段",
+                    ),
+                ),
+                ("dropped_reason", models.TextField(blank=True, editable=False, verbose_name="终止原因")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "enterprise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="enterprises.enterprise",
+                        verbose_name="企业",
+                    ),
+                ),
+                (
+                    "parcel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="projects",
+                        to="land.parcel",
+                        verbose_name="地块",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="zones.zone",
+                        verbose_name="所属园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '项目',
-                'verbose_name_plural': '项目',
-                'ordering': ['-created', 'name'],
+                "verbose_name": "项目",
+                "verbose_name_plural": "项目",
+                "ordering": ["-created", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StageDeadline',
+            name="StageDeadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(choices=[('lead', '线索'), ('negotiating', '洽谈'), ('signed', '签约'), ('registered', '注册'), ('land_supplied', '供地'), ('started', '开工'), ('completed', '竣工'), ('in_production', '投产'), ('at_capacity', '达产'), ('dropped', '终止')], max_length=20, verbose_name='起始阶段')),
-                ('to_stage', models.CharField(choices=[('lead', '线索'), ('negotiating', '洽谈'), ('signed', '签约'), ('registered', '注册'), ('land_supplied', '供地'), ('started', '开工'), ('completed', '竣工'), ('in_production', '投产'), ('at_capacity', '达产'), ('dropped', '终止')], max_length=20, verbose_name='目标阶段')),
-                ('days', models.PositiveIntegerField(verbose_name='期限（天）')),
-                ('unit', models.CharField(choices=[('workdays', '工作日'), ('calendar', '自然日')], default='workdays', max_length=10, verbose_name='计算方式')),
-                ('label', models.CharField(blank=True, max_length=100, verbose_name='名称')),
-                ('active', models.BooleanField(default=True, verbose_name='启用')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_stage",
+                    models.CharField(
+                        choices=[
+                            ("lead", "线索"),
+                            ("negotiating", "洽谈"),
+                            ("signed", "签约"),
+                            ("registered", "注册"),
+                            ("land_supplied", "供地"),
+                            ("started", "开工"),
+                            ("completed", "竣工"),
+                            ("in_production", "投产"),
+                            ("at_capacity", "达产"),
+                            ("dropped", "终止"),
+                        ],
+                        max_length=20,
+                        verbose_name="起始阶段",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("lead", "线索"),
+                            ("negotiating", "洽谈"),
+                            ("signed", "签约"),
+                            ("registered", "注册"),
+                            ("land_supplied", "供地"),
+                            ("started", "开工"),
+                            ("completed", "竣工"),
+                            ("in_production", "投产"),
+                            ("at_capacity", "达产"),
+                            ("dropped", "终止"),
+                        ],
+                        max_length=20,
+                        verbose_name="目标阶段",
+                    ),
+                ),
+                ("days", models.PositiveIntegerField(verbose_name="期限（天）")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("workdays", "工作日"), ("calendar", "自然日")],
+                        default="workdays",
+                        max_length=10,
+                        verbose_name="计算方式",
+                    ),
+                ),
+                ("label", models.CharField(blank=True, max_length=100, verbose_name="名称")),
+                ("active", models.BooleanField(default=True, verbose_name="启用")),
             ],
             options={
-                'verbose_name': '阶段期限',
-                'verbose_name_plural': '阶段期限',
-                'ordering': ['from_stage', 'to_stage'],
-                'constraints': [models.UniqueConstraint(fields=('from_stage', 'to_stage'), name='stage_deadline_unique')],
+                "verbose_name": "阶段期限",
+                "verbose_name_plural": "阶段期限",
+                "ordering": ["from_stage", "to_stage"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("from_stage", "to_stage"), name="stage_deadline_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StageEvent',
+            name="StageEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_stage', models.CharField(blank=True, choices=[('lead', '线索'), ('negotiating', '洽谈'), ('signed', '签约'), ('registered', '注册'), ('land_supplied', '供地'), ('started', '开工'), ('completed', '竣工'), ('in_production', '投产'), ('at_capacity', '达产'), ('dropped', '终止')], max_length=20, verbose_name='原阶段')),
-                ('to_stage', models.CharField(choices=[('lead', '线索'), ('negotiating', '洽谈'), ('signed', '签约'), ('registered', '注册'), ('land_supplied', '供地'), ('started', '开工'), ('completed', '竣工'), ('in_production', '投产'), ('at_capacity', '达产'), ('dropped', '终止')], max_length=20, verbose_name='新阶段')),
-                ('on', models.DateField(verbose_name='日期')),
-                ('reason', models.TextField(blank=True, verbose_name='原因')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='记录时间')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='projects.project', verbose_name='项目')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='记录人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "from_stage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lead", "线索"),
+                            ("negotiating", "洽谈"),
+                            ("signed", "签约"),
+                            ("registered", "注册"),
+                            ("land_supplied", "供地"),
+                            ("started", "开工"),
+                            ("completed", "竣工"),
+                            ("in_production", "投产"),
+                            ("at_capacity", "达产"),
+                            ("dropped", "终止"),
+                        ],
+                        max_length=20,
+                        verbose_name="原阶段",
+                    ),
+                ),
+                (
+                    "to_stage",
+                    models.CharField(
+                        choices=[
+                            ("lead", "线索"),
+                            ("negotiating", "洽谈"),
+                            ("signed", "签约"),
+                            ("registered", "注册"),
+                            ("land_supplied", "供地"),
+                            ("started", "开工"),
+                            ("completed", "竣工"),
+                            ("in_production", "投产"),
+                            ("at_capacity", "达产"),
+                            ("dropped", "终止"),
+                        ],
+                        max_length=20,
+                        verbose_name="新阶段",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="日期")),
+                ("reason", models.TextField(blank=True, verbose_name="原因")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True, verbose_name="记录时间")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="记录人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '阶段记录',
-                'verbose_name_plural': '阶段记录',
-                'ordering': ['project_id', 'on', 'recorded_at', 'pk'],
+                "verbose_name": "阶段记录",
+                "verbose_name_plural": "阶段记录",
+                "ordering": ["project_id", "on", "recorded_at", "pk"],
             },
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['zone', 'stage'], name='project_zone_stage_idx'),
+            model_name="project",
+            index=models.Index(fields=["zone", "stage"], name="project_zone_stage_idx"),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('total_investment__isnull', True), ('total_investment__gte', 0), _connector='OR'), name='project_total_investment_not_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total_investment__isnull", True), ("total_investment__gte", 0), _connector="OR"),
+                name="project_total_investment_not_negative",
+            ),
         ),
     ]

@@ -5,29 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_seed_calendar_and_deadlines'),
+        ("projects", "0002_seed_calendar_and_deadlines"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agreement',
+            name="Agreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField(blank=True, null=True, verbose_name='协议签订日期')),
-                ('total_investment', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='承诺总投资（万元）')),
-                ('intensity', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='承诺投资强度（万元/亩）')),
-                ('land_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=14, null=True, verbose_name='约定用地（亩）')),
-                ('start_by', models.DateField(blank=True, null=True, verbose_name='约定开工日期')),
-                ('production_by', models.DateField(blank=True, null=True, verbose_name='约定投产日期')),
-                ('output_per_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='达产后亩均产值（万元/亩）')),
-                ('tax_per_mu', models.DecimalField(blank=True, decimal_places=4, max_digits=18, null=True, verbose_name='达产后亩均税收（万元/亩）')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='agreement', to='projects.project', verbose_name='项目')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("signed_on", models.DateField(blank=True, null=True, verbose_name="协议签订日期")),
+                (
+                    "total_investment",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="承诺总投资（万元）"
+                    ),
+                ),
+                (
+                    "intensity",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="承诺投资强度（万元/亩）"
+                    ),
+                ),
+                (
+                    "land_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=14, null=True, verbose_name="约定用地（亩）"
+                    ),
+                ),
+                ("start_by", models.DateField(blank=True, null=True, verbose_name="约定开工日期")),
+                ("production_by", models.DateField(blank=True, null=True, verbose_name="约定投产日期")),
+                (
+                    "output_per_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="达产后亩均产值（万元/亩）"
+                    ),
+                ),
+                (
+                    "tax_per_mu",
+                    models.DecimalField(
+                        blank=True, decimal_places=4, max_digits=18, null=True, verbose_name="达产后亩均税收（万元/亩）"
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agreement",
+                        to="projects.project",
+                        verbose_name="项目",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '投资协议',
-                'verbose_name_plural': '投资协议',
+                "verbose_name": "投资协议",
+                "verbose_name_plural": "投资协议",
             },
         ),
     ]

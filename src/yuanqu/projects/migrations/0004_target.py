@@ -5,27 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0003_agreement'),
-        ('zones', '0001_initial'),
+        ("projects", "0003_agreement"),
+        ("zones", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('indicator', models.CharField(choices=[('signed_count', '新签约亿元以上项目数'), ('started_count', '新开工亿元以上项目数'), ('completed_count', '新竣工亿元以上项目数'), ('signed_investment', '新签约项目总投资（万元）'), ('foreign_investment', '新签约项目外资（万美元）')], max_length=30, verbose_name='指标')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=18, verbose_name='目标值')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='zones.zone', verbose_name='所属园区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "indicator",
+                    models.CharField(
+                        choices=[
+                            ("signed_count", "新签约亿元以上项目数"),
+                            ("started_count", "新开工亿元以上项目数"),
+                            ("completed_count", "新竣工亿元以上项目数"),
+                            ("signed_investment", "新签约项目总投资（万元）"),
+                            ("foreign_investment", "新签约项目外资（万美元）"),
+                        ],
+                        max_length=30,
+                        verbose_name="指标",
+                    ),
+                ),
+                ("value", models.DecimalField(decimal_places=4, max_digits=18, verbose_name="目标值")),
+                (
+                    "zone",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="zones.zone",
+                        verbose_name="所属园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '目标',
-                'verbose_name_plural': '目标',
-                'ordering': ['zone_id', 'year', 'indicator'],
-                'constraints': [models.UniqueConstraint(fields=('zone', 'year', 'indicator'), name='target_unique')],
+                "verbose_name": "目标",
+                "verbose_name_plural": "目标",
+                "ordering": ["zone_id", "year", "indicator"],
+                "constraints": [models.UniqueConstraint(fields=("zone", "year", "indicator"), name="target_unique")],
             },
         ),
     ]

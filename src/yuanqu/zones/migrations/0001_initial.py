@@ -5,35 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Zone',
+            name="Zone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, help_text='开发区审核公告目录代码，可空', max_length=32, verbose_name='园区代码')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='园区名称')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='简称')),
-                ('level', models.CharField(choices=[('national', '国家级'), ('provincial', '省级'), ('other', '其他')], default='other', max_length=20, verbose_name='级别')),
-                ('kind', models.CharField(choices=[('etdz', '经济技术开发区'), ('htz', '高新技术产业开发区'), ('bonded', '海关特殊监管区域'), ('border', '边境/跨境经济合作区'), ('provincial_dz', '省级开发区'), ('industrial_cluster', '乡镇工业集中区'), ('other', '其他')], default='other', max_length=30, verbose_name='类型')),
-                ('approved_on', models.DateField(blank=True, null=True, verbose_name='批准时间')),
-                ('approved_area_ha', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='核准面积（公顷）')),
-                ('leading_industries', models.CharField(blank=True, max_length=300, verbose_name='主导产业')),
-                ('boundary', models.BinaryField(blank=True, help_text='WKB，CGCS2000 经纬度（EPSG:4490）', null=True, verbose_name='边界')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='zones.zone', verbose_name='上级园区')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        blank=True, help_text="开发区审核公告目录代码，可空", max_length=32, verbose_name="园区代码"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="园区名称")),
+                ("short_name", models.CharField(blank=True, max_length=40, verbose_name="简称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("national", "国家级"), ("provincial", "省级"), ("other", "其他")],
+                        default="other",
+                        max_length=20,
+                        verbose_name="级别",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("etdz", "经济技术开发区"),
+                            ("htz", "高新技术产业开发区"),
+                            ("bonded", "海关特殊监管区域"),
+                            ("border", "边境/跨境经济合作区"),
+                            ("provincial_dz", "省级开发区"),
+                            ("industrial_cluster", "乡镇工业集中区"),
+                            ("other", "其他"),
+                        ],
+                        default="other",
+                        max_length=30,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("approved_on", models.DateField(blank=True, null=True, verbose_name="批准时间")),
+                (
+                    "approved_area_ha",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="核准面积（公顷）"
+                    ),
+                ),
+                ("leading_industries", models.CharField(blank=True, max_length=300, verbose_name="主导产业")),
+                (
+                    "boundary",
+                    models.BinaryField(
+                        blank=True, help_text="WKB，CGCS2000 经纬度（EPSG:4490）", null=True, verbose_name="边界"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="zones.zone",
+                        verbose_name="上级园区",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '园区',
-                'verbose_name_plural': '园区',
-                'ordering': ['code', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('code',), name='zone_unique_code'), models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='zone_not_own_parent')],
+                "verbose_name": "园区",
+                "verbose_name_plural": "园区",
+                "ordering": ["code", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("code", ""), _negated=True), fields=("code",), name="zone_unique_code"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("parent", models.F("pk")), _negated=True), name="zone_not_own_parent"
+                    ),
+                ],
             },
         ),
     ]
