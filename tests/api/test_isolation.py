@@ -554,3 +554,60 @@ def test_agreements_of_zone_b_projects_are_unreachable(world, role):
         response = client.put(url, {"tax_per_mu": "1"}, format="json")
         assert response.status_code == (404 if role in EDITING_ROLES else 403)
         assert str(Agreement.objects.get(project=project).tax_per_mu) == "20.0000"
+
+
+# --- per-mu evaluation (read-only runs and results) ----------------------------------------------------
+
+
+@pytest.fixture
+def evaluation(world):
+    """A city-wide run (both zones' results) and a run scoped to zone B."""
+    from yuanqu.evaluation.services import preset_method, run_evaluation
+
+    method = preset_method(name="huangyan-2022")
+    city = run_evaluation(method=method, year=2024, user=None)
+    only_b = run_evaluation(method=method, year=2024, user=None, zone_ids=[world.zone_b.pk])
+    return city, only_b
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_evaluation_runs_and_results_hold_only_zone_a(world, evaluation, role):
+    from yuanqu.evaluation.models import EvaluationResult
+
+    city, only_b = evaluation
+    client = token_client(world.users[role])
+    assert {row["id"] for row in results(client.get("/api/evaluation-runs/"))} == {city.pk}
+    assert client.get(f"/api/evaluation-runs/{only_b.pk}/").status_code == 404
+    response = client.get("/api/evaluation-results/", {"page_size": 100})
+    assert {row["enterprise"] for row in results(response)} == {world.enterprise_a.pk, world.enterprise_sub_a.pk}
+    assert response.json()["count"] == 2
+    for result in EvaluationResult.objects.filter(zone__in=[world.zone_b, world.sub_b]):
+        assert client.get(f"/api/evaluation-results/{result.pk}/").status_code == 404
+    for query in ({"run": only_b.pk}, {"zone": world.zone_b.pk}, {"enterprise": world.enterprise_b.pk}):
+        assert results(client.get("/api/evaluation-results/", query)) == []
+
+
+def test_evaluation_results_of_both_zones_for_a_city_analyst(world, evaluation):
+    city, only_b = evaluation
+    client = token_client(world.users["city_analyst"])
+    assert {row["id"] for row in results(client.get("/api/evaluation-runs/"))} == {city.pk, only_b.pk}
+    assert client.get("/api/evaluation-results/", {"run": city.pk}).json()["count"] == 4
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_evaluation_runs_and_results_cannot_be_written(world, evaluation, method):
+    city, _only_b = evaluation
+    client = token_client(world.users["zone_staff"])
+    url = f"/api/evaluation-runs/{city.pk}/" if method != "post" else "/api/evaluation-runs/"
+    assert getattr(client, method)(url, {}, format="json").status_code == 405
+
+
+def test_evaluation_methods_refuse_a_bad_method_with_its_line(world):
+    client = token_client(world.users["zone_staff"])
+    response = client.post(
+        "/api/evaluation-methods/",
+        {"name": "坏方法", "text": 'name = "x"\nyear = 2024\nbogus_field = 1\n', "format": "toml"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "第 3 行（bogus_field）" in str(response.json())

@@ -300,3 +300,65 @@ def test_advancing_a_project_of_zone_b_is_not_found_and_changes_nothing(client_a
         assert client_a.post(f"/projects/{project.pk}/admission/").status_code == 404
         project.refresh_from_db()
         assert (project.stage, project.events.count(), project.admission_checks.count()) == (*before, 0)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Per-mu evaluation: a city-wide run holds both zones' results, a run scoped to B is B's alone.
+
+
+@pytest.fixture
+def evaluation_runs(world_a, world_b, zone_b):
+    from yuanqu.evaluation.services import preset_method, run_evaluation
+
+    method = preset_method(name="huangyan-2022")
+    city = run_evaluation(method=method, year=2024, user=None)
+    only_b = run_evaluation(method=method, year=2024, user=None, zone_ids=[zone_b.pk])
+    return city, only_b
+
+
+def test_evaluation_pages_show_zone_a_results_only(client_a, world_a, world_b, evaluation_runs):
+    city, only_b = evaluation_runs
+    run_list = client_a.get("/evaluation/").content.decode()
+    assert f"/evaluation/runs/{city.pk}/" in run_list
+    assert f"/evaluation/runs/{only_b.pk}/" not in run_list
+    assert client_a.get("/evaluation/").context["page"].object_list[0].visible_total == 2  # A and its sub-park
+    for url in (
+        f"/evaluation/runs/{city.pk}/",
+        f"/evaluation/runs/{city.pk}/distribution/",
+        f"/evaluation/runs/{city.pk}/zones/",
+    ):
+        html = client_a.get(url).content.decode()
+        assert world_a.enterprise.name in html or world_a.zone.name in html
+        assert_nothing_of(html, world_b)
+    migration = client_a.get(f"/evaluation/migration/?from={city.pk}&to={city.pk}")
+    assert migration.context["matrix"]["both"] == 2
+    assert_nothing_of(migration.content.decode(), world_b)
+    filtered = client_a.get(f"/evaluation/runs/{city.pk}/?zone={world_b.zone.pk}").content.decode()
+    assert_nothing_of(filtered, world_b)
+
+
+def test_evaluation_pages_of_zone_b_are_not_found(client_a, world_b, evaluation_runs):
+    from yuanqu.evaluation.models import EvaluationResult
+
+    city, only_b = evaluation_runs
+    b_result = EvaluationResult.objects.get(run=city, enterprise=world_b.enterprise)
+    for url in (
+        f"/evaluation/runs/{only_b.pk}/",
+        f"/evaluation/runs/{only_b.pk}/distribution/",
+        f"/evaluation/runs/{only_b.pk}/public-list.xlsx",
+        f"/evaluation/runs/{only_b.pk}/zones/",
+        f"/evaluation/results/{b_result.pk}/",
+    ):
+        assert client_a.get(url).status_code == 404
+    migration = client_a.get(f"/evaluation/migration/?from={only_b.pk}&to={city.pk}")
+    assert migration.status_code == 400
+    assert_nothing_of(migration.content.decode(), world_b)
+    assert client_a.post(f"/evaluation/runs/{only_b.pk}/publish/").status_code == 404
+
+
+def test_evaluation_public_list_holds_only_zone_a(client_a, world_a, world_b, evaluation_runs):
+    city, _only_b = evaluation_runs
+    response = client_a.get(f"/evaluation/runs/{city.pk}/public-list.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    names = {row[3] for sheet in book.worksheets for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert names == {world_a.enterprise.name, world_a.sub_enterprise.name}

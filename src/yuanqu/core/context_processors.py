@@ -10,7 +10,7 @@ CAPABILITIES = [
     ("C1", _("一张图"), "land:map"),
     ("C2", _("项目全生命周期"), "projects:project-list"),
     ("C3", _("履约"), None),
-    ("C4", _("亩均评价"), None),
+    ("C4", _("亩均评价"), "evaluation:run-list"),
     ("C5", _("土地起底"), "land:ledger"),
     ("C6", _("园区综合评价"), "zones:zone-list"),
     ("C7", _("目标责任与督办"), None),

@@ -237,15 +237,20 @@ class EnterpriseYearImporter(Importer):
         existing = self._existing([found[0] for found in enterprises.values()], keys)
         visible = visible_zone_ids(user) if user is not None else None
         editable = editable_zone_ids(user) if user is not None else None
-        flags = [flag for flag in self.FLAGS if flag in keys]
+        # Only flag columns with blanks need filling in row by row (a blank flag means "no").
+        flags = [flag for flag in self.FLAGS if flag in keys and None in column_values(table, flag)]
+        cleaned = check_uscc.cache  # raw code -> standard code, for the common case without a call
+        first_year, last_year = FIRST_YEAR, LAST_YEAR
         seen: dict[tuple[str, int], int] = {}
         other_names: list[tuple[int, str, str]] = []  # a name in the file unlike the enterprise's: a wrong code?
         plan = Plan()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
-            uscc = check_uscc(v["uscc"], row, uscc_header)
+            uscc = cleaned.get(v["uscc"])
+            if uscc.__class__ is not str:
+                uscc = check_uscc(v["uscc"], row, uscc_header)
             year = v["year"]
-            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            if year is not None and not first_year <= year <= last_year:
                 problems.append(
                     problem(
                         row,

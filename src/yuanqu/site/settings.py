@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "yuanqu.land",
     "yuanqu.enterprises",
     "yuanqu.projects",
+    "yuanqu.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -19,15 +19,19 @@ import shapely
 from django.db import transaction
 from stdnum.cn import uscc as stdnum_uscc
 
+from yuanqu.accounts.models import User
 from yuanqu.analytics import geo
 from yuanqu.core.changelog import acting, record_many
 from yuanqu.core.demo import catalogue, layout
+from yuanqu.core.demo import projects as demo_projects
 from yuanqu.core.demo.catalogue import TRADES, ZONES, Trade, ZoneSpec
 from yuanqu.core.demo.users import DemoUser, create_demo_users
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.enterprises.services import set_industry
 from yuanqu.land.models import Parcel
 from yuanqu.land.services import set_geometry
+from yuanqu.projects.models import CalendarYear
+from yuanqu.projects.services import default_calendar_years, seed_calendar, seed_deadlines
 from yuanqu.zones.models import Zone
 from yuanqu.zones.services import save_zone
 
@@ -62,6 +66,7 @@ class DemoSummary:
     enterprises: int = 0
     land_records: int = 0
     enterprise_years: int = 0
+    projects: int = 0
     change_log_entries: int = 0
     logged: bool = True
     seconds: float = 0.0
@@ -72,7 +77,8 @@ class DemoSummary:
         """The one-line summary the demo command ends with."""
         text = (
             f"demo city: {self.zones:,} zones, {self.sub_parks:,} sub-parks, {self.enterprises:,} enterprises, "
-            f"{self.parcels:,} parcels, {self.enterprise_years:,} yearly rows in {self.seconds:.1f} s"
+            f"{self.parcels:,} parcels, {self.projects:,} projects, {self.enterprise_years:,} yearly rows "
+            f"in {self.seconds:.1f} s"
         )
         if not self.logged:
             text += " (change log skipped: --no-log)"
@@ -130,12 +136,14 @@ def build_demo_city(
     last_year: int = 2025,
     progress=None,
     log: bool = True,
+    projects: int | None = None,
 ) -> DemoSummary:
     """Build the fictional city 云溪市 into an empty database and return what was made.
 
     ``progress`` is a Progress-like class (``progress(label, total=n)`` as a context manager with
     ``advance(k)``); ``log=False`` skips the change-log entries of the bulk writes (benchmarks at scale).
-    The land ledger is dated as of 30 June of the year after ``last_year``.
+    The land ledger and the projects are dated as of 30 June of the year after ``last_year``;
+    ``projects`` defaults to about one per seven enterprises (at least 30, at most 600).
     """
     if enterprises < 1 or parcels < 1 or years < 1:
         raise ValueError("enterprises, parcels and years must be positive")
@@ -184,6 +192,13 @@ def build_demo_city(
                 bar.advance(len(chunk))
 
         summary.users = create_demo_users(zone=zones["etdz"])
+
+        n_projects = demo_projects.project_count(enterprises) if projects is None else projects
+        if n_projects > 0:
+            summary.projects, logged = _build_projects(
+                stream("projects"), n_projects, firms, zones, as_of, last_year, progress, log=log
+            )
+            summary.change_log_entries += logged
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -741,6 +756,35 @@ def _years_of(rng: random.Random, firm: _EnterprisePlan, first_year: int, last_y
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------------------------------------------
+# Investment projects
+
+
+def _build_projects(rng, n, firms, zones, as_of, last_year, progress, *, log: bool) -> tuple[int, int]:
+    """Projects with their timelines, agreements and the zones' yearly targets; returns (projects, entries)."""
+    # A database flushed by `demo --reset` lost the calendar and deadline rules its migration seeded.
+    if not CalendarYear.objects.exists():
+        seed_calendar(years=default_calendar_years())
+    seed_deadlines()
+    planned = demo_projects.plan_projects(rng, n=n, firms=firms, zones=zones, as_of=as_of)
+    logged = _bulk_create([p.project for p in planned], progress, "项目 / projects", log=log)
+    recorder = User.objects.filter(username="admin").first()
+    logged += _bulk_create(demo_projects.event_objects(planned, recorder), progress, "阶段记录 / stage events", log=log)
+
+    linked = {p.firm.enterprise.pk for p in planned if p.firm is not None and p.agreement is not None}
+    figures = {}
+    for row in EnterpriseYear.objects.filter(enterprise_id__in=linked, land_mu__gt=0).order_by("year"):
+        if row.tax is not None and row.industrial_output is not None:
+            figures[row.enterprise_id] = (row.tax / row.land_mu, row.industrial_output / row.land_mu)
+    demo_projects.settle_capacity_promises(rng, planned, figures)
+    agreements = [p.agreement for p in planned if p.agreement is not None]
+    logged += _bulk_create(agreements, progress, "投资协议 / agreements", log=log)
+    years = [(last_year, (0.75, 1.35)), (as_of.year, (0.8, 2.0))]
+    targets = demo_projects.target_objects(rng, planned, zones, years)
+    logged += _bulk_create(targets, progress, "目标 / targets", log=log)
+    return len(planned), logged
 
 
 # ---------------------------------------------------------------------------------------------------

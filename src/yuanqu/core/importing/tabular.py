@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from fractions import Fraction
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -1156,14 +1157,25 @@ def _rows_needing_care(grid: Grid, start: int, left: int, lead_end: int, mapped:
     if not mapped:
         return range(start, len(grid))
     rows = grid[start:]
-    careful = {
-        start + position
-        for position, value in enumerate([raw[mapped[0]] for raw in rows])
-        if value == "" or (value.__class__ is str and value.isspace())
-    }
+    careful: set[int] = set()
+    cells = list(map(itemgetter(mapped[0]), rows))
+    kinds = set(map(type, cells))
+    # A column of numbers has no blank cell; one of text only if some cell is empty or white space.
+    if str in kinds and (kinds != {str} or "" in cells or any(map(str.isspace, cells))):
+        careful.update(
+            start + position
+            for position, value in enumerate(cells)
+            if value == "" or (value.__class__ is str and value.isspace())
+        )
     marks = _MARK_FIRST_CHARS
+    first_char = itemgetter(slice(0, 1))
     for column in range(left, lead_end):
         cells = [raw[column] if column < len(raw) else "" for raw in rows]
+        kinds = set(map(type, cells))
+        if str not in kinds:
+            continue
+        if kinds == {str} and marks.isdisjoint(map(first_char, map(str.lstrip, cells))):
+            continue  # checked at C speed: no cell of this column starts like 合计 or 注
         careful.update(
             start + position
             for position, value in enumerate(cells)
@@ -1213,7 +1225,7 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
     found: list[tuple[int, int, Problem]] = []  # (row, grid column, problem) for reporting in sheet order
     columns: list[list[Any]] = []
     for column in plan:
-        cells = [raw[column.index] for raw in data]
+        cells = list(map(itemgetter(column.index), data))
         values = column.read(cells) if cells else []
         invalid = False
         if values is None:

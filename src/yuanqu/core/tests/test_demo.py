@@ -21,6 +21,7 @@ from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.progress import Progress, summary
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.land.models import Parcel
+from yuanqu.projects.models import Agreement, CalendarYear, Project, StageDeadline, StageEvent, Target
 from yuanqu.zones.models import Zone
 
 SMALL = {"enterprises": 120, "parcels": 150, "years": 3}
@@ -52,10 +53,26 @@ def fingerprint() -> str:
               "incident"]  # fmt: skip
     for row in EnterpriseYear.objects.order_by("enterprise__uscc", "year").values_list(*fields):
         digest.update(repr(row).encode())
+    fields = ["name", "zone__code", "investor", "investor_origin", "industry_code", "total_investment",
+              "fixed_asset_investment", "foreign_investment", "land_mu", "lead_source", "is_top500",
+              "is_china_top100_private", "is_regional_hq", "leader", "agent", "parcel__code", "enterprise__uscc",
+              "stage", "dropped_reason"]  # fmt: skip
+    for row in Project.objects.order_by("zone__code", "name", "investor").values_list(*fields):
+        digest.update(repr(row).encode())
+    fields = ["project__zone__code", "project__name", "from_stage", "to_stage", "on", "reason"]
+    for row in StageEvent.objects.order_by("project__zone__code", "project__name", "on", "pk").values_list(*fields):
+        digest.update(repr(row).encode())
+    fields = ["project__zone__code", "project__name", "signed_on", "total_investment", "intensity", "land_mu",
+              "start_by", "production_by", "output_per_mu", "tax_per_mu"]  # fmt: skip
+    for row in Agreement.objects.order_by("project__zone__code", "project__name").values_list(*fields):
+        digest.update(repr(row).encode())
+    for row in Target.objects.order_by("zone__code", "year", "indicator").values_list("zone__code", "year", "value"):
+        digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
 def wipe() -> None:
+    Project.objects.all().delete()  # its events and agreement go with it; zones protect their projects
     EnterpriseYear.objects.all().delete()
     EnterpriseLand.objects.all().delete()
     Enterprise.objects.all().delete()
@@ -77,6 +94,7 @@ def test_same_seed_builds_an_identical_city(db):
     wipe()
     build_demo_city(seed=7, **SMALL)
     assert fingerprint() == first
+    assert Project.objects.count() == 30 and StageEvent.objects.count() > 90
 
 
 def test_another_seed_builds_another_city(db):
@@ -94,7 +112,8 @@ def test_summary_counts_what_was_built(small_city):
     assert small_city.enterprises == Enterprise.objects.count() == 120
     assert small_city.parcels == Parcel.objects.count() == 150
     assert small_city.enterprise_years == EnterpriseYear.objects.count()
-    assert small_city.line().startswith("demo city: 4 zones, 9 sub-parks, 120 enterprises, 150 parcels, ")
+    assert small_city.projects == Project.objects.count() == 30
+    assert small_city.line().startswith("demo city: 4 zones, 9 sub-parks, 120 enterprises, 150 parcels, 30 projects, ")
     assert set(EnterpriseYear.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
 
 
@@ -236,11 +255,14 @@ def test_bulk_writes_are_in_the_change_log_unless_skipped(db):
     build_demo_city(seed=3, enterprises=40, parcels=60, years=1)
     entries = ChangeLogEntry.objects.filter(content_type__model="enterprise")
     assert entries.count() == 40
+    assert ChangeLogEntry.objects.filter(content_type__model="project").count() == Project.objects.count() == 30
+    assert ChangeLogEntry.objects.filter(content_type__model="stageevent").count() == StageEvent.objects.count()
     assert set(entries.values_list("source", "action").distinct()) == {("cli", "create")}
     wipe()
     summary_ = build_demo_city(seed=3, enterprises=40, parcels=60, years=1, log=False)
     assert not ChangeLogEntry.objects.filter(content_type__model="enterprise").exists()
     assert summary_.line().endswith("(change log skipped: --no-log)")
+    assert not ChangeLogEntry.objects.filter(content_type__model__in=["project", "stageevent"]).exists()
 
 
 def test_demo_command_prints_login_instructions_and_summary(db):
@@ -251,7 +273,7 @@ def test_demo_command_prints_login_instructions_and_summary(db):
     for name in ("admin", "analyst", "zone_admin", "zone_staff", "leader"):
         assert f"\n  {name} " in text
     last = text.strip().splitlines()[-1]
-    assert last.startswith("demo city: 4 zones, 9 sub-parks, 60 enterprises, 80 parcels, ")
+    assert last.startswith("demo city: 4 zones, 9 sub-parks, 60 enterprises, 80 parcels, 30 projects, ")
     assert last.endswith(" s")
 
     again = io.StringIO()
@@ -268,6 +290,10 @@ def test_demo_command_reset_rebuilds_from_scratch():
     assert "reset: every table emptied" in out.getvalue()
     assert (Enterprise.objects.count(), Parcel.objects.count(), Zone.objects.count()) == (30, 45, 13)
     assert User.objects.count() == 5
+    # The flush emptied the calendar and deadline rules of the migration: the demo seeds them again.
+    assert StageDeadline.objects.filter(from_stage="signed", to_stage="started").exists()
+    assert CalendarYear.objects.filter(published=True).exists()
+    assert Project.objects.count() == 30
 
 
 def test_demo_command_leaves_a_database_with_other_data_alone(zone_a, city_admin):
@@ -280,6 +306,15 @@ def test_demo_command_leaves_a_database_with_other_data_alone(zone_a, city_admin
 def test_demo_command_refuses_bad_numbers(db):
     with pytest.raises(CommandError, match="--enterprises"):
         call_command("demo", "--no-serve", "--enterprises", "0", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="--projects"):
+        call_command("demo", "--no-serve", "--projects", "-1", stdout=io.StringIO())
+
+
+def test_demo_command_builds_the_projects_asked_for(db):
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--enterprises", "40", "--parcels", "60", "--projects", "45", stdout=out)
+    assert ", 45 projects, " in out.getvalue().strip().splitlines()[-1]
+    assert Project.objects.count() == 45
 
 
 def test_init_is_idempotent(db):

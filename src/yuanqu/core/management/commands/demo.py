@@ -25,6 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--parcels", type=int, default=None, help="number of parcels (default 1.5 per enterprise: 3,000)"
         )
+        parser.add_argument(
+            "--projects", type=int, default=None, help="investment projects (default 1 per 7 enterprises, 30 to 600)"
+        )
         parser.add_argument("--years", type=int, default=5, help="years of figures per enterprise (default 5)")
         parser.add_argument("--last-year", type=int, default=2025, help="the latest year of figures (default 2025)")
         parser.add_argument("--reset", action="store_true", help="wipe ALL data (users included) and rebuild")
@@ -39,6 +42,8 @@ class Command(BaseCommand):
         for name, value in (("--enterprises", enterprises), ("--parcels", parcels), ("--years", years)):
             if value < 1:
                 raise CommandError(f"{name} 必须为正整数 / {name} must be a positive number, not {value}")
+        if options["projects"] is not None and options["projects"] < 0:
+            raise CommandError(f"--projects 不能为负数 / --projects cannot be negative, not {options['projects']}")
         if not 1950 + years <= last_year <= 2100:
             raise CommandError(f"--last-year {last_year} 不合理 / --last-year {last_year} is out of range")
 
@@ -76,6 +81,7 @@ class Command(BaseCommand):
                 last_year=last_year,
                 progress=Progress,
                 log=not options["no_log"],
+                projects=options["projects"],
             )
             users = result.users
             result.seconds = time.monotonic() - started

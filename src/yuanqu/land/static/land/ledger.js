@@ -23,7 +23,8 @@
         xAxis: { type: "category", data: d.labels, axisLabel: { interval: 0 } },
         yAxis: { type: "value", name: d.series[0] },
         series: [{ name: d.series[0], type: "bar", data: d.area_mu, itemStyle: { color: "#0b5cad" }, barMaxWidth: 48,
-                   label: { show: true, position: "top" } }]
+                   label: { show: true, position: "top",
+                            formatter: function (p) { return Number(p.value).toLocaleString("zh-CN", { maximumFractionDigits: 2 }); } } }]
       });
     }
     var byYear = chartOn("land-change-chart");

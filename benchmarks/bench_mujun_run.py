@@ -1,0 +1,104 @@
+"""The whole per-mu run on 100,000 enterprises: load from SQLite, score, store the results.
+
+    .venv/bin/python benchmarks/bench_mujun_run.py [--enterprises 100000] [--preset huangyan-2022]
+
+Builds a throw-away SQLite database, fills it with the synthetic enterprises of
+``bench_mujun_engine.py`` (two years, for presets benchmarking against the previous year), then times
+``yuanqu.evaluation.services.run_evaluation`` (goal: under 10 s) and, separately, its parts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_mujun_engine import synthetic
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--preset", default="huangyan-2022")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-mujun-"))
+    os.environ["YUANQU_DATA_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from yuanqu.analytics.mujun import load_preset, score
+    from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+    from yuanqu.evaluation.models import EvaluationResult
+    from yuanqu.evaluation.services import build_frame, preset_method, run_evaluation
+    from yuanqu.zones.models import Zone
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    zones = [Zone.objects.create(code=f"B{i}", name=f"基准园区{i}") for i in range(4)]
+    current = synthetic(args.enterprises, seed=7)
+    previous = synthetic(args.enterprises, seed=7, year_factor=0.95)
+    enterprises = [
+        Enterprise(
+            uscc=row["uscc"],
+            name=row["name"],
+            zone=zones[i % 4],
+            industry_code=f"{row['industry_division']}00",
+            industry_division=row["industry_division"],
+            production_started_on=dt.date(2024 - int(row["production_years"]), 1, 1),
+        )
+        for i, row in enumerate(
+            current.select("uscc", "name", "industry_division", "production_years").iter_rows(named=True)
+        )
+    ]
+    Enterprise.objects.bulk_create(enterprises, batch_size=5000)
+    ids = dict(Enterprise.objects.values_list("uscc", "pk"))
+    money = ["land_mu", "tax", "revenue", "value_added", "energy_tce", "electricity", "emissions", "rd_spending"]
+    for year, frame in ((2024, current), (2023, previous)):
+        rows = []
+        for row in frame.iter_rows(named=True):
+            rows.append(
+                EnterpriseYear(
+                    enterprise_id=ids[row["uscc"]],
+                    year=year,
+                    above_scale=row["above_scale"],
+                    employees=row["employees"],
+                    high_tech=row["high_tech"],
+                    incident=row["incident"],
+                    **{k: None if row[k] is None else Decimal(str(round(row[k], 4))) for k in money},
+                )
+            )
+        EnterpriseYear.objects.bulk_create(rows, batch_size=5000)
+    print(f"database of {args.enterprises:,} enterprises × 2 years built in {time.perf_counter() - started:.1f} s")
+
+    method = preset_method(name=args.preset)
+    parsed = load_preset(args.preset)
+    t0 = time.perf_counter()
+    frame, _keys = build_frame(year=2024, zone_ids=None)
+    t1 = time.perf_counter()
+    score(frame, parsed, previous=build_frame(year=2023, zone_ids=None)[0] if parsed.needs_previous else None)
+    t2 = time.perf_counter()
+    print(
+        f"load one year: {(t1 - t0) * 1000:,.0f} ms; score (with the previous year's load if needed): "
+        f"{(t2 - t1) * 1000:,.0f} ms"
+    )
+    t3 = time.perf_counter()
+    run = run_evaluation(method=method, year=2024, user=None)
+    t4 = time.perf_counter()
+    stored = EvaluationResult.objects.filter(run=run).count()
+    print(f"whole run (load, score, store {stored:,} results): {t4 - t3:.2f} s  (goal: under 10 s)")
+    print(f"grades: {run.grade_counts()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""REST API of per-mu evaluation."""

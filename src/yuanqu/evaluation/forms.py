@@ -1,0 +1,76 @@
+"""Forms of the evaluation pages: the result filters and a new run."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.analytics.industry import DIVISIONS
+from yuanqu.analytics.mujun import preset_names
+from yuanqu.evaluation.models import GRADES
+
+SORTS = {
+    "rank": ("group", "rank", "enterprise__uscc"),
+    "-total": ("-total", "enterprise__uscc"),
+    "total": ("total", "enterprise__uscc"),
+    "name": ("enterprise__name", "enterprise__uscc"),
+    "zone": ("zone__name", "group", "rank", "enterprise__uscc"),
+    "grade": ("grade", "group", "rank", "enterprise__uscc"),
+}
+
+
+class ResultFilterForm(forms.Form):
+    zone = forms.IntegerField(label=_("所属园区"), required=False, widget=forms.Select)
+    group = forms.CharField(label=_("评价组别"), required=False, widget=forms.Select)
+    grade = forms.ChoiceField(
+        label=_("等级"), required=False, choices=[("", "—"), *[(g, g) for g in GRADES], ("none", _("未评价"))]
+    )
+    division = forms.ChoiceField(
+        label=_("行业大类"),
+        required=False,
+        choices=[("", "—"), *[(code, f"{code} {DIVISIONS[code][0]}") for code in sorted(DIVISIONS)]],
+    )
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("rank", _("组内排名")),
+            ("-total", _("总分从高到低")),
+            ("total", _("总分从低到高")),
+            ("name", _("企业名称")),
+            ("zone", _("所属园区")),
+            ("grade", _("等级")),
+        ],
+    )
+
+    def __init__(self, *args, zones=(), groups=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].widget.choices = [("", "—"), *[(z.pk, z.name) for z in zones]]
+        self.fields["group"].widget.choices = [("", "—"), *groups]
+
+
+class NewRunForm(forms.Form):
+    preset = forms.ChoiceField(label=_("预置方法"), required=False)
+    method_file = forms.FileField(
+        label=_("方法文件"), required=False, help_text=_("TOML 或 YAML；上传文件时不使用预置方法")
+    )
+    year = forms.IntegerField(label=_("评价年度"), min_value=1949, max_value=2100)
+    zone = forms.IntegerField(label=_("评价园区"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["preset"].choices = [("", "—"), *[(name, name) for name in preset_names()]]
+        self.fields["zone"].widget.choices = [("", _("全部可见园区")), *[(z.pk, z.name) for z in zones]]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("preset") and not data.get("method_file"):
+            raise forms.ValidationError(_("请选择预置方法或上传方法文件"))
+        upload = data.get("method_file")
+        if upload is not None:
+            try:
+                data["method_text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(_("方法文件须为 UTF-8 编码的文本")) from None
+            data["method_format"] = "yaml" if upload.name.lower().endswith((".yaml", ".yml")) else "toml"
+        return data

@@ -1,0 +1,113 @@
+"""Read-side queries of the evaluation pages: results by filter, distributions, an enterprise's history."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Sum
+
+from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.evaluation.forms import SORTS
+from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
+
+
+def run_results(*, run: EvaluationRun, user, zone=None, group="", grade="", division="", sort="rank"):
+    """The run's results the user may see, filtered and sorted."""
+    results = EvaluationResult.objects.restrict(user).filter(run=run).select_related("enterprise", "zone")
+    if zone:
+        results = results.filter(zone_id=zone)
+    if group:
+        results = results.filter(group=group)
+    if grade == "none":
+        results = results.filter(grade="")
+    elif grade:
+        results = results.filter(grade=grade)
+    if division:
+        results = results.filter(enterprise__industry_division=division)
+    return results.order_by(*SORTS.get(sort or "rank", SORTS["rank"]))
+
+
+def run_zones(*, run: EvaluationRun, user):
+    """The zones with results in the run the user may see, by name."""
+    from yuanqu.zones.models import Zone
+
+    ids = EvaluationResult.objects.restrict(user).filter(run=run).values_list("zone_id", flat=True).distinct()
+    return list(Zone.objects.filter(pk__in=ids).order_by("name"))
+
+
+def run_groups(*, run: EvaluationRun, user) -> list[tuple[str, str]]:
+    rows = EvaluationResult.objects.restrict(user).filter(run=run).values_list("group", "group_label").distinct()
+    return sorted({(g, label or g) for g, label in rows if g})
+
+
+def distribution(*, run: EvaluationRun, user) -> list[dict]:
+    """Per zone the number of enterprises of each grade (ungraded under "")."""
+    counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
+    rows = (
+        EvaluationResult.objects.restrict(user)
+        .filter(run=run)
+        .values("zone_id", "zone__name", "grade")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[(row["zone_id"], row["zone__name"])][row["grade"]] = row["n"]
+    table = []
+    for (zone_id, name), by_grade in sorted(counts.items(), key=lambda item: item[0][1]):
+        cells = [by_grade.get(g, 0) for g in [*GRADES, ""]]
+        table.append({"zone_id": zone_id, "zone": name, "counts": cells, "total": sum(cells)})
+    return table
+
+
+def enterprise_history(*, enterprise, user) -> list[EvaluationResult]:
+    """All runs' results of one enterprise the user may see: published runs first, then by year, newest first."""
+    results = (
+        EvaluationResult.objects.restrict(user)
+        .filter(enterprise=enterprise, run__in=EvaluationRun.objects.restrict(user))
+        .select_related("run")
+    )
+    return sorted(results, key=lambda r: (not r.run.is_published, -r.run.year, -r.run.pk))
+
+
+def migration_matrix(*, earlier: EvaluationRun, later: EvaluationRun, user) -> dict:
+    """How the enterprises in both runs moved between grades: rows the earlier grade, columns the later one."""
+    labels = [*GRADES, ""]
+    before = dict(EvaluationResult.objects.restrict(user).filter(run=earlier).values_list("enterprise_id", "grade"))
+    after = dict(EvaluationResult.objects.restrict(user).filter(run=later).values_list("enterprise_id", "grade"))
+    cells = {(g, h): 0 for g in labels for h in labels}
+    for enterprise_id, grade in before.items():
+        if enterprise_id in after:
+            cells[
+                (grade if grade in GRADES else "", after[enterprise_id] if after[enterprise_id] in GRADES else "")
+            ] += 1
+    rows = [
+        {"grade": g, "counts": [cells[(g, h)] for h in labels], "total": sum(cells[(g, h)] for h in labels)}
+        for g in labels
+    ]
+    return {"labels": labels, "rows": rows, "both": sum(row["total"] for row in rows)}
+
+
+def zone_comparison(*, run: EvaluationRun, user) -> list[dict]:
+    """Per zone: enterprises evaluated, tax per mu (their tax over their land in the run's year), share of A and D."""
+    table = distribution(run=run, user=user)
+    ids = EvaluationResult.objects.restrict(user).filter(run=run).values("enterprise_id")
+    sums = {
+        row["enterprise__zone_id"]: row
+        for row in EnterpriseYear.objects.restrict(user)
+        .filter(year=run.year, enterprise_id__in=ids, land_mu__gt=0, tax__isnull=False)
+        .values("enterprise__zone_id")
+        .annotate(tax=Sum("tax"), land=Sum("land_mu"))
+    }
+    found = []
+    for row in table:
+        graded = sum(row["counts"][:4])  # A–D: the not graded and unevaluated do not count in the shares
+        money = sums.get(row["zone_id"])
+        found.append(
+            {
+                **row,
+                "graded": graded,
+                "share_a": row["counts"][0] / graded if graded else None,
+                "share_d": row["counts"][3] / graded if graded else None,
+                "tax_per_mu": money["tax"] / money["land"] if money and money["land"] else None,
+            }
+        )
+    return found

@@ -1,0 +1,196 @@
+"""Pages of per-mu evaluation: runs, their results and distribution, an enterprise's result, a new run."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.access import Role, can_edit, editable_zone_ids
+from yuanqu.evaluation import selectors
+from yuanqu.evaluation.exporting import write_public_list
+from yuanqu.evaluation.forms import NewRunForm, ResultFilterForm
+from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
+from yuanqu.evaluation.services import (
+    indicator_rows,
+    preset_method,
+    publish_run,
+    run_evaluation,
+    save_method,
+    visible_grade_counts,
+)
+from yuanqu.zones.models import Zone
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _run(request, pk: int) -> EvaluationRun:
+    return get_object_or_404(EvaluationRun.objects.restrict(request.user).select_related("zone"), pk=pk)
+
+
+def _can_publish(user) -> bool:
+    return user.is_superuser or user.role == Role.CITY_ADMIN
+
+
+@login_required
+def run_list(request):
+    runs = Paginator(EvaluationRun.objects.restrict(request.user).select_related("zone"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for run in runs.object_list:
+        counts = visible_grade_counts(run=run, user=request.user)
+        run.visible_counts = [counts[g] for g in GRADES]
+        run.visible_total = sum(counts.values())
+    context = {"page": runs, "grades": GRADES, "can_run": can_edit(request.user)}
+    return render(request, "evaluation/run_list.html", context)
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = _run(request, pk)
+    zones = selectors.run_zones(run=run, user=request.user)
+    groups = selectors.run_groups(run=run, user=request.user)
+    form = ResultFilterForm(request.GET, zones=zones, groups=groups)
+    status = 200
+    if form.is_valid():
+        results = selectors.run_results(run=run, user=request.user, **form.cleaned_data)
+    else:
+        results, status = EvaluationResult.objects.none(), 400
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = visible_grade_counts(run=run, user=request.user)
+    context = {
+        "run": run,
+        "form": form,
+        "page": page,
+        "counts": [(g, counts[g]) for g in GRADES] + [(_("未评价"), counts[""])],
+        "can_publish": _can_publish(request.user) and not run.is_published,
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "evaluation/run_detail.html", context, status=status)
+
+
+@login_required
+def run_distribution(request, pk: int):
+    run = _run(request, pk)
+    table = selectors.distribution(run=run, user=request.user)
+    chart = {
+        "zones": [row["zone"] for row in table],
+        "series": [{"name": g, "data": [row["counts"][i] for row in table]} for i, g in enumerate(GRADES)],
+    }
+    context = {"run": run, "table": table, "grades": GRADES, "chart": chart}
+    return render(request, "evaluation/run_distribution.html", context)
+
+
+@login_required
+def run_export(request, pk: int):
+    run = _run(request, pk)
+    buffer = io.BytesIO()
+    write_public_list(buffer, run=run, user=request.user)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="public-list-{run.year}-{run.pk}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def run_publish(request, pk: int):
+    run = _run(request, pk)
+    try:
+        publish_run(run=run, user=request.user)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("评价结果已公布并锁定"))
+    return redirect("evaluation:run-detail", pk=run.pk)
+
+
+@login_required
+def result_detail(request, pk: int):
+    result = get_object_or_404(
+        EvaluationResult.objects.restrict(request.user)
+        .filter(run__in=EvaluationRun.objects.restrict(request.user))
+        .select_related("run", "enterprise", "zone"),
+        pk=pk,
+    )
+    context = {
+        "result": result,
+        "history": selectors.enterprise_history(enterprise=result.enterprise, user=request.user),
+        "indicators": indicator_rows(result),
+        "explanation": result.explanation_en if request.LANGUAGE_CODE == "en" else result.explanation_zh,
+    }
+    return render(request, "evaluation/result_detail.html", context)
+
+
+@login_required
+def run_new(request):
+    if not can_edit(request.user):
+        raise PermissionDenied
+    ids = editable_zone_ids(request.user)
+    zones = Zone.objects.order_by("name") if ids is None else Zone.objects.filter(pk__in=ids).order_by("name")
+    form = NewRunForm(request.POST or None, request.FILES or None, zones=zones)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            zone_ids = [data["zone"]] if data.get("zone") else None
+            try:
+                if data.get("method_text") is not None:
+                    method = save_method(
+                        name=data["method_file"].name,
+                        text=data["method_text"],
+                        format=data["method_format"],
+                        user=request.user,
+                    )
+                else:
+                    method = preset_method(name=data["preset"], user=request.user)
+                run = run_evaluation(method=method, year=data["year"], user=request.user, zone_ids=zone_ids)
+            except ValidationError as error:
+                form.add_error(None, "\n".join(error.messages))
+            else:
+                messages.success(request, _("评价已完成"))
+                return redirect("evaluation:run-detail", pk=run.pk)
+        status = 400
+    return render(request, "evaluation/run_new.html", {"form": form}, status=status)
+
+
+@login_required
+def run_zones(request, pk: int):
+    run = _run(request, pk)
+    return render(
+        request,
+        "evaluation/run_zones.html",
+        {"run": run, "table": selectors.zone_comparison(run=run, user=request.user)},
+    )
+
+
+@login_required
+def migration(request):
+    runs = list(EvaluationRun.objects.restrict(request.user).order_by("year", "pk"))
+    by_pk = {run.pk: run for run in runs}
+    earlier = by_pk.get(_int(request.GET.get("from")))
+    later = by_pk.get(_int(request.GET.get("to")))
+    status = 200
+    if (request.GET.get("from") and earlier is None) or (request.GET.get("to") and later is None):
+        status = 400  # a run that does not exist or the user may not see: say so, show nothing
+    matrix = None
+    if earlier is not None and later is not None:
+        matrix = selectors.migration_matrix(earlier=earlier, later=later, user=request.user)
+    context = {"runs": runs, "earlier": earlier, "later": later, "matrix": matrix}
+    return render(request, "evaluation/migration.html", context, status=status)
+
+
+def _int(text) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
