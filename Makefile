@@ -35,6 +35,7 @@ check: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/lint-imports
+	mkdir -p "$${YUANQU_DATA_DIR:-var}"
 	$(BIN)/yuanqu makemigrations --check --dry-run
 
 pytest: setup

@@ -56,7 +56,7 @@ def test_a_changed_value_updates_one_row_and_logs_before_and_after(tmp_path, ent
     assert entry.object_repr == "甲精密机械有限公司 2024"
     assert entry.zone_id == enterprise_a.zone_id
     assert entry.changed_fields == ["tax"]
-    assert entry.changes() == [("tax", "1200", "1234.5000")]
+    assert entry.changes() == [("tax", "1200", "1234.5")]
     assert entry.before["revenue"] == entry.after["revenue"] == "31000"
     assert entry.after["id"] == year.pk and entry.after["enterprise_id"] == enterprise_a.pk
 
@@ -78,12 +78,23 @@ def test_created_rows_are_logged_with_their_values(tmp_path, enterprise_a, user_
         "value_added": "8000",
         "energy_tce": "900",
         "electricity": "150",
-        "emissions": "2.5000",
+        "emissions": "2.5",
         "rd_spending": "300",
         "employees": 210,
         "high_tech": False,
         "incident": False,
     }
+
+
+def test_imported_and_page_saved_numbers_are_logged_with_the_same_spelling(tmp_path, enterprise_a, user_a):
+    run("import", "enterprise-years", str(write_xlsx(tmp_path / "a.xlsx", year_rows(enterprise_a))), user="staff_a")
+    year = EnterpriseYear.objects.get(enterprise=enterprise_a, year=2023)
+    imported = ChangeLogEntry.objects.get(object_id=str(year.pk), content_type__model="enterpriseyear")
+    year.emissions = Decimal("3.2500")
+    year.save()
+    saved = ChangeLogEntry.objects.get(object_id=str(year.pk), content_type__model="enterpriseyear", action="update")
+    assert imported.after["emissions"] == saved.before["emissions"] == "2.5"
+    assert saved.after["emissions"] == "3.25"
 
 
 def test_a_file_with_only_some_columns_leaves_the_others_alone(tmp_path, enterprise_a):

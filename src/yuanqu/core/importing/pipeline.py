@@ -412,19 +412,18 @@ def create_columns(model: type[models.Model], rows: list[dict]) -> dict[str, lis
     decimals come as their text (see `_decimal_texts`).
     """
     now = timezone.now()
-    count = len(rows)
     columns = {}
     for model_field in _insert_fields(model):
         name = model_field.attname
         if _is_stamp(model_field):
-            columns[name] = [model_field.get_db_prep_save(now, connection)] * count
-            continue
-        try:
-            values = list(map(itemgetter(name), rows))  # at C speed when every row has the field
-        except KeyError:
+            default = model_field.get_db_prep_save(now, connection)
+        else:
             default = model_field.get_default()
             # A TextChoices member is a str subclass that database drivers need not know.
             default = default.value if isinstance(default, models.Choices) else default
+        try:
+            values = list(map(itemgetter(name), rows))  # at C speed when every row has the field
+        except KeyError:
             values = [row.get(name, default) for row in rows]
         if model_field.get_internal_type() == "DecimalField":
             values = _decimal_texts(values)
@@ -469,8 +468,9 @@ def _max_parameters() -> int | None:
 def insert_tuples(model: type[models.Model], fields: Sequence[models.Field], params: list[tuple], *, progress=None):
     """INSERT rows given as tuples of database values in the order of ``fields``.
 
-    On SQLite one statement carries as many rows as its parameter limit allows (32766 since 3.32), which
-    spends a third less time than executemany's statement step per row; elsewhere executemany per batch.
+    On SQLite one statement carries as many rows as its parameter limit allows (32766 since 3.32) rather
+    than executemany's one statement step per row (a quarter less CPU in SQLite when measured alone);
+    elsewhere executemany per batch.
     """
     if not params:
         return
@@ -543,10 +543,10 @@ def _find_ids(model: type[models.Model], changes: list[Change], natural_key: tup
 
 
 def _decimal_json(value: Decimal | None) -> str | None:
-    # As changelog._json_value writes a Decimal: whole numbers without places, others as stored.
+    # As changelog._json_value writes a Decimal: no trailing zeros, so one number has one spelling.
     if value is None:
         return None
-    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    return format(value.normalize(), "f")
 
 
 def _other_json(value):
@@ -614,9 +614,9 @@ class _Snapshots:
                             [None if v is None else _decimal_json(Decimal(v)) for v in values],
                             dtype=polars.String,
                         )
-                    # A whole number loses its places ("1200.0000" -> "1200"), as in _decimal_json; only zeros
-                    # after the point mean a whole number, as str() of a Decimal writes no exponent here.
-                    series.append(texts.str.replace(r"\.0+$", ""))
+                    # Trailing zeros go ("1200.5000" -> "1200.5", "1200.0000" -> "1200"), as in _decimal_json;
+                    # str() of a Decimal writes no exponent here, so the text is plain digits and a point.
+                    series.append(texts.str.replace(r"(\.\d*?)0+$", "${1}").str.replace(r"\.$", ""))
                 else:
                     series.append(polars.Series(name, list(map(convert, values)), dtype=polars.String))
         frame = polars.DataFrame(series)
@@ -645,7 +645,8 @@ def log_changes(model: type[models.Model], plan: Plan, *, created: dict[str, lis
     snapshot = _Snapshots(model)
     # JSON goes in as text: SQLite stores text, and PostgreSQL casts text parameters to jsonb.
     encoder = ChangeLogEntry._meta.get_field("after").encoder
-    dump = json.dumps if encoder is None else partial(json.dumps, cls=encoder)
+    # Compact separators: the same JSON values in fewer bytes, 100,000 times over.
+    dump = partial(json.dumps, cls=encoder, separators=(",", ":"))
     every_field = dump(sorted(snapshot.names))  # a create changes every field: converted once
     creates, updates = plan.creates, plan.updates
     afters = snapshot.json_many(created) if created else []

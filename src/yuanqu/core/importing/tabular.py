@@ -490,6 +490,9 @@ def _plain_text_numbers(cells: list[Any]) -> list[Decimal] | None:
 def _decimal_column(places: int, factor: Fraction) -> ColumnReader:
     quantum = Decimal(1).scaleb(-places)
     numerator, denominator = Decimal(factor.numerator), Decimal(factor.denominator)
+    # Numbers written with at most the field's places (and few enough digits for quantize's precision of 28)
+    # are already exact: padded with zeros, their text is the quantised value, without quantize() per cell.
+    exact = rf"^-?\d{{1,{28 - places}}}\.\d{{1,{places}}}$" if factor == 1 and 1 <= places <= 10 else None
 
     def read(cells: list[Any]) -> list[Any] | None:
         numbers: Iterable[Decimal]
@@ -498,8 +501,15 @@ def _decimal_column(places: int, factor: Fraction) -> ColumnReader:
             floats, has_blanks = split
             # Polars formats floats as the shortest text that round-trips, exactly like repr() (a test pins
             # this), and four times faster; that text is what Excel displays, Decimal(float) is not.
-            texts = polars.Series(floats, dtype=polars.Float64).cast(polars.String).to_list()
-            numbers = map(Decimal, texts)
+            texts = polars.Series("text", floats, dtype=polars.Float64).cast(polars.String)
+            if exact is not None and texts.str.contains(exact).all():
+                text = polars.col("text")
+                padded = texts.to_frame().select(
+                    (text + "0" * places).str.slice(0, text.str.find(".", literal=True) + 1 + places)
+                )
+                converted = list(map(Decimal, padded.to_series().to_list()))
+                return _put_back_blanks(cells, converted) if has_blanks else converted
+            numbers = map(Decimal, texts.to_list())
         else:
             has_blanks = False
             numbers = _plain_text_numbers(cells)  # type: ignore[assignment]
@@ -1169,8 +1179,13 @@ def _rows_needing_care(grid: Grid, start: int, left: int, lead_end: int, mapped:
         )
     marks = _MARK_FIRST_CHARS
     first_char = itemgetter(slice(0, 1))
+    width = min(map(len, rows), default=0)
     for column in range(left, lead_end):
-        cells = [raw[column] if column < len(raw) else "" for raw in rows]
+        cells = (
+            list(map(itemgetter(column), rows))
+            if column < width
+            else [raw[column] if column < len(raw) else "" for raw in rows]
+        )
         kinds = set(map(type, cells))
         if str not in kinds:
             continue
