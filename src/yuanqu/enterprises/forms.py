@@ -112,19 +112,4 @@ class EnterpriseYearForm(forms.ModelForm):
 
     class Meta:
         model = EnterpriseYear
-        fields = [
-            "year",
-            "above_scale",
-            "land_mu",
-            "tax",
-            "revenue",
-            "industrial_output",
-            "value_added",
-            "energy_tce",
-            "electricity",
-            "emissions",
-            "rd_spending",
-            "employees",
-            "high_tech",
-            "incident",
-        ]
+        fields = ["year", *EnterpriseYear.FIGURES]

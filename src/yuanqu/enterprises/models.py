@@ -98,6 +98,22 @@ class EnterpriseYear(models.Model):
     """One enterprise's figures for one year: land, tax, output, energy, emissions, people."""
 
     zone_lookup = "enterprise__zone"
+    # The yearly figures, in the order forms, the API and the evaluation use them.
+    FIGURES = (
+        "above_scale",
+        "land_mu",
+        "tax",
+        "revenue",
+        "industrial_output",
+        "value_added",
+        "energy_tce",
+        "electricity",
+        "emissions",
+        "rd_spending",
+        "employees",
+        "high_tech",
+        "incident",
+    )
 
     # No index of its own: the unique (enterprise, year) index serves lookups by enterprise.
     enterprise = models.ForeignKey(

@@ -23,21 +23,7 @@ from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.evaluation.models import GRADES, EvaluationMethod, EvaluationResult, EvaluationRun
 from yuanqu.zones.models import Zone
 
-FIGURES = [
-    "above_scale",
-    "land_mu",
-    "tax",
-    "revenue",
-    "industrial_output",
-    "value_added",
-    "energy_tce",
-    "electricity",
-    "emissions",
-    "rd_spending",
-    "employees",
-    "high_tech",
-    "incident",
-]
+FIGURES = list(EnterpriseYear.FIGURES)
 NUMBER_PARTS = ("value", "benchmark", "ratio", "score")
 NUMBERS = [name for name in FIGURES if name not in ("above_scale", "high_tech", "incident")]
 

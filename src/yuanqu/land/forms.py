@@ -95,18 +95,7 @@ class ParcelForm(forms.ModelForm):
             "land_price",
             "revitalised_on",
         ]
-        widgets = {
-            name: DATE
-            for name in (
-                "approved_on",
-                "supplied_on",
-                "agreed_start_on",
-                "started_on",
-                "completed_on",
-                "halted_since",
-                "revitalised_on",
-            )
-        }
+        widgets = {name: DATE for name in Parcel.DATE_FIELDS}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,16 +98,7 @@ SCHEMA = (
     Column("revitalised_on", "盘活日期", "date", aliases=("盘活时间", "revitalised_on")),
     Column("area_mu", "面积", "decimal", unit="亩", aliases=("地块面积", "用地面积", "area_mu")),
 )
-NON_NEGATIVE = (
-    "developed_area_mu",
-    "total_investment",
-    "invested",
-    "planned_floor_area_m2",
-    "built_floor_area_m2",
-    "footprint_m2",
-    "land_price",
-    "area_mu",
-)
+NON_NEGATIVE = (*Parcel.FIGURE_FIELDS, "area_mu")
 # (earlier, later): a later date before the earlier one is an error in the file.
 DATE_ORDER = (
     ("started_on", "completed_on"),

@@ -22,27 +22,9 @@ from yuanqu.core.access import Role, zone_descendants
 from yuanqu.enterprises.models import EnterpriseLand, EnterpriseYear
 from yuanqu.land.models import LandRuleSet, Parcel
 
-PARCEL_FIELDS = (
-    "approved_on",
-    "supplied_on",
-    "agreed_start_on",
-    "started_on",
-    "completed_on",
-    "halted_since",
-    "revitalised_on",
-    "area_mu",
-    "developed_area_mu",
-    "total_investment",
-    "invested",
-    "planned_floor_area_m2",
-    "built_floor_area_m2",
-    "footprint_m2",
-    "land_price",
-    "land_use",
-    "delay_cause",
-)
-DATE_FIELDS = PARCEL_FIELDS[:7]
-NUMBER_FIELDS = PARCEL_FIELDS[7:15]
+DATE_FIELDS = Parcel.DATE_FIELDS
+NUMBER_FIELDS = ("area_mu", *Parcel.FIGURE_FIELDS)
+PARCEL_FIELDS = (*DATE_FIELDS, *NUMBER_FIELDS, "land_use", "delay_cause")
 CHANGE_YEARS = 10
 """How many years (up to the as-of year) the changes over time cover."""
 

@@ -13,6 +13,26 @@ AREA_M2 = {"max_digits": 16, "decimal_places": 2}
 class Parcel(models.Model):
     """A parcel of land in a zone, with its polygon in the CRS it came in."""
 
+    # The dates and figures the land-status rules read, in the order the ledger and importer use.
+    DATE_FIELDS = (
+        "approved_on",
+        "supplied_on",
+        "agreed_start_on",
+        "started_on",
+        "completed_on",
+        "halted_since",
+        "revitalised_on",
+    )
+    FIGURE_FIELDS = (
+        "developed_area_mu",
+        "total_investment",
+        "invested",
+        "planned_floor_area_m2",
+        "built_floor_area_m2",
+        "footprint_m2",
+        "land_price",
+    )
+
     class LandUse(models.TextChoices):
         INDUSTRIAL = "industrial", _("工业用地")
         WAREHOUSE = "warehouse", _("仓储用地")
