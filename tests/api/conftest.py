@@ -12,6 +12,7 @@ from yuanqu.accounts.services import api_token
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.projects.models import Target
 from yuanqu.projects.testing import make_project
 
 
@@ -44,6 +45,8 @@ class World:
     users: dict
     projects_a: list = field(default_factory=list)  # in zone A and its sub-park
     projects_b: list = field(default_factory=list)  # in zone B and its sub-park
+    targets_a: list = field(default_factory=list)  # yearly targets of zone A and its sub-park
+    targets_b: list = field(default_factory=list)
 
 
 @pytest.fixture
@@ -96,6 +99,14 @@ def world(db) -> World:
         users=users,
         projects_a=[make_project(zone_a, "甲新能源电池项目"), make_project(sub_a, "甲光电显示项目")],
         projects_b=[make_project(zone_b, "乙生物医药项目"), make_project(sub_b, "乙创新药项目")],
+        targets_a=[
+            Target.objects.create(zone=zone_a, year=2026, indicator="started_count", value=25),
+            Target.objects.create(zone=sub_a, year=2026, indicator="signed_count", value=8),
+        ],
+        targets_b=[
+            Target.objects.create(zone=zone_b, year=2026, indicator="started_count", value=30),
+            Target.objects.create(zone=sub_b, year=2026, indicator="signed_count", value=6),
+        ],
     )
 
 

@@ -7,6 +7,7 @@ and so has zone B (invisible to them).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,8 @@ from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.testing import make_uscc
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.land.models import Parcel
-from yuanqu.projects.models import Agreement, Project
+from yuanqu.projects.models import Agreement, Project, Target
+from yuanqu.projects.testing import make_project
 from yuanqu.zones.models import Zone
 
 from .conftest import World, token_client
@@ -194,6 +196,21 @@ ENDPOINTS = [
             "search name": lambda w: {"search": w.projects_b[0].name},
             "search sub-park name": lambda w: {"search": w.projects_b[1].name},
         },
+    ),
+    Endpoint(
+        name="targets",
+        url="/api/targets/",
+        model=Target,
+        own=lambda w: w.targets_a,
+        other=lambda w: w.targets_b,
+        create=lambda w: {"zone": w.zone_a.pk, "year": 2027, "indicator": "signed_count", "value": "30"},
+        patch=lambda w: {"value": "40.0000"},
+        create_in_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk, "year": 2027, "indicator": "signed_count", "value": "1"},
+            "B's sub-park": lambda w: {"zone": w.sub_b.pk, "year": 2027, "indicator": "signed_count", "value": "1"},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
     ),
 ]
 
@@ -536,6 +553,10 @@ def test_advancing_a_zone_b_project_is_refused_and_records_nothing(world, role):
 @pytest.mark.parametrize("role", sorted(EDITING_ROLES))
 def test_zone_a_editors_advance_their_projects(world, role):
     project = world.projects_a[1]
+    # A lead moves on only once screened (source, investor, industry, verified contact, capacity).
+    Project.objects.filter(pk=project.pk).update(
+        lead_source="推介会", investor="某光电", industry_code="3974", contact_verified=True, investor_capacity="strong"
+    )
     response = token_client(world.users[role]).post(
         f"/api/projects/{project.pk}/advance/", {"to_stage": "negotiating", "on": "2025-10-09"}, format="json"
     )
@@ -611,3 +632,40 @@ def test_evaluation_methods_refuse_a_bad_method_with_its_line(world):
     )
     assert response.status_code == 400
     assert "第 3 行（bogus_field）" in str(response.json())
+
+
+# --- the alert list and the monthly project statistics ----------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_alerts_hold_only_zone_a_projects_and_refuse_zone_b(world, role):
+    client = token_client(world.users[role])
+    data = client.get("/api/alerts/").json()
+    # The world's projects are leads since 2025-01-02: all stalled, those of A and its sub-park only.
+    assert {row["project"] for row in data["results"]} == {p.pk for p in world.projects_a}
+    assert data["count"] == sum(c["count"] for c in data["counts"]) == 2
+    for zone in (world.zone_b, world.sub_b):
+        response = client.get("/api/alerts/", {"zone": zone.pk})
+        assert response.status_code == 400
+        assert world.projects_b[0].name not in response.content.decode()
+    assert {row["zone_name"] for row in client.get("/api/alerts/", {"zone": world.sub_a.pk}).json()["results"]} == {
+        world.sub_a.name
+    }
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_project_statistics_count_only_zone_a_and_refuse_zone_b(world, role):
+    for zone in (world.zone_a, world.zone_b):
+        make_project(zone, f"{zone.name}签约项目", history=[("signed", dt.date(2025, 3, 3))], total_investment=20000)
+    client = token_client(world.users[role])
+    data = client.get("/api/project-statistics/", {"zone": world.zone_a.pk, "year": 2025, "month": 3}).json()
+    signed = next(r for r in data["rows"] if r["stage"] == "signed" and r["size_class"] is None)
+    assert (data["zone_name"], signed["month_count"], signed["month_investment"]) == (
+        world.zone_a.name,
+        1,
+        "20000.0000",
+    )
+    for zone in (world.zone_b, world.sub_b):
+        response = client.get("/api/project-statistics/", {"zone": zone.pk, "year": 2025, "month": 3})
+        assert response.status_code == 400
+        assert world.zone_b.name not in response.content.decode()

@@ -73,24 +73,77 @@ def test_bad_date_on_the_ledger_page_is_a_clear_400(client_a, land_world):
     assert response.status_code == 400
 
 
+def rules_post(divisions: dict[str, str] | None = None, **changes) -> dict:
+    """The rules page's POST: the default rules as form fields, with these changes and these division rows."""
+    from yuanqu.analytics.land_status import LandRules
+
+    rules = LandRules().to_dict()
+    data = {name: "" if value is None else str(value) for name, value in rules.items() if not isinstance(value, dict)}
+    data["indicator_land_uses"] = rules["indicator_land_uses"]
+    data["halted_counts_as_idle"] = "on"
+    data.update(changes)
+    rows = divisions if divisions is not None else {"17": "0.8", "26": "0.6"}
+    data |= {"divisions-TOTAL_FORMS": str(len(rows)), "divisions-INITIAL_FORMS": "0"}
+    for index, (division, value) in enumerate(rows.items()):
+        data |= {f"divisions-{index}-division": division, f"divisions-{index}-plot_ratio_min": value}
+    return data
+
+
 def test_rules_page_lets_a_city_administrator_change_the_rules(client, city_admin):
     client.force_login(city_admin)
-    assert client.get("/land/rules/").status_code == 200
-    response = client.post("/land/rules/", {"rules": '{"idle_after_years": 2, "idle_fee_after_years": 2}'})
+    page = client.get("/land/rules/").content.decode()
+    assert 'name="idle_fee_share"' in page and 'value="0.2"' in page
+    assert 'name="divisions-0-division"' in page
+    response = client.post(
+        "/land/rules/",
+        rules_post(
+            {"17": "0.9", "39": "1.2"},
+            idle_after_years="2",
+            idle_fee_after_years="2",
+            recovery_after_years="3",
+            inefficient_tax_per_mu_min="",
+            indicator_land_uses=["industrial", "warehouse"],
+        ),
+    )
     assert response.status_code == 302
-    assert current_rules().idle_after_years == 2
-    response = client.post("/land/rules/", {"rules": '{"idle_fee_share": 3}'})
+    rules = current_rules()
+    assert (rules.idle_after_years, rules.idle_fee_after_years, rules.recovery_after_years) == (2, 2, 3)
+    assert rules.inefficient_tax_per_mu_min is None
+    assert rules.indicator_land_uses == ("industrial", "warehouse")
+    assert (rules.plot_ratio_min("17"), rules.plot_ratio_min("39"), rules.plot_ratio_min("26")) == (0.9, 1.2, 0.6)
+
+
+def test_rules_page_shows_each_problem_in_both_languages_and_saves_nothing(client, city_admin):
+    client.force_login(city_admin)
+    response = client.post("/land/rules/", rules_post(idle_fee_share="3", building_coverage_min="abc"))
     assert response.status_code == 200
-    assert "idle_fee_share" in response.content.decode()
-    response = client.post("/land/rules/", {"rules": "{not json"})
-    assert "不是有效的 JSON" in response.content.decode()
-    assert current_rules().idle_after_years == 2
+    html = response.content.decode()
+    assert "请输入数字 / enter a number" in html
+    response = client.post("/land/rules/", rules_post(idle_fee_share="3"))
+    form = response.context["form"]
+    assert list(form.errors) == ["idle_fee_share"]
+    assert "idle_fee_share" in form.errors["idle_fee_share"][0] and "at most 1" in form.errors["idle_fee_share"][0]
+    response = client.post("/land/rules/", rules_post(idle_after_years="3", idle_fee_after_years="2"))
+    assert "the years must satisfy" in response.content.decode()
+    response = client.post("/land/rules/", rules_post({"17": "0.9", "26": "-1"}))
+    assert "the minimum plot ratio must be above 0: -1" in response.content.decode()
+    assert LandRuleSet.objects.count() == 0
+
+
+def test_rules_page_refuses_a_division_listed_twice(client, city_admin):
+    client.force_login(city_admin)
+    data = rules_post({"17": "0.9", "26": "0.6"})
+    data["divisions-1-division"] = "17"
+    html = client.post("/land/rules/", data).content.decode()
+    assert "row 2: division 17 is listed twice" in html
+    assert LandRuleSet.objects.count() == 0
 
 
 def test_rules_page_is_read_only_for_others(client_a):
     html = client_a.get("/land/rules/").content.decode()
     assert "&quot;idle_after_years&quot;: 1" in html
-    assert client_a.post("/land/rules/", {"rules": "{}"}).status_code == 403
+    assert 'name="idle_after_years"' in html and "disabled" in html
+    assert client_a.post("/land/rules/", rules_post()).status_code == 403
     assert LandRuleSet.objects.count() == 0
 
 

@@ -44,10 +44,11 @@ def test_map_page_has_no_base_map_and_points_at_its_layer(client_a, land_world):
     response = client_a.get("/land/map/", {"as_of": AS_OF.isoformat()})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "/land/map/parcels.geojson?as_of=2025-03-02" in html
+    assert '"tiles_url": "/land/map/tiles/{z}/{x}/{y}.mvt?as_of=2025-03-02"' in html
     assert "land/map.js" in html and "maplibre-gl.js" in html
     assert "闲置" in html  # the legend
-    assert "tianditu" not in html.lower() and "http://" not in html.split("<body")[1].replace("http://www.w3.org", "")
+    body = html.split("<body")[1].replace("http://www.w3.org", "")
+    assert "tianditu" not in html.lower() and "http://" not in body and "https://" not in body
 
 
 def test_map_layer_needs_a_login(db):

@@ -1,4 +1,5 @@
-"""In a real browser: open the one map, toggle the parcel layer, click a parcel and reach its page."""
+"""In a real browser: open the one map, toggle layers, colour by grade, search an enterprise, export the view as a
+PNG, click a parcel drawn from a vector tile and reach its page."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.testing import PASSWORD, make_parcel, make_user, make_zone
+from yuanqu.core.testing import PASSWORD, make_enterprise, make_parcel, make_user, make_zone
+from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.projects.models import Stage
+from yuanqu.projects.testing import make_project
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +27,24 @@ def map_world(transactional_db):
         agreed_start_on=dt.date(2020, 3, 1),
         land_price=Decimal("1000"),
     )
+    enterprise = make_enterprise(zone, "甲星辰材料有限公司")
+    EnterpriseLand.objects.create(enterprise=enterprise, parcel=parcel, area_mu=Decimal("15"))
+    make_project(zone, "甲储能电池项目", parcel=parcel, history=[(Stage.LEAD, dt.date(2025, 1, 2))])
     other = make_zone("乙高新区", code="B001")
-    make_parcel(other, "乙-XZ-001", supplied_on=dt.date(2020, 1, 10))
+    b_parcel = make_parcel(other, "乙-XZ-001", supplied_on=dt.date(2020, 1, 10))
+    b_enterprise = make_enterprise(other, "乙远航物流有限公司")
+    EnterpriseLand.objects.create(enterprise=b_enterprise, parcel=b_parcel, area_mu=Decimal("15"))
     return user, parcel
 
 
-def test_open_the_map_toggle_the_layer_click_a_parcel_and_reach_its_page(live_server, map_world, chromium_path):
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR chunk (after checking the signature)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert data[12:16] == b"IHDR"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_open_the_map_switch_layers_search_export_and_reach_a_parcel(live_server, map_world, chromium_path, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     from tests.browser.conftest import CHROMIUM_ARGS
@@ -39,13 +55,16 @@ def test_open_the_map_toggle_the_layer_click_a_parcel_and_reach_its_page(live_se
         browser = playwright.chromium.launch(
             executable_path=chromium_path, args=[*CHROMIUM_ARGS, "--use-angle=swiftshader"], headless=True
         )
-        page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        page = context.new_page()
         page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
         local = (live_server.url, f"blob:{live_server.url}", "data:")  # MapLibre starts its workers from blobs
         page.on(
             "request",
             lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(local) else None,
         )
+        tiles: list[int] = []
+        page.on("response", lambda r: tiles.append(r.status) if ".mvt" in r.url else None)
         try:
             page.goto(f"{live_server.url}/login/")
             page.fill("#id_username", user.username)
@@ -54,17 +73,47 @@ def test_open_the_map_toggle_the_layer_click_a_parcel_and_reach_its_page(live_se
             page.wait_for_url(f"{live_server.url}/")
 
             page.goto(f"{live_server.url}/land/map/")
-            expect(page.locator("#land-map")).to_have_attribute("data-ready", "1", timeout=15000)
-            expect(page.locator("#land-map")).to_have_attribute("data-features", "1")  # not zone B's parcel
-            page.uncheck("#land-map-toggle")
-            page.check("#land-map-toggle")
-            page.wait_for_timeout(500)  # let the map draw after the fit
-            box = page.locator("#land-map canvas").bounding_box()
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            expect(page.locator("#land-map")).to_have_attribute("data-ready", "1", timeout=20000)
+            expect(page.locator("#land-map")).to_have_attribute("data-enterprises", "1")  # not zone B's
+            expect(page.locator("#land-map")).to_have_attribute("data-projects", "1")
+            assert 200 in tiles  # the parcels came as vector tiles
+
+            # Toggle layers: enterprise and project points off (the parcel underneath takes the click).
+            page.uncheck("#land-map-layer-enterprises")
+            page.uncheck("#land-map-layer-projects")
+            page.uncheck("#land-map-layer-parcels")
+            page.check("#land-map-layer-parcels")
+
+            page.select_option("#land-map-colour", "grade")
+            legend = page.locator("#land-map-legend")
+            expect(legend).to_have_attribute("data-colour", "grade")
+            expect(legend).to_contain_text("未评价")
+
+            page.fill("#land-map-search", "星辰")
+            page.press("#land-map-search", "Enter")
             popup = page.locator(".maplibregl-popup")
+            expect(popup).to_contain_text("甲星辰材料有限公司", timeout=10000)
+            page.locator(".maplibregl-popup-close-button").click()
+            expect(popup).to_have_count(0)
+
+            with page.expect_download() as download_info:
+                page.click("#land-map-export")
+            download = download_info.value
+            assert download.suggested_filename.endswith(".png")
+            target = tmp_path / "map.png"
+            download.save_as(target)
+            canvas = page.locator("#land-map canvas")
+            size = canvas.evaluate("c => [c.width, c.height]")
+            assert list(png_size(target.read_bytes())) == size
+
+            page.wait_for_timeout(300)
+            box = canvas.bounding_box()
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
             expect(popup).to_contain_text("甲-XZ-001")
             expect(popup).to_contain_text("闲置")
-            popup.get_by_role("link").click()
+            expect(popup).to_contain_text("甲星辰材料有限公司")
+            expect(popup).to_contain_text("甲储能电池项目")
+            popup.get_by_role("link", name="查看地块").click()
             page.wait_for_url(f"{live_server.url}/land/parcels/{parcel.pk}/")
             expect(page.locator("#land-status")).to_contain_text("闲置")
         finally:

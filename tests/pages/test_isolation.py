@@ -51,10 +51,17 @@ LIST_PAGES = {
     "/land/parcels/?status=unknown": lambda a: [a.parcel.code, a.sub_parcel.code],
     "/land/ledger/": lambda a: [a.zone.name, a.sub_park.name],
     "/land/map/parcels.geojson": lambda a: [a.parcel.code, a.sub_parcel.code, a.zone.name, a.sub_park.name],
+    "/land/map/": lambda a: [a.zone.name, a.sub_park.name],
+    "/land/map/enterprises.geojson": lambda a: [a.enterprise.name, a.enterprise.uscc],  # on its parcel
+    "/land/map/projects.geojson": lambda a: [],  # no project has a parcel: counted, not drawn
+    "/land/map/search.json?q=GY": lambda a: [a.parcel.code, a.sub_parcel.code],
+    "/land/map/search.json?q=%E7%B2%BE%E5%B7%A5": lambda a: [a.enterprise.name],  # 精工: 甲's, never 乙's
+    "/land/map/search.json?q=%E4%B9%99": lambda a: [],  # 乙, the tag of zone B's names
     "/projects/": lambda a: [a.project.name, a.sub_project.name],
     "/projects/?stage=signed": lambda a: [a.project.name],
     "/projects/board/": lambda a: [a.project.name, a.sub_project.name],
     "/projects/alerts/": lambda a: [a.project.name],  # signed 2025-09-26, 60 workdays long past
+    "/projects/alerts/?kind=deadline": lambda a: [a.project.name],
     "/projects/statistics/?year=2025&month=9": lambda a: [a.zone.name],
 }
 
@@ -98,6 +105,10 @@ ZONE_FILTERS = {
     "parcels by B's sub-park": lambda b: f"/land/parcels/?zone={b.sub_park.pk}",
     "project statistics of zone B": lambda b: f"/projects/statistics/?zone={b.zone.pk}",
     "project statistics of B's sub-park": lambda b: f"/projects/statistics/?zone={b.sub_park.pk}",
+    "project statistics export of zone B": lambda b: f"/projects/statistics/export/?zone={b.zone.pk}",
+    "project statistics export of B's sub-park": lambda b: f"/projects/statistics/export/?zone={b.sub_park.pk}",
+    "project alerts of zone B": lambda b: f"/projects/alerts/?zone={b.zone.pk}",
+    "project alerts of B's sub-park": lambda b: f"/projects/alerts/?zone={b.sub_park.pk}",
     "land ledger of zone B": lambda b: f"/land/ledger/?zone={b.zone.pk}",
     "land ledger of B's sub-park": lambda b: f"/land/ledger/?zone={b.sub_park.pk}",
     "land ledger export of zone B": lambda b: f"/land/ledger/export/?zone={b.zone.pk}",
@@ -105,6 +116,12 @@ ZONE_FILTERS = {
     "map layer of zone B": lambda b: f"/land/map/parcels.geojson?zone={b.zone.pk}",
     "map layer of B's sub-park": lambda b: f"/land/map/parcels.geojson?zone={b.sub_park.pk}",
     "zone layer of zone B": lambda b: f"/land/map/zones.geojson?zone={b.zone.pk}",
+    "map tile of zone B": lambda b: f"/land/map/tiles/14/13653/6693.mvt?zone={b.zone.pk}",
+    "map tile of B's sub-park": lambda b: f"/land/map/tiles/14/13653/6693.mvt?zone={b.sub_park.pk}",
+    "enterprise layer of zone B": lambda b: f"/land/map/enterprises.geojson?zone={b.zone.pk}",
+    "project layer of B's sub-park": lambda b: f"/land/map/projects.geojson?zone={b.sub_park.pk}",
+    "map search in zone B": lambda b: f"/land/map/search.json?q=GY&zone={b.zone.pk}",
+    "status layer of zone B": lambda b: f"/land/ledger/export/layer/?zone={b.zone.pk}&format=geojson",
 }
 
 
@@ -128,6 +145,10 @@ DETAIL_AND_EDIT_PAGES = {
     "parcel edit": lambda b: f"/land/parcels/{b.parcel.pk}/edit/",
     "project": lambda b: f"/projects/{b.project.pk}/",
     "sub-park project": lambda b: f"/projects/{b.sub_project.pk}/",
+    "project edit": lambda b: f"/projects/{b.project.pk}/edit/",
+    "sub-park project edit": lambda b: f"/projects/{b.sub_project.pk}/edit/",
+    "project delete": lambda b: f"/projects/{b.project.pk}/delete/",
+    "project agreement": lambda b: f"/projects/{b.project.pk}/agreement/",
 }
 
 
@@ -292,6 +313,14 @@ def test_land_ledger_export_holds_and_counts_only_zone_a(client_a, world_a, worl
     assert [row[2] for row in totals] == [2]
 
 
+def test_land_status_layer_holds_only_zone_a(client_a, world_a, world_b):
+    response = client_a.get("/land/ledger/export/layer/", {"format": "geojson"})
+    assert response.status_code == 200
+    data = b"".join(response.streaming_content).decode()
+    assert world_a.parcel.code in data and world_a.sub_parcel.code in data
+    assert_nothing_of(data, world_b)
+
+
 def test_advancing_a_project_of_zone_b_is_not_found_and_changes_nothing(client_a, world_b):
     for project in (world_b.project, world_b.sub_project):
         before = (project.stage, project.events.count())
@@ -300,6 +329,37 @@ def test_advancing_a_project_of_zone_b_is_not_found_and_changes_nothing(client_a
         assert client_a.post(f"/projects/{project.pk}/admission/").status_code == 404
         project.refresh_from_db()
         assert (project.stage, project.events.count(), project.admission_checks.count()) == (*before, 0)
+
+
+def test_project_writes_on_zone_b_are_not_found_and_change_nothing(client_a, world_a, world_b):
+    from yuanqu.projects.models import Agreement, Project
+
+    project = world_b.project
+    before = (project.name, project.zone_id, project.events.count())
+    data = {"name": "被篡改", "zone": world_a.zone.pk}
+    assert client_a.post(f"/projects/{project.pk}/edit/", data).status_code == 404
+    assert client_a.post(f"/projects/{project.pk}/agreement/", {"tax_per_mu": "1"}).status_code == 404
+    assert client_a.post(f"/projects/{project.pk}/delete/", {"confirm": "on"}).status_code == 404
+    project = Project.objects.get(pk=project.pk)
+    assert (project.name, project.zone_id, project.events.count()) == before
+    assert not Agreement.objects.filter(project=project).exists()
+
+
+def test_new_project_form_offers_nothing_of_zone_b_and_refuses_it(client_a, user_of_a, world_a, world_b):
+    from yuanqu.projects.models import Project
+
+    response = client_a.get("/projects/new/")
+    if user_of_a.role == Role.LEADER:
+        assert response.status_code == 403
+    else:
+        html = response.content.decode()
+        assert world_a.zone.name in html and world_a.parcel.code in html and world_a.enterprise.name in html
+        assert_nothing_of(html, world_b)
+    data = {"name": "甲越界项目", "zone": world_b.zone.pk, "parcel": world_b.parcel.pk}
+    response = client_a.post("/projects/new/", data)
+    assert response.status_code == (403 if user_of_a.role == Role.LEADER else 400)
+    assert_nothing_of(response.content.decode(), world_b)
+    assert not Project.objects.filter(name="甲越界项目").exists()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -346,6 +406,7 @@ def test_evaluation_pages_of_zone_b_are_not_found(client_a, world_b, evaluation_
         f"/evaluation/runs/{only_b.pk}/",
         f"/evaluation/runs/{only_b.pk}/distribution/",
         f"/evaluation/runs/{only_b.pk}/public-list.xlsx",
+        f"/evaluation/runs/{only_b.pk}/report.docx",
         f"/evaluation/runs/{only_b.pk}/zones/",
         f"/evaluation/results/{b_result.pk}/",
     ):
@@ -362,3 +423,94 @@ def test_evaluation_public_list_holds_only_zone_a(client_a, world_a, world_b, ev
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     names = {row[3] for sheet in book.worksheets for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert names == {world_a.enterprise.name, world_a.sub_enterprise.name}
+
+
+def test_evaluation_report_holds_only_zone_a(client_a, world_a, world_b, evaluation_runs):
+    import docx
+
+    city, _only_b = evaluation_runs
+    document = docx.Document(io.BytesIO(client_a.get(f"/evaluation/runs/{city.pk}/report.docx").content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    assert "本报告涵盖企业 2 家" in text  # A and its sub-park's enterprise
+    assert world_a.zone.name in cells
+    assert_nothing_of(text, world_b)
+
+
+def test_evaluation_methods_and_preview_show_nothing_of_zone_b(client_a, user_of_a, world_a, world_b, evaluation_runs):
+    from yuanqu.analytics.mujun import preset_text
+    from yuanqu.core.access import can_edit
+    from yuanqu.evaluation.models import EvaluationRun
+
+    city, only_b = evaluation_runs
+    detail = client_a.get(f"/evaluation/methods/{city.method_id}/").content.decode()
+    assert f"/evaluation/runs/{city.pk}/" in detail and f"/evaluation/runs/{only_b.pk}/" not in detail
+    listed = client_a.get("/evaluation/methods/").context["methods"]
+    assert [(m.pk, m.runs) for m in listed] == [(city.method_id, 1)]  # zone B's run is not even counted
+    data = {"name": "x", "format": "toml", "text": preset_text("huangyan-2022"), "action": "preview", "year": "2024"}
+    response = client_a.post("/evaluation/methods/new/", data)
+    if not can_edit(user_of_a):  # a leader reads, never edits or previews
+        assert response.status_code == 403
+        return
+    assert response.context["preview"]["enterprise_count"] == 2
+    html = response.content.decode()
+    assert world_a.enterprise.name in html
+    assert_nothing_of(html, world_b)
+    response = client_a.post("/evaluation/methods/new/", data | {"zone": str(world_b.zone.pk)})
+    assert response.status_code == 403
+    assert EvaluationRun.objects.count() == 2
+
+
+def test_map_tiles_hold_zone_a_parcels_and_nothing_of_zone_b(client_a, world_a, world_b):
+    """Every zoom-14 tile under a parcel of either zone: A's parcels only, nothing of B in the bytes."""
+    import mapbox_vector_tile
+    import shapely
+
+    from yuanqu.analytics import mvt
+
+    seen = set()
+    for parcel in (world_a.parcel, world_a.sub_parcel, world_b.parcel, world_b.sub_parcel):
+        centre = shapely.from_wkb(bytes(parcel.geometry_lonlat)).centroid
+        tx, ty = (int(v) for v in mvt.lonlat_to_tile_xy(centre.x, centre.y, 14))
+        response = client_a.get(f"/land/map/tiles/14/{tx}/{ty}.mvt")
+        assert response.status_code in (200, 204)
+        for name in world_b.names:
+            assert name.encode() not in response.content
+        layers = mapbox_vector_tile.decode(response.content) if response.content else {}
+        seen |= {f["properties"]["code"] for f in layers.get("parcels", {}).get("features", [])}
+    assert seen == {world_a.parcel.code, world_a.sub_parcel.code}
+
+
+def test_project_statistics_export_holds_only_zone_a(client_a, world_a, world_b):
+    response = client_a.get("/projects/statistics/export/", {"year": 2025, "month": 9})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = " ".join(
+        str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None
+    )
+    assert world_a.zone.name in cells
+    assert_nothing_of(cells, world_b)
+
+
+def test_evaluation_admin_shows_zone_a_only_to_a_staff_zone_admin(staff_admin_a, world_a, world_b, evaluation_runs):
+    from yuanqu.evaluation.models import EvaluationResult
+
+    city, only_b = evaluation_runs
+    results = staff_admin_a.get("/admin/evaluation/evaluationresult/")
+    assert results.status_code == 200
+    html = results.content.decode()
+    assert world_a.enterprise.name in html
+    assert_nothing_of(html, world_b)
+    runs = staff_admin_a.get("/admin/evaluation/evaluationrun/").content.decode()
+    assert f"/admin/evaluation/evaluationrun/{city.pk}/change/" in runs
+    assert f"/admin/evaluation/evaluationrun/{only_b.pk}/change/" not in runs
+    b_result = EvaluationResult.objects.get(run=city, enterprise=world_b.enterprise)
+    for url in (
+        f"/admin/evaluation/evaluationrun/{only_b.pk}/change/",
+        f"/admin/evaluation/evaluationresult/{b_result.pk}/change/",
+    ):
+        response = staff_admin_a.get(url, follow=True)
+        assert response.redirect_chain == [("/admin/", 302)] or response.status_code in (403, 404)
+        assert_nothing_of(response.content.decode(), world_b)
+    staff_admin_a.post(f"/admin/evaluation/evaluationrun/{only_b.pk}/delete/", {"post": "yes"})
+    assert type(only_b).objects.filter(pk=only_b.pk).exists()

@@ -315,13 +315,18 @@ def classify(parcels: pl.DataFrame, *, as_of: dt.date, rules: LandRules | None =
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise LandInputError("as_of 必须是日期 / as_of must be a date")
     base = parcels.drop([c for c in OUTPUT_COLUMNS if c in parcels.columns])
-    work = base.with_columns(_normalised(base))
     c = _Columns(rules, as_of)
-    work = work.with_columns(c.derived())
-    work = work.with_columns(c.stage_flags())
-    work = work.with_columns(c.findings())
-    work = work.with_columns(c.outcome())
-    return work.select([*base.columns, *OUTPUT_COLUMNS])
+    # One lazy plan, collected once: a map tile classifies a few hundred parcels, where each eager step's
+    # fixed cost would dominate.
+    work = (
+        base.lazy()
+        .with_columns(_normalised(base))
+        .with_columns(c.derived())
+        .with_columns(c.stage_flags())
+        .with_columns(c.findings())
+        .with_columns(c.outcome())
+    )
+    return work.select([*base.columns, *OUTPUT_COLUMNS]).collect()
 
 
 def summarise(classified: pl.DataFrame, by: Sequence[str] = ("zone", "status")) -> pl.DataFrame:

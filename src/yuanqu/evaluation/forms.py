@@ -50,6 +50,7 @@ class ResultFilterForm(forms.Form):
 
 
 class NewRunForm(forms.Form):
+    method = forms.IntegerField(label=_("已保存的方法"), required=False, widget=forms.Select)
     preset = forms.ChoiceField(label=_("预置方法"), required=False)
     method_file = forms.FileField(
         label=_("方法文件"), required=False, help_text=_("TOML 或 YAML；上传文件时不使用预置方法")
@@ -57,14 +58,15 @@ class NewRunForm(forms.Form):
     year = forms.IntegerField(label=_("评价年度"), min_value=1949, max_value=2100)
     zone = forms.IntegerField(label=_("评价园区"), required=False, widget=forms.Select)
 
-    def __init__(self, *args, zones=(), **kwargs):
+    def __init__(self, *args, zones=(), methods=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["method"].widget.choices = [("", "—"), *[(m.pk, f"{m.name} ({m.digest[:8]})") for m in methods]]
         self.fields["preset"].choices = [("", "—"), *[(name, name) for name in preset_names()]]
         self.fields["zone"].widget.choices = [("", _("全部可见园区")), *[(z.pk, z.name) for z in zones]]
 
     def clean(self):
         data = super().clean()
-        if not data.get("preset") and not data.get("method_file"):
+        if not data.get("preset") and not data.get("method_file") and not data.get("method"):
             raise forms.ValidationError(_("请选择预置方法或上传方法文件"))
         upload = data.get("method_file")
         if upload is not None:
@@ -74,3 +76,21 @@ class NewRunForm(forms.Form):
                 raise forms.ValidationError(_("方法文件须为 UTF-8 编码的文本")) from None
             data["method_format"] = "yaml" if upload.name.lower().endswith((".yaml", ".yml")) else "toml"
         return data
+
+
+class MethodForm(forms.Form):
+    """The method editor: the text with its name and format, and the year (and zone) a preview scores."""
+
+    name = forms.CharField(label=_("名称"), max_length=200)
+    format = forms.ChoiceField(label=_("格式"), choices=[("toml", "TOML"), ("yaml", "YAML")], initial="toml")
+    text = forms.CharField(
+        label=_("方法文本"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 30, "class": "code", "spellcheck": "false", "style": "width: 100%"}),
+    )
+    year = forms.IntegerField(label=_("预览年度"), min_value=1949, max_value=2100, required=False)
+    zone = forms.IntegerField(label=_("预览园区"), required=False, widget=forms.Select)
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].widget.choices = [("", _("全部可见园区")), *[(z.pk, z.name) for z in zones]]

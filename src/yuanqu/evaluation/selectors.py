@@ -11,6 +11,11 @@ from yuanqu.evaluation.forms import SORTS
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
 
 
+def _visible(model, user):
+    """The model's rows the user may see; every row for None (a command run without --user)."""
+    return model.objects.restrict(user) if user is not None else model.objects.all()
+
+
 def run_results(*, run: EvaluationRun, user, zone=None, group="", grade="", division="", sort="rank"):
     """The run's results the user may see, filtered and sorted."""
     results = EvaluationResult.objects.restrict(user).filter(run=run).select_related("enterprise", "zone")
@@ -44,7 +49,7 @@ def distribution(*, run: EvaluationRun, user) -> list[dict]:
     """Per zone the number of enterprises of each grade (ungraded under "")."""
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)
     rows = (
-        EvaluationResult.objects.restrict(user)
+        _visible(EvaluationResult, user)
         .filter(run=run)
         .values("zone_id", "zone__name", "grade")
         .annotate(n=Count("pk"))
@@ -61,7 +66,7 @@ def distribution(*, run: EvaluationRun, user) -> list[dict]:
 def enterprise_history(*, enterprise, user) -> list[EvaluationResult]:
     """All runs' results of one enterprise the user may see: published runs first, then by year, newest first."""
     results = (
-        EvaluationResult.objects.restrict(user)
+        _visible(EvaluationResult, user)
         .filter(enterprise=enterprise, run__in=EvaluationRun.objects.restrict(user))
         .select_related("run")
     )
@@ -71,8 +76,8 @@ def enterprise_history(*, enterprise, user) -> list[EvaluationResult]:
 def migration_matrix(*, earlier: EvaluationRun, later: EvaluationRun, user) -> dict:
     """How the enterprises in both runs moved between grades: rows the earlier grade, columns the later one."""
     labels = [*GRADES, ""]
-    before = dict(EvaluationResult.objects.restrict(user).filter(run=earlier).values_list("enterprise_id", "grade"))
-    after = dict(EvaluationResult.objects.restrict(user).filter(run=later).values_list("enterprise_id", "grade"))
+    before = dict(_visible(EvaluationResult, user).filter(run=earlier).values_list("enterprise_id", "grade"))
+    after = dict(_visible(EvaluationResult, user).filter(run=later).values_list("enterprise_id", "grade"))
     cells = {(g, h): 0 for g in labels for h in labels}
     for enterprise_id, grade in before.items():
         if enterprise_id in after:
@@ -89,10 +94,10 @@ def migration_matrix(*, earlier: EvaluationRun, later: EvaluationRun, user) -> d
 def zone_comparison(*, run: EvaluationRun, user) -> list[dict]:
     """Per zone: enterprises evaluated, tax per mu (their tax over their land in the run's year), share of A and D."""
     table = distribution(run=run, user=user)
-    ids = EvaluationResult.objects.restrict(user).filter(run=run).values("enterprise_id")
+    ids = _visible(EvaluationResult, user).filter(run=run).values("enterprise_id")
     sums = {
         row["enterprise__zone_id"]: row
-        for row in EnterpriseYear.objects.restrict(user)
+        for row in _visible(EnterpriseYear, user)
         .filter(year=run.year, enterprise_id__in=ids, land_mu__gt=0, tax__isnull=False)
         .values("enterprise__zone_id")
         .annotate(tax=Sum("tax"), land=Sum("land_mu"))

@@ -342,3 +342,56 @@ def visible_grade_counts(*, run: EvaluationRun, user) -> dict[str, int]:
         return counts
     counts = Counter(EvaluationResult.objects.restrict(user).filter(run=run).values_list("grade", flat=True))
     return {grade: counts.get(grade, 0) for grade in [*GRADES, ""]}
+
+
+def preview_method(*, text: str, format: str = "toml", year: int, user, zone_id: int | None = None, limit: int = 20):
+    """Score ``year`` of the data the user may see under a method text WITHOUT storing anything.
+
+    Returns the grade counts per group (label → grade → count, ungraded under "") and the first
+    ``limit`` results by group and rank with their explanations. Raises ValidationError for a bad
+    method (each problem with its line), a year without data or input the engine refuses.
+    """
+    if not 1949 <= int(year) <= 2100:
+        raise ValidationError(_("年度无效：%(year)s") % {"year": year})
+    try:
+        parsed = parse_method(text, format=format)
+    except MethodError as error:
+        raise ValidationError(method_error_message(error)) from None
+    zones = None
+    if zone_id is not None:
+        visible = visible_zone_ids(user) if user is not None else None
+        if visible is not None and zone_id not in visible:
+            raise PermissionDenied(_("不能评价您权限范围以外的园区"))
+        zones = zone_descendants([zone_id])
+    frame, _keys = build_frame(year=year, zone_ids=zones, user=user)
+    if frame.height == 0:
+        raise ValidationError(_("%(year)s 年没有可评价的企业数据") % {"year": year})
+    previous = build_frame(year=year - 1, zone_ids=zones, user=user)[0] if parsed.needs_previous else None
+    try:
+        scored = score(frame, parsed, previous=previous)
+    except EngineError as error:
+        raise ValidationError(str(error)) from None
+    labels = {group.id: group.label_zh for group in parsed.groups}
+    scored = scored.with_columns(
+        pl.col("group").replace_strict(labels, default="", return_dtype=pl.String).fill_null("").alias("group_label"),
+        pl.col("grade").fill_null(""),
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for label, grade, n in scored.group_by("group_label", "grade").len().iter_rows():
+        counts.setdefault(label, {}).setdefault(grade, 0)
+        counts[label][grade] += n
+    groups = [
+        {
+            "group": label or _("未分组"),
+            "counts": [found.get(g, 0) for g in [*GRADES, ""]],
+            "total": sum(found.values()),
+        }
+        for label, found in sorted(counts.items(), key=lambda item: (item[0] == "", item[0]))
+    ]
+    first = scored.sort(
+        pl.col("group_label") == "", "group_label", pl.col("rank").is_null(), "rank", "uscc", nulls_last=True
+    ).head(limit)
+    rows = first.select(
+        "uscc", "name", "zone", "group_label", "total", "rank", "grade", "explanation_zh", "explanation_en"
+    )
+    return {"method": parsed, "enterprise_count": scored.height, "groups": groups, "rows": rows.to_dicts()}

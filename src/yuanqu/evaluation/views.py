@@ -8,19 +8,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.access import Role, can_edit, editable_zone_ids
+from yuanqu.analytics.mujun import preset_names, preset_text
+from yuanqu.core.access import Role, can_edit, editable_zone_ids, visible_zone_ids
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.exporting import write_public_list
-from yuanqu.evaluation.forms import NewRunForm, ResultFilterForm
-from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
+from yuanqu.evaluation.forms import MethodForm, NewRunForm, ResultFilterForm
+from yuanqu.evaluation.models import GRADES, EvaluationMethod, EvaluationResult, EvaluationRun, method_problems
+from yuanqu.evaluation.report import write_report
 from yuanqu.evaluation.services import (
     indicator_rows,
     preset_method,
+    preview_method,
     publish_run,
     run_evaluation,
     save_method,
@@ -30,6 +34,7 @@ from yuanqu.zones.models import Zone
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _run(request, pk: int) -> EvaluationRun:
@@ -100,6 +105,16 @@ def run_export(request, pk: int):
 
 
 @login_required
+def run_report(request, pk: int):
+    run = _run(request, pk)
+    buffer = io.BytesIO()
+    write_report(buffer, run=run, user=request.user)
+    response = HttpResponse(buffer.getvalue(), content_type=DOCX)
+    response["Content-Disposition"] = f'attachment; filename="report-{run.year}-{run.pk}.docx"'
+    return response
+
+
+@login_required
 @require_POST
 def run_publish(request, pk: int):
     run = _run(request, pk)
@@ -137,14 +152,25 @@ def run_new(request):
         raise PermissionDenied
     ids = editable_zone_ids(request.user)
     zones = Zone.objects.order_by("name") if ids is None else Zone.objects.filter(pk__in=ids).order_by("name")
-    form = NewRunForm(request.POST or None, request.FILES or None, zones=zones)
+    methods = EvaluationMethod.objects.restrict(request.user)
+    form = NewRunForm(
+        request.POST or None,
+        request.FILES or None,
+        zones=zones,
+        methods=methods,
+        initial={"method": request.GET.get("method")},
+    )
     status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             zone_ids = [data["zone"]] if data.get("zone") else None
             try:
-                if data.get("method_text") is not None:
+                if data.get("method"):
+                    method = methods.filter(pk=data["method"]).first()
+                    if method is None:
+                        raise ValidationError(_("评价方法不存在"))
+                elif data.get("method_text") is not None:
                     method = save_method(
                         name=data["method_file"].name,
                         text=data["method_text"],
@@ -194,3 +220,144 @@ def _int(text) -> int | None:
         return int(text)
     except (TypeError, ValueError):
         return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Methods: list, view, and the editor with validation and a preview that stores nothing
+
+BLANK_METHOD = """name = "新评价方法"
+year = 2025
+weight_total = 100
+
+[[groups]]
+id = "above_scale"
+label_zh = "规上企业"
+label_en = "Above-scale enterprises"
+scope = "above_scale"
+
+[[groups.indicators]]
+key = "tax_per_mu"
+label_zh = "亩均税收"
+label_en = "Tax per mu"
+formula = "tax / land_mu"
+unit = "万元/亩"
+unit_en = "10k yuan/mu"
+weight = 100
+on_missing = "exclude"
+benchmark = { kind = "group_mean" }
+
+[grading]
+mode = "quota"
+grades = ["A", "B", "C", "D"]
+quota = { A = 20, B = 40, C = 35, D = 5 }
+"""
+
+
+@login_required
+def method_list(request):
+    methods = list(EvaluationMethod.objects.restrict(request.user).select_related("created_by"))
+    # Runs counted among those the user may see: another zone's runs are not even counted.
+    counts = dict(
+        EvaluationRun.objects.restrict(request.user)
+        .filter(method__isnull=False)
+        .values("method")
+        .annotate(n=Count("pk"))
+        .values_list("method", "n")
+    )
+    for method in methods:
+        method.runs = counts.get(method.pk, 0)
+    context = {"methods": methods, "presets": preset_names(), "can_edit": can_edit(request.user)}
+    return render(request, "evaluation/method_list.html", context)
+
+
+@login_required
+def method_detail(request, pk: int):
+    method = get_object_or_404(EvaluationMethod.objects.restrict(request.user).select_related("created_by"), pk=pk)
+    runs = EvaluationRun.objects.restrict(request.user).filter(method=method).select_related("zone")
+    context = {"method": method, "runs": runs, "can_edit": can_edit(request.user)}
+    return render(request, "evaluation/method_detail.html", context)
+
+
+def _preview_zones(user):
+    ids = visible_zone_ids(user)
+    return Zone.objects.order_by("name") if ids is None else Zone.objects.filter(pk__in=ids).order_by("name")
+
+
+@login_required
+def method_edit(request, pk: int | None = None):
+    """New method (blank or from a preset) or an edit of one; saving always stores a new method.
+
+    A stored method is never changed: runs keep the text they used, and an edit saved here becomes a
+    new method (same name by default) next to the old one. "校验" and "预览" post the same form with
+    ``action=validate`` / ``action=preview`` and store nothing (htmx swaps in only the result block).
+    """
+    if not can_edit(request.user):
+        raise PermissionDenied
+    original = None
+    if pk is not None:
+        original = get_object_or_404(EvaluationMethod.objects.restrict(request.user), pk=pk)
+    zones = _preview_zones(request.user)
+    if request.method == "POST":
+        form = MethodForm(request.POST, zones=zones)
+    else:
+        initial = {"format": "toml", "text": BLANK_METHOD, "name": _("新评价方法")}
+        preset = request.GET.get("preset", "")
+        if original is not None:
+            initial = {"name": original.name, "format": original.format, "text": original.text}
+        elif preset in preset_names():
+            initial = {"name": preset, "format": "toml", "text": preset_text(preset)}
+        form = MethodForm(initial=initial, zones=zones)
+    action = request.POST.get("action", "save")
+    context = {"form": form, "original": original, "presets": preset_names(), "action": action}
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 400
+            context["checked"] = True
+            context["problems"] = [
+                f"{form.fields[name].label if name in form.fields else ''}：{error}".lstrip("：")
+                for name, errors in form.errors.items()
+                for error in errors
+            ]
+        elif action == "validate":
+            problems = method_problems(form.cleaned_data["text"], form.cleaned_data["format"])
+            context["problems"] = problems.splitlines() if problems else []
+            context["checked"] = True
+            status = 400 if problems else 200
+        elif action == "preview":
+            status = _preview(request, form, context)
+        else:
+            data = form.cleaned_data
+            try:
+                method = save_method(name=data["name"], text=data["text"], format=data["format"], user=request.user)
+            except ValidationError as error:
+                context["problems"] = [line for message in error.messages for line in message.splitlines()]
+                context["checked"] = True
+                status = 400
+            else:
+                messages.success(request, _("评价方法已保存"))
+                return redirect("evaluation:method-detail", pk=method.pk)
+        if request.headers.get("HX-Request") and action in ("validate", "preview"):
+            # 200 even for problems: htmx swaps in only successful responses, and the block says what is wrong.
+            return render(request, "evaluation/_method_check.html", context)
+    return render(request, "evaluation/method_edit.html", context, status=status)
+
+
+def _preview(request, form, context) -> int:
+    data = form.cleaned_data
+    if not data.get("year"):
+        form.add_error("year", _("预览须选择年度"))
+        context["problems"] = [_("预览须选择年度")]
+        context["checked"] = True
+        return 400
+    try:
+        context["preview"] = preview_method(
+            text=data["text"], format=data["format"], year=data["year"], user=request.user, zone_id=data.get("zone")
+        )
+    except ValidationError as error:
+        context["problems"] = [line for message in error.messages for line in message.splitlines()]
+        context["checked"] = True
+        return 400
+    context["grades"] = GRADES
+    context["english"] = request.LANGUAGE_CODE == "en"
+    return 200

@@ -1,5 +1,5 @@
-"""Admin of parcels (restricted to the user's zones, saved through the land services; polygons via import) and
-of the land rules (city administrators)."""
+"""Admin of parcels (restricted to the user's zones, saved through the land services; polygons via import), of
+the land rules and of the base maps (city administrators)."""
 
 from django import forms
 from django.contrib import admin
@@ -7,7 +7,8 @@ from django.contrib import admin
 from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin
 from yuanqu.core.changelog import acting
 from yuanqu.land.ledger import can_edit_rules, save_rules, validate_rules
-from yuanqu.land.models import LandRuleSet, Parcel
+from yuanqu.land.maps import delete_base_map, save_base_map
+from yuanqu.land.models import BaseMap, LandRuleSet, Parcel
 from yuanqu.land.services import delete_parcel, save_parcel
 
 
@@ -71,3 +72,44 @@ class LandRuleSetAdmin(admin.ModelAdmin):
             saved.name = obj.name
             saved.save(update_fields=["name", "updated"])
         obj.pk = saved.pk
+
+
+@admin.register(BaseMap)
+class BaseMapAdmin(admin.ModelAdmin):
+    """The base maps: city administrators only; saved through ``save_base_map`` (one active, change-logged)."""
+
+    list_display = ("name", "kind", "crs", "active", "updated")
+
+    def has_module_permission(self, request):
+        return can_edit_rules(request.user) and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        from yuanqu.land.forms import BaseMapForm
+
+        # "active" is the form's own field: the service, not the form, keeps one base map active.
+        kwargs["form"], kwargs["fields"] = BaseMapForm, list(BaseMapForm.Meta.fields)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ["name", "kind", "url", "crs", "attribution", "min_zoom", "max_zoom", "active"]
+
+    def save_model(self, request, obj, form, change):
+        obj.active = form.cleaned_data["active"]
+        with acting(source="page", user=request.user):
+            save_base_map(base_map=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        with acting(source="page", user=request.user):
+            delete_base_map(base_map=obj, user=request.user)

@@ -11,7 +11,8 @@ class LandConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
-        from yuanqu.land.models import LandRuleSet, Parcel
+        from yuanqu.land.models import BaseMap, LandRuleSet, Parcel
 
         track(Parcel)
         track(LandRuleSet)
+        track(BaseMap)

@@ -2,7 +2,6 @@
 the land ledger's filters and the land rules."""
 
 import datetime as dt
-import json
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -10,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES
-from yuanqu.land.ledger import validate_rules
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import BaseMap, Parcel
 from yuanqu.zones.models import Zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,21 +51,154 @@ class LedgerFilterForm(forms.Form):
         return self.cleaned_data.get("as_of") or timezone.localdate()
 
 
-class LandRulesForm(forms.Form):
-    """The land rules as JSON (the keys of ``LandRules``), checked by the rules themselves before saving."""
+NUMBER_ERROR = {"invalid": "请输入数字 / enter a number"}
+WHOLE_ERROR = {"invalid": "请输入整数 / enter a whole number"}
+RULE_FIELDS = (
+    "idle_after_years",
+    "idle_fee_after_years",
+    "recovery_after_years",
+    "idle_fee_share",
+    "halted_counts_as_idle",
+    "halted_developed_share_min",
+    "halted_invested_share_min",
+    "indicator_land_uses",
+    "plot_ratio_min_default",
+    "building_coverage_min",
+    "inefficient_tax_per_mu_min",
+    "inefficient_plot_ratio_min",
+)
 
-    rules = forms.CharField(
-        label=_("规则（JSON）"),
-        widget=forms.Textarea(attrs={"rows": 30, "cols": 80, "spellcheck": "false", "class": "code"}),
+
+def _number(label, help_text, *, required: bool = True) -> forms.FloatField:
+    return forms.FloatField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        error_messages={**NUMBER_ERROR, "required": "必填 / required"},
+        widget=forms.NumberInput(attrs={"step": "any"}),
     )
 
-    def clean_rules(self) -> dict:
-        try:
-            data = json.loads(self.cleaned_data["rules"])
-        except json.JSONDecodeError as exc:
-            raise ValidationError(f"不是有效的 JSON / not valid JSON: {exc}") from None
-        validate_rules(data)
+
+def _years(label, help_text) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, help_text=help_text, error_messages={**WHOLE_ERROR, "required": "必填 / required"}
+    )
+
+
+class LandRulesForm(forms.Form):
+    """Every threshold of the land rules, one field each; the plot-ratio lines per industry division are the
+    ``PlotRatioFormSet`` beside it. The rules check themselves (``validate_rules``) before they are saved."""
+
+    idle_after_years = _years(_("闲置认定年限（年）"), _("超过约定开工日期满几年未开工认定为闲置"))
+    idle_fee_after_years = _years(_("征收闲置费年限（年）"), _("闲置满几年起可征收土地闲置费"))
+    recovery_after_years = _years(_("无偿收回年限（年）"), _("闲置满几年起可无偿收回"))
+    idle_fee_share = _number(_("闲置费比例"), _("占土地价格的比例，0–1，如 0.2"))
+    halted_counts_as_idle = forms.BooleanField(label=_("已开工但停工满期的按闲置认定"), required=False)
+    halted_developed_share_min = _number(_("已开发面积比例下限"), _("低于此比例（0–1）且停工满期的计入闲置"))
+    halted_invested_share_min = _number(_("已投资比例下限"), _("低于此比例（0–1）且停工满期的计入闲置"))
+    indicator_land_uses = forms.MultipleChoiceField(
+        label=_("适用控制指标的用地性质"),
+        choices=Parcel.LandUse.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    plot_ratio_min_default = _number(_("容积率下限（未列行业）"), _("行业大类未单独列出时的容积率下限"))
+    building_coverage_min = _number(_("建筑系数下限"), _("0–1，如 0.3"))
+    inefficient_tax_per_mu_min = _number(
+        _("低效用地亩均税收线（万元/亩）"), _("低于此值认定为低效；留空则不按亩均税收认定"), required=False
+    )
+    inefficient_plot_ratio_min = _number(
+        _("低效用地容积率线"), _("低于此值认定为低效；留空则不按容积率认定"), required=False
+    )
+
+    def __init__(self, data=None, *, rules: dict, disabled: bool = False):
+        super().__init__(data, initial={name: rules[name] for name in RULE_FIELDS})
+        if disabled:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def rules(self, plot_ratios: dict[str, float]) -> dict:
+        """The rule set the form and the division table describe (call once both are valid)."""
+        data = {name: self.cleaned_data[name] for name in RULE_FIELDS}
+        data["indicator_land_uses"] = list(data["indicator_land_uses"])
+        data["plot_ratio_min_by_division"] = plot_ratios
         return data
+
+    def add_rule_problems(self, problems: list[str], formset) -> None:
+        """Put each problem the rules found next to the field it names (the others above the form)."""
+        for problem in problems:
+            name = next((n for n in RULE_FIELDS if problem.startswith(n) or f" {n} " in problem), None)
+            if problem.startswith("plot_ratio_min_by_division"):
+                formset.non_form_errors().append(problem)
+            elif name is not None and name in self.fields and not problem.startswith("年限"):
+                self.add_error(name, problem)
+            else:
+                self.add_error(None, problem)
+
+
+class PlotRatioForm(forms.Form):
+    """One industry division's minimum plot ratio."""
+
+    division = forms.ChoiceField(label=_("行业大类"), choices=[])
+    plot_ratio_min = forms.FloatField(
+        label=_("容积率下限"), error_messages=NUMBER_ERROR, widget=forms.NumberInput(attrs={"step": "any"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from yuanqu.analytics.industry import DIVISIONS
+
+        self.fields["division"].choices = [
+            ("", "—"),
+            *((code, f"{code} {zh}") for code, (zh, _en) in DIVISIONS.items()),
+        ]
+
+    def clean_plot_ratio_min(self) -> float:
+        value = self.cleaned_data["plot_ratio_min"]
+        if value is not None and value <= 0:
+            raise ValidationError(f"容积率下限须大于 0：{value:g} / the minimum plot ratio must be above 0: {value:g}")
+        return value
+
+
+class BasePlotRatioFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen = set()
+        for index, form in enumerate(self.forms, start=1):
+            division = form.cleaned_data.get("division")
+            if not division or form.cleaned_data.get("DELETE"):
+                continue
+            if division in seen:
+                raise ValidationError(
+                    f"第 {index} 行：行业大类 {division} 重复 / row {index}: division {division} is listed twice"
+                )
+            seen.add(division)
+
+    def plot_ratios(self) -> dict[str, float]:
+        """Division → minimum plot ratio, from the rows kept (blank and deleted rows left out)."""
+        result = {}
+        for form in self.forms:
+            data = form.cleaned_data
+            if data.get("division") and not data.get("DELETE") and data.get("plot_ratio_min") is not None:
+                result[data["division"]] = data["plot_ratio_min"]
+        return result
+
+
+PlotRatioFormSet = forms.formset_factory(PlotRatioForm, formset=BasePlotRatioFormSet, extra=3, can_delete=True)
+ReadOnlyPlotRatioFormSet = forms.formset_factory(PlotRatioForm, formset=BasePlotRatioFormSet, extra=0)
+
+
+def plot_ratio_formset(data=None, *, rules: dict, disabled: bool = False) -> BasePlotRatioFormSet:
+    """The division table of the rules page, one row per division with its own line."""
+    initial = [{"division": d, "plot_ratio_min": v} for d, v in rules["plot_ratio_min_by_division"].items()]
+    factory = ReadOnlyPlotRatioFormSet if disabled else PlotRatioFormSet
+    formset = factory(data, initial=initial, prefix="divisions")
+    if disabled:
+        for form in formset.forms:
+            for field in form.fields.values():
+                field.disabled = True
+    return formset
 
 
 class ParcelForm(forms.ModelForm):
@@ -100,3 +231,46 @@ class ParcelForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.restrict(user, action="change").order_by("code", "name")
+
+
+class MapSearchForm(forms.Form):
+    """The map's search box: a parcel code, part of an enterprise's name or its USCC, in the user's zones."""
+
+    q = forms.CharField(label=_("搜索"), max_length=100)
+    zone = forms.ModelChoiceField(label=_("园区"), queryset=Zone.objects.none(), required=False)
+
+    def __init__(self, data=None, *, user):
+        super().__init__(data)
+        self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
+
+
+class BaseMapForm(forms.ModelForm):
+    """A base map's tiles and coordinate system; whether it is the one in force is set by the service."""
+
+    active = forms.BooleanField(label=_("启用"), required=False, help_text=_("启用后其他底图自动停用"))
+
+    class Meta:
+        model = BaseMap
+        fields = ["name", "kind", "url", "crs", "attribution", "min_zoom", "max_zoom"]
+        widgets = {"url": forms.TextInput(attrs={"size": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["active"].initial = self.instance.active
+
+
+class StatusLayerForm(LedgerFilterForm):
+    """The ledger's zone and date, plus a land status (all when empty) and the file format of the layer."""
+
+    status = forms.ChoiceField(label=_("土地状态"), choices=[], required=False)
+    format = forms.ChoiceField(
+        label=_("格式"), choices=[("gpkg", "GeoPackage"), ("geojson", "GeoJSON")], initial="gpkg", required=False
+    )
+
+    def __init__(self, data=None, *, user, english: bool = False):
+        super().__init__(data, user=user)
+        labels = [(s, STATUS_LABELS[s][1 if english else 0]) for s in STATUSES]
+        self.fields["status"].choices = [("", _("全部状态")), *labels]
+
+    def clean_format(self) -> str:
+        return self.cleaned_data.get("format") or "gpkg"

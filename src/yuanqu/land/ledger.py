@@ -25,6 +25,8 @@ from yuanqu.land.models import LandRuleSet, Parcel
 DATE_FIELDS = Parcel.DATE_FIELDS
 NUMBER_FIELDS = ("area_mu", *Parcel.FIGURE_FIELDS)
 PARCEL_FIELDS = (*DATE_FIELDS, *NUMBER_FIELDS, "land_use", "delay_cause")
+FRAME_FIELDS = ("pk", "zone_id", "zone__name", "zone__short_name", "code", *PARCEL_FIELDS)
+"""The parcel values :func:`frame_from_rows` takes, in order."""
 CHANGE_YEARS = 10
 """How many years (up to the as-of year) the changes over time cover."""
 
@@ -86,7 +88,7 @@ def _parcels(*, user, zone_ids, parcel_ids=None):
     return qs
 
 
-def _enterprise_figures(*, user, parcels, as_of: dt.date) -> dict[int, tuple[str | None, float | None]]:
+def enterprise_figures(*, user, parcels, as_of: dt.date) -> dict[int, tuple[str | None, float | None]]:
     """Parcel id → (industry division of its main user, tax per mu of its users) as of the date.
 
     Tax per mu is the tax of each using enterprise's latest year up to the as-of year, summed, over the
@@ -137,12 +139,13 @@ def parcel_frame(*, user, as_of: dt.date, zone_ids=None, parcel_ids=None) -> pl.
     """The input frame of :func:`classify` for the parcels the user may see (``user=None``: all), optionally
     only those in these zones (with their sub-parks) or with these ids."""
     parcels = _parcels(user=user, zone_ids=zone_ids, parcel_ids=parcel_ids)
-    rows = list(
-        parcels.order_by("zone__code", "zone__name", "code").values_list(
-            "pk", "zone_id", "zone__name", "zone__short_name", "code", *PARCEL_FIELDS
-        )
-    )
-    figures = _enterprise_figures(user=user, parcels=parcels, as_of=as_of)
+    rows = list(parcels.order_by("zone__code", "zone__name", "code").values_list(*FRAME_FIELDS))
+    return frame_from_rows(rows, enterprise_figures(user=user, parcels=parcels, as_of=as_of))
+
+
+def frame_from_rows(rows, figures: dict[int, tuple[str | None, float | None]]) -> pl.DataFrame:
+    """The input frame of :func:`classify` from parcel rows (values of FRAME_FIELDS) and the enterprise figures
+    of :func:`enterprise_figures`."""
     columns: dict[str, list] = defaultdict(list)
     for pk, zone_id, zone_name, short_name, code, *values in rows:
         columns["parcel_id"].append(pk)
@@ -172,8 +175,38 @@ def land_statuses(*, user, as_of: dt.date, zone_ids=None, rules: LandRules | Non
     One row per parcel: its id, zone, code and figures, with ``status``, ``status_since``, ``reason_zh``,
     ``reason_en``, the idle-fee and recovery lines (see ``land_status.OUTPUT_COLUMNS``).
     """
-    frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
+    frame = _reused_frame(user=user, as_of=as_of, zone_ids=zone_ids)
     return classify(frame, as_of=as_of, rules=rules or current_rules())
+
+
+_last_frame: tuple[str, pl.DataFrame] | None = None
+
+
+def _data_key(*, user, as_of: dt.date, zone_ids, what: str) -> str | None:
+    """A key for what these arguments read at the current data version (the newest change-log entry, see
+    ``tiles.data_version``); None while the change log is empty and versions tell nothing apart."""
+    from yuanqu.land.tiles import NO_VERSION, data_version, zone_scope
+
+    version = data_version()
+    if version == NO_VERSION:
+        return None
+    zones = ",".join(map(str, sorted(zone_ids))) if zone_ids is not None else "-"
+    scope = "all" if user is None else zone_scope(user)
+    return f"yuanqu:ledger:{what}:{version}:{scope}:{as_of.isoformat()}:{zones}"
+
+
+def _reused_frame(*, user, as_of: dt.date, zone_ids) -> pl.DataFrame:
+    """parcel_frame, reused while the data have not changed: the ledger page reads it for the statuses and
+    again for the changes over the years (the last frame is kept in the process)."""
+    global _last_frame
+    key = _data_key(user=user, as_of=as_of, zone_ids=zone_ids, what="frame")
+    last = _last_frame
+    if key is not None and last is not None and last[0] == key:
+        return last[1]
+    frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
+    if key is not None:
+        _last_frame = (key, frame)
+    return frame
 
 
 def status_totals(classified: pl.DataFrame, by=("zone", "status")) -> pl.DataFrame:
@@ -221,9 +254,18 @@ def filter_by_ids(queryset, ids: list[int]):
 
 
 def ids_with_status(*, user, status: str, as_of: dt.date, zone_ids=None) -> list[int]:
-    """Ids of the parcels the user may see that have this status as of the date."""
-    frame = land_statuses(user=user, as_of=as_of, zone_ids=zone_ids)
-    return frame.filter(pl.col("status") == status)["parcel_id"].to_list()
+    """Ids of the parcels the user may see that have this status as of the date; cached while the data have
+    not changed (the parcel list's status filter asks again for every page)."""
+    from django.core.cache import cache
+
+    key = _data_key(user=user, as_of=as_of, zone_ids=zone_ids, what=f"ids-{status}")
+    ids = cache.get(key) if key is not None else None
+    if ids is None:
+        frame = land_statuses(user=user, as_of=as_of, zone_ids=zone_ids)
+        ids = frame.filter(pl.col("status") == status)["parcel_id"].to_list()
+        if key is not None:
+            cache.set(key, ids, 24 * 3600)
+    return ids
 
 
 def changes_by_year(*, user, as_of: dt.date, zone_ids=None, years: int = CHANGE_YEARS) -> list[dict]:
@@ -233,7 +275,7 @@ def changes_by_year(*, user, as_of: dt.date, zone_ids=None, years: int = CHANGE_
     year in which its status (revitalised, idle) began.
     """
     rules = current_rules()
-    frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
+    frame = _reused_frame(user=user, as_of=as_of, zone_ids=zone_ids)
     result = []
     for year in range(as_of.year - years + 1, as_of.year + 1):
         day = min(dt.date(year, 12, 31), as_of)
@@ -343,6 +385,57 @@ def write_ledger(target, classified: pl.DataFrame, *, as_of: dt.date, progress=N
     finally:
         workbook.close()
     return classified.height
+
+
+# --- the status layer (GeoPackage / GeoJSON) ------------------------------------------------------------
+
+STATUS_LAYER_SUFFIXES = (".gpkg", ".geojson")
+STATUS_LAYER = "land_status"
+
+
+def status_features(*, user, as_of: dt.date, zone_ids=None, status: str = "") -> list[dict]:
+    """The parcels the user may see (all when ``user`` is None) with their land status as of the date, only
+    those of one status when given: attributes (zone, code, land use, area, status code and labels, reasons,
+    since-date, as-of date) and the EPSG:4490 polygon under ``geometry`` (None for a parcel without one)."""
+    import shapely
+
+    classified = land_statuses(user=user, as_of=as_of, zone_ids=zone_ids)
+    if status:
+        classified = classified.filter(pl.col("status") == status)
+    ids = classified["parcel_id"].to_list()
+    shapes = {}
+    rows = filter_by_ids(_parcels(user=user, zone_ids=zone_ids), ids).values_list("pk", "geometry_lonlat")
+    for pk, wkb in rows.iterator(chunk_size=2000):
+        shapes[pk] = shapely.from_wkb(bytes(wkb)) if wkb else None
+    features = []
+    for row in classified.iter_rows(named=True):
+        zh, en = STATUS_LABELS.get(row["status"], (row["status"], row["status"]))
+        features.append(
+            {
+                "zone": row["zone"],
+                "code": row["code"],
+                "land_use": LAND_USE_ZH.get(row["land_use"], row["land_use"] or ""),
+                "area_mu": row["area_mu"],
+                "status": row["status"],
+                "status_label": zh,
+                "status_label_en": en,
+                "reason": row["reason_zh"],
+                "reason_en": row["reason_en"],
+                "status_since": row["status_since"],
+                "as_of": as_of,
+                "geometry": shapes.get(row["parcel_id"]),
+            }
+        )
+    return features
+
+
+def write_status_layer(path, features: list[dict]):
+    """Write the status layer to a GeoPackage or GeoJSON file (by suffix), EPSG:4490, layer ``land_status``.
+
+    Parcels without a polygon are kept in both formats, with a null geometry (their attributes still count)."""
+    from yuanqu.core.importing.gis import write_features
+
+    return write_features(path, features, srid=4490, layer=STATUS_LAYER)
 
 
 # --- the map --------------------------------------------------------------------------------------------

@@ -111,3 +111,54 @@ class LandRuleSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BaseMap(models.Model):
+    """A base map an administrator configured (XYZ or WMTS tiles on an intranet or Tianditu); the one row with
+    ``active`` set is drawn under the platform's layers, none means no base map (offline)."""
+
+    class Kind(models.TextChoices):
+        XYZ = "xyz", _("XYZ 瓦片")
+        WMTS = "wmts", _("WMTS 瓦片")
+
+    class Crs(models.TextChoices):
+        WGS84 = "wgs84", _("WGS 84 / CGCS2000（天地图等）")
+        GCJ02 = "gcj02", _("GCJ-02（高德、腾讯等）")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.XYZ)
+    url = models.CharField(
+        _("瓦片地址模板"),
+        max_length=1000,
+        help_text=_("含 {z}/{x}/{y}（WMTS 也可用 {TileMatrix}/{TileCol}/{TileRow}），Web 墨卡托切片"),
+    )
+    crs = models.CharField(_("底图坐标系"), max_length=10, choices=Crs.choices, default=Crs.WGS84)
+    attribution = models.CharField(_("版权说明"), max_length=300, blank=True)
+    min_zoom = models.PositiveSmallIntegerField(_("最小级别"), default=0)
+    max_zoom = models.PositiveSmallIntegerField(_("最大级别"), default=18)
+    active = models.BooleanField(_("启用"), default=False)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("底图")
+        verbose_name_plural = _("底图")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["active"], condition=models.Q(active=True), name="one_active_base_map"),
+            models.CheckConstraint(
+                condition=models.Q(min_zoom__lte=models.F("max_zoom")) & models.Q(max_zoom__lte=24),
+                name="base_map_zoom_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from yuanqu.land.maps import base_map_problems
+
+        problems = base_map_problems(url=self.url, min_zoom=self.min_zoom, max_zoom=self.max_zoom)
+        if problems:
+            raise ValidationError(problems)

@@ -55,6 +55,27 @@ class Compliance:
         return VERDICT_LABELS[self.verdict][1]
 
 
+def facts_of(project, *, events, latest_year=None) -> Facts:
+    """The facts of a project from its parcel (loaded with it), its events and its enterprise's latest
+    yearly figures with land (an ``EnterpriseYear`` or None); the caller loads them, one by one or in bulk."""
+    parcel = project.parcel
+    tax_per_mu = output_per_mu = year = None
+    if latest_year is not None:
+        year = latest_year.year
+        tax_per_mu = latest_year.tax / latest_year.land_mu if latest_year.tax is not None else None
+        if latest_year.industrial_output is not None:
+            output_per_mu = latest_year.industrial_output / latest_year.land_mu
+    return Facts(
+        stage=project.stage,
+        reached=reached_dates(events),
+        invested=parcel.invested if parcel else None,
+        parcel_mu=parcel.area_mu if parcel else None,
+        tax_per_mu=tax_per_mu,
+        output_per_mu=output_per_mu,
+        figures_year=year,
+    )
+
+
 def reached_dates(events) -> dict[str, dt.date]:
     """For each stage in the order, the first event date at which the project was at it or beyond."""
     reached: dict[str, dt.date] = {}

@@ -18,7 +18,8 @@ from yuanqu.enterprises.importers import zone_labels
 from yuanqu.projects.models import Project, Stage, StageEvent
 from yuanqu.zones.importers import ZoneResolver
 
-FLAGS = ("is_top500", "is_china_top100_private", "is_regional_hq")
+FLAGS = ("is_top500", "is_china_top100_private", "is_regional_hq", "contact_verified")
+CAPACITY_LABELS = {"实力强": "strong", "实力一般": "adequate", "实力存疑": "doubtful"}
 
 
 class ProjectImporter(Importer):
@@ -40,6 +41,14 @@ class ProjectImporter(Importer):
         Column("foreign_investment", "外资", "decimal", unit="万美元", aliases=("利用外资", "foreign_investment")),
         Column("land_mu", "用地需求", "decimal", unit="亩", aliases=("用地", "land_mu")),
         Column("lead_source", "信息来源", "text", aliases=("线索来源", "lead_source")),
+        Column("contact_verified", "联系人已核实", "flag", aliases=("联系人核实", "contact_verified")),
+        Column(
+            "investor_capacity",
+            "投资方实力",
+            "choice",
+            choices=CAPACITY_LABELS,
+            aliases=("实力判断", "investor_capacity"),
+        ),
         Column("is_top500", "世界500强", "flag", aliases=("世界 500 强", "is_top500")),
         Column("is_china_top100_private", "中国民企100强", "flag", aliases=("中国民企 100 强", "民企100强")),
         Column("is_regional_hq", "区域总部", "flag", aliases=("is_regional_hq",)),
@@ -97,7 +106,7 @@ class ProjectImporter(Importer):
             for flag in FLAGS:
                 if flag in values and values[flag] is None:
                     values[flag] = False
-            for text in ("investor", "investor_origin", "lead_source", "leader", "agent"):
+            for text in ("investor", "investor_origin", "lead_source", "investor_capacity", "leader", "agent"):
                 if text in values and values[text] is None:
                     values[text] = ""
             if "industry_code" in headers:

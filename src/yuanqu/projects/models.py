@@ -79,6 +79,14 @@ def stage_rank(stage: str) -> int | None:
     return STAGE_ORDER.index(stage) if stage in STAGE_ORDER else None
 
 
+class InvestorCapacity(models.TextChoices):
+    """The screening judgement (甄别) on whether the investor can carry the project; blank: not judged yet."""
+
+    STRONG = "strong", _("实力强")
+    ADEQUATE = "adequate", _("实力一般")
+    DOUBTFUL = "doubtful", _("实力存疑")
+
+
 class Project(models.Model):
     """An investment project of a zone (a sub-park is a zone with a parent)."""
 
@@ -98,6 +106,14 @@ class Project(models.Model):
     foreign_investment = models.DecimalField(_("外资（万美元）"), **MONEY, null=True, blank=True)
     land_mu = models.DecimalField(_("用地需求（亩）"), max_digits=14, decimal_places=4, null=True, blank=True)
     lead_source = models.CharField(_("信息来源"), max_length=200, blank=True)
+    contact_verified = models.BooleanField(_("联系人已核实"), default=False)
+    investor_capacity = models.CharField(
+        _("投资方实力"),
+        max_length=10,
+        choices=InvestorCapacity.choices,
+        blank=True,
+        help_text=_("甄别判断：投资方有无能力实施该项目"),
+    )
     is_top500 = models.BooleanField(_("世界 500 强"), default=False)
     is_china_top100_private = models.BooleanField(_("中国民企 100 强"), default=False)
     is_regional_hq = models.BooleanField(_("区域总部"), default=False)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from yuanqu.analytics.workdays import WorkdayCalendar, unpublished_note_en, unpublished_note_zh
 from yuanqu.enterprises.models import EnterpriseYear
-from yuanqu.projects.compliance import Facts, assess, reached_dates
+from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
 from yuanqu.projects.services import calendar
 
@@ -27,11 +26,22 @@ def project_list(*, user, stage: str = "", q: str = ""):
 
 
 def pipeline(*, user) -> list[dict]:
-    """One column per stage (dropped last), each with the user's projects at that stage."""
+    """One column per stage (dropped last), each with the user's projects at that stage, their count and
+    total investment in 亿元 (projects without a figure add nothing)."""
     columns = {stage: [] for stage in [*STAGE_ORDER, Stage.DROPPED]}
     for project in Project.objects.restrict(user).select_related("zone").order_by("name"):
         columns[project.stage].append(project)
-    return [{"stage": stage, "label": Stage(stage).label, "projects": items} for stage, items in columns.items()]
+    return [
+        {
+            "stage": stage,
+            "label": Stage(stage).label,
+            "projects": items,
+            "count": len(items),
+            "total_investment_yi": sum((p.total_investment for p in items if p.total_investment is not None), 0)
+            / 10000,
+        }
+        for stage, items in columns.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -171,94 +181,10 @@ def project_compliance(project: Project, *, today: dt.date | None = None):
     agreement = Agreement.objects.filter(project=project).first()
     if agreement is None:
         return None
-    parcel = project.parcel
-    tax_per_mu = output_per_mu = year = None
+    latest = None
     if project.enterprise_id:
         latest = (
             EnterpriseYear.objects.filter(enterprise_id=project.enterprise_id, land_mu__gt=0).order_by("-year").first()
         )
-        if latest is not None:
-            year = latest.year
-            tax_per_mu = latest.tax / latest.land_mu if latest.tax is not None else None
-            if latest.industrial_output is not None:
-                output_per_mu = latest.industrial_output / latest.land_mu
-    facts = Facts(
-        stage=project.stage,
-        reached=reached_dates(project.events.all()),
-        invested=parcel.invested if parcel else None,
-        parcel_mu=parcel.area_mu if parcel else None,
-        tax_per_mu=tax_per_mu,
-        output_per_mu=output_per_mu,
-        figures_year=year,
-    )
+    facts = facts_of(project, events=project.events.all(), latest_year=latest)
     return assess(agreement, facts, today=today or timezone.localdate())
-
-
-# Projects with no recorded stage change for this many days are "stalled" (a setting may change it).
-STALL_DAYS = 90
-
-
-@dataclass(frozen=True)
-class Alert:
-    """One thing to chase (督办): the project, the rule it breaks, and how late, in Chinese and English."""
-
-    project: Project
-    kind: str  # deadline | stalled | agreement
-    rule_zh: str
-    rule_en: str
-    late_zh: str
-    late_en: str
-    days: int  # for ordering: how late, in days of the rule's unit
-
-
-def project_alerts(*, user, today: dt.date | None = None) -> list[Alert]:
-    """Overdue deadlines, projects without progress for ``STALL_DAYS`` days, and broken or risky agreements."""
-    today = today or timezone.localdate()
-    stall_days = int(getattr(settings, "YUANQU_PROJECT_STALL_DAYS", STALL_DAYS))
-    alerts = []
-    for item in overdue_deadlines(user=user, today=today):
-        status = item.status
-        unit_zh, unit_en = ("个工作日", "working days") if status.counts_workdays else ("天", "days")
-        alerts.append(
-            Alert(
-                item.project,
-                "deadline",
-                f"{status.rule}（{status.rule.days} {unit_zh}，{status.due} 到期）",
-                f"{status.rule} ({status.rule.days} {unit_en}, due {status.due})",
-                f"逾期 {status.days_overdue} {unit_zh}",
-                f"{status.days_overdue} {unit_en} overdue",
-                status.days_overdue,
-            )
-        )
-    active = Project.objects.restrict(user).exclude(stage__in=[Stage.DROPPED, Stage.AT_CAPACITY])
-    for project in active.select_related("zone").prefetch_related("events"):
-        dates = [e.on for e in project.events.all()]
-        if dates and (idle := (today - max(dates)).days) > stall_days:
-            alerts.append(
-                Alert(
-                    project,
-                    "stalled",
-                    f"{stall_days} 天无进展（最近一次 {max(dates)}）",
-                    f"no progress for {stall_days} days (last on {max(dates)})",
-                    f"{idle - stall_days} 天",
-                    f"{idle - stall_days} days",
-                    idle - stall_days,
-                )
-            )
-    with_agreement = Project.objects.restrict(user).filter(agreement__isnull=False).exclude(stage=Stage.DROPPED)
-    for project in with_agreement.select_related("zone", "parcel"):
-        result = project_compliance(project, today=today)
-        if result is None or not result.findings:
-            continue
-        alerts.append(
-            Alert(
-                project,
-                "agreement",
-                f"履约：{result.label_zh}",
-                f"agreement: {result.label_en}",
-                "；".join(f.zh for f in result.findings),
-                "; ".join(f.en for f in result.findings),
-                0,
-            )
-        )
-    return sorted(alerts, key=lambda a: (a.kind != "deadline", -a.days, a.project.name))

@@ -7,7 +7,7 @@ import threading
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.analytics.workdays import WorkdayCalendar, package_notice_years
+from yuanqu.core.access import Role
 from yuanqu.core.services import check_can_edit, original_zone, save_object
+from yuanqu.projects import screening
 from yuanqu.projects.admission import evaluate
 from yuanqu.projects.models import (
     AdmissionCheck,
@@ -176,11 +178,16 @@ def last_event(project: Project) -> StageEvent | None:
     return project.events.order_by("-on", "-recorded_at", "-pk").first()
 
 
-def advance_stage(*, project: Project, to_stage: str, on: dt.date, user, reason: str = "") -> Project:
+def advance_stage(
+    *, project: Project, to_stage: str, on: dt.date, user, reason: str = "", not_duplicate: bool = False
+) -> Project:
     """Move the project to ``to_stage`` on ``on`` and record the dated event.
 
     Dates cannot run backwards (``on`` is not before the last event's date, nor after today); a step
     back to an earlier stage, dropping a project and reviving a dropped one each need a reason.
+    A lead moves forward only once screened (source, investor, industry, verified contact, a capacity
+    judgement that is not "doubtful") and, if it has possible duplicates, with ``not_duplicate``
+    confirmed; the confirmation is kept in the event's reason with the names compared.
     """
     check_can_edit(user=user, obj=project)
     reason = (reason or "").strip()
@@ -212,6 +219,22 @@ def advance_stage(*, project: Project, to_stage: str, on: dt.date, user, reason:
         raise ValidationError(
             {"reason": f"退回到{Stage(to_stage).label}阶段须说明原因 / a step back to stage {to_stage} needs a reason"}
         )
+    note = ""
+    if from_stage == Stage.LEAD and to_rank is not None and to_rank > from_rank:
+        errors = screening.screening_errors(project)
+        if errors:
+            raise ValidationError({"to_stage": errors})
+        duplicates = screening.find_duplicates(project=project, user=user)
+        if duplicates and not not_duplicate:
+            names = "、".join(p.name for p in duplicates)
+            raise ValidationError(
+                {
+                    "not_duplicate": f"可能与已有项目重复：{names}；请核对后确认“不是重复项目” / "
+                    f"possibly a duplicate of: {names}; check them and confirm it is not a duplicate"
+                }
+            )
+        if duplicates:
+            note = screening.not_duplicate_note(duplicates)
     # Signing despite a failed (or missing) admission check is allowed, with the reason kept on the check.
     overridden = None
     if to_stage == Stage.SIGNED and not admission_rules().empty:
@@ -230,7 +253,12 @@ def advance_stage(*, project: Project, to_stage: str, on: dt.date, user, reason:
             overridden.override_reason = reason
             overridden.save(update_fields=["override_reason"])
         StageEvent.objects.create(
-            project=project, from_stage=from_stage, to_stage=to_stage, on=on, recorded_by=user, reason=reason
+            project=project,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            on=on,
+            recorded_by=user,
+            reason="；".join(part for part in (note, reason) if part),
         )
         project.stage = to_stage
         project.dropped_reason = reason if to_stage == Stage.DROPPED else ""
@@ -255,6 +283,48 @@ def seed_deadlines() -> int:
         )
         created += made
     return created
+
+
+def can_edit_deadline_rules(user) -> bool:
+    """The deadline rules are the city's: only a city administrator (or a superuser) changes them."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.role == Role.CITY_ADMIN))
+
+
+def _check_deadline_rules_editor(user) -> None:
+    if not can_edit_deadline_rules(user):
+        raise PermissionDenied(
+            "只有市级管理员可以修改阶段期限 / only a city administrator may change the deadline rules"
+        )
+
+
+def save_deadline_rule(*, rule: StageDeadline, user) -> StageDeadline:
+    """Validate and save a stage deadline rule (city administrators only)."""
+    _check_deadline_rules_editor(user)
+    a, b = stage_rank(rule.from_stage), stage_rank(rule.to_stage)
+    if a is None or b is None or b <= a:
+        raise ValidationError(
+            {
+                "to_stage": f"目标阶段 {rule.to_stage} 须在起始阶段 {rule.from_stage} 之后，且不能是终止 / "
+                f"the target stage {rule.to_stage} must come after the starting stage {rule.from_stage}, "
+                "and cannot be dropped"
+            }
+        )
+    if StageDeadline.objects.exclude(pk=rule.pk).filter(from_stage=rule.from_stage, to_stage=rule.to_stage).exists():
+        raise ValidationError(
+            {
+                "to_stage": f"已有 {rule.from_stage} → {rule.to_stage} 的期限规则 / "
+                f"a deadline rule from {rule.from_stage} to {rule.to_stage} already exists"
+            }
+        )
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+def delete_deadline_rule(*, rule: StageDeadline, user) -> None:
+    """Delete a stage deadline rule (city administrators only); switching it off (``active``) keeps it."""
+    _check_deadline_rules_editor(user)
+    rule.delete()
 
 
 # --- agreements ----------------------------------------------------------------------------------------

@@ -32,12 +32,14 @@ class ProjectFacts:
 def _facts(*, user, zone, year: int) -> list[ProjectFacts]:
     zones = zone_descendants([zone.pk])
     projects = (
-        Project.objects.restrict(user)
-        .filter(zone_id__in=zones, events__on__year=year)
-        .distinct()
-        .prefetch_related("events")
+        _scoped(Project, user).filter(zone_id__in=zones, events__on__year=year).distinct().prefetch_related("events")
     )
     return [ProjectFacts(p, reached_dates(p.events.all())) for p in projects]
+
+
+def _scoped(model, user):
+    """The model's rows the user may see; ``user`` None is the system (the command line), which sees all."""
+    return model.objects.all() if user is None else model.objects.restrict(user)
 
 
 def _in(d: dt.date | None, year: int, first_month: int, last_month: int) -> bool:
@@ -112,7 +114,7 @@ def target_progress(*, user, zone, year: int, today: dt.date) -> list[dict]:
     last_month = 12 if today.year > year else (today.month if today.year == year else 0)
     elapsed = elapsed_share(year, today)
     rows = []
-    for target in Target.objects.restrict(user).filter(zone=zone, year=year):
+    for target in _scoped(Target, user).filter(zone=zone, year=year):
         actual = _actual(target.indicator, facts, year, last_month)
         share = actual / target.value if target.value else None
         rows.append(
@@ -132,3 +134,19 @@ def target_progress(*, user, zone, year: int, today: dt.date) -> list[dict]:
 
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, month_calendar.monthrange(year, month)[1])
+
+
+def monthly_statistics(*, user, zone, year: int, month: int, today: dt.date) -> dict:
+    """Everything the monthly statistics page, its xlsx and the API show for one zone and month.
+
+    Targets are measured as of the month's end, or ``today`` while the month is still running.
+    """
+    as_of = min(today, month_end(year, month))
+    return {
+        "zone": zone,
+        "year": year,
+        "month": month,
+        "as_of": as_of,
+        "rows": monthly_table(user=user, zone=zone, year=year, month=month),
+        "targets": target_progress(user=user, zone=zone, year=year, today=as_of),
+    }

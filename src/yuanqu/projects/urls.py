@@ -10,7 +10,12 @@ urlpatterns = [
     path("board/", views.project_board, name="project-board"),
     path("alerts/", views.project_alerts, name="project-alerts"),
     path("statistics/", views.project_statistics, name="project-statistics"),
+    path("statistics/export/", views.project_statistics_export, name="project-statistics-export"),
+    path("new/", views.project_create, name="project-create"),
     path("<int:pk>/", views.project_detail, name="project-detail"),
+    path("<int:pk>/edit/", views.project_edit, name="project-edit"),
+    path("<int:pk>/delete/", views.project_delete, name="project-delete"),
+    path("<int:pk>/agreement/", views.project_agreement, name="project-agreement"),
     path("<int:pk>/advance/", views.project_advance, name="project-advance"),
     path("<int:pk>/admission/", views.project_admission, name="project-admission"),
 ]

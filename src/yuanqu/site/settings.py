@@ -84,6 +84,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The map's vector tiles are cached in files under the data directory, shared by every server process of the
+# host; their keys carry a data version, so a change is never served stale (see yuanqu.land.tiles).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "tiles": {
+        "BACKEND": "yuanqu.land.cache.TileFileCache",
+        "LOCATION": os.environ.get("YUANQU_TILE_CACHE_DIR", str(DATA_DIR / "cache" / "tiles")),
+        "TIMEOUT": 7 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -90,6 +90,9 @@ def score(
                 "该方法以上年均值为基准，需要提供上年数据（previous）",
                 "this method benchmarks against the previous year's mean: pass the previous year's frame (previous)",
             )
+        if isinstance(previous, pl.DataFrame):
+            # Only the columns the benchmarks read: names and other text are not copied by the sorts.
+            previous = previous.select([name for name in previous.columns if name in required_columns(method)])
         prepared = _prepare(previous, method, role_zh="上年数据", role_en="previous")
         for group_id, block in _split(_classify(prepared, method), method).items():
             if group_id is not None:
@@ -251,22 +254,21 @@ def _values(block: pl.DataFrame, group: Group) -> pl.DataFrame:
         ],
         otherwise=pl.lit(None, dtype=pl.String),
     )
-    status = (
+    order = {status: index for index, status in enumerate(col.STATUSES)}
+    # One pass for the three columns (each pass has a fixed cost that adds up over the groups).
+    status_order = (
         pl.when(pl.col(col.NOT_GRADED_REASON).is_not_null())
-        .then(pl.lit(col.NOT_GRADED))
-        .when(pl.col(col.EXCLUDED_BY).is_not_null())
-        .then(pl.lit(col.EXCLUDED))
-        .otherwise(pl.lit(col.GRADED))
+        .then(pl.lit(order[col.NOT_GRADED], dtype=pl.Int64))
+        .when(excluded_by.is_not_null())
+        .then(pl.lit(order[col.EXCLUDED], dtype=pl.Int64))
+        .otherwise(pl.lit(order[col.GRADED], dtype=pl.Int64))
     )
-    status_order = {status: index for index, status in enumerate(col.STATUSES)}
+    status = status_order.replace_strict(list(order.values()), list(order), return_dtype=pl.String)
     # Rows in (status, USCC) order from here on: each status is one contiguous slice for the
     # explanations, and the block is still narrow, so reordering it is cheap.
-    return (
-        block.with_columns(excluded_by.alias(col.EXCLUDED_BY))
-        .with_columns(status.alias("status"))
-        .with_columns(pl.col("status").replace_strict(status_order, return_dtype=pl.Int64).alias("_s"))
-        .sort("_s", maintain_order=True)
-    )
+    return block.with_columns(
+        excluded_by.alias(col.EXCLUDED_BY), status.alias("status"), status_order.alias("_s")
+    ).sort("_s", maintain_order=True)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -281,7 +283,21 @@ def _population(block: pl.DataFrame, indicator: Indicator, *extra: str) -> pl.Da
     return block.select(pl.col(name).filter(keep) for name in names)
 
 
-def _means(parts: list[pl.DataFrame], indicator: Indicator, average: str) -> list[float | None]:
+def _exact_sum(series: pl.Series, sums: dict | None) -> float:
+    """math.fsum of a column, remembered by its bytes: indicators of a group often sum the same
+    figure (land) over the same enterprises, and an exact sum is the costly part of a mean."""
+    if sums is None:
+        return math.fsum(series.to_list())
+    data = series.to_numpy()
+    key = (data.dtype.str, data.tobytes())
+    if key not in sums:
+        sums[key] = math.fsum(data.tolist())
+    return sums[key]
+
+
+def _means(
+    parts: list[pl.DataFrame], indicator: Indicator, average: str, sums: dict | None = None
+) -> list[float | None]:
     """Mean of the indicator over each frame of ``parts``: aggregate (the formula applied to the
     summed figures, Σtax ÷ Σland) or arithmetic (the mean of the values); None for an empty part.
 
@@ -289,12 +305,12 @@ def _means(parts: list[pl.DataFrame], indicator: Indicator, average: str) -> lis
     """
     if average == "arithmetic":
         return [
-            math.fsum(part[col.value(indicator.key)].to_list()) / part.height if part.height else None for part in parts
+            _exact_sum(part[col.value(indicator.key)], sums) / part.height if part.height else None for part in parts
         ]
     fields = indicator.formula.fields
-    sums = {name: [math.fsum(part[name].to_list()) for part in parts] for name in fields}
+    totals_by_field = {name: [_exact_sum(part[name], sums) for part in parts] for name in fields}
     totals = (
-        pl.DataFrame(sums, schema=dict.fromkeys(fields, pl.Float64))
+        pl.DataFrame(totals_by_field, schema=dict.fromkeys(fields, pl.Float64))
         if fields
         else pl.DataFrame({"_": [0.0] * len(parts)})
     )
@@ -302,8 +318,8 @@ def _means(parts: list[pl.DataFrame], indicator: Indicator, average: str) -> lis
     return [mean if part.height else None for mean, part in zip(means, parts, strict=True)]
 
 
-def _mean(rows: pl.DataFrame, indicator: Indicator, average: str) -> float | None:
-    return _means([rows], indicator, average)[0]
+def _mean(rows: pl.DataFrame, indicator: Indicator, average: str, sums: dict | None = None) -> float | None:
+    return _means([rows], indicator, average, sums)[0]
 
 
 def _times(value: float | None, multiplier: float) -> float | None:
@@ -312,6 +328,7 @@ def _times(value: float | None, multiplier: float) -> float | None:
 
 def _benchmarks(block: pl.DataFrame, group: Group, previous: pl.DataFrame | None) -> Benchmarks:
     found = Benchmarks()
+    sums: dict = {}  # exact sums by the column's bytes, shared by the group's indicators
     for indicator in group.indicators:
         spec, key = indicator.benchmark, indicator.key
         if spec.kind == "fixed":
@@ -325,7 +342,7 @@ def _benchmarks(block: pl.DataFrame, group: Group, previous: pl.DataFrame | None
                     "no previous-year mean to benchmark against",
                 )
             found.scalar[key] = (
-                _times(_mean(rows, indicator, spec.average), spec.multiplier) if rows is not None else None
+                _times(_mean(rows, indicator, spec.average, sums), spec.multiplier) if rows is not None else None
             )
         elif spec.kind == "minmax":
             values = _population(block, indicator)[col.value(key)]
@@ -333,7 +350,7 @@ def _benchmarks(block: pl.DataFrame, group: Group, previous: pl.DataFrame | None
         else:
             extra = ("industry_division",) if spec.kind == "industry_mean" else ()
             rows = _population(block, indicator, *extra)
-            found.scalar[key] = _times(_mean(rows, indicator, spec.average), spec.multiplier)
+            found.scalar[key] = _times(_mean(rows, indicator, spec.average, sums), spec.multiplier)
             if spec.kind == "industry_mean":
                 peers = {
                     division[0]: part

@@ -25,6 +25,7 @@ from yuanqu.core.changelog import acting, record_many
 from yuanqu.core.demo import catalogue, layout
 from yuanqu.core.demo import projects as demo_projects
 from yuanqu.core.demo.catalogue import TRADES, ZONES, Trade, ZoneSpec
+from yuanqu.core.demo.evaluation import build_demo_evaluations
 from yuanqu.core.demo.users import DemoUser, create_demo_users
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.enterprises.services import set_industry
@@ -67,6 +68,7 @@ class DemoSummary:
     land_records: int = 0
     enterprise_years: int = 0
     projects: int = 0
+    evaluation_runs: int = 0
     change_log_entries: int = 0
     logged: bool = True
     seconds: float = 0.0
@@ -190,6 +192,8 @@ def build_demo_city(
                     summary.change_log_entries += record_many(("create", row, None) for row in rows)
                 summary.enterprise_years += len(rows)
                 bar.advance(len(chunk))
+
+        summary.evaluation_runs = len(build_demo_evaluations(first_year=first_year, last_year=last_year))
 
         summary.users = create_demo_users(zone=zones["etdz"])
 

@@ -53,14 +53,16 @@ GAPS = {
     Stage.IN_PRODUCTION: (180, 720),
 }
 
-# Days before as_of of the latest event of a free project at that stage (low, high).
+# Days before as_of of the latest event of a free project at that stage (low, high). A zone keeps its open
+# leads and negotiations fresh (stale ones are dropped) and moves registered or supplied projects on within
+# months, so the alert list stays a handful per zone at as_of and some months later.
 LAST_EVENT_AGO = {
-    Stage.LEAD: (3, 150),
-    Stage.NEGOTIATING: (3, 180),
-    Stage.REGISTERED: (20, 300),
-    Stage.LAND_SUPPLIED: (10, 300),
+    Stage.LEAD: (3, 60),
+    Stage.NEGOTIATING: (3, 120),
+    Stage.REGISTERED: (10, 90),
+    Stage.LAND_SUPPLIED: (10, 90),
     Stage.STARTED: (10, 600),
-    Stage.COMPLETED: (10, 200),
+    Stage.COMPLETED: (10, 90),
     Stage.IN_PRODUCTION: (30, 700),
     Stage.AT_CAPACITY: (60, 1200),
     Stage.DROPPED: (10, 600),
@@ -275,7 +277,7 @@ def plan_projects(rng: random.Random, *, n: int, firms, zones, as_of: dt.date) -
             divisions, cumulative = weights[spec.key]
             plan.division = divisions[bisect.bisect_right(cumulative, rng.random() * cumulative[-1])]
             plan.code = rng.choice(TRADES[plan.division].classes)
-        _timeline(rng, plan, as_of, old=stage == Stage.SIGNED and signed_free % 2 == 0)
+        _timeline(rng, plan, as_of, old=stage == Stage.SIGNED and signed_free % 3 == 0)
         if stage == Stage.SIGNED:
             signed_free += 1
         top = spec.parent or spec.key
@@ -384,6 +386,7 @@ def _project(rng: random.Random, plan: ProjectPlan, zone, leader: str, agent: st
         fixed = total * rng.uniform(0.6, 0.9)
         land = None if rng.random() < 0.08 else Decimal(f"{fixed / rng.uniform(250, 700):.1f}")
     parsed = parse_industry_code(plan.code)
+    screened = any((stage_rank(event[1]) or 0) > 0 for event in plan.events)
     return Project(
         name="",  # named once the sizes are final
         zone=zone,
@@ -403,6 +406,9 @@ def _project(rng: random.Random, plan: ProjectPlan, zone, leader: str, agent: st
         enterprise=plan.firm.enterprise if plan.firm is not None else None,
         stage=plan.stage,
         dropped_reason=plan.events[-1][3] if plan.stage == Stage.DROPPED else "",
+        # Screened once it left "lead" (no random draw here: the demo's digest stays the same).
+        contact_verified=screened,
+        investor_capacity=("strong" if total >= 100000 else "adequate") if screened else "",
     )
 
 

@@ -117,6 +117,31 @@ def test_summary_counts_what_was_built(small_city):
     assert set(EnterpriseYear.objects.values_list("year", flat=True)) == {2023, 2024, 2025}
 
 
+def test_demo_leaves_two_published_huaian_runs(small_city):
+    from yuanqu.evaluation.models import EvaluationRun
+    from yuanqu.evaluation.selectors import migration_matrix
+
+    assert small_city.evaluation_runs == 2
+    earlier, later = EvaluationRun.objects.order_by("year")
+    assert [(r.year, r.status, r.method.preset) for r in (earlier, later)] == [
+        (2024, "published", "huaian-2024"),
+        (2025, "published", "huaian-2024"),
+    ]
+    # Huai'an quotas 20/40/35/5 % per group; 2025 has more D than 5 % because incidents veto to D.
+    assert (earlier.enterprise_count, earlier.grade_counts(), earlier.count_other) == (
+        100,
+        {"A": 12, "B": 24, "C": 21, "D": 3, "T": 15},
+        25,
+    )
+    assert (later.enterprise_count, later.grade_counts(), later.count_other) == (
+        103,
+        {"A": 12, "B": 24, "C": 21, "D": 6, "T": 14},
+        26,
+    )
+    matrix = migration_matrix(earlier=earlier, later=later, user=None)
+    assert matrix["both"] == 98  # enterprises evaluated in both years (two of 2024 have no 2025 figures)
+
+
 def test_every_credit_code_is_valid_and_from_the_city(small_city):
     codes = list(Enterprise.objects.values_list("uscc", flat=True))
     assert len(set(codes)) == len(codes) == 120

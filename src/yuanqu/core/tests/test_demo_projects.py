@@ -14,6 +14,7 @@ from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.projects import selectors
 from yuanqu.projects import services as project_services
 from yuanqu.projects import statistics as project_statistics
+from yuanqu.projects.alerts import project_alerts
 from yuanqu.projects.models import Project, Stage, StageEvent, Target, stage_rank
 from yuanqu.projects.services import advance_stage, save_project
 from yuanqu.zones.models import Zone
@@ -70,10 +71,21 @@ def test_demo_timelines_replay_through_advance_stage(admin, monkeypatch):
     replayed = 0
     for source in Project.objects.select_related("zone").order_by("pk"):
         events = list(source.events.order_by("on", "recorded_at", "pk"))
-        copy = Project(zone=source.zone, name=f"{source.name}（复核）", industry_code=source.industry_code)
+        copy = Project(
+            zone=source.zone,
+            name=f"{source.name}（复核）",
+            industry_code=source.industry_code,
+            investor=source.investor,
+            lead_source=source.lead_source,
+            contact_verified=True,  # the lead screening, so that the copy may leave "lead"
+            investor_capacity="adequate",
+        )
         save_project(project=copy, user=admin, on=events[0].on)
         for event in events[1:]:
-            advance_stage(project=copy, to_stage=event.to_stage, on=event.on, user=admin, reason=event.reason)
+            # The copy is a near-duplicate of its source by design: confirmed as not one.
+            advance_stage(
+                project=copy, to_stage=event.to_stage, on=event.on, user=admin, reason=event.reason, not_duplicate=True
+            )
         assert copy.stage == source.stage
         replayed += 1
     assert replayed == 30
@@ -101,7 +113,7 @@ def test_overdue_deadlines_and_broken_promises_show_now_and_later(admin):
         assert overdue, today
         assert all(a.status.rule.days == 60 and a.status.days_overdue > 0 for a in overdue)
         assert all(a.project.leader and a.project.agent for a in overdue)
-        kinds = {a.kind for a in selectors.project_alerts(user=admin, today=today)}
+        kinds = {a.kind for a in project_alerts(user=admin, today=today)}
         assert {"deadline", "agreement"} <= kinds, today
         verdicts = collections.Counter(
             result.verdict
@@ -151,3 +163,16 @@ def test_every_top_level_zone_has_yearly_targets(admin):
     etdz = Zone.objects.get(code="G321061")
     rows = project_statistics.target_progress(user=admin, zone=etdz, year=2025, today=dt.date(2025, 12, 31))
     assert len(rows) == 5 and {r["rag"] for r in rows} <= {"green", "amber", "red"}
+
+
+def test_alert_list_is_a_readable_handful_with_every_kind(admin):
+    """At the reference date and months later (the demo's data frozen), fewer alerts than live projects."""
+    live = Project.objects.exclude(stage=Stage.DROPPED).count()
+    for today in (AS_OF, dt.date(2026, 11, 22)):
+        alerts = project_alerts(user=admin, today=today)
+        kinds = collections.Counter(a.kind for a in alerts)
+        assert set(kinds) == {"deadline", "stalled", "agreement", "idle_land"}, today
+        assert 10 <= len(alerts) <= live, today
+        overdue = {a.project.pk for a in alerts if a.kind == "deadline"}
+        assert not any(a.kind == "stalled" and a.project.pk in overdue for a in alerts)
+        assert all(a.leader and a.agent for a in alerts)

@@ -89,6 +89,8 @@ class ProjectSerializer(ServiceModelSerializer):
             "foreign_investment",
             "land_mu",
             "lead_source",
+            "contact_verified",
+            "investor_capacity",
             "is_top500",
             "is_china_top100_private",
             "is_regional_hq",
@@ -125,6 +127,9 @@ class AdvanceSerializer(serializers.Serializer):
     to_stage = serializers.ChoiceField(choices=Stage.choices, help_text=_("新阶段"))
     on = serializers.DateField(help_text=_("日期"))
     reason = serializers.CharField(required=False, allow_blank=True, default="", help_text=_("原因"))
+    not_duplicate = serializers.BooleanField(
+        required=False, default=False, help_text=_("线索有可能重复的项目时，核对后勾选才能推进")
+    )
 
 
 class AdmissionCheckSerializer(serializers.ModelSerializer):

@@ -19,12 +19,22 @@ def api(user_a) -> APIClient:
 def test_create_then_advance_and_step_back(api, zone_a):
     created = api.post(
         "/api/projects/",
-        {"name": "甲芯片项目", "zone": zone_a.pk, "industry_code": "3973", "total_investment": "120000"},
+        {
+            "name": "甲芯片项目",
+            "zone": zone_a.pk,
+            "industry_code": "3973",
+            "total_investment": "120000",
+            "investor": "某芯片有限公司",
+            "lead_source": "驻外招商分局",
+            "contact_verified": True,
+            "investor_capacity": "adequate",
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
     body = created.json()
     assert (body["stage"], body["size_class"], body["industry_section"]) == ("lead", "10亿元以上", "C")
+    assert (body["contact_verified"], body["investor_capacity"]) == (True, "adequate")
     url = f"/api/projects/{body['id']}/advance/"
     today = timezone.localdate().isoformat()  # a new project's timeline starts today
     assert api.post(url, {"to_stage": "signed", "on": today}, format="json").status_code == 200

@@ -8,8 +8,9 @@ import pytest
 
 from yuanqu.analytics.workdays import WorkdayCalendar
 from yuanqu.core.models import ChangeLogEntry
+from yuanqu.projects.alerts import project_alerts
 from yuanqu.projects.models import Agreement, CalendarDay, CalendarYear, Stage, StageDeadline
-from yuanqu.projects.selectors import overdue_deadlines, project_alerts, project_deadlines
+from yuanqu.projects.selectors import overdue_deadlines, project_deadlines
 from yuanqu.projects.services import calendar, seed_calendar
 from yuanqu.projects.testing import make_project
 
@@ -128,15 +129,26 @@ def test_overdue_alerts_name_owner_and_lateness_for_the_users_zones_only(zone_a,
 
 def test_alert_list_holds_deadlines_stalled_projects_and_broken_agreements(zone_a, zone_b, user_a):
     late = make_project(zone_a, "甲逾期项目", history=[(Stage.SIGNED, D(2025, 9, 26))], leader="王副市长")
-    stalled = make_project(zone_a, "甲停滞项目", history=[(Stage.NEGOTIATING, D(2025, 6, 1))], agent="李代办")
+    stalled = make_project(zone_a, "甲停滞项目", history=[(Stage.LEAD, D(2025, 6, 1))], agent="李代办")
+    waiting = make_project(zone_a, "甲洽谈项目", history=[(Stage.NEGOTIATING, D(2025, 6, 1))])
     promised = make_project(zone_a, "甲违约项目", history=[(Stage.NEGOTIATING, D(2025, 12, 20))])
     Agreement.objects.create(project=promised, start_by=D(2025, 12, 1))
-    make_project(zone_b, "乙停滞项目", history=[(Stage.NEGOTIATING, D(2025, 6, 1))])
+    make_project(zone_b, "乙停滞项目", history=[(Stage.LEAD, D(2025, 6, 1))])
     alerts = project_alerts(user=user_a, today=D(2026, 1, 5))
     assert [(a.project, a.kind, a.late_zh) for a in alerts] == [
-        (late, "deadline", "逾期 6 个工作日"),
-        (stalled, "stalled", "128 天"),  # last change 2025-06-01: 218 days, 128 beyond the 90
-        (late, "stalled", "11 天"),  # last change 2025-09-26: 101 days
+        (late, "deadline", "逾期 6 个工作日"),  # signed 101 days ago, but listed once: not again as stalled
+        (stalled, "stalled", "38 天"),  # a lead untouched since 2025-06-01: 218 days, 38 beyond the 180
         (promised, "agreement", "约定 2025-12-01 开工，至今未开工，逾期 35 天"),
     ]
+    assert waiting not in {a.project for a in alerts}  # 218 days of negotiation is within the 240
     assert alerts[0].rule_zh == "签约到开工（60 个工作日，2025-12-25 到期）"
+    assert alerts[1].rule_zh == "180 天无进展（最近一次 2025-06-01）"
+    assert (alerts[1].leader, alerts[1].agent) == ("", "李代办")
+
+
+def test_stall_days_setting_applies_to_every_stage_or_by_stage(zone_a, user_a, settings):
+    make_project(zone_a, "甲洽谈项目", history=[(Stage.NEGOTIATING, D(2025, 6, 1))])
+    settings.YUANQU_PROJECT_STALL_DAYS = 200
+    assert [a.late_zh for a in project_alerts(user=user_a, today=D(2026, 1, 5), kind="stalled")] == ["18 天"]
+    settings.YUANQU_PROJECT_STALL_DAYS = {"negotiating": 300}
+    assert project_alerts(user=user_a, today=D(2026, 1, 5), kind="stalled") == []

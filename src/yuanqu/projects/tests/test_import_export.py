@@ -93,3 +93,25 @@ def test_export_holds_only_the_users_zones_and_reimports_unchanged(tmp_path, zon
     call_command("import", "projects", str(target), "--user", user_a.username)
     assert "新增 0，更新 0，未变 1" in capsys.readouterr().out
     assert Project.objects.count() == 2
+
+
+def test_screening_columns_import_by_label_and_round_trip(tmp_path, zone_a, user_a, capsys):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "所属园区", "信息来源", "联系人已核实", "投资方实力"])
+    sheet.append(["甲芯片项目", zone_a.code, "驻沪招商分局", "是", "实力一般"])
+    sheet.append(["甲电池项目", zone_a.code, "", "", ""])
+    sheet.append(["甲坏项目", zone_a.code, "", "", "很强"])
+    book.save(tmp_path / "screening.xlsx")
+    with pytest.raises(CommandError):
+        call_command("import", "projects", str(tmp_path / "screening.xlsx"), "--user", user_a.username)
+    assert "投资方实力" in capsys.readouterr().err and Project.objects.count() == 0
+    sheet.delete_rows(4)
+    book.save(tmp_path / "screening.xlsx")
+    call_command("import", "projects", str(tmp_path / "screening.xlsx"), "--user", user_a.username)
+    rows = Project.objects.order_by("name").values_list("name", "lead_source", "contact_verified", "investor_capacity")
+    assert list(rows) == [("甲电池项目", "", False, ""), ("甲芯片项目", "驻沪招商分局", True, "adequate")]
+    call_command("export", "projects", str(tmp_path / "out.xlsx"), "--user", user_a.username)
+    capsys.readouterr()
+    call_command("import", "projects", str(tmp_path / "out.xlsx"), "--user", user_a.username)
+    assert "新增 0，更新 0，未变 2" in capsys.readouterr().out

@@ -58,6 +58,17 @@ def test_board_puts_each_project_in_its_stage_column(client_a, projects):
     assert "甲光电显示项目" in lead_column
 
 
+def test_board_heads_give_count_and_total_investment_of_every_stage(client_a, projects, zone_a):
+    make_project(zone_a, "甲储能项目", history=[(Stage.SIGNED, D(2025, 9, 1))], total_investment="12345.6")
+    html = client_a.get("/projects/board/").content.decode()
+    heads = {stage: html.split(f'id="stage-{stage}"')[1].split("</h2>")[0] for stage in [*(s.value for s in Stage)]}
+    assert len(heads) == 10 and html.index('id="stage-at_capacity"') < html.index('id="stage-dropped"')
+    signed = heads["signed"]
+    assert 'class="column-count">2<' in signed and 'class="column-total">26.23<' in signed  # 25 + 1.23456
+    assert 'class="column-count">1<' in heads["lead"] and 'class="column-total">0.00<' in heads["lead"]
+    assert 'class="column-count">0<' in heads["dropped"]
+
+
 def test_project_page_shows_timeline_and_deadline(client_a, projects):
     signed, _ = projects
     html = client_a.get(f"/projects/{signed.pk}/").content.decode()

@@ -1,5 +1,6 @@
-"""`yuanqu evaluate mujun --method PRESET_OR_FILE --year YEAR [--zone CODE] [--user NAME] [--out FILE.xlsx]`:
-evaluate one year under a method, store the run, print the grades per group, optionally write the public list."""
+"""`yuanqu evaluate mujun --method PRESET_OR_FILE --year YEAR [--zone CODE] [--user NAME] [--out FILE.xlsx]
+[--report FILE.docx]`: evaluate one year under a method, store the run, print the grades per group, optionally
+write the public list and the summary report."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from yuanqu.core.management.users import user_option
 from yuanqu.core.progress import Progress, summary
 from yuanqu.evaluation.exporting import write_public_list
 from yuanqu.evaluation.models import GRADES, EvaluationResult
+from yuanqu.evaluation.report import write_report
 from yuanqu.evaluation.services import preset_method, run_evaluation, save_method
 
 
@@ -27,6 +29,17 @@ def _year(text: str) -> int:
     if not 1949 <= year <= 2100:
         raise CommandError(f"年度无效：{text!r}，应为 1949–2100 / invalid year: {text!r}, expected 1949–2100")
     return year
+
+
+def _output(name: str | None, suffix: str) -> Path | None:
+    if not name:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != suffix:
+        raise CommandError(f"输出文件须为 {suffix}：{path.name} / the output must be a {suffix} file: {path.name}")
+    if not path.parent.is_dir():
+        raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+    return path
 
 
 def _messages(error: ValidationError) -> str:
@@ -48,6 +61,7 @@ class Command(BaseCommand):
         )
         mujun.add_argument("--user", help="以此用户身份运行 / run as this user")
         mujun.add_argument("--out", help="公示名单 .xlsx / write the public list to this .xlsx file")
+        mujun.add_argument("--report", help="评价报告 .docx / write the summary report to this .docx file")
 
     def handle(self, *args, action, **options):
         if action == "mujun":
@@ -79,14 +93,10 @@ class Command(BaseCommand):
             raise CommandError(f"没有这个园区：{key} / no such zone: {key}")
         return [zone.pk]
 
-    def mujun(self, *, method, year, zone, user, out, **options):
+    def mujun(self, *, method, year, zone, user, out, report=None, **options):
         year = _year(year)
-        path = Path(out) if out else None
-        if path is not None:
-            if path.suffix.lower() != ".xlsx":
-                raise CommandError(f"输出文件须为 .xlsx：{path.name} / the output must be an .xlsx file: {path.name}")
-            if not path.parent.is_dir():
-                raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+        path = _output(out, ".xlsx")
+        report_path = _output(report, ".docx")
         acting_user = user_option(user)
         zone_ids = self._zone(zone, acting_user)
         try:
@@ -112,6 +122,9 @@ class Command(BaseCommand):
             ) as p:
                 write_public_list(str(path), run=run, user=acting_user, progress=p)
             written = f"，公示名单 {path.name} / public list in {path.name}"
+        if report_path is not None:
+            write_report(str(report_path), run=run, user=acting_user)
+            written += f"，评价报告 {report_path.name} / report in {report_path.name}"
         counts = " ".join(f"{g} {n}" for g, n in run.grade_counts().items())
         summary(
             f"评价运行 #{run.pk}：{year} 年 {run.enterprise_count} 家企业（{counts}）{written} / "

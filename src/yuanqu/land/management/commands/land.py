@@ -1,5 +1,8 @@
 """`yuanqu land ledger --as-of DATE [--zone CODE] [--user NAME] --out FILE.xlsx`: the land ledger as a workbook,
-every parcel with its status, reason and the date from which it holds, and the totals per zone and status."""
+every parcel with its status, reason and the date from which it holds, and the totals per zone and status.
+
+`yuanqu land layer --as-of DATE [--status STATUS] [--zone CODE] [--user NAME] --out FILE.gpkg|FILE.geojson`: the
+parcels (of one status, or all) with their status, reason and since-date as a GIS layer."""
 
 from __future__ import annotations
 
@@ -8,10 +11,17 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.analytics.land_status import STATUS_LABELS, LandInputError
+from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandInputError
 from yuanqu.core.management.users import user_option, zone_ids_option
 from yuanqu.core.progress import Progress, summary
-from yuanqu.land.ledger import land_statuses, status_totals, write_ledger
+from yuanqu.land.ledger import (
+    STATUS_LAYER_SUFFIXES,
+    land_statuses,
+    status_features,
+    status_totals,
+    write_ledger,
+    write_status_layer,
+)
 
 
 def _date(text: str) -> dt.date:
@@ -35,10 +45,50 @@ class Command(BaseCommand):
         )
         ledger.add_argument("--user", help="only what this user may see")
         ledger.add_argument("--out", required=True, help="target .xlsx file")
+        layer = sub.add_parser(
+            "layer", help="地块及其状态图层 / the parcels with their status as a .gpkg or .geojson layer"
+        )
+        layer.add_argument("--as-of", required=True, help="认定日期 / as-of date, YYYY-MM-DD")
+        layer.add_argument("--status", default="", help=f"only this status: {', '.join(STATUSES)}")
+        layer.add_argument(
+            "--zone", action="append", default=[], help="only this zone (code or name), with its sub-parks; repeatable"
+        )
+        layer.add_argument("--user", help="only what this user may see")
+        layer.add_argument("--out", required=True, help="target .gpkg or .geojson file")
 
     def handle(self, *args, action, **options):
         if action == "ledger":
             self.ledger(**options)
+        elif action == "layer":
+            self.layer(**options)
+
+    def layer(self, *, as_of, status, zone, user, out, **options):
+        day = _date(as_of)
+        path = Path(out)
+        if path.suffix.lower() not in STATUS_LAYER_SUFFIXES:
+            raise CommandError(
+                f"输出文件须为 .gpkg 或 .geojson：{path.name} / the output must be a .gpkg or .geojson file: {path.name}"
+            )
+        if not path.parent.is_dir():
+            raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+        if status and status not in STATUSES:
+            raise CommandError(
+                f"未知的土地状态：{status}，可选：{'、'.join(STATUSES)} / unknown land status: {status}; "
+                f"one of: {', '.join(STATUSES)}"
+            )
+        acting_user = user_option(user)
+        zone_ids = zone_ids_option(zone, acting_user)
+        try:
+            features = status_features(user=acting_user, as_of=day, zone_ids=zone_ids, status=status)
+        except LandInputError as exc:
+            raise CommandError(str(exc)) from None
+        write_status_layer(path, features)
+        unmapped = sum(1 for f in features if f["geometry"] is None)
+        summary(
+            f"已写入 {len(features)} 宗地块到 {path.name}（无图形 {unmapped} 宗） / wrote {len(features)} parcels "
+            f"as of {day} to {path.name} ({unmapped} without a polygon)",
+            stream=self.stdout,
+        )
 
     def ledger(self, *, as_of, zone, user, out, **options):
         day = _date(as_of)

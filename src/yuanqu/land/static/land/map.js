@@ -1,7 +1,10 @@
-/* The one map: parcels coloured by land status, from the platform's own GeoJSON, over no base map (it runs
-   on an intranet). Layer toggle, search by parcel code, popup linking to the parcel's page. */
+/* The one map: zone boundaries, parcels (vector tiles of the platform) coloured by land status, grade or project
+   stage, enterprises and projects as points; over no base map unless an administrator configured one (it runs on
+   an intranet). Layer switcher, search, popups linking to each page, and the current view as a PNG. */
 (function () {
   "use strict";
+
+  var EMPTY = { type: "FeatureCollection", features: [] };
 
   function escape(text) {
     var div = document.createElement("div");
@@ -9,97 +12,300 @@
     return div.innerHTML;
   }
 
+  function link(url, text) {
+    return '<a href="' + escape(url) + '">' + escape(text) + "</a>";
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response.json();
+    });
+  }
+
+  /* ["match", ["get", key], value, colour, ..., colour of no value] from a legend. */
+  function colourExpression(key, legend) {
+    var expression = ["match", ["coalesce", ["get", key], ""]];
+    var fallback = "#d2d2d2";
+    legend.forEach(function (item) {
+      if (item.value === "") fallback = item.colour;
+      else expression.push(item.value, item.colour);
+    });
+    expression.push(fallback);
+    return expression;
+  }
+
+  function labelOf(legend, value) {
+    var found = legend.filter(function (item) { return item.value === (value || ""); })[0];
+    return found ? found.label : value || "";
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var node = document.getElementById("land-map-config");
     var el = document.getElementById("land-map");
     if (!node || !el || typeof maplibregl === "undefined") return;
     var config = JSON.parse(node.textContent);
+    // MapLibre loads tiles in a worker: a path of this site becomes an absolute URL of the page's origin.
+    function absolute(url) { return url.charAt(0) === "/" ? window.location.origin + url : url; }
+    var text = config.text;
     var message = document.getElementById("land-map-message");
+    var hint = document.getElementById("land-map-hint");
+    var colourKey = "status";
+
+    var sources = {
+      zones: { type: "geojson", data: EMPTY },
+      enterprises: { type: "geojson", data: EMPTY },
+      projects: { type: "geojson", data: EMPTY }
+    };
+    var parcelLayer = {};
+    if (config.tiles_url) {
+      sources.parcels = { type: "vector", tiles: [absolute(config.tiles_url)], minzoom: config.tiles_minzoom, maxzoom: 16 };
+      parcelLayer = { "source-layer": "parcels" };
+    } else {
+      sources.parcels = { type: "geojson", data: EMPTY };
+    }
+    var layers = [{ id: "background", type: "background", paint: { "background-color": "#f4f6f8" } }];
+    if (config.base_map) {
+      sources.base = Object.assign({}, config.base_map, { tiles: config.base_map.tiles.map(absolute) });
+      layers.push({ id: "base", type: "raster", source: "base" });
+    }
+    layers.push(
+      Object.assign({ id: "parcel-fill", type: "fill", source: "parcels",
+        paint: { "fill-color": colourExpression("status", config.legends.status), "fill-opacity": 0.65 } }, parcelLayer),
+      Object.assign({ id: "parcel-line", type: "line", source: "parcels",
+        paint: { "line-color": "#333333", "line-width": 0.5 } }, parcelLayer),
+      { id: "zone-line", type: "line", source: "zones",
+        paint: { "line-color": "#444444", "line-width": ["case", ["get", "sub_park"], 1.5, 2.5],
+                 "line-dasharray": [4, 2] } },
+      { id: "project-point", type: "circle", source: "projects",
+        paint: { "circle-radius": 6, "circle-color": colourExpression("stage", config.legends.stage),
+                 "circle-stroke-color": "#ffffff", "circle-stroke-width": 2,
+                 "circle-translate": [8, -8] } },  // beside the enterprise dot on the same parcel
+      { id: "enterprise-point", type: "circle", source: "enterprises",
+        paint: { "circle-radius": 5, "circle-color": "#222222", "circle-stroke-color": "#ffffff",
+                 "circle-stroke-width": 1.5 } }
+    );
+
     var map = new maplibregl.Map({
       container: el,
-      attributionControl: false,
+      attributionControl: config.base_map && config.base_map.attribution ? { compact: true } : false,
+      canvasContextAttributes: { preserveDrawingBuffer: true },  // the PNG export reads the canvas
       center: [116.4, 35.0],
       zoom: 3,
-      style: {
-        version: 8,
-        sources: {
-          parcels: { type: "geojson", data: { type: "FeatureCollection", features: [] } },
-          zones: { type: "geojson", data: { type: "FeatureCollection", features: [] } }
-        },
-        layers: [
-          { id: "background", type: "background", paint: { "background-color": "#f4f6f8" } },
-          { id: "parcel-fill", type: "fill", source: "parcels",
-            paint: { "fill-color": ["get", "colour"], "fill-opacity": 0.6 } },
-          { id: "parcel-line", type: "line", source: "parcels", paint: { "line-color": "#333333", "line-width": 0.5 } },
-          { id: "zone-line", type: "line", source: "zones",
-            paint: { "line-color": "#444444", "line-width": ["case", ["get", "sub_park"], 1.5, 2.5],
-                     "line-dasharray": [4, 2] } }
-        ]
-      }
+      style: { version: 8, sources: sources, layers: layers }
     });
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
-    var features = [];
+    if (config.bounds) map.fitBounds(config.bounds, { padding: 40, duration: 0, maxZoom: 17 });
+
+    function showHint() {
+      hint.textContent = config.tiles_url && map.getZoom() < config.tiles_minzoom ? text.zoom_in : "";
+    }
+    map.on("zoomend", showHint);
 
     map.on("load", function () {
-      fetch(config.zones_url, { credentials: "same-origin" })
-        .then(function (response) { return response.json(); })
-        .then(function (collection) { map.getSource("zones").setData(collection); });
-      fetch(config.data_url, { credentials: "same-origin" })
-        .then(function (response) { return response.json(); })
-        .then(function (collection) {
-          features = collection.features || [];
-          map.getSource("parcels").setData(collection);
-          if (collection.bbox) map.fitBounds(collection.bbox, { padding: 40, duration: 0 });
-          el.dataset.ready = "1";
-          el.dataset.features = String(features.length);
+      var loads = [
+        getJSON(config.zones_url).then(function (c) { map.getSource("zones").setData(c); }),
+        getJSON(config.enterprises_url).then(function (c) {
+          map.getSource("enterprises").setData(c);
+          el.dataset.enterprises = String(c.features.length);
+        }),
+        getJSON(config.projects_url).then(function (c) {
+          map.getSource("projects").setData(c);
+          el.dataset.projects = String(c.features.length);
+          document.getElementById("land-map-unmapped").textContent =
+            c.unmapped ? text.unmapped_projects.replace("{n}", c.unmapped) : "";
+        })
+      ];
+      if (!config.tiles_url) {
+        loads.push(getJSON(config.data_url).then(function (c) { map.getSource("parcels").setData(c); }));
+      }
+      Promise.all(loads).then(function () {
+        showHint();
+        map.once("idle", function () { el.dataset.ready = "1"; });
+        map.triggerRepaint();
+      }).catch(function (error) { message.textContent = String(error); });
+    });
+
+    /* --- popups --------------------------------------------------------------------------------------- */
+
+    function parcelPopup(p) {
+      var rows = ["<strong>" + escape(p.code) + "</strong>", escape(p.zone),
+                  escape(text.status) + "：" + escape(labelOf(config.legends.status, p.status))];
+      if (p.enterprise) {
+        rows.push(escape(text.enterprise) + "：" + link(config.enterprise_url.replace("{id}", p.enterprise_id), p.enterprise) +
+                  (p.grade ? "（" + escape(text.grade) + " " + escape(p.grade) + "）" : ""));
+      }
+      if (p.project) {
+        rows.push(escape(text.project) + "：" + link(config.project_url.replace("{id}", p.project_id), p.project) +
+                  "（" + escape(labelOf(config.legends.stage, p.stage)) + "）");
+      }
+      rows.push(link(config.parcel_url.replace("{id}", p.id), text.open_parcel));
+      return rows.join("<br>");
+    }
+
+    function enterprisePopup(p) {
+      return "<strong>" + escape(p.name) + "</strong><br>" + escape(p.uscc) + "<br>" + escape(p.zone) +
+        (p.grade ? "<br>" + escape(text.grade) + "：" + escape(p.grade) : "") + "<br>" + link(p.url, text.open_enterprise);
+    }
+
+    function projectPopup(p) {
+      return "<strong>" + escape(p.name) + "</strong><br>" + escape(p.zone) + "<br>" + escape(text.stage) + "：" +
+        escape(p.stage_label) + "<br>" + link(p.url, text.open_project);
+    }
+
+    function openPopup(lngLat, html) {
+      new maplibregl.Popup({ maxWidth: "320px" }).setLngLat(lngLat).setHTML(html).addTo(map);
+    }
+
+    var clickable = ["enterprise-point", "project-point", "parcel-fill"];
+    map.on("click", function (event) {
+      var visible = clickable.filter(function (id) { return map.getLayoutProperty(id, "visibility") !== "none"; });
+      var hit = map.queryRenderedFeatures(event.point, { layers: visible })[0];
+      if (!hit) return;
+      var p = hit.properties;
+      if (hit.layer.id === "enterprise-point") openPopup(hit.geometry.coordinates, enterprisePopup(p));
+      else if (hit.layer.id === "project-point") openPopup(hit.geometry.coordinates, projectPopup(p));
+      else openPopup(event.lngLat, parcelPopup(p));
+    });
+    clickable.forEach(function (id) {
+      map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });
+      map.on("mouseleave", id, function () { map.getCanvas().style.cursor = ""; });
+    });
+
+    /* --- layer switcher and colours ------------------------------------------------------------------- */
+
+    var switches = {
+      "land-map-layer-zones": ["zone-line"],
+      "land-map-layer-parcels": ["parcel-fill", "parcel-line"],
+      "land-map-layer-enterprises": ["enterprise-point"],
+      "land-map-layer-projects": ["project-point"]
+    };
+    Object.keys(switches).forEach(function (id) {
+      var box = document.getElementById(id);
+      box.addEventListener("change", function () {
+        switches[id].forEach(function (layer) {
+          map.setLayoutProperty(layer, "visibility", box.checked ? "visible" : "none");
         });
+      });
     });
 
-    map.on("click", "parcel-fill", function (event) {
-      var p = event.features[0].properties;
-      new maplibregl.Popup()
-        .setLngLat(event.lngLat)
-        .setHTML("<strong>" + escape(p.code) + "</strong><br>" + escape(p.zone) + "<br>" + escape(p.label) +
-                 '<br><a href="' + escape(p.url) + '">' + escape(config.open) + "</a>")
-        .addTo(map);
+    var legendEl = document.getElementById("land-map-legend");
+    function drawLegend() {
+      legendEl.innerHTML = config.legends[colourKey].map(function (item) {
+        return '<li><span class="swatch" style="background:' + escape(item.colour) + '"></span> ' +
+          escape(item.label) + "</li>";
+      }).join("") +
+        '<li><span class="swatch dot" style="background:#222222"></span> ' + escape(text.enterprise) + "</li>" +
+        '<li><span class="swatch dot" style="background:#6baed6;border:2px solid #fff"></span> ' +
+        escape(text.project) + "</li>";
+      legendEl.dataset.colour = colourKey;
+    }
+    var colourSelect = document.getElementById("land-map-colour");
+    colourSelect.addEventListener("change", function () {
+      colourKey = colourSelect.value;
+      map.setPaintProperty("parcel-fill", "fill-color", colourExpression(colourKey, config.legends[colourKey]));
+      drawLegend();
     });
-    map.on("mouseenter", "parcel-fill", function () { map.getCanvas().style.cursor = "pointer"; });
-    map.on("mouseleave", "parcel-fill", function () { map.getCanvas().style.cursor = ""; });
+    drawLegend();
 
-    var zonesToggle = document.getElementById("land-map-zones-toggle");
-    zonesToggle.addEventListener("change", function () {
-      map.setLayoutProperty("zone-line", "visibility", zonesToggle.checked ? "visible" : "none");
-    });
+    /* --- search --------------------------------------------------------------------------------------- */
 
-    var toggle = document.getElementById("land-map-toggle");
-    toggle.addEventListener("change", function () {
-      var visibility = toggle.checked ? "visible" : "none";
-      map.setLayoutProperty("parcel-fill", "visibility", visibility);
-      map.setLayoutProperty("parcel-line", "visibility", visibility);
-    });
+    var resultsEl = document.getElementById("land-map-results");
 
-    function bboxOf(geometry) {
-      var box = [Infinity, Infinity, -Infinity, -Infinity];
-      (function walk(coords) {
-        if (typeof coords[0] === "number") {
-          box[0] = Math.min(box[0], coords[0]); box[1] = Math.min(box[1], coords[1]);
-          box[2] = Math.max(box[2], coords[0]); box[3] = Math.max(box[3], coords[1]);
-        } else { coords.forEach(walk); }
-      })(geometry.coordinates);
-      return box;
+    function go(result) {
+      resultsEl.innerHTML = "";
+      if (!result.bbox) {
+        message.textContent = text.not_on_map;
+        return;
+      }
+      message.textContent = "";
+      map.fitBounds(result.bbox, { padding: 80, maxZoom: 17, duration: 0 });
+      map.once("idle", function () {
+        var point = map.project(result.center);
+        var html;
+        if (result.kind === "parcel") {
+          var hit = map.queryRenderedFeatures(point, { layers: ["parcel-fill"] }).filter(function (f) {
+            return f.properties.id === result.id;
+          })[0];
+          html = hit ? parcelPopup(hit.properties)
+                     : "<strong>" + escape(result.label) + "</strong><br>" + link(result.url, text.open_parcel);
+        } else {
+          html = enterprisePopup({ name: result.label, uscc: result.detail, zone: "", grade: result.grade,
+                                   url: result.url });
+        }
+        openPopup(result.center, html);
+      });
     }
 
-    function search() {
-      var term = document.getElementById("land-map-search").value.trim().toLowerCase();
+    function search(event) {
+      if (event) event.preventDefault();
+      var term = document.getElementById("land-map-search").value.trim();
       if (!term) return;
-      var found = features.filter(function (f) { return String(f.properties.code).toLowerCase() === term; })[0] ||
-                  features.filter(function (f) { return String(f.properties.code).toLowerCase().indexOf(term) >= 0; })[0];
-      message.textContent = found ? "" : config.no_match;
-      if (found) map.fitBounds(bboxOf(found.geometry), { padding: 80, maxZoom: 18, duration: 0 });
+      var url = config.search_url + (config.search_url.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(term);
+      getJSON(url).then(function (data) {
+        var results = data.results || [];
+        resultsEl.innerHTML = "";
+        if (!results.length) {
+          message.textContent = text.no_match;
+          return;
+        }
+        if (results.length === 1) {
+          go(results[0]);
+          return;
+        }
+        message.textContent = "";
+        results.forEach(function (result) {
+          var item = document.createElement("li");
+          var button = document.createElement("button");
+          button.type = "button";
+          button.textContent = result.label + " · " + result.detail;
+          button.addEventListener("click", function () { go(result); });
+          item.appendChild(button);
+          resultsEl.appendChild(item);
+        });
+      }).catch(function (error) { message.textContent = String(error); });
     }
-    document.getElementById("land-map-search-go").addEventListener("click", search);
-    document.getElementById("land-map-search").addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); search(); }
+    document.getElementById("land-map-search-form").addEventListener("submit", search);
+
+    /* --- PNG export ----------------------------------------------------------------------------------- */
+
+    document.getElementById("land-map-export").addEventListener("click", function () {
+      var source = map.getCanvas();
+      var canvas = document.createElement("canvas");
+      canvas.width = source.width;
+      canvas.height = source.height;
+      var ctx = canvas.getContext("2d");
+      ctx.drawImage(source, 0, 0);
+      var scale = window.devicePixelRatio || 1;
+      var items = config.legends[colourKey];
+      var line = 18 * scale;
+      ctx.font = (13 * scale) + "px sans-serif";
+      ctx.textBaseline = "middle";
+      var width = 0;
+      items.forEach(function (item) { width = Math.max(width, ctx.measureText(item.label).width); });
+      var boxWidth = width + 40 * scale;
+      var boxHeight = line * (items.length + 1) + 12 * scale;
+      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      ctx.fillRect(8 * scale, 8 * scale, Math.max(boxWidth, 220 * scale), boxHeight);
+      ctx.fillStyle = "#111111";
+      ctx.font = "bold " + (14 * scale) + "px sans-serif";
+      ctx.fillText(text.title + "  " + text.as_of + " " + config.as_of, 16 * scale, 8 * scale + line);
+      ctx.font = (13 * scale) + "px sans-serif";
+      items.forEach(function (item, index) {
+        var y = 8 * scale + line * (index + 2);
+        ctx.fillStyle = item.colour;
+        ctx.fillRect(16 * scale, y - 6 * scale, 12 * scale, 12 * scale);
+        ctx.fillStyle = "#111111";
+        ctx.fillText(item.label, 34 * scale, y);
+      });
+      canvas.toBlob(function (blob) {
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(blob);
+        a.download = "yuanqu-map-" + config.as_of + ".png";
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+      }, "image/png");
     });
   });
 })();

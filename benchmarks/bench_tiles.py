@@ -1,0 +1,170 @@
+"""Vector tiles of the map with 100,000 parcels: time per tile, cold and warm (goal: p95 under 50 ms).
+
+    .venv/bin/python benchmarks/bench_tiles.py [--parcels 100000] [--zooms 12,13,14] [--max-tiles 400]
+
+Builds the demo city with that many parcels in a throw-away SQLite database (no change log), publishes an
+evaluation run grading every enterprise, then requests every tile covering each zone's parcels at each zoom
+(a seeded sample of --max-tiles per zoom when there are more) through the Django test client, as a city
+administrator (every parcel) and as a zone user: first with the tile cache and the process's known parcel
+properties empty (cold: tiles in order, so a property block worked out for one tile serves its neighbours),
+then again (warm: from the tile cache), then a sample of --alone tiles each with everything emptied before it
+(alone: the worst case, a tile nobody near it asked for since the last change).
+Prints p50 / p95 / max per zoom and overall, and the features and bytes per tile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--parcels", type=int, default=100_000)
+    parser.add_argument("--zooms", default="12,13,14")
+    parser.add_argument("--max-tiles", type=int, default=400, help="tiles per zoom at most (seeded sample)")
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--no-analyze", action="store_true", help="leave the database without ANALYZE statistics")
+    parser.add_argument("--alone", type=int, default=40, help="tiles per zoom also timed alone (nothing cached)")
+    args = parser.parse_args()
+    zooms = [int(z) for z in args.zooms.split(",")]
+
+    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-tiles-"))
+    os.environ["YUANQU_DATA_DIR"] = str(workdir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
+    import django
+
+    django.setup()
+    import mapbox_vector_tile
+    from django.conf import settings
+    from django.core.cache import caches
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.models import Max, Min
+    from django.test import Client
+
+    from yuanqu.analytics import mvt
+    from yuanqu.core.access import Role
+    from yuanqu.core.demo import build_demo_city
+    from yuanqu.core.testing import make_user
+    from yuanqu.enterprises.models import Enterprise
+    from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
+    from yuanqu.land.models import Parcel
+    from yuanqu.land.tiles import MIN_ZOOM, PROPERTY_BLOCK_ZOOM, forget_known_properties
+    from yuanqu.zones.models import Zone
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    summary = build_demo_city(
+        seed=args.seed, parcels=args.parcels, enterprises=max(1, round(args.parcels / 1.5)), years=1, log=False
+    )
+    run = EvaluationRun.objects.create(
+        method_name="基准", method_text="", method_digest="bench", year=2025, input_hash="bench", status="published"
+    )
+    rng = random.Random(args.seed)
+    EvaluationResult.objects.bulk_create(
+        [
+            EvaluationResult(run=run, enterprise_id=pk, zone_id=zone_id, grade=rng.choice("AABBBCCD"))
+            for pk, zone_id in Enterprise.objects.values_list("pk", "zone_id")
+        ],
+        batch_size=5000,
+    )
+    if not args.no_analyze:
+        # Planner statistics, as `PRAGMA optimize` / ANALYZE leave them on a database in use: without them
+        # SQLite walks a zone's every enterprise for a zone user's joins instead of the block's parcels.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    as_of = summary.as_of.isoformat()
+    print(
+        f"built {Parcel.objects.count():,} parcels, {Enterprise.objects.count():,} enterprises, "
+        f"{summary.projects:,} projects and a published run in {time.perf_counter() - started:.1f} s; as of {as_of}"
+    )
+
+    # Tiles under each top-level zone's parcels (sub-parks lie inside their zone).
+    tiles_by_zoom: dict[int, list[tuple[int, int, int]]] = {}
+    extents = []
+    for zone in Zone.objects.filter(parent=None):
+        box = Parcel.objects.filter(zone__in=Zone.objects.filter(pk=zone.pk) | Zone.objects.filter(parent=zone))
+        box = box.aggregate(w=Min("min_lon"), s=Min("min_lat"), e=Max("max_lon"), n=Max("max_lat"))
+        if box["w"] is not None:
+            extents.append((zone, (box["w"], box["s"], box["e"], box["n"])))
+    for z in zooms:
+        found = sorted({tile for _zone, bounds in extents for tile in mvt.tiles_covering(bounds, z)})
+        if len(found) > args.max_tiles:
+            found = sorted(random.Random(z).sample(found, args.max_tiles))
+        tiles_by_zoom[z] = found
+    print(
+        f"minimum zoom served: {MIN_ZOOM}; property blocks at zoom {PROPERTY_BLOCK_ZOOM}; tiles per zoom: "
+        + ", ".join(f"z{z} {len(t)}" for z, t in tiles_by_zoom.items())
+    )
+
+    print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    biggest = max(extents, key=lambda item: Parcel.objects.filter(zone=item[0]).count())[0]
+    city = make_user("bench_city", Role.CITY_ADMIN)
+    staff = make_user("bench_staff", Role.ZONE_STAFF, zones=[biggest])
+    for label, user in (("city admin (every parcel)", city), (f"zone staff of {biggest.name}", staff)):
+        client = Client()
+        client.force_login(user)
+        client.get(f"/land/map/tiles/{zooms[0]}/0/0.mvt", {"as_of": as_of})  # warm the code paths, not the tiles
+        caches["tiles"].clear()
+        forget_known_properties()
+        print(f"\n{label}")
+        every: dict[str, list[float]] = {"cold": [], "warm": [], "alone": []}
+        for z, tiles in tiles_by_zoom.items():
+            counts, sizes = [], []
+            times: dict[str, list[float]] = {"cold": [], "warm": [], "alone": []}
+            for phase in ("cold", "warm", "alone"):
+                if phase == "alone":  # a sample of the tiles that hold parcels
+                    full = [tile for tile, count in zip(tiles, counts, strict=True) if count]
+                    batch = full[:: max(1, len(full) // args.alone)]
+                else:
+                    batch = tiles
+                for _z, x, y in batch:
+                    if phase == "alone":
+                        caches["tiles"].clear()
+                        forget_known_properties()
+                    t0 = time.perf_counter()
+                    response = client.get(f"/land/map/tiles/{z}/{x}/{y}.mvt", {"as_of": as_of})
+                    times[phase].append((time.perf_counter() - t0) * 1000)
+                    assert response.status_code in (200, 204), (z, x, y, response.status_code)
+                    if phase == "cold":
+                        layer = mapbox_vector_tile.decode(response.content).get("parcels") if response.content else None
+                        counts.append(len(layer["features"]) if layer else 0)
+                        sizes.append(len(response.content))
+            for phase in ("cold", "warm", "alone"):
+                every[phase] += times[phase]
+                print(
+                    f"  z{z:<2} {phase}  p50 {statistics.median(times[phase]):6.1f} ms  "
+                    f"p95 {percentile(times[phase], 0.95):6.1f} ms  max {max(times[phase]):6.1f} ms"
+                    + (
+                        f"   features/tile p50 {statistics.median(counts):.0f} p95 {percentile(counts, 0.95):.0f} "
+                        f"max {max(counts)}; bytes p50 {statistics.median(sizes):,.0f} max {max(sizes):,}"
+                        if phase == "cold"
+                        else ""
+                    )
+                )
+        for phase in ("cold", "warm", "alone"):
+            print(
+                f"  all {phase}  p50 {statistics.median(every[phase]):6.1f} ms  "
+                f"p95 {percentile(every[phase], 0.95):6.1f} ms  max {max(every[phase]):6.1f} ms  ({len(every[phase])} tiles)"
+            )
+
+    print("\nload average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
+    connection.close()
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Tests for the vector-tile maths and encoder, decoded by an independent decoder (mapbox-vector-tile)."""
+
+import itertools
+import math
+
+import mapbox_vector_tile
+import numpy as np
+import pytest
+import shapely
+
+from yuanqu.analytics import mvt
+
+# Latitude whose Web-Mercator row is 0.5 at zoom 0: atan(sinh(pi / 2)), i.e. tile y = 2048 in z1/x/0.
+LAT_HALF = math.degrees(math.atan(math.sinh(math.pi / 2)))
+
+
+def decode(data: bytes) -> dict:
+    """The tile as raw tile coordinates (y down), as the encoder wrote them."""
+    return mapbox_vector_tile.decode(data, default_options={"y_coord_down": True})
+
+
+def tile(geoms, z, x, y, **properties):
+    ids = list(range(1, len(geoms) + 1))
+    props = properties or {"code": [f"P{i}" for i in ids]}
+    return mvt.polygon_tile(geoms, z, x, y, layer="parcels", ids=ids, properties=props)
+
+
+def signed_area(ring) -> float:
+    """Surveyor's formula over a closed ring in tile coordinates (positive: an exterior ring for MVT)."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring)) / 2
+
+
+def test_tile_bounds_of_the_world_and_of_a_quarter():
+    west, south, east, north = mvt.tile_bounds(0, 0, 0)
+    assert (west, east) == (-180.0, 180.0)
+    assert north == pytest.approx(85.0511287798, abs=1e-9) and south == pytest.approx(-85.0511287798, abs=1e-9)
+    assert mvt.tile_bounds(1, 1, 0) == pytest.approx((0.0, 0.0, 180.0, 85.0511287798), abs=1e-9)
+    assert mvt.tile_bounds(2, 3, 1) == pytest.approx((90.0, 0.0, 180.0, LAT_HALF), abs=1e-9)
+
+
+def test_tiles_covering_a_box_near_suzhou():
+    # lon 120.0 is column 16384 * 300 / 360 = 13653.33 at zoom 14; 120.05 is 13655.6.
+    covering = mvt.tiles_covering((120.0, 31.25, 120.05, 31.27), 14)
+    assert sorted({x for _z, x, _y in covering}) == [13653, 13654, 13655]
+    assert all(z == 14 for z, _x, _y in covering)
+
+
+@pytest.mark.parametrize(
+    ("z", "x", "y", "words"),
+    [(25, 0, 0, "zoom 25"), (1, 2, 0, "tile 1/2/0"), (3, 0, 8, "tile 3/0/8"), (-1, 0, 0, "zoom -1")],
+)
+def test_tiles_outside_the_scheme_are_refused_in_both_languages(z, x, y, words):
+    with pytest.raises(mvt.TileError) as raised:
+        mvt.check_tile(z, x, y)
+    assert words in str(raised.value) and "/" in str(raised.value)
+    assert "瓦片" in str(raised.value) or "缩放级别" in str(raised.value)
+
+
+def test_box_lands_on_hand_computed_tile_coordinates_with_clockwise_exterior():
+    # Tile z1/1/0 spans lon 0..180 and lat 0..85.05: lon 45 → x 1024, lon 135 → x 3072, the equator → y 4096
+    # (the bottom edge), LAT_HALF → y 2048.
+    data = tile([shapely.box(45, 0, 135, LAT_HALF)], 1, 1, 0)
+    layer = decode(data)["parcels"]
+    assert layer["extent"] == 4096 and layer["version"] == 2
+    (feature,) = layer["features"]
+    assert feature["id"] == 1 and feature["properties"] == {"code": "P1"}
+    assert feature["geometry"]["type"] == "Polygon"
+    (ring,) = feature["geometry"]["coordinates"]
+    assert sorted(map(tuple, ring[:-1])) == [(1024, 2048), (1024, 4096), (3072, 2048), (3072, 4096)]
+    assert ring[0] == ring[-1]
+    # Exterior rings have positive area in tile coordinates (clockwise on screen, y down), per spec 4.3.4.4.
+    assert signed_area(ring) == 2048 * 2048
+
+
+def test_column_at_zoom_14_near_suzhou():
+    # Column of lon λ at zoom 14: (λ + 180) / 360 * 16384. lon 120.0 → 13653.333…: x = 0.333… * 4096 = 1365 in
+    # tile 13653; lon 120.01 → (300.01 / 360 * 16384 - 13653) * 4096 = 3229.47 → 3229.
+    lat = 31.26
+    _tx, ty = mvt.lonlat_to_tile_xy(120.0, lat, 14)
+    y = int(ty)
+    data = tile([shapely.box(120.0, lat, 120.01, lat + 0.001)], 14, 13653, y)
+    (feature,) = decode(data)["parcels"]["features"]
+    xs = {point[0] for point in feature["geometry"]["coordinates"][0]}
+    assert xs == {1365, 3229}
+
+
+def test_hole_is_kept_and_wound_the_other_way():
+    outer = [(45, 0), (135, 0), (135, LAT_HALF), (45, LAT_HALF)]
+    hole = [(67.5, 30), (112.5, 30), (112.5, 50), (67.5, 50)]
+    data = tile([shapely.Polygon(outer, [hole])], 1, 1, 0)
+    (feature,) = decode(data)["parcels"]["features"]
+    exterior, interior = feature["geometry"]["coordinates"]
+    assert signed_area(exterior) > 0 and signed_area(interior) < 0
+    # lon 67.5 → x 1536, lon 112.5 → x 2560.
+    assert sorted({p[0] for p in interior}) == [1536, 2560]
+
+
+def test_multipolygon_keeps_both_parts():
+    parts = shapely.MultiPolygon([shapely.box(45, 0, 90, LAT_HALF), shapely.box(112.5, 0, 135, LAT_HALF)])
+    (feature,) = decode(tile([parts], 1, 1, 0))["parcels"]["features"]
+    assert feature["geometry"]["type"] == "MultiPolygon"
+    first, second = feature["geometry"]["coordinates"]
+    assert sorted({p[0] for p in first[0]}) == [1024, 2048]
+    assert sorted({p[0] for p in second[0]}) == [2560, 3072]
+    assert signed_area(first[0]) > 0 and signed_area(second[0]) > 0
+
+
+def test_polygon_crossing_the_edge_is_clipped_to_the_buffer():
+    data = tile([shapely.box(-10, 0, 90, LAT_HALF)], 1, 1, 0)
+    (feature,) = decode(data)["parcels"]["features"]
+    assert sorted({p[0] for p in feature["geometry"]["coordinates"][0]}) == [-mvt.BUFFER, 2048]
+
+
+def test_polygon_outside_the_tile_gives_an_empty_tile():
+    assert tile([shapely.box(-90, 0, -45, LAT_HALF)], 1, 1, 0) == b""
+
+
+def test_tiny_polygon_becomes_a_square_of_min_size():
+    # A hundredth of a degree at zoom 1 is 0.1 tile units: drawn as a 4 × 4 square around its centre.
+    data = tile([shapely.box(90, 10, 90.01, 10.01)], 1, 1, 0)
+    (feature,) = decode(data)["parcels"]["features"]
+    ring = feature["geometry"]["coordinates"][0]
+    xs, ys = {p[0] for p in ring}, {p[1] for p in ring}
+    assert xs == {2046, 2050} and max(ys) - min(ys) == mvt.MIN_SIZE
+    assert signed_area(ring) == 16
+
+
+def test_properties_keep_their_types_and_features_their_ids():
+    geoms = [shapely.box(45, 0, 90, LAT_HALF), shapely.box(90, 0, 135, LAT_HALF), shapely.box(-90, 0, -45, 10)]
+    data = mvt.polygon_tile(
+        geoms,
+        1,
+        1,
+        0,
+        layer="parcels",
+        ids=[7, 70000, 9],
+        properties={
+            "code": ["甲-001", "乙-002", "gone"],
+            "zone_id": [3, 4, 5],
+            "area_mu": [15.25, 0.0, 1.0],
+            "enterprise_id": [0, 12, 0],
+            "grade": ["", "A", "B"],
+        },
+    )
+    features = decode(data)["parcels"]["features"]
+    assert [f["id"] for f in features] == [7, 70000]  # the third lies in another tile
+    assert features[0]["properties"] == {
+        "code": "甲-001",
+        "zone_id": 3,
+        "area_mu": 15.25,
+        "enterprise_id": 0,
+        "grade": "",
+    }
+    assert features[1]["properties"] == {
+        "code": "乙-002",
+        "zone_id": 4,
+        "area_mu": 0.0,
+        "enterprise_id": 12,
+        "grade": "A",
+    }
+    assert isinstance(features[0]["properties"]["area_mu"], float)
+    assert isinstance(features[1]["properties"]["zone_id"], int)
+
+
+def test_many_polygons_decode_to_the_same_squares():
+    # 20 × 20 squares of 0.5° at zoom 4 (tile 13/6 holds lon 112.5..135): each decodes to its own 4 corners.
+    n = 4
+    x, y = 13, 6
+    west, south, east, _north = mvt.tile_bounds(n, x, y)
+    step = (east - west) / 20
+    boxes = [shapely.box(west + i * step, south + 0.1, west + (i + 0.5) * step, south + 0.2) for i in range(20)]
+    data = tile(boxes, n, x, y)
+    features = decode(data)["parcels"]["features"]
+    assert len(features) == 20
+    for i, feature in enumerate(features):
+        ring = feature["geometry"]["coordinates"][0]
+        assert sorted({p[0] for p in ring}) == [round(i * 4096 / 20), round((i + 0.5) * 4096 / 20)]
+        assert signed_area(ring) > 0
+
+
+def test_prepare_reports_which_inputs_were_kept():
+    geoms = np.array([shapely.box(-90, 0, -45, 10), shapely.box(45, 0, 90, 10), None], dtype=object)
+    polygons, kept = mvt.prepare_polygons(geoms, 1, 1, 0)
+    assert kept.tolist() == [1] and len(polygons) == 1

@@ -1,0 +1,342 @@
+"""The map's parcels as Mapbox Vector Tiles: one layer ``parcels`` per tile, restricted to the user's zones,
+with each parcel's land status as of a date, the enterprise on it with its grade, and its project's stage.
+
+Properties per feature (PROPERTIES): ``zone`` is the zone's short name, else its name (as the ledger shows it);
+``status`` the ledger's status code as of the date; ``enterprise`` the enterprise using the parcel on that date
+(EnterpriseLand) with the largest area, the lowest id among equals, ``grade`` its grade in the latest published
+evaluation run with a result for it; ``project``/``stage`` the most recently updated project on the parcel that
+is not dropped. Missing ones are 0 or "".
+
+Tiles are cached (the "tiles" cache) under a key holding a data version, the newest change-log entry: every
+logged change — a parcel, an enterprise's land, a project, a published run, the land rules, also through bulk
+imports and the demo (``changelog.record_many`` and the import pipeline write entries too) — serves fresh tiles
+from then on. Parcel properties are worked out per zoom-12 block and kept in the process for the same version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.core.cache import caches
+from django.db.models import F, FloatField, Max, Q
+from django.db.models.functions import Cast
+
+from yuanqu.analytics import geo, mvt
+from yuanqu.analytics.land_status import classify
+from yuanqu.core.access import visible_zone_ids, zone_descendants
+from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
+from yuanqu.land import ledger
+from yuanqu.land.models import Parcel
+from yuanqu.projects.models import Project, Stage
+
+LAYER = "parcels"
+MIN_ZOOM = 12
+"""Below this zoom a tile holds no parcels (the map shows zone boundaries there): in the demo city of 100,000
+parcels a zoom-11 tile holds up to 7,700 of them (a megabyte), a zoom-12 tile up to 3,000."""
+MAX_ZOOM = mvt.MAX_ZOOM
+SHIFTS = ("gcj02",)
+CACHE_ALIAS = "tiles"
+CACHE_SECONDS = 7 * 24 * 3600
+GCJ_MARGIN = 0.01
+"""Degrees added around a tile when picking candidates for a GCJ-02 tile (the shift is under 0.01° in China)."""
+CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
+PROPERTY_BLOCK_ZOOM = 12
+"""Properties are worked out for the parcels of a whole tile of this zoom at once (see build_tile)."""
+PROPERTIES = (
+    "id",
+    "code",
+    "zone_id",
+    "zone",
+    "status",
+    "area_mu",
+    "enterprise_id",
+    "enterprise",
+    "grade",
+    "project_id",
+    "project",
+    "stage",
+)
+"""The properties of every feature of the ``parcels`` layer, in order (the interface the map codes against)."""
+
+
+def _cache():
+    from django.conf import settings
+
+    return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
+
+
+NO_VERSION = "0"
+"""The data version of a database with an empty change log: nothing is cached under it."""
+
+
+def data_version() -> str:
+    """The id and time of the newest change-log entry. Every tracked save and every bulk write (imports, the
+    demo) leaves an entry, so the version moves whenever something a tile shows may have changed; it is read
+    from the database, so every server process sees the same one (one primary-key lookup), and the time keeps
+    a rebuilt database from reusing an old version."""
+    from yuanqu.core.models import ChangeLogEntry
+
+    last = ChangeLogEntry.objects.order_by("-id").values_list("id", "time").first()
+    if last is None:
+        return NO_VERSION
+    return f"{last[0]}.{last[1].timestamp():.6f}"
+
+
+def zone_scope(user) -> str:
+    """What the user may see, as a short text: "all", or a digest of the visible zone ids. Users who see the
+    same zones share cached tiles."""
+    visible = visible_zone_ids(user)
+    if visible is None:
+        return "all"
+    return hashlib.sha1(",".join(map(str, sorted(visible))).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class TileSpec:
+    """One tile as a user asks for it, with the data version it is built from."""
+
+    z: int
+    x: int
+    y: int
+    as_of: dt.date
+    zone_id: int | None
+    shift: str | None
+    scope: str
+    version: str
+
+    @classmethod
+    def for_user(cls, *, user, z: int, x: int, y: int, as_of: dt.date, zone_id=None, shift=None) -> TileSpec:
+        """The spec of tile z/x/y for the user; TileError (bilingual) for a tile outside the scheme."""
+        mvt.check_tile(z, x, y)
+        return cls(z, x, y, as_of, zone_id, shift, zone_scope(user), data_version())
+
+    @property
+    def key(self) -> str:
+        """The tile's cache key (also its ETag)."""
+        parts = (self.version, self.z, self.x, self.y, self.scope, self.zone_id or "-", self.as_of, self.shift or "-")
+        return "yuanqu:tile:" + ":".join(map(str, parts))
+
+
+def parcel_tile(*, user, spec: TileSpec) -> bytes:
+    """The MVT bytes of the tile for the user, from the cache when it holds them (b"" for an empty tile)."""
+    if spec.version == NO_VERSION:  # nothing logged yet: no version tells one state of the data from another
+        return build_tile(user=user, spec=spec)
+    cache = _cache()
+    data = cache.get(spec.key)
+    if data is None:
+        data = build_tile(user=user, spec=spec)
+        cache.set(spec.key, data, CACHE_SECONDS)
+    return data
+
+
+def widest_parcel(version: str) -> float:
+    """The largest east-west extent of any parcel in degrees, cached per data version.
+
+    The bounding-box index leads with ``min_lon``: knowing that no parcel is wider than this lets a tile's
+    query seek a narrow band of ``min_lon`` instead of scanning every parcel west of the tile's east edge.
+    """
+    key = f"yuanqu:tile-widest:{version}"
+    cache = _cache()
+    widest = cache.get(key) if version != NO_VERSION else None
+    if widest is None:
+        widest = Parcel.objects.aggregate(widest=Max(F("max_lon") - F("min_lon")))["widest"] or 0.0
+        cache.set(key, widest, CACHE_SECONDS)
+    return widest
+
+
+def bbox_meets(bounds: tuple[float, float, float, float], widest: float) -> Q:
+    """Parcels whose bounding box meets the lon/lat box (west, south, east, north); ``widest``: see
+    widest_parcel."""
+    west, south, east, north = bounds
+    return Q(
+        min_lon__gte=west - widest - 1e-9,
+        min_lon__lte=east,
+        max_lon__gte=west,
+        min_lat__lte=north,
+        max_lat__gte=south,
+    )
+
+
+def candidates(*, user, bounds: tuple[float, float, float, float], zone_id: int | None = None, widest: float):
+    """The parcels the user may see (in the zone and its sub-parks, if given) whose bounding box meets
+    the lon/lat box; only parcels with a polygon."""
+    parcels = Parcel.objects.restrict(user).filter(bbox_meets(bounds, widest))
+    if zone_id is not None:
+        parcels = parcels.filter(zone_id__in=zone_descendants([zone_id]))
+    return parcels.exclude(geometry_lonlat=None)
+
+
+def build_tile(*, user, spec: TileSpec) -> bytes:
+    """The tile built from the database (see the module docstring for what it holds)."""
+    z, x, y = spec.z, spec.x, spec.y
+    if z < MIN_ZOOM:
+        return b""
+    west, south, east, north = mvt.tile_bounds(z, x, y)
+    pad = (east - west) * mvt.BUFFER / mvt.EXTENT + (GCJ_MARGIN if spec.shift == "gcj02" else 0.0)
+    bounds = (west - pad, south - pad, east + pad, north + pad)
+    parcels = candidates(user=user, bounds=bounds, zone_id=spec.zone_id, widest=widest_parcel(spec.version))
+    rows = list(parcels.values_list("pk", "geometry_lonlat"))
+    if not rows:
+        return b""
+    geoms = shapely.from_wkb([bytes(wkb) for _pk, wkb in rows])
+    if spec.shift == "gcj02":
+        geoms = shapely.transform(geoms, _gcj02)
+    polygons, kept = mvt.prepare_polygons(geoms, z, x, y)
+    if polygons.size == 0:
+        return b""
+    ids = [rows[i][0] for i in kept.tolist()]
+    known = _known_properties((spec.version, spec.scope, spec.as_of))
+    if any(pk not in known for pk in ids):
+        # Work out the properties of every parcel of the surrounding block at once: classifying costs
+        # about the same for a few parcels as for a few thousand, and the neighbouring tiles (and the
+        # other zooms) then find theirs known.
+        if z > PROPERTY_BLOCK_ZOOM:
+            shift = z - PROPERTY_BLOCK_ZOOM
+            block = mvt.tile_bounds(PROPERTY_BLOCK_ZOOM, x >> shift, y >> shift)
+            block = (block[0] - pad, block[1] - pad, block[2] + pad, block[3] + pad)
+        else:
+            block = bounds
+        widest = widest_parcel(spec.version)
+        # The joins (restricted on their own) are narrowed by the block's band of the bounding-box index
+        # alone: with the zone restriction in that subquery, SQLite would walk every parcel of the zones.
+        near = Parcel.objects.filter(bbox_meets(block, widest))
+        visible = candidates(user=user, bounds=block, widest=widest)
+        known.update(parcel_properties(user=user, parcels=visible, near=near, as_of=spec.as_of))
+        missing = [pk for pk in ids if pk not in known]
+        if missing:  # only where the GCJ-02 margin reaches past the block
+            missed = Parcel.objects.restrict(user).filter(pk__in=missing)
+            known.update(parcel_properties(user=user, parcels=missed, as_of=spec.as_of))
+    columns = zip(*(known[pk] for pk in ids), strict=True)
+    return mvt.encode_layer(LAYER, polygons, ids=ids, properties=dict(zip(PROPERTIES, columns, strict=True)))
+
+
+# Properties of parcels already worked out, per (data version, zone scope, as-of date), in this process: a
+# parcel on the edge of several tiles, or seen again at another zoom, is classified once. A new data version
+# starts afresh; the oldest entries go beyond KNOWN_SETS.
+_known: OrderedDict[tuple, dict[int, tuple]] = OrderedDict()
+_known_lock = threading.Lock()
+KNOWN_SETS = 4
+
+
+def _known_properties(key: tuple) -> dict[int, tuple]:
+    if key[0] == NO_VERSION:
+        return {}
+    with _known_lock:
+        found = _known.get(key)
+        if found is None:
+            found = _known[key] = {}
+            while len(_known) > KNOWN_SETS:
+                _known.popitem(last=False)
+        else:
+            _known.move_to_end(key)
+        return found
+
+
+def forget_known_properties() -> None:
+    """Drop the properties kept in this process (benchmarks measure tiles built from nothing)."""
+    with _known_lock:
+        _known.clear()
+
+
+def _gcj02(xy: np.ndarray) -> np.ndarray:
+    lon, lat = geo.wgs84_to_gcj02_arrays(xy[:, 0], xy[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def parcel_properties(*, user, parcels, as_of: dt.date, near=None) -> dict[int, tuple]:
+    """Parcel id → its feature properties (in PROPERTIES order) for the parcels of the queryset, as of the date:
+    the land status as the ledger classifies it, the main enterprise with its grade, the current project.
+    ``near``: a queryset of parcels including these, to narrow the joins with (default: ``parcels``)."""
+    near = parcels if near is None else near
+    numbers = set(ledger.NUMBER_FIELDS)
+    # Numbers as floats straight from the database: no Decimal per value, the frame holds floats anyway.
+    fields = [Cast(name, FloatField()) if name in numbers else name for name in ledger.FRAME_FIELDS]
+    rows = list(parcels.values_list(*fields))
+    if not rows:
+        return {}
+    frame = ledger.frame_from_rows(rows, ledger.enterprise_figures(user=user, parcels=near, as_of=as_of))
+    classified = classify(frame, as_of=as_of, rules=ledger.current_rules())
+    status_of = dict(zip(classified["parcel_id"].to_list(), classified["status"].to_list(), strict=True))
+    enterprise_of = main_enterprises(user=user, parcels=near, as_of=as_of)
+    grade_of = latest_grades(user=user, enterprise_ids=sorted({e[0] for e in enterprise_of.values()}))
+    project_of = current_projects(user=user, parcels=near)
+    area_at = ledger.FRAME_FIELDS.index("area_mu")
+    result = {}
+    for row in rows:
+        pk, zone_id, zone_name, short_name, code = row[:5]
+        enterprise_id, enterprise = enterprise_of.get(pk, (0, ""))
+        project_id, project, stage = project_of.get(pk, (0, "", ""))
+        result[pk] = (
+            pk,
+            code,
+            zone_id,
+            short_name or zone_name,
+            status_of.get(pk) or "unknown",
+            row[area_at] or 0.0,
+            enterprise_id,
+            enterprise,
+            grade_of.get(enterprise_id, ""),
+            project_id,
+            project,
+            stage,
+        )
+    return result
+
+
+def main_enterprises(*, user, parcels, as_of: dt.date) -> dict[int, tuple[int, str]]:
+    """Parcel id → (id, name) of the enterprise using it on the date: the one using the largest area, the
+    lowest enterprise id among equals."""
+    uses = (
+        EnterpriseLand.objects.restrict(user)
+        .filter(parcel_id__in=parcels.values("pk"))
+        .exclude(start_on__gt=as_of)
+        .exclude(end_on__lt=as_of)
+        .values_list("parcel_id", "enterprise_id", "enterprise__name", "area_mu")
+    )
+    best: dict[int, tuple] = {}
+    for parcel_id, enterprise_id, name, area in uses:
+        rank = (-(area or 0), enterprise_id)
+        if parcel_id not in best or rank < best[parcel_id][0]:
+            best[parcel_id] = (rank, enterprise_id, name)
+    return {parcel_id: (enterprise_id, name) for parcel_id, (_rank, enterprise_id, name) in best.items()}
+
+
+def latest_grades(*, user, enterprise_ids) -> dict[int, str]:
+    """Enterprise id → its grade in the latest published run (highest year, then newest run) with a result for
+    it ("" when that result has no grade, e.g. not evaluated)."""
+    if not enterprise_ids:
+        return {}
+    published = (
+        EvaluationResult.objects.restrict(user)
+        .filter(run__status=EvaluationRun.Status.PUBLISHED, run__in=EvaluationRun.objects.restrict(user))
+        .order_by("enterprise_id", "-run__year", "-run_id")
+    )
+    grades: dict[int, str] = {}
+    ids = list(enterprise_ids)
+    for start in range(0, len(ids), ledger.IDS_INLINE_MAX):  # a dense tile must not hit the parameter limit
+        chunk = ids[start : start + ledger.IDS_INLINE_MAX]
+        for enterprise_id, grade in published.filter(enterprise_id__in=chunk).values_list("enterprise_id", "grade"):
+            grades.setdefault(enterprise_id, grade)
+    return grades
+
+
+def current_projects(*, user, parcels) -> dict[int, tuple[int, str, str]]:
+    """Parcel id → (id, name, stage) of the project on it: the most recently updated one not dropped."""
+    projects = (
+        Project.objects.restrict(user)
+        .filter(parcel_id__in=parcels.values("pk"))
+        .exclude(stage=Stage.DROPPED)
+        .order_by("parcel_id", "-updated", "-id")
+        .values_list("parcel_id", "id", "name", "stage")
+    )
+    result: dict[int, tuple[int, str, str]] = {}
+    for parcel_id, pk, name, stage in projects:
+        result.setdefault(parcel_id, (pk, name, stage))
+    return result
