@@ -1,9 +1,20 @@
 """Fixtures shared by every test: two zones with their users, so isolation is always at hand."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_user, make_zone
+
+
+@pytest.fixture(autouse=True)
+def chinese_to_begin_with():
+    """Every test starts in the default language: a request through the test client that chose English
+    leaves English active in the test's thread, and a later test would read English labels."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import shutil
-import statistics
-import tempfile
-import time
-from pathlib import Path
+
+from _setup import django_on_a_throwaway_database, median_seconds
 
 
 def main() -> None:
@@ -23,43 +19,27 @@ def main() -> None:
     parser.add_argument("--enterprises", type=int, default=2000, help="demo city size (projects: about 1 in 7)")
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-alerts-"))
-    try:
-        run(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with django_on_a_throwaway_database("alerts"):
+        run(args)
 
 
 def timed(function, repeat: int) -> tuple[float, int]:
-    """Median wall-clock seconds of ``repeat`` runs, and the queries of one run."""
+    """Median wall-clock seconds of ``repeat`` runs, and the queries of one more run."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            function()
-            times.append(time.perf_counter() - start)
-    return statistics.median(times), len(captured.captured_queries)
+    with CaptureQueriesContext(connection) as captured:
+        function()
+    return median_seconds(function, repeat), len(captured.captured_queries)
 
 
-def run(args, workdir: Path) -> None:
-    os.environ["YUANQU_DATA_DIR"] = str(workdir)
-    os.environ.pop("YUANQU_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+def run(args) -> None:
     from yuanqu.accounts.models import User
     from yuanqu.core.demo import build_demo_city
     from yuanqu.projects import selectors
     from yuanqu.projects.alerts import project_alerts
     from yuanqu.projects.models import Project, Stage
 
-    call_command("migrate", verbosity=0)
     build_demo_city(enterprises=args.enterprises, parcels=round(args.enterprises * 1.5), years=2, log=False)
     admin = User.objects.get(username="admin")
     today = dt.date(2026, 6, 30)

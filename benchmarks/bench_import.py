@@ -9,15 +9,14 @@ Wall-clock and CPU times are both printed: on a shared machine the CPU ratio is 
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+
+from _setup import django_on_a_throwaway_database
 
 
 def main() -> None:
@@ -28,24 +27,11 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the work directory (file and database)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-import-"))
-    try:
+    with django_on_a_throwaway_database("import", keep=args.keep) as workdir:
         run(args, workdir)
-    finally:
-        if args.keep:
-            print(f"kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 def run(args, workdir: Path) -> None:
-    os.environ["YUANQU_DATA_DIR"] = str(workdir)
-    os.environ.pop("YUANQU_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
     from python_calamine import CalamineWorkbook
 
     from yuanqu.core.importing.pipeline import run_import, template_columns
@@ -55,7 +41,6 @@ def run(args, workdir: Path) -> None:
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.zones.models import Zone
 
-    call_command("migrate", verbosity=0)
     zone = Zone.objects.create(code="BENCH", name="基准测试园区")
     n_enterprises = args.rows // args.years
     Enterprise.objects.bulk_create(

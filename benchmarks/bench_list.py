@@ -9,13 +9,12 @@ then times the list page as a zone user and as a city user, and the API list at 
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
+
+from _setup import django_on_a_throwaway_database
 
 
 def main() -> None:
@@ -24,14 +23,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20, help="requests per measured URL")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-list-"))
-    os.environ["YUANQU_DATA_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
-    import django
+    with django_on_a_throwaway_database("list", database_url=True):
+        run(args)
 
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+
+def run(args) -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -41,8 +37,6 @@ def main() -> None:
     from yuanqu.enterprises.models import Enterprise, EnterpriseYear
     from yuanqu.zones.models import Zone
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     zones = [Zone.objects.create(code=f"B{i}", name=f"基准园区{i}") for i in range(4)]
     rng = random.Random(11)

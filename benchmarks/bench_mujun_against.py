@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import shutil
 import statistics
 import subprocess
 import sys
@@ -46,6 +47,7 @@ def engine_of(revision: str):
         (folder / f"{name}.py").write_text(text, encoding="utf-8")
     explain = _load("mujun_explain_then", folder / "explain.py")
     engine = _load("mujun_engine_then", folder / "engine.py")
+    shutil.rmtree(folder)
     engine.explaining = explain
     return engine.score
 
@@ -65,16 +67,21 @@ def main() -> None:
         before = previous if method.needs_previous else None
         assert then(current, method, previous=before).equals(score(current, method, previous=before))
         times: dict[str, list[float]] = {"then": [], "now": []}
+        cpu: dict[str, list[float]] = {"then": [], "now": []}
         for _ in range(args.repeat):
             for label, function in (("then", then), ("now", score)):
-                started = time.perf_counter()
+                started, cpu_started = time.perf_counter(), time.process_time()
                 function(current, method, previous=before)
                 times[label].append(time.perf_counter() - started)
+                cpu[label].append(time.process_time() - cpu_started)
         medians = {label: statistics.median(values) for label, values in times.items()}
+        cpu_medians = {label: statistics.median(values) for label, values in cpu.items()}
         print(
             f"{preset}: identical output; {args.revision} best {min(times['then']) * 1000:.1f} ms, "
             f"median {medians['then'] * 1000:.1f} ms; now best {min(times['now']) * 1000:.1f} ms, "
-            f"median {medians['now'] * 1000:.1f} ms; medians {medians['then'] / medians['now']:.2f} × faster now"
+            f"median {medians['now'] * 1000:.1f} ms; medians {medians['then'] / medians['now']:.2f} × faster now; "
+            f"CPU medians {cpu_medians['then'] * 1000:.1f} → {cpu_medians['now'] * 1000:.1f} ms "
+            f"({cpu_medians['then'] / cpu_medians['now']:.2f} ×)"
         )
 
 

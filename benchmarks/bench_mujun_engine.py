@@ -1,13 +1,15 @@
 """Per-mu scoring of 100,000 enterprises: the Polars engine against a row-by-row pandas implementation.
 
-    .venv/bin/python benchmarks/bench_mujun_engine.py [--enterprises 100000] [--repeat 5]
+    .venv/bin/python benchmarks/bench_mujun_engine.py [--enterprises 100000] [--repeat 7] [--preset huaian-2024]
 
 Builds synthetic enterprises with realistic magnitudes (Lishui 2019: tax per mu about 19 万元, value
 added per mu about 74 万元, labour productivity about 16 万元/person; a few percent utilities, young
 firms, incidents and missing emission figures), scores them under the Huangyan 2022 and Huai'an 2024
-presets with ``yuanqu.analytics.mujun.score`` (goal: under 200 ms), then with a straightforward
+presets with ``yuanqu.analytics.mujun.score`` (goal: under 200 ms) and with a straightforward
 row-by-row pandas implementation of the same two methods (goal: the engine at least 20× faster), and
-checks that both give the same totals and grades. Needs pandas (a dev dependency).
+checks that both give the same totals and grades. The two alternate (engine, pandas, engine, …) so a
+change of the machine's load hits both; the figures are medians and the ratio is that of the medians.
+Needs pandas (a dev dependency).
 """
 
 from __future__ import annotations
@@ -236,23 +238,24 @@ def compare(engine: pl.DataFrame, reference: dict[str, tuple]) -> tuple[float, i
     return worst, grades_differ
 
 
-def timed(function, repeat: int) -> tuple[float, float, float, object]:
-    """(best wall time, median wall time, best CPU time of the process, last result) over ``repeat`` runs."""
-    walls, cpus, result = [], [], None
-    for _ in range(repeat):
-        wall, cpu = time.perf_counter(), time.process_time()
-        result = function()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return min(walls), statistics.median(walls), min(cpus), result
+def timed(function) -> tuple[float, float, object]:
+    """(wall time, CPU time of the process, result) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values):.1f}–{max(values):.1f}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=7, help="runs of score() per measurement")
-    parser.add_argument("--reference-repeat", type=int, default=3, help="runs of the row-by-row implementation")
+    parser.add_argument("--repeat", type=int, default=7, help="rounds; each runs score() with and without "
+                        "explanations and the row-by-row implementation once, alternating")  # fmt: skip
     parser.add_argument("--iterrows", action="store_true", help="row by row with iterrows() instead of itertuples()")
+    parser.add_argument("--preset", action="append", help="only this preset (repeatable)")
     args = parser.parse_args()
     global ROW_ITERATION
     ROW_ITERATION = "iterrows" if args.iterrows else "itertuples"
@@ -265,32 +268,60 @@ def main() -> None:
     previous = synthetic(args.enterprises, seed=2024, year_factor=0.95)
     print(
         f"{args.enterprises:,} enterprises, polars {pl.__version__}, {pl.thread_pool_size()} threads; "
-        f"best (median) of {args.repeat} runs, row by row with {ROW_ITERATION}() best of {args.reference_repeat}"
+        f"{args.repeat} alternating rounds (engine with explanations, without, row by row with {ROW_ITERATION}()); "
+        f"medians, [min–max]"
     )
-    for preset, prev in (("huangyan-2022", None), ("huaian-2024", previous)):
+    presets = (("huangyan-2022", None), ("huaian-2024", previous))
+    for preset, prev in presets:
+        if args.preset and preset not in args.preset:
+            continue
         method = load_preset(preset)
         score(frame, method, previous=prev)  # warm-up
-        best, median, cpu, result = timed(lambda m=method, p=prev: score(frame, m, previous=p), args.repeat)
-        best_bare, median_bare, cpu_bare, _ = timed(
-            lambda m=method, p=prev: score(frame, m, previous=p, explain=False), args.repeat
-        )
-        pandas_time, _, pandas_cpu, reference = timed(
-            lambda m=method, p=prev: row_by_row(frame, m, p), args.reference_repeat
-        )
+        with_text, bare, reference_times, cpu_text, cpu_bare, cpu_reference = [], [], [], [], [], []
+        result = reference = None
+        for _ in range(args.repeat):
+            wall, cpu, result = timed(lambda m=method, p=prev: score(frame, m, previous=p))
+            with_text.append(wall)
+            cpu_text.append(cpu)
+            wall, cpu, _ = timed(lambda m=method, p=prev: score(frame, m, previous=p, explain=False))
+            bare.append(wall)
+            cpu_bare.append(cpu)
+            wall, cpu, reference = timed(lambda m=method, p=prev: row_by_row(frame, m, p))
+            reference_times.append(wall)
+            cpu_reference.append(cpu)
         worst, grades_differ = compare(result, reference)
         counts = dict(result.group_by("grade").len().sort("grade").iter_rows())
+        ms = [[t * 1000 for t in times] for times in (with_text, bare, reference_times)]
+        median_text, median_bare, median_reference = (statistics.median(t) for t in ms)
+        # Each round's own ratio: the engine and pandas measured back to back, under the same load.
+        round_text = [r / t for t, r in zip(ms[0], ms[2], strict=True)]
+        round_bare = [r / t for t, r in zip(ms[1], ms[2], strict=True)]
         print(f"\n{preset}")
         print(
-            f"  score() with explanations     {best * 1000:7.1f} ms ({median * 1000:.1f}), CPU {cpu * 1000:.1f} ms   "
-            "(goal < 200 ms)"
+            f"  score() with explanations     {median_text:7.1f} ms [{spread(ms[0])}], "
+            f"CPU {statistics.median(cpu_text) * 1000:.1f} ms   (goal < 200 ms)"
         )
         print(
-            f"  score() without explanations  {best_bare * 1000:7.1f} ms ({median_bare * 1000:.1f}), CPU {cpu_bare * 1000:.1f} ms"
+            f"  score() without explanations  {median_bare:7.1f} ms [{spread(ms[1])}], "
+            f"CPU {statistics.median(cpu_bare) * 1000:.1f} ms"
         )
-        print(f"  row-by-row pandas             {pandas_time * 1000:7.1f} ms, CPU {pandas_cpu * 1000:.1f} ms")
         print(
-            f"  → engine {pandas_time / best:.1f}× faster with explanations, {pandas_time / best_bare:.1f}× without "
-            "(goal ≥ 20×)"
+            f"  row-by-row pandas             {median_reference:7.1f} ms [{spread(ms[2])}], "
+            f"CPU {statistics.median(cpu_reference) * 1000:.1f} ms"
+        )
+        print(
+            f"  → ratio of medians: engine {median_reference / median_text:.1f}× faster with explanations, "
+            f"{median_reference / median_bare:.1f}× without (goal ≥ 20×)"
+        )
+        print(
+            f"    per round: with explanations [{spread(round_text)}]×, median {statistics.median(round_text):.1f}×; "
+            f"without [{spread(round_bare)}]×, median {statistics.median(round_bare):.1f}×"
+        )
+        cpu_ratio_text = statistics.median(cpu_reference) / statistics.median(cpu_text)
+        cpu_ratio_bare = statistics.median(cpu_reference) / statistics.median(cpu_bare)
+        print(
+            f"    CPU time, ratio of medians: {cpu_ratio_text:.1f}× with explanations, {cpu_ratio_bare:.1f}× without "
+            "(the engine's CPU time counts both threads)"
         )
         print(f"  same totals: largest difference {worst:.2e}; grades that differ: {grades_differ}")
         print(f"  grades: {counts}")

@@ -12,15 +12,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import sys
-import tempfile
 import time
 from decimal import Decimal
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
+from _setup import django_on_a_throwaway_database
 from bench_mujun_engine import synthetic
 
 
@@ -28,23 +23,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--enterprises", type=int, default=100_000)
     parser.add_argument("--preset", default="huangyan-2022")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (its database)")
+    parser.add_argument(
+        "--public-list-against",
+        metavar="REVISION",
+        help="also time the public list of this git revision (its exporting.py), alternately with this tree's, "
+        "and check both write the same cells",
+    )
     args = parser.parse_args()
+    with django_on_a_throwaway_database("mujun", keep=args.keep):
+        run(args)
 
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-mujun-"))
-    os.environ["YUANQU_DATA_DIR"] = str(workdir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
-    import django
 
-    django.setup()
-    from django.core.management import call_command
-
+def run(args) -> None:
     from yuanqu.analytics.mujun import load_preset, score
     from yuanqu.enterprises.models import Enterprise, EnterpriseYear
     from yuanqu.evaluation.models import EvaluationResult
     from yuanqu.evaluation.services import build_frame, preset_method, run_evaluation
     from yuanqu.zones.models import Zone
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     zones = [Zone.objects.create(code=f"B{i}", name=f"基准园区{i}") for i in range(4)]
     current = synthetic(args.enterprises, seed=7)
@@ -128,13 +125,58 @@ def main() -> None:
     t5 = time.perf_counter()
     report = io.BytesIO()
     write_report(report, run=run, user=None)
-    t6 = time.perf_counter()
-    write_public_list(io.BytesIO(), run=run, user=None)
-    t7 = time.perf_counter()
+    t6, cpu = time.perf_counter(), time.process_time()
+    written = write_public_list(io.BytesIO(), run=run, user=None)
+    t7, cpu = time.perf_counter(), time.process_time() - cpu
     print(
         f"summary report (docx, {len(report.getvalue()) / 1024:,.0f} KiB): {t6 - t5:.2f} s; "
-        f"public list (xlsx): {t7 - t6:.2f} s"
+        f"public list (xlsx, {written:,} rows): {t7 - t6:.2f} s, CPU {cpu:.2f} s"
     )
+    if args.public_list_against:
+        public_list_against(args.public_list_against, run, write_public_list)
+
+
+def public_list_against(revision: str, run, write_public_list, rounds: int = 2) -> None:
+    """The public list of ``revision`` and of this tree, alternately on the same run; same cells?"""
+    import importlib.util
+    import io
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import openpyxl
+
+    root = Path(__file__).resolve().parent.parent
+    text = subprocess.run(
+        ["git", "show", f"{revision}:src/yuanqu/evaluation/exporting.py"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    path = Path(tempfile.mkdtemp(prefix="yuanqu-exporting-")) / "exporting_then.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("exporting_then", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    shutil.rmtree(path.parent)
+    books = {}
+    for _ in range(rounds):
+        for label, function in ((revision[:12], module.write_public_list), ("now", write_public_list)):
+            buffer = io.BytesIO()
+            started, cpu = time.perf_counter(), time.process_time()
+            function(buffer, run=run, user=None)
+            print(
+                f"  public list, {label}: {time.perf_counter() - started:.2f} s, "
+                f"CPU {time.process_time() - cpu:.2f} s, {len(buffer.getvalue()) / 1e6:.1f} MB"
+            )
+            books[label] = buffer
+    cells = {}
+    for label, buffer in books.items():
+        book = openpyxl.load_workbook(buffer, read_only=True)
+        cells[label] = [(sheet.title, list(sheet.iter_rows(values_only=True))) for sheet in book.worksheets]
+    print(f"  same sheets and cells: {len(set(map(repr, cells.values()))) == 1}")
 
 
 if __name__ == "__main__":

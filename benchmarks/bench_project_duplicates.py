@@ -10,13 +10,10 @@ linearly). Goal: under 150 ms for 2,000 projects in a zone, so a lead's page sta
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import shutil
-import statistics
-import tempfile
-import time
-from pathlib import Path
+from functools import partial
+
+from _setup import django_on_a_throwaway_database, median_seconds
 
 WORDS = [
     "新能源",
@@ -41,29 +38,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 8000])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-duplicates-"))
-    try:
-        run(args, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with django_on_a_throwaway_database("duplicates"):
+        run(args)
 
 
-def run(args, workdir: Path) -> None:
-    os.environ["YUANQU_DATA_DIR"] = str(workdir)
-    os.environ.pop("YUANQU_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
+def run(args) -> None:
     from yuanqu.accounts.models import User
     from yuanqu.core.access import Role
     from yuanqu.projects.models import Project
     from yuanqu.projects.screening import find_duplicates
     from yuanqu.zones.models import Zone
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(11)
     print(f"{'projects':>9} {'median ms':>10} {'µs/project':>11} {'found':>6}")
     for size in args.sizes:
@@ -82,12 +67,8 @@ def run(args, workdir: Path) -> None:
             batch_size=2000,
         )
         lead = Project(zone=zone, name="新能源电池储能1号项目", investor="基准投资7 有限公司")
-        times = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            found = find_duplicates(project=lead, user=user)
-            times.append(time.perf_counter() - start)
-        median = statistics.median(times)
+        found = find_duplicates(project=lead, user=user)
+        median = median_seconds(partial(find_duplicates, project=lead, user=user), args.repeat)
         print(f"{size:>9} {median * 1000:>10.1f} {median * 1e6 / size:>11.1f} {len(found):>6}")
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.testing import PASSWORD, make_enterprise, make_enterprise_year, make_user, make_zone
+from tests.browser.session import signed_in_page
+from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_user, make_zone
 
 pytestmark = pytest.mark.browser
 
@@ -27,55 +28,34 @@ def enterprise_world(transactional_db):
 def test_log_in_open_an_enterprise_and_see_its_figures_and_chart(
     live_server, enterprise_world, chromium_path, tmp_path
 ):
-    from playwright.sync_api import expect, sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS
+    from playwright.sync_api import expect
 
     user, enterprise = enterprise_world
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on("console", lambda m: problems.append(f"console: {m.text} {m.location}") if m.type == "error" else None)
-        page.on(
-            "request",
-            lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(live_server.url) else None,
+    with signed_in_page(live_server, chromium_path, user.username) as (page, _problems):
+        expect(page.locator("#count-enterprises")).to_have_text("6")
+
+        page.goto(f"{live_server.url}/enterprises/")
+        expect(page.locator("#result-count")).to_have_text("6")
+        page.fill("#id_q", "精密")  # filter as you type: htmx swaps the table
+        expect(page.locator("#result-count")).to_have_text("1")
+        assert "q=" in page.url
+
+        page.get_by_role("link", name=enterprise.name).click()
+        page.wait_for_url(f"{live_server.url}/enterprises/{enterprise.pk}/")
+        expect(page.locator("h1")).to_contain_text(enterprise.name)
+
+        figures = page.locator("#yearly-figures")
+        expect(figures.locator("thead th")).to_have_text(
+            ["指标", re.compile("2022"), re.compile("2023"), re.compile("2024")]
         )
-        try:
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
-            expect(page.locator("#count-enterprises")).to_have_text("6")
+        tax_row = figures.locator("tr", has=page.locator("th", has_text="实缴税收（万元）"))
+        expect(tax_row.locator("td")).to_have_text(["980.00", "1,100.00", "1,234.50"])
+        per_mu_row = figures.locator("tr", has=page.locator("th", has_text="亩均税收（万元/亩）"))
+        expect(per_mu_row.locator("td")).to_have_text(["78.40", "88.00", "98.76"])
 
-            page.goto(f"{live_server.url}/enterprises/")
-            expect(page.locator("#result-count")).to_have_text("6")
-            page.fill("#id_q", "精密")  # filter as you type: htmx swaps the table
-            expect(page.locator("#result-count")).to_have_text("1")
-            assert "q=" in page.url
-
-            page.get_by_role("link", name=enterprise.name).click()
-            page.wait_for_url(f"{live_server.url}/enterprises/{enterprise.pk}/")
-            expect(page.locator("h1")).to_contain_text(enterprise.name)
-
-            figures = page.locator("#yearly-figures")
-            expect(figures.locator("thead th")).to_have_text(
-                ["指标", re.compile("2022"), re.compile("2023"), re.compile("2024")]
-            )
-            tax_row = figures.locator("tr", has=page.locator("th", has_text="实缴税收（万元）"))
-            expect(tax_row.locator("td")).to_have_text(["980.00", "1,100.00", "1,234.50"])
-            per_mu_row = figures.locator("tr", has=page.locator("th", has_text="亩均税收（万元/亩）"))
-            expect(per_mu_row.locator("td")).to_have_text(["78.40", "88.00", "98.76"])
-
-            chart = page.locator("#enterprise-chart canvas, #enterprise-chart svg").first
-            chart.wait_for(state="visible", timeout=10_000)
-            box = chart.bounding_box()
-            assert box is not None and box["width"] > 300 and box["height"] > 200
-            page.screenshot(path=str(tmp_path / "enterprise-page.png"), full_page=True)
-        finally:
-            browser.close()
-    # Chromium asks for /favicon.ico on its own; the pages declare their icon elsewhere.
-    assert [p for p in problems if "favicon.ico" not in p] == []
+        chart = page.locator("#enterprise-chart canvas, #enterprise-chart svg").first
+        chart.wait_for(state="visible", timeout=10_000)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 200
+        page.screenshot(path=str(tmp_path / "enterprise-page.png"), full_page=True)
     assert (tmp_path / "enterprise-page.png").stat().st_size > 10_000

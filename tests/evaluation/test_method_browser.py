@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser.session import signed_in_page
 from tests.evaluation.conftest import STARTED, huangyan_year
 from yuanqu.analytics.mujun import preset_text
-from yuanqu.core.testing import PASSWORD, make_enterprise, make_user, make_zone
+from yuanqu.core.testing import make_enterprise, make_user, make_zone
 
 pytestmark = pytest.mark.browser
 
@@ -26,53 +27,34 @@ def method_world(transactional_db):
 
 
 def test_validate_preview_and_save_a_method(live_server, method_world, chromium_path, monkeypatch):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    from tests.browser.conftest import CHROMIUM_ARGS
     from yuanqu.evaluation.models import EvaluationMethod, EvaluationRun
 
     # The counts are checked between clicks; Playwright's event loop runs in this thread meanwhile.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        page.on(
-            "request",
-            lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(live_server.url) else None,
-        )
-        try:
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", method_world.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+    with signed_in_page(live_server, chromium_path, method_world.username) as (page, _problems):
+        page.goto(f"{live_server.url}/evaluation/methods/new/?preset=huangyan-2022")
+        text = preset_text("huangyan-2022")
+        page.fill("#id_text", text.replace("weight_total = 100", "weight_total = 100\nbogus_field = 1", 1))
+        page.get_by_role("button", name="校验").click()
+        expect(page.locator("#method-problems")).to_contain_text("bogus_field")
+        assert page.url.endswith("/evaluation/methods/new/?preset=huangyan-2022")  # swapped in, no reload
 
-            page.goto(f"{live_server.url}/evaluation/methods/new/?preset=huangyan-2022")
-            text = preset_text("huangyan-2022")
-            page.fill("#id_text", text.replace("weight_total = 100", "weight_total = 100\nbogus_field = 1", 1))
-            page.get_by_role("button", name="校验").click()
-            expect(page.locator("#method-problems")).to_contain_text("bogus_field")
-            assert page.url.endswith("/evaluation/methods/new/?preset=huangyan-2022")  # swapped in, no reload
+        page.fill("#id_text", text)
+        page.get_by_role("button", name="校验").click()
+        expect(page.locator("#method-problems")).to_have_text("方法有效")
 
-            page.fill("#id_text", text)
-            page.get_by_role("button", name="校验").click()
-            expect(page.locator("#method-problems")).to_have_text("方法有效")
+        page.fill("#id_year", "2024")
+        page.get_by_role("button", name="预览").click()
+        expect(page.locator("#preview-counts tbody tr")).to_have_count(1)
+        # four firms under the 20/40/35/5 % quota: cumulative 0.8, 2.4, 3.8 → ranks 1, 2, 3–4: A 1, B 1, C 2
+        cells = page.locator("#preview-counts tbody tr td").all_inner_texts()
+        assert cells == ["规上企业", "1", "1", "2", "0", "0", "0", "4"]
+        expect(page.locator("#preview-rows")).to_contain_text("亩均税收 24.60 万元/亩，基准 24.097")
+        assert EvaluationRun.objects.count() == 0 and EvaluationMethod.objects.count() == 0
 
-            page.fill("#id_year", "2024")
-            page.get_by_role("button", name="预览").click()
-            expect(page.locator("#preview-counts tbody tr")).to_have_count(1)
-            # four firms under the 20/40/35/5 % quota: cumulative 0.8, 2.4, 3.8 → ranks 1, 2, 3–4: A 1, B 1, C 2
-            cells = page.locator("#preview-counts tbody tr td").all_inner_texts()
-            assert cells == ["规上企业", "1", "1", "2", "0", "0", "0", "4"]
-            expect(page.locator("#preview-rows")).to_contain_text("亩均税收 24.60 万元/亩，基准 24.097")
-            assert EvaluationRun.objects.count() == 0 and EvaluationMethod.objects.count() == 0
-
-            page.get_by_role("button", name="保存").click()
-            page.wait_for_url(f"{live_server.url}/evaluation/methods/*/")
-            expect(page.locator("#method-text")).to_contain_text("黄岩区")
-            assert EvaluationMethod.objects.count() == 1
-        finally:
-            browser.close()
-    assert problems == []
+        page.get_by_role("button", name="保存").click()
+        page.wait_for_url(f"{live_server.url}/evaluation/methods/*/")
+        expect(page.locator("#method-text")).to_contain_text("黄岩区")
+        assert EvaluationMethod.objects.count() == 1

@@ -92,6 +92,7 @@ def test_only_city_admin_publishes(client, city_admin, admin_a, city_run):
 def test_public_list_export(client, city_admin, city_run):
     client.force_login(city_admin)
     response = client.get(f"/evaluation/runs/{city_run.pk}/public-list.xlsx")
+    assert response["Content-Disposition"] == f'attachment; filename="public-list-2024-{city_run.pk}.xlsx"'
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     names = [row[3] for row in sheet.iter_rows(min_row=3, values_only=True)]
     assert len(names) == 7 and names[-1] == "甲热电有限公司"
@@ -138,3 +139,44 @@ def test_result_page_in_english_shows_the_english_arithmetic(client, city_admin,
     html = client.get(f"/evaluation/results/{result.pk}/").content.decode()
     assert "Tax per mu 12.30 10k yuan/mu, benchmark 24.097, score 15.31 / 30" in html
     assert "Grades over the years" in html
+
+
+@pytest.mark.parametrize("sort", ["", "rank", "total", "-total", "grade", "zone"])
+def test_enterprises_not_evaluated_come_after_the_evaluated_ones(client, city_admin, city_run, zone_a, sort):
+    # The demo's first page showed only "outside the scope" rows: no group, rank or total sorted first.
+    from yuanqu.core.testing import make_enterprise
+    from yuanqu.evaluation.selectors import run_results
+
+    outside = make_enterprise(zone_a, "甲园外有限公司")
+    EvaluationResult.objects.create(run=city_run, enterprise=outside, zone=zone_a, status="out_of_scope")
+    names = [r.enterprise.name for r in run_results(run=city_run, user=city_admin, sort=sort)]
+    assert len(names) == 8
+    assert names[-1] == "甲园外有限公司"
+    if sort in ("", "rank", "zone"):  # within its group the utility (graded T, no rank) follows the ranked
+        assert names.index("甲热电有限公司") > names.index("甲3号制造有限公司")
+    client.force_login(city_admin)
+    html = client.get(f"/evaluation/runs/{city_run.pk}/", {"sort": sort}).content.decode()
+    assert html.index("甲1号制造有限公司") < html.index("甲园外有限公司")
+
+
+def test_a_zone_b_id_in_the_results_filter_is_a_400_naming_it(client, user_a, city_run, zone_b):
+    client.force_login(user_a)
+    response = client.get(f"/evaluation/runs/{city_run.pk}/", {"zone": zone_b.pk, "sort": "zz"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "乙1号科技有限公司" not in html and zone_b.name not in html
+    errors = html.split('id="filter-errors"')[1].split("</ul>")[0]
+    assert f"筛选条件无效：所属园区 “{zone_b.pk}” — 不是本次评价中您可查看的园区" in errors
+    assert "筛选条件无效：排序 “zz” — " in errors
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/evaluation/runs/{city_run.pk}/", {"zone": zone_b.pk}).content.decode()
+    assert f"Invalid filter: Zone “{zone_b.pk}” — not a zone of this run you may see" in html
+
+
+def test_a_new_run_on_a_zone_b_id_is_a_form_error_not_a_403(client, user_a, evaluation_world, zone_b):
+    client.force_login(user_a)
+    response = client.post("/evaluation/new/", {"preset": "huangyan-2022", "year": "2024", "zone": zone_b.pk})
+    assert response.status_code == 400
+    assert "不是您可以评价的园区" in response.content.decode()
+    assert zone_b.name not in response.content.decode()
+    assert not EvaluationRun.objects.exists()

@@ -41,6 +41,7 @@ def fetch(client, user, run) -> docx.document.Document:
     response = client.get(f"/evaluation/runs/{run.pk}/report.docx")
     assert response.status_code == 200
     assert response["Content-Type"].endswith("wordprocessingml.document")
+    assert response["Content-Disposition"] == f'attachment; filename="report-{run.year}-{run.pk}.docx"'
     return docx.Document(io.BytesIO(response.content))
 
 

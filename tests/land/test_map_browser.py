@@ -8,7 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.testing import PASSWORD, make_enterprise, make_parcel, make_user, make_zone
+from tests.browser.session import signed_in_page
+from yuanqu.core.testing import make_enterprise, make_parcel, make_user, make_zone
 from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
@@ -45,77 +46,60 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 def test_open_the_map_switch_layers_search_export_and_reach_a_parcel(live_server, map_world, chromium_path, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
-
-    from tests.browser.conftest import CHROMIUM_ARGS
+    from playwright.sync_api import expect
 
     user, parcel = map_world
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, args=[*CHROMIUM_ARGS, "--use-angle=swiftshader"], headless=True
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
-        local = (live_server.url, f"blob:{live_server.url}", "data:")  # MapLibre starts its workers from blobs
-        page.on(
-            "request",
-            lambda r: problems.append(f"outside request: {r.url}") if not r.url.startswith(local) else None,
-        )
-        tiles: list[int] = []
+    tiles: list[int] = []
+    with signed_in_page(
+        live_server,
+        chromium_path,
+        user.username,
+        browser_args=["--use-angle=swiftshader"],
+        also_local=[f"blob:{live_server.url}", "data:"],  # MapLibre starts its workers from blobs
+        accept_downloads=True,
+    ) as (page, _problems):
         page.on("response", lambda r: tiles.append(r.status) if ".mvt" in r.url else None)
-        try:
-            page.goto(f"{live_server.url}/login/")
-            page.fill("#id_username", user.username)
-            page.fill("#id_password", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{live_server.url}/")
+        page.goto(f"{live_server.url}/land/map/")
+        expect(page.locator("#land-map")).to_have_attribute("data-ready", "1", timeout=20000)
+        expect(page.locator("#land-map")).to_have_attribute("data-enterprises", "1")  # not zone B's
+        expect(page.locator("#land-map")).to_have_attribute("data-projects", "1")
+        assert 200 in tiles  # the parcels came as vector tiles
 
-            page.goto(f"{live_server.url}/land/map/")
-            expect(page.locator("#land-map")).to_have_attribute("data-ready", "1", timeout=20000)
-            expect(page.locator("#land-map")).to_have_attribute("data-enterprises", "1")  # not zone B's
-            expect(page.locator("#land-map")).to_have_attribute("data-projects", "1")
-            assert 200 in tiles  # the parcels came as vector tiles
+        # Toggle layers: enterprise and project points off (the parcel underneath takes the click).
+        page.uncheck("#land-map-layer-enterprises")
+        page.uncheck("#land-map-layer-projects")
+        page.uncheck("#land-map-layer-parcels")
+        page.check("#land-map-layer-parcels")
 
-            # Toggle layers: enterprise and project points off (the parcel underneath takes the click).
-            page.uncheck("#land-map-layer-enterprises")
-            page.uncheck("#land-map-layer-projects")
-            page.uncheck("#land-map-layer-parcels")
-            page.check("#land-map-layer-parcels")
+        page.select_option("#land-map-colour", "grade")
+        legend = page.locator("#land-map-legend")
+        expect(legend).to_have_attribute("data-colour", "grade")
+        expect(legend).to_contain_text("未评价")
 
-            page.select_option("#land-map-colour", "grade")
-            legend = page.locator("#land-map-legend")
-            expect(legend).to_have_attribute("data-colour", "grade")
-            expect(legend).to_contain_text("未评价")
+        page.fill("#land-map-search", "星辰")
+        page.press("#land-map-search", "Enter")
+        popup = page.locator(".maplibregl-popup")
+        expect(popup).to_contain_text("甲星辰材料有限公司", timeout=10000)
+        page.locator(".maplibregl-popup-close-button").click()
+        expect(popup).to_have_count(0)
 
-            page.fill("#land-map-search", "星辰")
-            page.press("#land-map-search", "Enter")
-            popup = page.locator(".maplibregl-popup")
-            expect(popup).to_contain_text("甲星辰材料有限公司", timeout=10000)
-            page.locator(".maplibregl-popup-close-button").click()
-            expect(popup).to_have_count(0)
+        with page.expect_download() as download_info:
+            page.click("#land-map-export")
+        download = download_info.value
+        assert download.suggested_filename.endswith(".png")
+        target = tmp_path / "map.png"
+        download.save_as(target)
+        canvas = page.locator("#land-map canvas")
+        size = canvas.evaluate("c => [c.width, c.height]")
+        assert list(png_size(target.read_bytes())) == size
 
-            with page.expect_download() as download_info:
-                page.click("#land-map-export")
-            download = download_info.value
-            assert download.suggested_filename.endswith(".png")
-            target = tmp_path / "map.png"
-            download.save_as(target)
-            canvas = page.locator("#land-map canvas")
-            size = canvas.evaluate("c => [c.width, c.height]")
-            assert list(png_size(target.read_bytes())) == size
-
-            page.wait_for_timeout(300)
-            box = canvas.bounding_box()
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            expect(popup).to_contain_text("甲-XZ-001")
-            expect(popup).to_contain_text("闲置")
-            expect(popup).to_contain_text("甲星辰材料有限公司")
-            expect(popup).to_contain_text("甲储能电池项目")
-            popup.get_by_role("link", name="查看地块").click()
-            page.wait_for_url(f"{live_server.url}/land/parcels/{parcel.pk}/")
-            expect(page.locator("#land-status")).to_contain_text("闲置")
-        finally:
-            browser.close()
-    assert problems == []
+        page.wait_for_timeout(300)
+        box = canvas.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(popup).to_contain_text("甲-XZ-001")
+        expect(popup).to_contain_text("闲置")
+        expect(popup).to_contain_text("甲星辰材料有限公司")
+        expect(popup).to_contain_text("甲储能电池项目")
+        popup.get_by_role("link", name="查看地块").click()
+        page.wait_for_url(f"{live_server.url}/land/parcels/{parcel.pk}/")
+        expect(page.locator("#land-status")).to_contain_text("闲置")

@@ -17,11 +17,13 @@ from django.test.utils import CaptureQueriesContext
 from tests.land.conftest import AS_OF, not_started
 from yuanqu.analytics import geo, mvt
 from yuanqu.core.testing import make_enterprise, make_zone
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.enterprises.models import EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.services import save_enterprise, save_enterprise_land, save_enterprise_year
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.evaluation.services import publish_run
 from yuanqu.land import tiles
-from yuanqu.land.models import Parcel
+from yuanqu.land.ledger import save_rules
+from yuanqu.land.models import Parcel, ParcelTileRow
 from yuanqu.land.services import save_parcel
 from yuanqu.projects.models import Project
 
@@ -261,7 +263,10 @@ def test_a_wide_parcel_reaching_in_from_the_west_is_found(client, user_a, two_zo
     assert min(p[0] for p in found["甲-宽-301"]["geometry"]["coordinates"][0]) == -mvt.BUFFER
 
 
-def test_a_neighbouring_tile_reuses_the_properties_worked_out_for_its_block(client, user_a, two_zones, zone_a):
+def test_a_neighbouring_tile_reuses_the_properties_worked_out_for_its_block(
+    client, user_a, two_zones, zone_a, monkeypatch
+):
+    monkeypatch.setattr(tiles, "DIRECT_MAX", 0)  # as for a tile of many parcels without rows
     # The tile to the east lies in the same zoom-12 block.
     assert (TX + 1) >> (Z - tiles.PROPERTY_BLOCK_ZOOM) == TX >> (Z - tiles.PROPERTY_BLOCK_ZOOM)
     east = shapely.box(EAST + 0.001, SOUTH + 0.001, EAST + 0.002, SOUTH + 0.002)
@@ -290,3 +295,139 @@ def test_the_tile_file_cache_culls_on_one_write_in_a_hundred(tmp_path, monkeypat
     cache.set("tile10", b"x")
     assert len(list(tmp_path.glob("*.djcache"))) == 6
     assert cache.get("tile10") == b"x"
+
+
+# --- the stored tile rows (ParcelTileRow) and what drops them ---------------------------------------------
+
+
+def props_of(client, code: str, **params) -> dict:
+    return features(get_tile(client, **params))[code]["properties"]
+
+
+def stored_rows() -> dict[int, int]:
+    """Parcel id → id of its stored tile row."""
+    return dict(ParcelTileRow.objects.values_list("parcel_id", "pk"))
+
+
+def test_a_tile_is_built_from_the_stored_rows_without_classifying_again(client, user_a, two_zones):
+    a, sub, _b, _ = two_zones
+    client.force_login(user_a)
+    first = get_tile(client)
+    assert sorted(stored_rows()) == sorted([a.pk, sub.pk])  # zone A's scope: B's parcel is not worked out
+    caches["tiles"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        again = get_tile(client)
+    assert again.content == first.content
+    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_new_use_of_the_parcel_by_an_enterprise_is_shown(client, user_a, admin_a, two_zones, zone_a):
+    a, *_ = two_zones
+    client.force_login(user_a)
+    assert props_of(client, "甲-XZ-101")["enterprise"] == ""
+    enterprise = make_enterprise(zone_a, "甲新入驻企业")
+    save_enterprise_land(
+        enterprise_land=EnterpriseLand(enterprise=enterprise, parcel=a, area_mu=Decimal("4")), user=admin_a
+    )
+    props = props_of(client, "甲-XZ-101")
+    assert (props["enterprise_id"], props["enterprise"]) == (enterprise.pk, "甲新入驻企业")
+    enterprise.name = "甲新入驻企业（更名）"
+    save_enterprise(enterprise=enterprise, user=admin_a)
+    assert props_of(client, "甲-XZ-101")["enterprise"] == "甲新入驻企业（更名）"
+
+
+def test_a_project_moving_to_another_stage_is_redrawn(client, user_a, admin_a, two_zones, zone_a):
+    a, *_ = two_zones
+    project = Project.objects.create(name="甲新材料项目", zone=zone_a, parcel=a, stage="lead")
+    client.force_login(user_a)
+    assert props_of(client, "甲-XZ-101")["stage"] == "lead"
+    project.stage = "started"
+    project.save()  # a tracked save: logged by the signals
+    assert props_of(client, "甲-XZ-101")["stage"] == "started"
+    project.parcel = None  # moved off the parcel: the old parcel's row is dropped too
+    project.save()
+    assert props_of(client, "甲-XZ-101")["project"] == ""
+
+
+def test_a_change_elsewhere_keeps_the_rows_of_other_parcels(client, user_a, admin_a, two_zones, zone_a):
+    a, sub, *_ = two_zones
+    far = not_started(zone_a, "甲-远-501", geometry=shapely.box(121.5, 31.0, 121.501, 31.001), srid=4490)
+    client.force_login(user_a)
+    get_tile(client)
+    kept = stored_rows()
+    far.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=far, user=admin_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert props_of(client, "甲-XZ-101")["status"] == "idle"  # a new data version: the tile is built again
+    assert stored_rows() == kept  # from the same rows
+    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+    a.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=a, user=admin_a)
+    assert props_of(client, "甲-XZ-101")["status"] == "in_use"
+    rows = stored_rows()
+    assert rows[sub.pk] == kept[sub.pk] and rows[a.pk] != kept[a.pk]  # only the saved parcel's row is new
+
+
+def test_new_yearly_figures_drop_the_rows_of_the_enterprise_parcels(two_zones, zone_a, admin_a):
+    from yuanqu.core.models import ChangeLogEntry
+
+    _a, sub, *_ = two_zones
+    enterprise = make_enterprise(zone_a, "甲纳税企业")
+    EnterpriseLand.objects.create(enterprise=enterprise, parcel=sub, area_mu=Decimal("3"))
+    newest = ChangeLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
+    save_enterprise_year(
+        enterprise_year=EnterpriseYear(enterprise=enterprise, year=2024, tax=Decimal("90")), user=admin_a
+    )
+    assert tiles.touched_parcels(ChangeLogEntry.objects.filter(id__gt=newest)) == (False, {sub.pk})
+
+
+def test_new_rules_or_a_large_import_drop_every_row(client, user_a, city_admin, two_zones, monkeypatch):
+    client.force_login(user_a)
+    get_tile(client)
+    before = stored_rows()
+    assert len(before) == 2
+    save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
+    get_tile(client)  # worked out again after the rules changed: every row is new
+    rows = stored_rows()
+    assert sorted(rows) == sorted(before) and not set(rows.values()) & set(before.values())
+    monkeypatch.setattr(tiles, "SYNC_MAX_ENTRIES", 0)
+    a, *_ = two_zones
+    a.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=a, user=city_admin)  # one entry, more than SYNC_MAX_ENTRIES
+    tiles.sync_tile_rows(tiles.data_version())
+    assert stored_rows() == {}
+
+
+def test_rows_are_kept_for_the_three_latest_dates(client, user_a, two_zones):
+    client.force_login(user_a)
+    for day in ("2025-03-01", "2025-03-02", "2025-03-03", "2025-02-01", "2025-03-04"):
+        assert get_tile(client, as_of=day).status_code == 200
+    dates = sorted({d.isoformat() for d in ParcelTileRow.objects.values_list("as_of", flat=True)})
+    assert dates == ["2025-03-02", "2025-03-03", "2025-03-04"]  # 2025-02-01 dropped 03-01, then went itself
+    assert ParcelTileRow.objects.count() == 6
+
+
+def test_a_locked_database_still_serves_the_tile_without_storing_rows(client, user_a, two_zones, monkeypatch):
+    from django.db import OperationalError
+
+    def locked(version):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(tiles, "sync_tile_rows", locked)
+    client.force_login(user_a)
+    assert props_of(client, "甲-XZ-101")["status"] == "idle"
+    assert stored_rows() == {}
+
+
+def test_the_admin_list_of_tile_rows_shows_a_staff_zone_admin_only_zone_a(client, city_admin, two_zones, zone_a):
+    from yuanqu.core.access import Role
+    from yuanqu.core.testing import make_user
+
+    client.force_login(city_admin)
+    get_tile(client)  # rows of every parcel in the tile (scope "all")
+    assert len(stored_rows()) == 3
+    client.force_login(make_user("staff_admin_a", Role.ZONE_ADMIN, zones=[zone_a], is_staff=True))
+    response = client.get("/admin/land/parceltilerow/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "甲-XZ-101" in html and "甲园-XZ-102" in html and "乙-XZ-201" not in html

@@ -223,6 +223,7 @@ ADMIN_LISTS = [
     "/admin/enterprises/enterpriseyear/",
     "/admin/enterprises/enterpriseland/",
     "/admin/land/parcel/",
+    "/admin/land/parceltilerow/",
     "/admin/projects/project/",
     "/admin/projects/target/",
     "/admin/core/changelogentry/",

@@ -258,16 +258,39 @@ def _geometry_streams(polygons: np.ndarray) -> list[bytes]:
     return [packed[a:b] for a, b in zip(byte_start, byte_end, strict=True)]
 
 
+_UINT_KEY, _SINT_KEY, _BOOL_KEY, _DOUBLE_KEY, _STRING_KEY = (
+    bytes([(5 << 3) | _VARINT]),
+    bytes([(6 << 3) | _VARINT]),
+    bytes([(7 << 3) | _VARINT]),
+    bytes([(3 << 3) | _FIXED64]),
+    bytes([(1 << 3) | _BYTES]),
+)
+_pack_double = struct.Struct("<d").pack
+
+
 def _value_message(value) -> bytes:
     if isinstance(value, bool):
-        return _key(7, _VARINT) + _varint(int(value))
+        return _BOOL_KEY + _varint(int(value))
     if isinstance(value, int):
         if value >= 0:
-            return _key(5, _VARINT) + _varint(value)
-        return _key(6, _VARINT) + _varint((value << 1) ^ (value >> 63))
+            return _UINT_KEY + _varint(value)
+        return _SINT_KEY + _varint((value << 1) ^ (value >> 63))
     if isinstance(value, float):
-        return _key(3, _FIXED64) + struct.pack("<d", value)
-    return _bytes_field(1, str(value).encode("utf-8"))
+        return _DOUBLE_KEY + _pack_double(value)
+    payload = str(value).encode("utf-8")
+    return _STRING_KEY + _varint(len(payload)) + payload
+
+
+def _value_messages(kind: type, fresh: list) -> list[bytes]:
+    """The Value messages of distinct values of one type, integers and floats packed with numpy at once."""
+    if kind is int and fresh and min(fresh) >= 0 and max(fresh) < 1 << 63:
+        packed, lengths = _varints(np.asarray(fresh, dtype=np.uint64))
+        ends = np.cumsum(lengths)
+        return [_UINT_KEY + packed[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
+    if kind is float:
+        raw = np.asarray(fresh, dtype="<f8").tobytes()
+        return [_DOUBLE_KEY + raw[i : i + 8] for i in range(0, len(raw), 8)]
+    return [_value_message(value) for value in fresh]
 
 
 def encode_layer(
@@ -292,6 +315,19 @@ def encode_layer(
     indices = np.full((n, len(keys)), -1, dtype=np.int64)
     for k, column in enumerate(properties.values()):
         column_indices = indices[:, k]
+        kinds = set(map(type, column))
+        if len(kinds) == 1 and type(None) not in kinds:
+            # One type throughout (the usual case): index the column's distinct values, in order of first
+            # appearance as below, then look every value up at once.
+            kind = kinds.pop()
+            distinct = list(dict.fromkeys(column))
+            fresh = [value for value in distinct if (kind, value) not in value_index]
+            for value in fresh:
+                value_index[(kind, value)] = len(value_index)
+            values += _value_messages(kind, fresh)
+            local = {value: value_index[(kind, value)] for value in distinct}
+            column_indices[:] = list(map(local.__getitem__, column))
+            continue
         for i, value in enumerate(column):
             if value is None:
                 continue
@@ -310,35 +346,41 @@ def encode_layer(
     tag_end = ends[np.cumsum(ints_per_feature)].tolist()
     tag_start = ends[np.cumsum(ints_per_feature) - ints_per_feature].tolist()
     id_bytes, id_lengths = _varints(np.asarray(ids, dtype=np.uint64)) if n else (b"", np.zeros(0, dtype=np.int64))
-    id_end = np.cumsum(id_lengths).tolist()
+    id_end = np.cumsum(id_lengths)
+    id_start, id_end = (id_end - id_lengths).tolist(), id_end.tolist()
     feature_head = _key(1, _VARINT)
     feature_type = _key(3, _VARINT) + _varint(_POLYGON)
     tags_key, geometry_key, feature_key = _key(2, _BYTES), _key(4, _BYTES), _key(2, _BYTES)
+    fixed = len(feature_head) + len(tags_key) + len(feature_type) + len(geometry_key)
     parts = [_key(15, _VARINT), _varint(2), _bytes_field(1, name.encode("utf-8"))]
     count = 0
     for i, geometry in enumerate(geometries):
         if not geometry:
             continue
         tags = tag_bytes[tag_start[i] : tag_end[i]]
-        body = b"".join(
-            (
-                feature_head,
-                id_bytes[id_end[i] - id_lengths[i] : id_end[i]],
-                tags_key,
-                _varint(len(tags)),
-                tags,
-                feature_type,
-                geometry_key,
-                _varint(len(geometry)),
-                geometry,
-            )
+        feature_id = id_bytes[id_start[i] : id_end[i]]
+        tags_length, geometry_length = _varint(len(tags)), _varint(len(geometry))
+        size = fixed + len(feature_id) + len(tags_length) + len(tags) + len(geometry_length) + len(geometry)
+        parts += (
+            feature_key,
+            _varint(size),
+            feature_head,
+            feature_id,
+            tags_key,
+            tags_length,
+            tags,
+            feature_type,
+            geometry_key,
+            geometry_length,
+            geometry,
         )
-        parts += (feature_key, _varint(len(body)), body)
         count += 1
     if not count:
         return b""
     parts += [_bytes_field(3, key.encode("utf-8")) for key in keys]
-    parts += [_bytes_field(4, value) for value in values]
+    value_key = _key(4, _BYTES)
+    for value in values:
+        parts += (value_key, _varint(len(value)), value)
     parts += [_key(5, _VARINT), _varint(extent)]
     return _bytes_field(3, b"".join(parts))
 

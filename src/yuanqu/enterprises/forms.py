@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -91,6 +92,12 @@ class EnterpriseForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["industry_code"] = self.instance.industry_code
 
+    def clean_production_started_on(self):
+        on = self.cleaned_data.get("production_started_on")
+        if on is not None and on > timezone.localdate():
+            raise forms.ValidationError(f"日期 {on} 在今天之后 / the date {on} is in the future")
+        return on
+
     def clean_uscc(self) -> str:
         try:
             return clean_uscc(self.cleaned_data["uscc"])
@@ -113,3 +120,9 @@ class EnterpriseYearForm(forms.ModelForm):
     class Meta:
         model = EnterpriseYear
         fields = ["year", *EnterpriseYear.FIGURES]
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        if year is not None and year > timezone.localdate().year:
+            raise forms.ValidationError(f"年度 {year} 在今年之后 / the year {year} is after this year")
+        return year

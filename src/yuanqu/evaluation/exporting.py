@@ -8,54 +8,64 @@ from django.utils.translation import gettext as _
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
 
 GRADE_ORDER = {grade: n for n, grade in enumerate(GRADES)}
+# The columns of the list, as read from the database: plain values, no model objects (the results
+# also hold two explanations and the indicators' JSON per row, which the list does not show).
+LIST_FIELDS = ("group_label", "grade", "enterprise__uscc", "enterprise__name", "zone__name", "total", "rank")
+PROGRESS_STEP = 1000
 
 
-def public_rows(*, run: EvaluationRun, user) -> list[EvaluationResult]:
-    """The run's results the user may see, by group, grade and rank (ungraded last)."""
-    results = (
-        EvaluationResult.objects.restrict(user).filter(run=run).select_related("enterprise", "zone")
-        if user is not None
-        else EvaluationResult.objects.filter(run=run).select_related("enterprise", "zone")
-    )
-    return sorted(
-        results,
-        key=lambda r: (r.group_label or "~", GRADE_ORDER.get(r.grade, 99), r.rank or 10**9, r.enterprise.uscc),
-    )
+def public_rows(*, run: EvaluationRun, user) -> list[tuple]:
+    """The run's results the user may see, as LIST_FIELDS tuples, by group, grade and rank (ungraded last)."""
+    results = EvaluationResult.objects.restrict(user) if user is not None else EvaluationResult.objects
+    rows = list(results.filter(run=run).order_by().values_list(*LIST_FIELDS))
+    rows.sort(key=lambda r: (r[0] or "~", GRADE_ORDER.get(r[1], 99), r[6] or 10**9, r[2]))
+    return rows
+
+
+def _sheet_name(label: str, used_names: set[str]) -> str:
+    name = "".join(c for c in label if c not in "[]:*?/\\")[:28] or "sheet"
+    while name in used_names:
+        name = name[:26] + f"_{len(used_names)}"
+    used_names.add(name)
+    return name
 
 
 def write_public_list(target, *, run: EvaluationRun, user, progress=None) -> int:
-    """Write the public list to ``target`` (a path or a binary stream); returns the number of rows."""
+    """Write the public list to ``target`` (a path or a binary stream); returns the number of rows.
+
+    Rows arrive sorted by group, so each sheet is written top to bottom and xlsxwriter's
+    ``constant_memory`` mode can flush every row as it goes.
+    """
     rows = public_rows(run=run, user=user)
-    book = xlsxwriter.Workbook(target, {"in_memory": True})
+    book = xlsxwriter.Workbook(target, {"constant_memory": True})
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "0.000"})
     headers = [_("组别"), _("等级"), _("统一社会信用代码"), _("企业名称"), _("所属园区"), _("总分"), _("组内排名")]
-    sheets: dict[str, object] = {}
-    next_row: dict[str, int] = {}
+    title = f"{run.year} {run.method_name}"
     used_names: set[str] = set()
-    for result in rows:
-        label = result.group_label or _("未分组")
-        if label not in sheets:
-            name = "".join(c for c in label if c not in "[]:*?/\\")[:28] or "sheet"
-            while name in used_names:
-                name = name[:26] + f"_{len(used_names)}"
-            used_names.add(name)
-            sheet = book.add_worksheet(name)
-            sheet.write(0, 0, f"{run.year} {run.method_name}", bold)
-            sheet.write_row(1, 0, headers, bold)
+    no_group = _("未分组")
+    sheet, current, n = None, None, 0
+    for done, (group_label, grade, uscc, name, zone, total, rank) in enumerate(rows, start=1):
+        label = group_label or no_group
+        if label != current:
+            sheet, current, n = book.add_worksheet(_sheet_name(label, used_names)), label, 2
             sheet.set_column(2, 2, 22)
             sheet.set_column(3, 4, 30)
-            sheets[label], next_row[label] = sheet, 2
-        sheet, n = sheets[label], next_row[label]
-        sheet.write_row(n, 0, [label, result.grade, result.enterprise.uscc, result.enterprise.name, result.zone.name])
-        if result.total is not None:
-            sheet.write_number(n, 5, result.total, number)
-        if result.rank is not None:
-            sheet.write_number(n, 6, result.rank)
-        next_row[label] = n + 1
-        if progress is not None:
-            progress.advance(1)
-    if not sheets:
+            sheet.write_string(0, 0, title, bold)
+            sheet.write_row(1, 0, headers, bold)
+        for column, text in enumerate((label, grade, uscc, name, zone)):
+            if text:  # an empty text stays a blank cell
+                sheet.write_string(n, column, text)
+        if total is not None:
+            sheet.write_number(n, 5, total, number)
+        if rank is not None:
+            sheet.write_number(n, 6, rank)
+        n += 1
+        if progress is not None and done % PROGRESS_STEP == 0:
+            progress.advance(PROGRESS_STEP)
+    if progress is not None and len(rows) % PROGRESS_STEP:
+        progress.advance(len(rows) % PROGRESS_STEP)
+    if sheet is None:
         book.add_worksheet(_("公示名单")).write_row(0, 0, headers, bold)
     book.close()
     return len(rows)

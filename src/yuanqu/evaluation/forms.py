@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import DIVISIONS
 from yuanqu.analytics.mujun import preset_names
 from yuanqu.evaluation.models import GRADES
 
+# The enterprises not evaluated (no group, no rank, no total, no grade) come after the evaluated ones.
+UNGROUPED_LAST = Case(When(group="", then=Value(1)), default=Value(0))
+UNGRADED_LAST = Case(When(grade="", then=Value(1)), default=Value(0))
+RANK = F("rank").asc(nulls_last=True)
 SORTS = {
-    "rank": ("group", "rank", "enterprise__uscc"),
-    "-total": ("-total", "enterprise__uscc"),
-    "total": ("total", "enterprise__uscc"),
+    "rank": (UNGROUPED_LAST, "group", RANK, "enterprise__uscc"),
+    "-total": (F("total").desc(nulls_last=True), "enterprise__uscc"),
+    "total": (F("total").asc(nulls_last=True), "enterprise__uscc"),
     "name": ("enterprise__name", "enterprise__uscc"),
-    "zone": ("zone__name", "group", "rank", "enterprise__uscc"),
-    "grade": ("grade", "group", "rank", "enterprise__uscc"),
+    "zone": ("zone__name", UNGROUPED_LAST, "group", RANK, "enterprise__uscc"),
+    "grade": (UNGRADED_LAST, "grade", UNGROUPED_LAST, "group", RANK, "enterprise__uscc"),
 }
 
 
@@ -47,6 +52,13 @@ class ResultFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["zone"].widget.choices = [("", "—"), *[(z.pk, z.name) for z in zones]]
         self.fields["group"].widget.choices = [("", "—"), *groups]
+        self.zone_ids = {z.pk for z in zones}
+
+    def clean_zone(self):
+        zone = self.cleaned_data.get("zone")
+        if zone is not None and zone not in self.zone_ids:
+            raise forms.ValidationError(_("不是本次评价中您可查看的园区"))
+        return zone
 
 
 class NewRunForm(forms.Form):
@@ -63,6 +75,13 @@ class NewRunForm(forms.Form):
         self.fields["method"].widget.choices = [("", "—"), *[(m.pk, f"{m.name} ({m.digest[:8]})") for m in methods]]
         self.fields["preset"].choices = [("", "—"), *[(name, name) for name in preset_names()]]
         self.fields["zone"].widget.choices = [("", _("全部可见园区")), *[(z.pk, z.name) for z in zones]]
+        self.zone_ids = {z.pk for z in zones}
+
+    def clean_zone(self):
+        zone = self.cleaned_data.get("zone")
+        if zone is not None and zone not in self.zone_ids:
+            raise forms.ValidationError(_("不是您可以评价的园区"))
+        return zone
 
     def clean(self):
         data = super().clean()

@@ -94,24 +94,24 @@ def run_distribution(request, pk: int):
     return render(request, "evaluation/run_distribution.html", context)
 
 
-@login_required
-def run_export(request, pk: int):
+def _run_download(request, pk: int, write, *, name: str, suffix: str, content_type: str) -> HttpResponse:
+    """The run written by ``write(target, run=, user=)`` as the user sees it, as ``NAME-YEAR-PK.SUFFIX`` to save."""
     run = _run(request, pk)
     buffer = io.BytesIO()
-    write_public_list(buffer, run=run, user=request.user)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="public-list-{run.year}-{run.pk}.xlsx"'
+    write(buffer, run=run, user=request.user)
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}-{run.year}-{run.pk}{suffix}"'
     return response
+
+
+@login_required
+def run_export(request, pk: int):
+    return _run_download(request, pk, write_public_list, name="public-list", suffix=".xlsx", content_type=XLSX)
 
 
 @login_required
 def run_report(request, pk: int):
-    run = _run(request, pk)
-    buffer = io.BytesIO()
-    write_report(buffer, run=run, user=request.user)
-    response = HttpResponse(buffer.getvalue(), content_type=DOCX)
-    response["Content-Disposition"] = f'attachment; filename="report-{run.year}-{run.pk}.docx"'
-    return response
+    return _run_download(request, pk, write_report, name="report", suffix=".docx", content_type=DOCX)
 
 
 @login_required

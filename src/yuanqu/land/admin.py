@@ -8,7 +8,7 @@ from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin
 from yuanqu.core.changelog import acting
 from yuanqu.land.ledger import can_edit_rules, save_rules, validate_rules
 from yuanqu.land.maps import delete_base_map, save_base_map
-from yuanqu.land.models import BaseMap, LandRuleSet, Parcel
+from yuanqu.land.models import BaseMap, LandRuleSet, Parcel, ParcelTileRow
 from yuanqu.land.services import delete_parcel, save_parcel
 
 
@@ -113,3 +113,21 @@ class BaseMapAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         with acting(source="page", user=request.user):
             delete_base_map(base_map=obj, user=request.user)
+
+
+@admin.register(ParcelTileRow)
+class ParcelTileRowAdmin(ZoneScopedAdmin):
+    """The map tiles' stored parcel properties: derived data, shown for inspection only."""
+
+    list_display = ("parcel", "zone", "as_of", "scope", "status", "enterprise", "grade", "stage")
+    list_filter = ("status", ZoneListFilter)
+    list_select_related = ("parcel", "zone")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -228,9 +228,21 @@ class ParcelForm(forms.ModelForm):
         ]
         widgets = {name: DATE for name in Parcel.DATE_FIELDS}
 
+    # What has happened already; the agreed start may lie ahead.
+    PAST_DATES = ("approved_on", "supplied_on", "started_on", "completed_on", "halted_since", "revitalised_on")
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = Zone.objects.restrict(user, action="change").order_by("code", "name")
+
+    def clean(self):
+        data = super().clean()
+        today = timezone.localdate()
+        for name in self.PAST_DATES:
+            on = data.get(name)
+            if on is not None and on > today:
+                self.add_error(name, f"日期 {on} 在今天之后 / the date {on} is in the future")
+        return data
 
 
 class MapSearchForm(forms.Form):

@@ -156,6 +156,23 @@ def parcel_extent(*, user, zone_ids=None, shift: bool = False) -> list[float] | 
     return _bbox(shapely.box(*values), shift=shift)
 
 
+def zone_extents(*, user, zone_ids=None, shift: bool = False) -> list[list[float]]:
+    """The box [west, south, east, north] around each zone's parcels the user may see, one per zone with
+    parcels (where the map zooms to when the first view is too far out to draw the parcels)."""
+    from django.db.models import Max, Min
+
+    parcels = _zone_filter(Parcel.objects.restrict(user), zone_ids).exclude(min_lon=None)
+    rows = (
+        parcels.values("zone_id")
+        .annotate(Min("min_lon"), Min("min_lat"), Max("max_lon"), Max("max_lat"))
+        .order_by("zone_id")
+    )
+    return [
+        _bbox(shapely.box(r["min_lon__min"], r["min_lat__min"], r["max_lon__max"], r["max_lat__max"]), shift=shift)
+        for r in rows
+    ]
+
+
 # --- enterprises and projects ---------------------------------------------------------------------------
 
 

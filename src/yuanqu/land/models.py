@@ -162,3 +162,56 @@ class BaseMap(models.Model):
         problems = base_map_problems(url=self.url, min_zoom=self.min_zoom, max_zoom=self.max_zoom)
         if problems:
             raise ValidationError(problems)
+
+
+class ParcelTileRow(models.Model):
+    """A parcel's properties on the map's vector tiles (see ``yuanqu.land.tiles``) as of a date, for the users who
+    see the same zones (``scope``): kept so that a tile reads them instead of classifying its parcels again.
+
+    Derived data, not change-logged: the rows of the parcels a logged change touches are dropped, and the
+    next tile showing them works them out anew."""
+
+    zone_lookup = "zone"
+
+    parcel = models.ForeignKey(Parcel, verbose_name=_("地块"), on_delete=models.CASCADE, related_name="tile_rows")
+    zone = models.ForeignKey("zones.Zone", verbose_name=_("园区"), on_delete=models.CASCADE, related_name="+")
+    as_of = models.DateField(_("截至日期"))
+    scope = models.CharField(_("可见范围"), max_length=16)
+    status = models.CharField(_("状态"), max_length=30)
+    enterprise_ref = models.BigIntegerField(_("企业编号"), default=0)
+    enterprise = models.CharField(_("企业"), max_length=200, blank=True)
+    grade = models.CharField(_("评价等级"), max_length=10, blank=True)
+    project_ref = models.BigIntegerField(_("项目编号"), default=0)
+    project = models.CharField(_("项目"), max_length=200, blank=True)
+    stage = models.CharField(_("项目阶段"), max_length=30, blank=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("地图瓦片地块属性")
+        verbose_name_plural = _("地图瓦片地块属性")
+        ordering = ["as_of", "scope", "parcel_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "scope", "parcel"], name="parcel_tile_row_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parcel_id} {self.as_of} {self.status}"
+
+
+class ParcelTileSync(models.Model):
+    """How far the tile rows (ParcelTileRow) have followed the change log: the newest entry already applied."""
+
+    zone_lookup = None  # one row for the deployment
+
+    last_entry = models.BigIntegerField(_("最新变更记录编号"), default=0)
+    updated = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("地图瓦片同步")
+        verbose_name_plural = _("地图瓦片同步")
+
+    def __str__(self) -> str:
+        return f"{self.last_entry}"

@@ -10,21 +10,28 @@ is not dropped. Missing ones are 0 or "".
 Tiles are cached (the "tiles" cache) under a key holding a data version, the newest change-log entry: every
 logged change — a parcel, an enterprise's land, a project, a published run, the land rules, also through bulk
 imports and the demo (``changelog.record_many`` and the import pipeline write entries too) — serves fresh tiles
-from then on. Parcel properties are worked out per zoom-12 block and kept in the process for the same version.
+from then on.
+
+What classifying a parcel and joining its enterprise, grade and project gives (DERIVED) is stored per parcel,
+as-of date and zone scope in ParcelTileRow, so that a tile built after a change reads its parcels' rows in
+the query that reads their polygons. The rows follow the change log (sync_tile_rows): the entries since the
+last sync drop the rows of the parcels they touch (touched_parcels), or every row for the rules, a zone, an
+evaluation run or result, or more than SYNC_MAX_ENTRIES entries at once. A tile whose parcels lack rows works
+them out (with the rest of their zoom-12 block when there are many) and stores them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
 from django.core.cache import caches
-from django.db.models import F, FloatField, Max, Q
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, FilteredRelation, FloatField, Max, Q
 from django.db.models.functions import Cast
 
 from yuanqu.analytics import geo, mvt
@@ -33,7 +40,7 @@ from yuanqu.core.access import visible_zone_ids, zone_descendants
 from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.land import ledger
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync
 from yuanqu.projects.models import Project, Stage
 
 LAYER = "parcels"
@@ -181,68 +188,229 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
     west, south, east, north = mvt.tile_bounds(z, x, y)
     pad = (east - west) * mvt.BUFFER / mvt.EXTENT + (GCJ_MARGIN if spec.shift == "gcj02" else 0.0)
     bounds = (west - pad, south - pad, east + pad, north + pad)
-    parcels = candidates(user=user, bounds=bounds, zone_id=spec.zone_id, widest=widest_parcel(spec.version))
-    rows = list(parcels.values_list("pk", "geometry_lonlat"))
+    widest = widest_parcel(spec.version)
+    parcels = candidates(user=user, bounds=bounds, zone_id=spec.zone_id, widest=widest)
+    entry = 0
+    if spec.version != NO_VERSION:
+        # Should the database stay locked (a long import), the properties are worked out and not stored.
+        with contextlib.suppress(OperationalError):
+            entry = sync_tile_rows(spec.version)
+    stored = entry != 0
+    if stored:  # each parcel's stored row for the user's scope and the date, if any, in the same query
+        row = Q(tile_rows__scope=spec.scope, tile_rows__as_of=spec.as_of)
+        parcels = parcels.annotate(row=FilteredRelation("tile_rows", condition=row))
+        rows = raw_rows(
+            parcels.values_list("pk", "geometry_lonlat", *TILE_PARCEL_FIELDS, *(f"row__{f}" for f in ROW_FIELDS))
+        )
+    else:
+        rows = [
+            (*r, *([None] * len(ROW_FIELDS))) for r in parcels.values_list("pk", "geometry_lonlat", *TILE_PARCEL_FIELDS)
+        ]
     if not rows:
         return b""
-    geoms = shapely.from_wkb([bytes(wkb) for _pk, wkb in rows])
+    geoms = shapely.from_wkb([bytes(row[1]) for row in rows])
     if spec.shift == "gcj02":
         geoms = shapely.transform(geoms, _gcj02)
     polygons, kept = mvt.prepare_polygons(geoms, z, x, y)
     if polygons.size == 0:
         return b""
-    ids = [rows[i][0] for i in kept.tolist()]
-    known = _known_properties((spec.version, spec.scope, spec.as_of))
-    if any(pk not in known for pk in ids):
-        # Work out the properties of every parcel of the surrounding block at once: classifying costs
-        # about the same for a few parcels as for a few thousand, and the neighbouring tiles (and the
-        # other zooms) then find theirs known.
-        if z > PROPERTY_BLOCK_ZOOM:
-            shift = z - PROPERTY_BLOCK_ZOOM
-            block = mvt.tile_bounds(PROPERTY_BLOCK_ZOOM, x >> shift, y >> shift)
-            block = (block[0] - pad, block[1] - pad, block[2] + pad, block[3] + pad)
-        else:
-            block = bounds
-        widest = widest_parcel(spec.version)
-        # The joins (restricted on their own) are narrowed by the block's band of the bounding-box index
-        # alone: with the zone restriction in that subquery, SQLite would walk every parcel of the zones.
-        near = Parcel.objects.filter(bbox_meets(block, widest))
-        visible = candidates(user=user, bounds=block, widest=widest)
-        known.update(parcel_properties(user=user, parcels=visible, near=near, as_of=spec.as_of))
-        missing = [pk for pk in ids if pk not in known]
-        if missing:  # only where the GCJ-02 margin reaches past the block
-            missed = Parcel.objects.restrict(user).filter(pk__in=missing)
-            known.update(parcel_properties(user=user, parcels=missed, as_of=spec.as_of))
-    columns = zip(*(known[pk] for pk in ids), strict=True)
+    kept_rows = [rows[i] for i in kept.tolist()]
+    ids = [row[0] for row in kept_rows]
+    missing = [row[0] for row in kept_rows if row[2 + len(TILE_PARCEL_FIELDS)] is None]
+    derived = (
+        derived_properties(user=user, spec=spec, ids=missing, pad=pad, widest=widest, entry=entry) if missing else {}
+    )
+    features = []
+    for pk, _wkb, code, zone_id, zone_name, short_name, area, *found in kept_rows:
+        status, *rest = found if found[0] is not None else derived.get(pk) or ("unknown", 0, "", "", 0, "", "")
+        features.append((pk, code, zone_id, short_name or zone_name, status, area or 0.0, *rest))
+    columns = zip(*features, strict=True)
     return mvt.encode_layer(LAYER, polygons, ids=ids, properties=dict(zip(PROPERTIES, columns, strict=True)))
 
 
-# Properties of parcels already worked out, per (data version, zone scope, as-of date), in this process: a
-# parcel on the edge of several tiles, or seen again at another zoom, is classified once. A new data version
-# starts afresh; the oldest entries go beyond KNOWN_SETS.
-_known: OrderedDict[tuple, dict[int, tuple]] = OrderedDict()
-_known_lock = threading.Lock()
-KNOWN_SETS = 4
+TILE_PARCEL_FIELDS = ("code", "zone_id", "zone__name", "zone__short_name", Cast("area_mu", FloatField()))
+"""The parcel's own properties, read with its polygon."""
+DERIVED = ("status", "enterprise_id", "enterprise", "grade", "project_id", "project", "stage")
+"""The properties worked out from the parcel's dates and figures and from other tables (kept in ParcelTileRow)."""
+ROW_FIELDS = ("status", "enterprise_ref", "enterprise", "grade", "project_ref", "project", "stage")
+"""ParcelTileRow's fields holding DERIVED, in order."""
+DIRECT_MAX = 50
+"""Up to this many parcels without a row are worked out on their own (e.g. after a few edits); more, with the
+other parcels of their zoom-12 block lacking a row (e.g. after the rules changed)."""
+SYNC_MAX_ENTRIES = 20_000
+"""More new change-log entries than this at once (a large import): every tile row is dropped instead of
+finding the parcels each entry touches."""
 
 
-def _known_properties(key: tuple) -> dict[int, tuple]:
-    if key[0] == NO_VERSION:
-        return {}
-    with _known_lock:
-        found = _known.get(key)
-        if found is None:
-            found = _known[key] = {}
-            while len(_known) > KNOWN_SETS:
-                _known.popitem(last=False)
+def derived_properties(
+    *, user, spec: TileSpec, ids: list[int], pad: float, widest: float, entry: int
+) -> dict[int, tuple]:
+    """Parcel id → its DERIVED values, worked out for these parcels of the tile that have no stored row (and
+    for the others of their zoom-12 block when there are many), and stored unless there is no data version or
+    the change log has moved on since ``entry``."""
+    if (
+        spec.version == NO_VERSION or entry == 0
+    ):  # nothing logged yet: no version tells one state of the data from another
+        parcels = ledger.filter_by_ids(Parcel.objects.restrict(user), ids)
+        return _derived(parcel_properties(user=user, parcels=parcels, as_of=spec.as_of))
+    if len(ids) <= DIRECT_MAX:
+        computed = parcel_properties(
+            user=user, parcels=Parcel.objects.restrict(user).filter(pk__in=ids), as_of=spec.as_of
+        )
+    else:
+        # Work out every parcel of the surrounding zoom-12 block that lacks a row at once: classifying costs
+        # about the same for a few parcels as for a few thousand, and the neighbouring tiles (and the other
+        # zooms) then find theirs stored.
+        z, x, y = spec.z, spec.x, spec.y
+        shift = z - PROPERTY_BLOCK_ZOOM
+        block = mvt.tile_bounds(PROPERTY_BLOCK_ZOOM, x >> shift, y >> shift)
+        block = (block[0] - pad, block[1] - pad, block[2] + pad, block[3] + pad)
+        # The joins (restricted on their own) are narrowed by the block's band of the bounding-box index
+        # alone: with the zone restriction in that subquery, SQLite would walk every parcel of the zones.
+        near = Parcel.objects.filter(bbox_meets(block, widest))
+        have = ParcelTileRow.objects.filter(scope=spec.scope, as_of=spec.as_of).values("parcel_id")
+        visible = candidates(user=user, bounds=block, widest=widest).exclude(pk__in=have)
+        computed = parcel_properties(user=user, parcels=visible, near=near, as_of=spec.as_of)
+        rest = [pk for pk in ids if pk not in computed]
+        if rest:  # only where the GCJ-02 margin reaches past the block
+            rest_parcels = ledger.filter_by_ids(Parcel.objects.restrict(user), rest)
+            computed.update(parcel_properties(user=user, parcels=rest_parcels, as_of=spec.as_of))
+    derived = _derived(computed)
+    store_rows(spec=spec, entry=entry, derived=derived, zones={pk: props[2] for pk, props in computed.items()})
+    return derived
+
+
+def raw_rows(values) -> list[tuple]:
+    """The rows of a values_list queryset straight from the database cursor: the tile's columns (ids, texts,
+    floats, the polygon's bytes) need none of Django's per-value converters, which cost as much as the query
+    for a tile of thousands of parcels."""
+    sql, params = values.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _derived(properties: dict[int, tuple]) -> dict[int, tuple]:
+    at = [PROPERTIES.index(name) for name in DERIVED]
+    return {pk: tuple(props[i] for i in at) for pk, props in properties.items()}
+
+
+def store_rows(*, spec: TileSpec, entry: int, derived: dict[int, tuple], zones: dict[int, int]) -> None:
+    """Keep the worked-out values as ParcelTileRow, unless a newer change has been applied to the rows since the
+    tile's data version was read (the values may predate it: its parcels' rows must stay dropped)."""
+    as_of = connection.ops.adapt_datefield_value(spec.as_of)
+    rows = [(pk, zones[pk], as_of, spec.scope, *values) for pk, values in derived.items()]
+    try:
+        with transaction.atomic():
+            if not ParcelTileSync.objects.filter(pk=SYNC_PK, last_entry=entry).exists():
+                return
+            if not ParcelTileRow.objects.filter(as_of=spec.as_of).exists():  # a new date: make room for it
+                dates = ParcelTileRow.objects.order_by("-as_of").values_list("as_of", flat=True).distinct()
+                old = list(dates[KEEP_DATES - 1 :])
+                if old:
+                    ParcelTileRow.objects.filter(as_of__in=old).delete()
+            insert_rows(rows)
+    except OperationalError:  # the database stayed locked (a long import): the next tile tries again
+        pass
+
+
+def insert_rows(rows: list[tuple]) -> None:
+    """INSERT ParcelTileRow rows given as (parcel id, zone id, as_of, scope, *ROW_FIELDS), several hundred per
+    statement, skipping any a concurrent request stored first (ten times faster than bulk_create here)."""
+    quote = connection.ops.quote_name
+    columns = ["parcel_id", "zone_id", "as_of", "scope", *ROW_FIELDS]
+    head = f"INSERT INTO {quote(ParcelTileRow._meta.db_table)} ({', '.join(map(quote, columns))}) VALUES "
+    marks = f"({', '.join(['%s'] * len(columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_BATCH):
+            batch = rows[start : start + INSERT_BATCH]
+            sql = head + ", ".join([marks] * len(batch)) + " ON CONFLICT DO NOTHING"
+            cursor.execute(sql, [value for row in batch for value in row])
+
+
+INSERT_BATCH = 500
+"""Rows per INSERT statement (11 parameters each: well under SQLite's limit of 32,766)."""
+
+
+KEEP_DATES = 3
+"""Rows are kept for this many as-of dates at most: rows for another date drop those of the earliest one."""
+
+
+SYNC_PK = 1
+
+
+def sync_tile_rows(version: str) -> int:
+    """Apply the change-log entries up to the version's to the tile rows: drop the rows of the parcels they touch
+    (every row for a change to the rules, a zone, an evaluation run or result, or too many entries at once).
+    Returns the id of the newest entry applied."""
+    from yuanqu.core.models import ChangeLogEntry
+
+    newest = int(version.split(".")[0])
+    state = ParcelTileSync.objects.filter(pk=SYNC_PK).values_list("last_entry", flat=True).first()
+    if state is not None and state >= newest:
+        return state
+    if state is None:  # the first tile ever: concurrent first tiles must not both insert the row
+        ParcelTileSync.objects.bulk_create([ParcelTileSync(pk=SYNC_PK, last_entry=0)], ignore_conflicts=True)
+    with transaction.atomic():
+        state = ParcelTileSync.objects.select_for_update().get(pk=SYNC_PK)
+        if state.last_entry >= newest:
+            return state.last_entry
+        entries = ChangeLogEntry.objects.filter(id__gt=state.last_entry, id__lte=newest).order_by()
+        if state.last_entry == 0 or entries.count() > SYNC_MAX_ENTRIES:
+            ParcelTileRow.objects.all().delete()
         else:
-            _known.move_to_end(key)
-        return found
+            everything, parcel_ids = touched_parcels(entries)
+            if everything:
+                ParcelTileRow.objects.all().delete()
+            else:
+                ids = sorted(parcel_ids)
+                for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
+                    ParcelTileRow.objects.filter(parcel_id__in=ids[start : start + ledger.IDS_INLINE_MAX]).delete()
+        state.last_entry = newest
+        state.save()
+    return newest
 
 
-def forget_known_properties() -> None:
-    """Drop the properties kept in this process (benchmarks measure tiles built from nothing)."""
-    with _known_lock:
-        _known.clear()
+TOUCH_ALL = {
+    ("land", "landruleset"),
+    ("zones", "zone"),
+    ("evaluation", "evaluationrun"),
+    ("evaluation", "evaluationresult"),
+}
+"""Changes of these (app label, model) redraw every parcel: the rules, zone names, grades."""
+
+
+def touched_parcels(entries) -> tuple[bool, set[int]]:
+    """(every parcel?, ids of the parcels) whose tile properties the change-log entries may change. A parcel's
+    own entry; an enterprise's land (its parcel, and the enterprise's other parcels: the land it holds enters
+    their tax per mu), an enterprise or its yearly figures (its parcels); a project (its parcel, before and
+    after); anything else shown on a tile changes every parcel (TOUCH_ALL). Other entries change nothing shown."""
+    parcels: set[int] = set()
+    enterprises: set[int] = set()
+    rows = entries.values_list("content_type__app_label", "content_type__model", "object_id", "before", "after")
+    for app, model, object_id, before, after in rows.iterator(chunk_size=2000):
+        if (app, model) in TOUCH_ALL:
+            return True, set()
+        states = [state for state in (before, after) if isinstance(state, dict)]
+        if (app, model) == ("land", "parcel"):
+            parcels.add(int(object_id))
+        elif (app, model) == ("enterprises", "enterprise"):
+            enterprises.add(int(object_id))
+        elif (app, model) in {("enterprises", "enterpriseland"), ("enterprises", "enterpriseyear")}:
+            parcels.update(int(state["parcel_id"]) for state in states if state.get("parcel_id"))
+            enterprises.update(int(state["enterprise_id"]) for state in states if state.get("enterprise_id"))
+        elif (app, model) == ("projects", "project"):
+            parcels.update(int(state["parcel_id"]) for state in states if state.get("parcel_id"))
+    ids = sorted(enterprises)
+    for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
+        chunk = ids[start : start + ledger.IDS_INLINE_MAX]
+        parcels.update(EnterpriseLand.objects.filter(enterprise_id__in=chunk).values_list("parcel_id", flat=True))
+    return False, parcels
+
+
+def forget_tile_rows() -> None:
+    """Drop every stored tile row (benchmarks measure tiles built from nothing)."""
+    ParcelTileRow.objects.all().delete()
 
 
 def _gcj02(xy: np.ndarray) -> np.ndarray:

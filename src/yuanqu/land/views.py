@@ -245,6 +245,9 @@ def land_map(request):
         "project_url": reverse("projects:project-detail", args=[0]).replace("/0/", "/{id}/"),
         "base_map": maps.base_map_source(base_map),
         "bounds": maps.parcel_extent(user=request.user, zone_ids=[zone.pk] if zone is not None else None, shift=shift),
+        "zone_bounds": maps.zone_extents(
+            user=request.user, zone_ids=[zone.pk] if zone is not None else None, shift=shift
+        ),
         "legends": legends,
         "text": {
             "no_match": _("没有找到匹配的地块或企业。"),

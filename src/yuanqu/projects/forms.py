@@ -22,7 +22,7 @@ class ProjectFilterForm(forms.Form):
 
 class AdvanceStageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
-    on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(
         label=_("原因"),
         required=False,
@@ -161,6 +161,21 @@ class AgreementForm(forms.ModelForm):
             "tax_per_mu",
         ]
         widgets = {name: DATE for name in ("signed_on", "start_by", "production_by")}
+
+    def clean(self):
+        data = super().clean()
+        signed_on = data.get("signed_on")
+        if signed_on is not None and signed_on > timezone.localdate():
+            self.add_error("signed_on", f"日期 {signed_on} 在今天之后 / the date {signed_on} is in the future")
+        elif signed_on is not None:
+            for name, zh, en in (("start_by", "约定开工", "start-by"), ("production_by", "约定投产", "production-by")):
+                on = data.get(name)
+                if on is not None and on < signed_on:
+                    self.add_error(
+                        name,
+                        f"{zh}日期 {on} 早于签约日期 {signed_on} / the {en} date {on} is before the signing {signed_on}",
+                    )
+        return data
 
 
 class DeleteForm(forms.Form):

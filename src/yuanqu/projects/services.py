@@ -20,6 +20,7 @@ from yuanqu.core.services import check_can_edit, original_zone, save_object
 from yuanqu.projects import screening
 from yuanqu.projects.admission import evaluate
 from yuanqu.projects.models import (
+    STAGE_ORDER,
     AdmissionCheck,
     AdmissionRules,
     Agreement,
@@ -178,6 +179,15 @@ def last_event(project: Project) -> StageEvent | None:
     return project.events.order_by("-on", "-recorded_at", "-pk").first()
 
 
+def stage_before_drop(project: Project) -> str:
+    """The stage a dropped project was dropped from, by its last dropping event; "lead" when unknown
+    (no event, or a project recorded as dropped from the start), so that an unscreened lead is not let through."""
+    event = project.events.filter(to_stage=Stage.DROPPED).order_by("-on", "-recorded_at", "-pk").first()
+    if event is None or event.from_stage not in STAGE_ORDER:
+        return Stage.LEAD
+    return event.from_stage
+
+
 def advance_stage(
     *, project: Project, to_stage: str, on: dt.date, user, reason: str = "", not_duplicate: bool = False
 ) -> Project:
@@ -187,7 +197,8 @@ def advance_stage(
     back to an earlier stage, dropping a project and reviving a dropped one each need a reason.
     A lead moves forward only once screened (source, investor, industry, verified contact, a capacity
     judgement that is not "doubtful") and, if it has possible duplicates, with ``not_duplicate``
-    confirmed; the confirmation is kept in the event's reason with the names compared.
+    confirmed; the confirmation is kept in the event's reason with the names compared. A project dropped
+    while a lead is screened the same way when revived beyond lead.
     """
     check_can_edit(user=user, obj=project)
     reason = (reason or "").strip()
@@ -220,7 +231,9 @@ def advance_stage(
             {"reason": f"退回到{Stage(to_stage).label}阶段须说明原因 / a step back to stage {to_stage} needs a reason"}
         )
     note = ""
-    if from_stage == Stage.LEAD and to_rank is not None and to_rank > from_rank:
+    # A project dropped while a lead is still a lead when revived: screened before it goes further.
+    screened_from = stage_before_drop(project) if from_stage == Stage.DROPPED else from_stage
+    if screened_from == Stage.LEAD and to_rank is not None and to_rank > stage_rank(Stage.LEAD):
         errors = screening.screening_errors(project)
         if errors:
             raise ValidationError({"to_stage": errors})

@@ -149,6 +149,8 @@ def _statistics(request) -> tuple[StatisticsForm, dict | None]:
     month = form.cleaned_data["month"] or (today.month if year == today.year else 12)
     if zone is None:
         return form, {"zone": None}
+    # The form shows the zone, year and month the figures are for, also when they were left to the defaults.
+    form = StatisticsForm({"zone": zone.pk, "year": year, "month": month}, user=request.user)
     return form, statistics.monthly_statistics(user=request.user, zone=zone, year=year, month=month, today=today)
 
 

@@ -50,3 +50,36 @@ def row_of(result: pl.DataFrame, uscc: str) -> dict:
     rows = result.filter(pl.col("uscc") == uscc).to_dicts()
     assert len(rows) == 1, uscc
     return rows[0]
+
+
+# The one indicator most test methods weigh; the caller adds its weight, benchmark and missing-figure rule.
+TAX_PER_MU = """\
+[[groups.indicators]]
+key = "tax_per_mu"
+label_zh = "亩均税收"
+formula = "tax / land_mu"
+"""
+
+
+def one_group_method(name: str, indicators: str, *, grading: str, incident_grade: str = "D") -> str:
+    """The text of a 2024 method: one group (every enterprise with land), these indicators, an incident vetoed
+    down to ``incident_grade``, and this ``[grading]`` table (TOML lines)."""
+    return f"""\
+name = "{name}"
+year = 2024
+
+[[groups]]
+id = "all"
+label_zh = "全部企业"
+scope = "land_mu > 0"
+
+{indicators}
+[[vetoes]]
+key = "incident"
+label_zh = "发生事故"
+when = "incident"
+grade = "{incident_grade}"
+
+[grading]
+{grading}
+"""

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from yuanqu.analytics.mujun import EngineError, load_preset, parse_method, preset_text, score
-from yuanqu.analytics.tests.mujun_frames import enterprise, frame, row_of
+from yuanqu.analytics.tests.mujun_frames import TAX_PER_MU, enterprise, frame, one_group_method, row_of
 
 
 def at_huangyan_benchmarks(uscc: str, **changes) -> dict:
@@ -304,19 +304,10 @@ def test_anhui_below_scale_group_mean_with_additions_and_deductions():
 # Min–max scaling and thresholds
 
 
-JINGDE_STYLE = """\
-name = "景德镇式区间计分（测试）"
-year = 2024
-
-[[groups]]
-id = "all"
-label_zh = "全部企业"
-scope = "land_mu > 0"
-
-[[groups.indicators]]
-key = "tax_per_mu"
-label_zh = "亩均税收"
-formula = "tax / land_mu"
+JINGDE_STYLE = one_group_method(
+    "景德镇式区间计分（测试）",
+    TAX_PER_MU
+    + """\
 unit = "万元/亩"
 weight = 60
 benchmark = { kind = "minmax" }
@@ -328,17 +319,10 @@ formula = "energy_tce / value_added"
 direction = "lower"
 weight = 40
 benchmark = { kind = "minmax", low = 20, high = 100 }
-
-[[vetoes]]
-key = "incident"
-label_zh = "发生事故"
-when = "incident"
-grade = "C"
-
-[grading]
-mode = "thresholds"
-thresholds = { A = 80, B = 60, C = 30 }
-"""
+""",
+    grading='mode = "thresholds"\nthresholds = { A = 80, B = 60, C = 30 }',
+    incident_grade="C",
+)
 
 
 def test_minmax_scales_between_the_groups_extremes_and_thresholds_grade():

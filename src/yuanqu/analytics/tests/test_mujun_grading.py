@@ -3,37 +3,16 @@
 import pytest
 
 from yuanqu.analytics.mujun import parse_method, quota_boundaries, score
-from yuanqu.analytics.tests.mujun_frames import enterprise, frame
+from yuanqu.analytics.tests.mujun_frames import TAX_PER_MU, enterprise, frame, one_group_method
 
 QUOTA = (("A", 20.0), ("B", 40.0), ("C", 35.0), ("D", 5.0))
 
 # One indicator, tax ÷ land against a benchmark of 1 with weight 100, on 100 mu: the total is the tax.
-TOTAL_IS_TAX = """\
-name = "配额测试"
-year = 2024
-
-[[groups]]
-id = "all"
-label_zh = "全部企业"
-scope = "land_mu > 0"
-
-[[groups.indicators]]
-key = "tax_per_mu"
-label_zh = "亩均税收"
-formula = "tax / land_mu"
-weight = 100
-benchmark = { kind = "fixed", value = 1 }
-
-[[vetoes]]
-key = "incident"
-label_zh = "发生事故"
-when = "incident"
-grade = "D"
-
-[grading]
-mode = "quota"
-quota = { A = 20, B = 40, C = 35, D = 5 }
-"""
+TOTAL_IS_TAX = one_group_method(
+    "配额测试",
+    TAX_PER_MU + 'weight = 100\nbenchmark = { kind = "fixed", value = 1 }\n',
+    grading='mode = "quota"\nquota = { A = 20, B = 40, C = 35, D = 5 }',
+)
 
 
 def grades(*totals: float, incidents: tuple[int, ...] = ()) -> list[str]:

@@ -4,39 +4,15 @@ benchmarks use; a missing figure excludes only where the indicator says ``on_mis
 import pytest
 
 from yuanqu.analytics.mujun import parse_method, score
-from yuanqu.analytics.tests.mujun_frames import enterprise, frame, row_of
-
-METHOD = """\
-name = "规则测试"
-year = 2024
-
-[[groups]]
-id = "all"
-label_zh = "全部企业"
-scope = "land_mu > 0"
-
-[[groups.indicators]]
-key = "tax_per_mu"
-label_zh = "亩均税收"
-formula = "tax / land_mu"
-weight = 100
-on_missing = "{on_missing}"
-benchmark = {{ kind = "group_mean" }}
-
-[[vetoes]]
-key = "incident"
-label_zh = "发生事故"
-when = "incident"
-grade = "D"
-
-[grading]
-mode = "thresholds"
-thresholds = {{ A = 150, B = 100, C = 50 }}
-"""
+from yuanqu.analytics.tests.mujun_frames import TAX_PER_MU, enterprise, frame, one_group_method, row_of
 
 
 def scored(on_missing: str, *rows):
-    return score(frame(*rows), parse_method(METHOD.format(on_missing=on_missing)))
+    indicator = TAX_PER_MU + f'weight = 100\non_missing = "{on_missing}"\nbenchmark = {{ kind = "group_mean" }}\n'
+    method = one_group_method(
+        "规则测试", indicator, grading='mode = "thresholds"\nthresholds = { A = 150, B = 100, C = 50 }'
+    )
+    return score(frame(*rows), parse_method(method))
 
 
 def test_a_vetoed_enterprise_counts_in_the_group_mean():

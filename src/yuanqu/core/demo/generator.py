@@ -27,6 +27,7 @@ from yuanqu.core.demo import projects as demo_projects
 from yuanqu.core.demo.catalogue import TRADES, ZONES, Trade, ZoneSpec
 from yuanqu.core.demo.evaluation import build_demo_evaluations
 from yuanqu.core.demo.users import DemoUser, create_demo_users
+from yuanqu.core.importing.pipeline import refresh_planner_statistics
 from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
 from yuanqu.enterprises.services import set_industry
 from yuanqu.land.models import Parcel
@@ -203,6 +204,7 @@ def build_demo_city(
                 stream("projects"), n_projects, firms, zones, as_of, last_year, progress, log=log
             )
             summary.change_log_entries += logged
+    refresh_planner_statistics()  # a fresh database of this size has none: the map's joins need them
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -1,4 +1,6 @@
-"""Options commands share: acting as a user, narrowing to zones."""
+"""Options commands share: acting as a user, narrowing to zones, the file to write."""
+
+from pathlib import Path
 
 from django.core.management.base import CommandError
 
@@ -17,19 +19,37 @@ def user_option(username: str | None):
         raise CommandError(f"没有这个用户：{username} / no such active user: {username}") from None
 
 
+def zone_option(key: str, user):
+    """The zone named by --zone (code or name), among those the user may see (user None: every zone)."""
+    from yuanqu.zones.models import Zone
+
+    zone = Zone.objects.filter(code=key).first() or Zone.objects.filter(name=key).first()
+    visible = visible_zone_ids(user) if user is not None else None
+    # A zone the user may not see is answered like one that does not exist.
+    if zone is None or (visible is not None and zone.pk not in visible):
+        raise CommandError(f"没有这个园区：{key} / no such zone: {key}")
+    return zone
+
+
 def zone_ids_option(zones: list[str], user) -> frozenset[int] | None:
     """Ids of the zones named by --zone (code or name) with their sub-parks; None when none named."""
     if not zones:
         return None
-    from yuanqu.zones.models import Zone
-
+    ids = zone_descendants([zone_option(key, user).pk for key in zones])
     visible = visible_zone_ids(user) if user is not None else None
-    found = []
-    for key in zones:
-        zone = Zone.objects.filter(code=key).first() or Zone.objects.filter(name=key).first()
-        # A zone the user may not see is answered like one that does not exist.
-        if zone is None or (visible is not None and zone.pk not in visible):
-            raise CommandError(f"没有这个园区：{key} / no such zone: {key}")
-        found.append(zone.pk)
-    ids = zone_descendants(found)
     return ids if visible is None else ids & visible
+
+
+def output_option(name: str, *suffixes: str) -> Path:
+    """The file named by --out: with one of these suffixes, in a folder that exists."""
+    path = Path(name)
+    if path.suffix.lower() not in suffixes:
+        # Suffixes are read letter by letter: "an .xlsx", "a .gpkg".
+        article = "an" if suffixes[0][1:2] in tuple("aefhilmnorsx") else "a"
+        raise CommandError(
+            f"输出文件须为 {' 或 '.join(suffixes)}：{path.name} / "
+            f"the output must be {article} {' or '.join(suffixes)} file: {path.name}"
+        )
+    if not path.parent.is_dir():
+        raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+    return path

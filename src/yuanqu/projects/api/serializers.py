@@ -11,6 +11,7 @@ from yuanqu.core.api.serializers import ServiceModelSerializer
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.land.models import Parcel
 from yuanqu.projects.models import AdmissionCheck, Agreement, Project, Stage, StageEvent
+from yuanqu.projects.screening import find_duplicates
 from yuanqu.projects.selectors import project_compliance
 from yuanqu.projects.services import save_project, size_class
 from yuanqu.zones.models import Zone
@@ -53,6 +54,21 @@ class ComplianceSerializer(serializers.Serializer):
     findings = FindingSerializer(many=True)
 
 
+class PossibleDuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    zone = serializers.IntegerField(source="zone_id")
+    zone_name = serializers.CharField(source="zone.name")
+    stage = serializers.CharField()
+    investor = serializers.CharField()
+    same_investor = serializers.BooleanField(help_text=_("同一投资方"))
+    similarity = serializers.FloatField(source="duplicate_similarity", help_text=_("名称相似度（0–1）"))
+
+
+# The actions answering with one project: they carry its possible duplicates; a list does not (null).
+DUPLICATE_ACTIONS = frozenset({"create", "retrieve", "update", "partial_update", "advance"})
+
+
 class ProjectSerializer(ServiceModelSerializer):
     """A project; ``stage`` is read-only here (use the ``advance`` action), money in 万元, land in 亩."""
 
@@ -71,6 +87,11 @@ class ProjectSerializer(ServiceModelSerializer):
     events = StageEventSerializer(many=True, read_only=True)
     agreement = AgreementSerializer(read_only=True, help_text=_("投资协议（通过 agreement 接口修改）"))
     compliance = serializers.SerializerMethodField(help_text=_("履约判断及原因"))
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text=_(
+            "可能重复的项目（同一园区及其分园、未终止，投资方相同或名称相似）；只提示，不阻止保存；列表中为 null"
+        )
+    )
 
     class Meta:
         model = Project
@@ -104,6 +125,7 @@ class ProjectSerializer(ServiceModelSerializer):
             "events",
             "agreement",
             "compliance",
+            "possible_duplicates",
             "created",
             "updated",
         ]
@@ -113,6 +135,14 @@ class ProjectSerializer(ServiceModelSerializer):
     def get_compliance(self, project: Project):
         result = project_compliance(project)
         return None if result is None else ComplianceSerializer(result).data
+
+    @extend_schema_field(PossibleDuplicateSerializer(many=True, allow_null=True))
+    def get_possible_duplicates(self, project: Project):
+        view = self.context.get("view")
+        if getattr(view, "action", None) not in DUPLICATE_ACTIONS or self.acting_user is None:
+            return None
+        duplicates = find_duplicates(project=project, user=self.acting_user)
+        return PossibleDuplicateSerializer(duplicates, many=True).data
 
     def get_size_class(self, project: Project) -> str:
         return size_class(project.total_investment)

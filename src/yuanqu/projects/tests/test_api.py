@@ -76,3 +76,41 @@ def test_project_without_agreement_reads_as_null(api, zone_a):
     project = Project.objects.create(zone=zone_a, name="甲项目")
     body = api.get(f"/api/projects/{project.pk}/").json()
     assert (body["agreement"], body["compliance"]) == (None, None)
+
+
+def test_create_answers_the_possible_duplicates_without_blocking(api, zone_a, zone_b):
+    from yuanqu.projects.testing import make_project
+
+    existing = make_project(zone_a, "甲芯片封测项目", investor="长电科技股份有限公司")
+    make_project(zone_b, "甲芯片封测项目", investor="长电科技股份有限公司")  # another zone: not offered
+    created = api.post(
+        "/api/projects/",
+        {"name": "甲芯片封测二期项目", "zone": zone_a.pk, "investor": "长电科技"},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["possible_duplicates"] == [
+        {
+            "id": existing.pk,
+            "name": "甲芯片封测项目",
+            "zone": zone_a.pk,
+            "zone_name": zone_a.name,
+            "stage": "lead",
+            "investor": "长电科技股份有限公司",
+            "same_investor": True,
+            "similarity": 0.833,  # 2 × 5 / (5 + 7) of the normalised names
+        }
+    ]
+    assert Project.objects.filter(name="甲芯片封测二期项目").count() == 1
+    # The project read back names the same duplicate (and the other way round); a list does not compute them.
+    assert [d["id"] for d in api.get(f"/api/projects/{body['id']}/").json()["possible_duplicates"]] == [existing.pk]
+    listed = api.get("/api/projects/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert {row["possible_duplicates"] for row in rows} == {None}
+
+
+def test_create_without_duplicates_answers_an_empty_list(api, zone_a):
+    created = api.post("/api/projects/", {"name": "甲新材料项目", "zone": zone_a.pk}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["possible_duplicates"] == []

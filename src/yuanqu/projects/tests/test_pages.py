@@ -80,6 +80,16 @@ def test_project_page_shows_timeline_and_deadline(client_a, projects):
     assert 'id="advance-form"' in html
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_stage_form_date_is_filled_with_today_in_the_date_inputs_format(client_a, projects, language):
+    # A browser's date input takes only YYYY-MM-DD: the Chinese format 2025/12/01 left it empty.
+    signed, _ = projects
+    client_a.cookies["django_language"] = language
+    html = client_a.get(f"/projects/{signed.pk}/").content.decode()
+    form = html.split('id="advance-form"')[1].split("</form>")[0]
+    assert f'type="date" name="on" value="{timezone.localdate().isoformat()}"' in form
+
+
 def test_advancing_through_the_form_records_the_event(client_a, projects, user_a):
     signed, _ = projects
     response = client_a.post(f"/projects/{signed.pk}/advance/", {"to_stage": "started", "on": "2025-12-01"})
@@ -131,3 +141,23 @@ def test_project_page_shows_the_compliance_verdict_and_reasons(client_a, project
     section = html.split('id="compliance"')[1].split("</div>")[0]
     assert "违约" in section and "约定 2025-11-01 开工，至今未开工，逾期" in section
     assert "尚未录入投资协议" in client_a.get(f"/projects/{lead.pk}/").content.decode()
+
+
+def test_statistics_filter_errors_name_field_value_and_reason(client_a, projects, zone_b):
+    response = client_a.get("/projects/statistics/", {"zone": zone_b.pk, "year": "abc", "month": "13"})
+    assert response.status_code == 400
+    errors = response.content.decode().split('id="filter-errors"')[1].split("</ul>")[0]
+    assert errors.count('class="error"') == 3
+    assert f"筛选条件无效：园区 “{zone_b.pk}” — " in errors
+    assert "筛选条件无效：年度 “abc” — 输入整数。" in errors
+    assert "筛选条件无效：月份 “13” — 确保该值小于或等于12。" in errors
+    assert zone_b.name not in response.content.decode()
+
+
+def test_statistics_form_shows_the_zone_year_and_month_of_the_figures(client_a, projects, zone_a):
+    # Left empty, the page reported on the first zone and this month while the form still said "---------".
+    today = timezone.localdate()
+    html = client_a.get("/projects/statistics/").content.decode()
+    form = html.split('id="statistics-filters"')[1].split("</form>")[0]
+    assert f'<option value="{zone_a.pk}" selected>{zone_a.name}</option>' in form
+    assert f'name="year" value="{today.year}"' in form and f'name="month" value="{today.month}"' in form

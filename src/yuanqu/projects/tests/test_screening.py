@@ -160,3 +160,57 @@ def test_the_api_advance_obeys_the_screening_and_takes_the_confirmation(zone_a, 
     ok = api.post(url, {"to_stage": "negotiating", "on": "2025-03-01", "not_duplicate": True}, format="json")
     assert ok.status_code == 200, ok.content
     assert ok.json()["events"][-1]["reason"] == "不是重复项目（已比对：甲芯片封测项目）"
+
+
+def test_a_lead_dropped_and_revived_beyond_lead_is_screened(zone_a, user_a):
+    dropped = make_project(
+        zone_a, "甲芯片项目", investor="某半导体", history=[(Stage.LEAD, D(2025, 1, 2)), (Stage.DROPPED, D(2025, 2, 1))]
+    )
+    with pytest.raises(ValidationError) as caught:
+        advance_stage(project=dropped, to_stage=Stage.SIGNED, on=D(2025, 3, 1), user=user_a, reason="重新洽谈")
+    assert caught.value.message_dict == {
+        "to_stage": [
+            "线索须先完成甄别，缺少：信息来源、行业代码、联系人核实、投资方实力判断 / the lead must be screened "
+            "first; missing: source, industry code, verified contact, judgement of the investor's capacity"
+        ]
+    }
+    dropped.refresh_from_db()
+    assert (dropped.stage, dropped.events.count()) == ("dropped", 2)
+    # Revived as a lead it needs no screening; from there the usual rules apply.
+    advance_stage(project=dropped, to_stage=Stage.LEAD, on=D(2025, 3, 1), user=user_a, reason="投资方重新联系")
+    dropped.refresh_from_db()
+    assert dropped.stage == "lead"
+
+
+def test_a_revived_lead_with_a_duplicate_needs_the_confirmation(zone_a, user_a):
+    make_project(zone_a, "甲芯片封测项目", investor="长电科技股份有限公司")
+    dropped = make_project(
+        zone_a,
+        "甲先进封装项目",
+        investor="长电科技",
+        history=[(Stage.LEAD, D(2025, 1, 2)), (Stage.DROPPED, D(2025, 2, 1))],
+        **SCREENED,
+    )
+    with pytest.raises(ValidationError, match="可能与已有项目重复：甲芯片封测项目"):
+        advance_stage(project=dropped, to_stage=Stage.NEGOTIATING, on=D(2025, 3, 1), user=user_a, reason="恢复")
+    advance_stage(
+        project=dropped, to_stage=Stage.NEGOTIATING, on=D(2025, 3, 1), user=user_a, reason="恢复", not_duplicate=True
+    )
+    assert dropped.events.get(to_stage="negotiating").reason == "不是重复项目（已比对：甲芯片封测项目）；恢复"
+
+
+def test_a_project_dropped_after_the_lead_is_revived_without_screening(zone_a, user_a):
+    dropped = make_project(
+        zone_a,
+        "甲芯片项目",
+        history=[(Stage.LEAD, D(2025, 1, 2)), (Stage.SIGNED, D(2025, 1, 10)), (Stage.DROPPED, D(2025, 2, 1))],
+    )
+    advance_stage(project=dropped, to_stage=Stage.SIGNED, on=D(2025, 3, 1), user=user_a, reason="资金到位")
+    dropped.refresh_from_db()
+    assert dropped.stage == "signed"
+
+
+def test_a_project_recorded_as_dropped_from_the_start_counts_as_a_lead(zone_a, user_a):
+    dropped = make_project(zone_a, "甲芯片项目", history=[(Stage.DROPPED, D(2025, 1, 2))])
+    with pytest.raises(ValidationError, match="线索须先完成甄别"):
+        advance_stage(project=dropped, to_stage=Stage.NEGOTIATING, on=D(2025, 3, 1), user=user_a, reason="恢复")

@@ -85,7 +85,11 @@ def test_dropping_needs_a_reason(project, user_a):
 
 
 def test_reviving_a_dropped_project_needs_a_reason(zone_a, user_a):
-    project = make_project(zone_a, "甲复活项目", history=[(Stage.LEAD, D(2025, 1, 2)), (Stage.DROPPED, D(2025, 2, 3))])
+    project = make_project(
+        zone_a,
+        "甲复活项目",
+        history=[(Stage.LEAD, D(2025, 1, 2)), (Stage.NEGOTIATING, D(2025, 1, 20)), (Stage.DROPPED, D(2025, 2, 3))],
+    )
     with pytest.raises(ValidationError, match="恢复已终止的项目须说明原因"):
         advance_stage(project=project, to_stage=Stage.NEGOTIATING, on=D(2025, 3, 1), user=user_a)
     advance_stage(project=project, to_stage=Stage.NEGOTIATING, on=D(2025, 3, 1), user=user_a, reason="重新洽谈")

@@ -11,9 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.analytics.mujun import MethodError, load_method, preset_names
-from yuanqu.core.access import visible_zone_ids
 from yuanqu.core.changelog import acting
-from yuanqu.core.management.users import user_option
+from yuanqu.core.management.users import output_option, user_option, zone_option
 from yuanqu.core.progress import Progress, summary
 from yuanqu.evaluation.exporting import write_public_list
 from yuanqu.evaluation.models import GRADES, EvaluationResult
@@ -29,17 +28,6 @@ def _year(text: str) -> int:
     if not 1949 <= year <= 2100:
         raise CommandError(f"年度无效：{text!r}，应为 1949–2100 / invalid year: {text!r}, expected 1949–2100")
     return year
-
-
-def _output(name: str | None, suffix: str) -> Path | None:
-    if not name:
-        return None
-    path = Path(name)
-    if path.suffix.lower() != suffix:
-        raise CommandError(f"输出文件须为 {suffix}：{path.name} / the output must be a {suffix} file: {path.name}")
-    if not path.parent.is_dir():
-        raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
-    return path
 
 
 def _messages(error: ValidationError) -> str:
@@ -82,23 +70,12 @@ class Command(BaseCommand):
             raise CommandError(f"评价方法无效 / invalid method\n{error}") from None
         return save_method(name=path.name, text=method.text, format=method.format, user=user)
 
-    def _zone(self, key: str | None, user) -> list[int] | None:
-        if not key:
-            return None
-        from yuanqu.zones.models import Zone
-
-        zone = Zone.objects.filter(code=key).first() or Zone.objects.filter(name=key).first()
-        visible = visible_zone_ids(user) if user is not None else None
-        if zone is None or (visible is not None and zone.pk not in visible):
-            raise CommandError(f"没有这个园区：{key} / no such zone: {key}")
-        return [zone.pk]
-
     def mujun(self, *, method, year, zone, user, out, report=None, **options):
         year = _year(year)
-        path = _output(out, ".xlsx")
-        report_path = _output(report, ".docx")
+        path = output_option(out, ".xlsx") if out else None
+        report_path = output_option(report, ".docx") if report else None
         acting_user = user_option(user)
-        zone_ids = self._zone(zone, acting_user)
+        zone_ids = [zone_option(zone, acting_user).pk] if zone else None
         try:
             with acting(source="cli", user=acting_user):
                 stored = self._method(method, acting_user)

@@ -7,12 +7,11 @@ parcels (of one status, or all) with their status, reason and since-date as a GI
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandInputError
-from yuanqu.core.management.users import user_option, zone_ids_option
+from yuanqu.core.management.users import output_option, user_option, zone_ids_option
 from yuanqu.core.progress import Progress, summary
 from yuanqu.land.ledger import (
     STATUS_LAYER_SUFFIXES,
@@ -64,13 +63,7 @@ class Command(BaseCommand):
 
     def layer(self, *, as_of, status, zone, user, out, **options):
         day = _date(as_of)
-        path = Path(out)
-        if path.suffix.lower() not in STATUS_LAYER_SUFFIXES:
-            raise CommandError(
-                f"输出文件须为 .gpkg 或 .geojson：{path.name} / the output must be a .gpkg or .geojson file: {path.name}"
-            )
-        if not path.parent.is_dir():
-            raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+        path = output_option(out, *STATUS_LAYER_SUFFIXES)
         if status and status not in STATUSES:
             raise CommandError(
                 f"未知的土地状态：{status}，可选：{'、'.join(STATUSES)} / unknown land status: {status}; "
@@ -92,11 +85,7 @@ class Command(BaseCommand):
 
     def ledger(self, *, as_of, zone, user, out, **options):
         day = _date(as_of)
-        path = Path(out)
-        if path.suffix.lower() != ".xlsx":
-            raise CommandError(f"输出文件须为 .xlsx：{path.name} / the output must be an .xlsx file: {path.name}")
-        if not path.parent.is_dir():
-            raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+        path = output_option(out, ".xlsx")
         acting_user = user_option(user)
         zone_ids = zone_ids_option(zone, acting_user)
         try:

@@ -19,8 +19,11 @@
       byStatus.setOption({
         animation: false,
         tooltip: { trigger: "axis" },
-        grid: { left: 60, right: 20, top: 30, bottom: 40 },
-        xAxis: { type: "category", data: d.labels, axisLabel: { interval: 0 } },
+        grid: { left: 60, right: 20, top: 30, bottom: 56 },
+        // Long (English) status names wrap within their column instead of running into the next one.
+        xAxis: { type: "category", data: d.labels,
+                 axisLabel: { interval: 0, overflow: "break", lineHeight: 14,
+                              width: Math.max(40, (byStatus.getWidth() - 80) / Math.max(1, d.labels.length) - 8) } },
         yAxis: { type: "value", name: d.series[0] },
         series: [{ name: d.series[0], type: "bar", data: d.area_mu, itemStyle: { color: "#0b5cad" }, barMaxWidth: 48,
                    label: { show: true, position: "top",

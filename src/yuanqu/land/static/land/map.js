@@ -97,12 +97,37 @@
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
     if (config.bounds) map.fitBounds(config.bounds, { padding: 40, duration: 0, maxZoom: 17 });
 
+    /* Parcels come as tiles from zoom tiles_minzoom up: below it the map says so over the map itself and
+       offers to zoom to the parcels of the zone nearest the centre of the view. */
+    var zoomBox = document.getElementById("land-map-zoom");
+    var zoneBoxes = config.zone_bounds || [];
     function showHint() {
-      hint.textContent = config.tiles_url && map.getZoom() < config.tiles_minzoom ? text.zoom_in : "";
+      var zoomedOut = Boolean(config.tiles_url) && map.getZoom() < config.tiles_minzoom;
+      hint.textContent = zoomedOut ? text.zoom_in : "";
+      zoomBox.hidden = !zoomedOut;
+      el.dataset.zoom = map.getZoom().toFixed(2);
     }
     map.on("zoomend", showHint);
 
+    function zoomToNearestZone() {
+      var centre = map.getCenter();
+      var best = null;
+      var bestDistance = Infinity;
+      zoneBoxes.forEach(function (box) {
+        var dx = (box[0] + box[2]) / 2 - centre.lng;
+        var dy = (box[1] + box[3]) / 2 - centre.lat;
+        if (dx * dx + dy * dy < bestDistance) { bestDistance = dx * dx + dy * dy; best = box; }
+      });
+      if (best) map.fitBounds(best, { padding: 40, duration: 0, maxZoom: 17 });
+      if (map.getZoom() < config.tiles_minzoom) {
+        map.jumpTo({ center: best ? [(best[0] + best[2]) / 2, (best[1] + best[3]) / 2] : centre,
+                     zoom: config.tiles_minzoom });
+      }
+    }
+    document.getElementById("land-map-zoom-in").addEventListener("click", zoomToNearestZone);
+
     map.on("load", function () {
+      showHint();
       var loads = [
         getJSON(config.zones_url).then(function (c) { map.getSource("zones").setData(c); }),
         getJSON(config.enterprises_url).then(function (c) {

@@ -3,13 +3,10 @@ project statistics (the standard monthly table and its targets) as a workbook, t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from yuanqu.core.access import visible_zone_ids
-from yuanqu.core.management.users import user_option
+from yuanqu.core.management.users import output_option, user_option, zone_option
 from yuanqu.core.progress import summary
 from yuanqu.projects.reports import write_monthly_report
 from yuanqu.projects.statistics import monthly_statistics
@@ -36,13 +33,9 @@ class Command(BaseCommand):
             raise CommandError(f"月份无效：{month}，应为 1–12 / invalid month: {month}, expected 1-12")
         if not 2000 <= year <= 2100:
             raise CommandError(f"年度无效：{year}，应为 2000–2100 / invalid year: {year}, expected 2000-2100")
-        path = Path(out)
-        if path.suffix.lower() != ".xlsx":
-            raise CommandError(f"输出文件须为 .xlsx：{path.name} / the output must be an .xlsx file: {path.name}")
-        if not path.parent.is_dir():
-            raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
+        path = output_option(out, ".xlsx")
         acting_user = user_option(user)
-        found = _zone(zone, acting_user)
+        found = zone_option(zone, acting_user)
         report = monthly_statistics(user=acting_user, zone=found, year=year, month=month, today=timezone.localdate())
         write_monthly_report(path, report)
         signed = next(r for r in report["rows"] if r["stage"] == "signed" and r["size_class"] is None)
@@ -51,14 +44,3 @@ class Command(BaseCommand):
             f" / wrote the statistics of {found.code or found.name} for {year}-{month:02d} to {path.name}",
             stream=self.stdout,
         )
-
-
-def _zone(key: str, user):
-    """The zone named by code or name, among those the user may see (another zone reads as unknown)."""
-    from yuanqu.zones.models import Zone
-
-    zone = Zone.objects.filter(code=key).first() or Zone.objects.filter(name=key).first()
-    visible = visible_zone_ids(user) if user is not None else None
-    if zone is None or (visible is not None and zone.pk not in visible):
-        raise CommandError(f"没有这个园区：{key} / no such zone: {key}")
-    return zone

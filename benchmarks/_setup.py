@@ -1,0 +1,52 @@
+"""What the benchmarks share: Django set up on a throw-away database in a temporary folder, and a median timer.
+A benchmark script imports it as ``from _setup import ...`` (Python puts the script's folder on the path)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def django_on_a_throwaway_database(name: str, *, keep: bool = False, database_url: bool = False) -> Iterator[Path]:
+    """Set Django up with its data folder (and SQLite database) in a new temporary folder, migrate, yield the folder.
+
+    ``keep``: leave the folder in place and say where it is. ``database_url``: honour YUANQU_DATABASE_URL (an empty
+    test database elsewhere) instead of dropping it. The test client may call the site under any host name.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix=f"yuanqu-bench-{name}-"))
+    try:
+        os.environ["YUANQU_DATA_DIR"] = str(workdir)
+        if not database_url:
+            os.environ.pop("YUANQU_DATABASE_URL", None)
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
+        import django
+
+        django.setup()
+        from django.conf import settings
+        from django.core.management import call_command
+
+        settings.ALLOWED_HOSTS = ["*"]
+        call_command("migrate", verbosity=0)
+        yield workdir
+    finally:
+        if keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def median_seconds(function: Callable[[], object], repeat: int) -> float:
+    """Median wall-clock seconds of ``repeat`` calls of ``function``."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
