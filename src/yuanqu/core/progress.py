@@ -59,8 +59,8 @@ class Progress:
 
     def line(self) -> str:
         """The current progress as one line of text."""
-        if self.total is None:
-            return f"{self.label}: {self.done:,}"
+        if self.total is None:  # nothing counted: work of unknown size, only the label and, at the end, the time
+            return f"{self.label}: {self.done:,}" if self.done else self.label
         pct = 100 * self.done / self.total
         return f"{self.label}: {self.done:,}/{self.total:,} ({pct:.0f}%)"
 

@@ -89,7 +89,9 @@ class Command(BaseCommand):
         per_group = Counter(results.values_list("group_label", "grade"))
         for label in sorted({label for label, _grade in per_group}):
             parts = [
-                f"{grade or '-'} {per_group[(label, grade)]}" for grade in [*GRADES, ""] if per_group[(label, grade)]
+                f"{grade or '未评等级 / no grade'} {per_group[(label, grade)]}"
+                for grade in [*GRADES, ""]
+                if per_group[(label, grade)]
             ]
             self.stdout.write(f"{label or '未分组 / no group'}: {'，'.join(parts)}")
         written = ""
