@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
+from itertools import compress, repeat
 
 import numpy as np
 import shapely
@@ -131,7 +132,13 @@ def prepare_polygons(
         projected[tiny] = shapely.box(
             np.round(cx - half), np.round(cy - half), np.round(cx + half), np.round(cy + half)
         )
-    clipped = shapely.clip_by_rect(projected, -buffer, -buffer, extent + buffer, extent + buffer)
+    # Only polygons reaching past the buffered tile need clipping (clipping leaves the others as they are).
+    clipped = projected.copy()
+    low, high = -buffer, extent + buffer
+    bounds = shapely.bounds(projected)
+    outside = ~((bounds[:, 0] >= low) & (bounds[:, 1] >= low) & (bounds[:, 2] <= high) & (bounds[:, 3] <= high))
+    if outside.any():
+        clipped[outside] = shapely.clip_by_rect(projected[outside], low, low, high, high)
     simplified = shapely.simplify(clipped, SIMPLIFY, preserve_topology=True)
     snapped = shapely.transform(simplified, np.rint)
     # Rounding can make a polygon invalid (a sliver collapses, two rings touch): only those take the slower,
@@ -172,19 +179,28 @@ _SMALL = [bytes([v]) for v in range(0x80)]
 
 def _varints(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     """Varint bytes of many unsigned integers at once, and the byte length of each value."""
-    v = np.asarray(values, dtype=np.uint64)
+    packed, lengths = _packed_varints(values)
+    return packed.tobytes(), lengths
+
+
+def _packed_varints(values) -> tuple[np.ndarray, np.ndarray]:
+    """As _varints, the bytes as a uint8 array."""
+    v = np.asarray(values, dtype=np.uint64).ravel()
     lengths = np.ones(v.shape, dtype=np.int64)
-    for k in range(1, 10):
-        lengths += v >= np.uint64(1 << (7 * k))
-    ends = np.cumsum(lengths)
-    starts = ends - lengths
-    out = np.empty(int(ends[-1]) if v.size else 0, dtype=np.uint8)
-    for k in range(int(lengths.max()) if v.size else 0):
-        has = lengths > k
-        byte = (v[has] >> np.uint64(7 * k)) & np.uint64(0x7F)
-        more = (lengths[has] > k + 1).astype(np.uint64) << np.uint64(7)
-        out[starts[has] + k] = (byte | more).astype(np.uint8)
-    return out.tobytes(), lengths
+    if not v.size:
+        return np.empty(0, dtype=np.uint8), lengths
+    top = int(v.max())
+    width = 1
+    while width < 10 and top >> (7 * width):
+        lengths += v >= np.uint64(1 << (7 * width))
+        width += 1
+    # One row of `width` bytes per value (7 bits each, low first, the high bit set on all but the last), of
+    # which each value keeps its first `lengths` bytes.
+    table = np.empty((v.size, width), dtype=np.uint8)
+    for k in range(width):
+        table[:, k] = (v >> np.uint64(7 * k)) & np.uint64(0x7F)
+        table[:, k] |= (lengths > k + 1).view(np.uint8) << 7
+    return table[np.arange(width) < lengths[:, None]], lengths
 
 
 def _zigzag(values: np.ndarray) -> np.ndarray:
@@ -200,12 +216,13 @@ def _bytes_field(field: int, payload: bytes) -> bytes:
     return _key(field, _BYTES) + _varint(len(payload)) + payload
 
 
-def _geometry_streams(polygons: np.ndarray) -> list[bytes]:
-    """The packed geometry commands of each polygon or multipolygon (already on the integer grid), built for
+def _geometry_streams(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The packed geometry commands of every polygon or multipolygon (already on the integer grid), built for
     all features at once: per ring MoveTo(1) x y, LineTo(n-1) x y ..., ClosePath; zigzag-encoded deltas run on
-    from ring to ring within a feature and start from (0, 0) in each feature."""
+    from ring to ring within a feature and start from (0, 0) in each feature. Returns the bytes of all features
+    one after the other (uint8) and the byte length of each (0 for a feature left without a ring)."""
     if polygons.size == 0:
-        return []
+        return np.empty(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
     _kind, coords, offsets = shapely.to_ragged_array(polygons)
     if len(offsets) == 2:  # only Polygons: each feature is one part
         ring_offsets, polygon_offsets = offsets
@@ -248,14 +265,36 @@ def _geometry_streams(polygons: np.ndarray) -> list[bytes]:
     where_x = ring_start[rings] + 1 + 2 * local + (local > 0)
     stream[where_x] = params[:, 0]
     stream[where_x + 1] = params[:, 1]
-    packed, lengths = _varints(stream)
-    # Cut the bytes per feature: its rings are consecutive in the stream.
+    packed, lengths = _packed_varints(stream)
+    # The bytes of each feature: its rings are consecutive in the stream.
     ends = np.concatenate([[0], np.cumsum(lengths)])
     feature_length = np.bincount(feature_of_ring, weights=ring_length, minlength=feature_count).astype(np.int64)
     feature_end = np.cumsum(feature_length)
-    feature_start = feature_end - feature_length
-    byte_start, byte_end = ends[feature_start].tolist(), ends[feature_end].tolist()
-    return [packed[a:b] for a, b in zip(byte_start, byte_end, strict=True)]
+    return packed, np.diff(ends[np.concatenate([[0], feature_end])])
+
+
+def _interleave(columns: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Per item, the bytes of each column one after the other: ``columns`` holds (the bytes of all items one
+    after the other as uint8, the byte length of each item); every column has the same number of items."""
+    lengths = np.stack([column_lengths for _data, column_lengths in columns], axis=1)
+    flat = lengths.ravel()
+    starts = (np.cumsum(flat) - flat).reshape(lengths.shape)
+    out = np.empty(int(flat.sum()), dtype=np.uint8)
+    for k, (data, column_lengths) in enumerate(columns):
+        if not data.size:
+            continue
+        shift = starts[:, k] - (np.cumsum(column_lengths) - column_lengths)
+        out[np.repeat(shift, column_lengths) + np.arange(data.size)] = data
+    return out
+
+
+def _select(data: np.ndarray, lengths: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The bytes and lengths of the kept items (``data``: the bytes of all items one after the other)."""
+    return data[np.repeat(keep, lengths)], lengths[keep]
+
+
+def _constant(payload: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.tile(np.frombuffer(payload, dtype=np.uint8), n), np.full(n, len(payload), dtype=np.int64)
 
 
 _UINT_KEY, _SINT_KEY, _BOOL_KEY, _DOUBLE_KEY, _STRING_KEY = (
@@ -281,16 +320,39 @@ def _value_message(value) -> bytes:
     return _STRING_KEY + _varint(len(payload)) + payload
 
 
-def _value_messages(kind: type, fresh: list) -> list[bytes]:
-    """The Value messages of distinct values of one type, integers and floats packed with numpy at once."""
+def _framed(message: bytes) -> bytes:
+    """A Value message as a field of the Layer (key 4, length, message)."""
+    return _VALUE_KEY + _varint(len(message)) + message
+
+
+def _framed_values(kind: type, fresh: list) -> bytes:
+    """The Layer's Value fields of distinct values of one type, integers and floats laid out with numpy."""
+    count = len(fresh)
     if kind is int and fresh and min(fresh) >= 0 and max(fresh) < 1 << 63:
-        packed, lengths = _varints(np.asarray(fresh, dtype=np.uint64))
-        ends = np.cumsum(lengths)
-        return [_UINT_KEY + packed[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
+        packed, lengths = _packed_varints(fresh)
+        message_lengths = (len(_UINT_KEY) + lengths).astype(np.uint8)  # under 128: one byte
+        columns = [_constant(_VALUE_KEY, count), (message_lengths, np.ones(count, dtype=np.int64))]
+        return _interleave([*columns, _constant(_UINT_KEY, count), (packed, lengths)]).tobytes()
     if kind is float:
-        raw = np.asarray(fresh, dtype="<f8").tobytes()
-        return [_DOUBLE_KEY + raw[i : i + 8] for i in range(0, len(raw), 8)]
-    return [_value_message(value) for value in fresh]
+        raw = np.frombuffer(np.asarray(fresh, dtype="<f8").tobytes(), dtype=np.uint8)
+        head = _VALUE_KEY + bytes([len(_DOUBLE_KEY) + 8]) + _DOUBLE_KEY
+        return _interleave([_constant(head, count), (raw, np.full(count, 8, dtype=np.int64))]).tobytes()
+    if kind is str:
+        payloads = [value.encode("utf-8") for value in fresh]
+        return b"".join(
+            [
+                _STRING_FIELDS[len(payload)] + payload
+                if len(payload) < len(_STRING_FIELDS)
+                else _framed(_value_message(value))
+                for value, payload in zip(fresh, payloads, strict=True)
+            ]
+        )
+    return b"".join(_framed(_value_message(value)) for value in fresh)
+
+
+_VALUE_KEY = bytes([(4 << 3) | _BYTES])
+_STRING_FIELDS = [_VALUE_KEY + bytes([length + 2, (1 << 3) | _BYTES, length]) for length in range(0x7E)]
+"""The Layer's Value key, the message's length, the string's key and length, for a string under 126 bytes."""
 
 
 def encode_layer(
@@ -307,10 +369,10 @@ def encode_layer(
     ``properties`` maps each key to one value per polygon (int, float, bool or str).
     """
     keys = list(properties)
-    values: list[bytes] = []
+    values: list[bytes] = []  # the Layer's Value fields, one or many a piece
     value_index: dict[tuple[type, object], int] = {}
-    geometries = _geometry_streams(np.asarray(polygons, dtype=object))
-    n = len(geometries)
+    geometries, geometry_lengths = _geometry_streams(np.asarray(polygons, dtype=object))
+    n = len(geometry_lengths)
     # The value-table index of each feature's value per key (-1: no value, no tag).
     indices = np.full((n, len(keys)), -1, dtype=np.int64)
     for k, column in enumerate(properties.values()):
@@ -320,13 +382,31 @@ def encode_layer(
             # One type throughout (the usual case): index the column's distinct values, in order of first
             # appearance as below, then look every value up at once.
             kind = kinds.pop()
-            distinct = list(dict.fromkeys(column))
-            fresh = [value for value in distinct if (kind, value) not in value_index]
-            for value in fresh:
-                value_index[(kind, value)] = len(value_index)
-            values += _value_messages(kind, fresh)
-            local = {value: value_index[(kind, value)] for value in distinct}
-            column_indices[:] = list(map(local.__getitem__, column))
+            array = np.asarray(column) if kind in (int, float) else None
+            numeric = array is not None and array.dtype in (np.int64, np.float64) and not np.isnan(array).any()
+            if numeric:
+                # Numbers: the distinct values with numpy, in order of first appearance.
+                distinct_array, first, inverse = np.unique(array, return_index=True, return_inverse=True)
+                order = np.argsort(first)
+                rank = np.empty_like(order)
+                rank[order] = np.arange(order.size)
+                distinct = distinct_array[order].tolist()
+            else:
+                distinct = list(dict.fromkeys(column))
+            # The dictionary is walked with map and zip (no Python loop per value): the values seen before
+            # keep their index, the fresh ones get the next indices in order.
+            at = np.fromiter(map(value_index.get, zip(repeat(kind), distinct), repeat(-1)), np.int64, len(distinct))
+            is_fresh = at < 0
+            fresh = list(compress(distinct, is_fresh.tolist()))
+            if fresh:
+                at[is_fresh] = np.arange(len(value_index), len(value_index) + len(fresh))
+                value_index.update(zip(zip(repeat(kind), fresh), at[is_fresh].tolist(), strict=True))
+                values.append(_framed_values(kind, fresh))
+            if numeric:
+                column_indices[:] = at[rank[inverse.ravel()]]
+            else:
+                local = dict(zip(distinct, at.tolist(), strict=True))
+                column_indices[:] = np.fromiter(map(local.__getitem__, column), np.int64, n)
             continue
         for i, value in enumerate(column):
             if value is None:
@@ -334,53 +414,50 @@ def encode_layer(
             token = (type(value), value)
             index = value_index.get(token)
             if index is None:
-                index = value_index[token] = len(values)
-                values.append(_value_message(value))
+                index = value_index[token] = len(value_index)
+                values.append(_framed(_value_message(value)))
             column_indices[i] = index
-    # Tags of all features as one varint stream, cut per feature: key, value, key, value, ...
+    # Tags of all features as one varint stream: key, value, key, value, ...
     present = indices >= 0
     pairs = np.stack([np.broadcast_to(np.arange(len(keys)), indices.shape), indices], axis=2)[present]
-    tag_bytes, tag_lengths = _varints(pairs.ravel()) if pairs.size else (b"", np.zeros(0, dtype=np.int64))
-    ints_per_feature = present.sum(axis=1) * 2
-    ends = np.concatenate([[0], np.cumsum(tag_lengths)])
-    tag_end = ends[np.cumsum(ints_per_feature)].tolist()
-    tag_start = ends[np.cumsum(ints_per_feature) - ints_per_feature].tolist()
-    id_bytes, id_lengths = _varints(np.asarray(ids, dtype=np.uint64)) if n else (b"", np.zeros(0, dtype=np.int64))
-    id_end = np.cumsum(id_lengths)
-    id_start, id_end = (id_end - id_lengths).tolist(), id_end.tolist()
+    tags, tag_lengths = _packed_varints(pairs.ravel())
+    tag_ends = np.concatenate([[0], np.cumsum(tag_lengths)])
+    tags_length = np.diff(tag_ends[np.concatenate([[0], np.cumsum(present.sum(axis=1) * 2)])])
+    feature_ids, id_lengths = _packed_varints(ids if n else [])
+    keep = geometry_lengths > 0  # a feature left without a ring is not written
+    count = int(keep.sum())
+    if not count:
+        return b""
+    if count < n:
+        tags, tags_length = _select(tags, tags_length, keep)
+        feature_ids, id_lengths = _select(feature_ids, id_lengths, keep)
+        geometries, geometry_lengths = _select(geometries, geometry_lengths, keep)
+    # Every Feature message at once: key, size, id, tags, type, geometry (see _interleave).
     feature_head = _key(1, _VARINT)
     feature_type = _key(3, _VARINT) + _varint(_POLYGON)
     tags_key, geometry_key, feature_key = _key(2, _BYTES), _key(4, _BYTES), _key(2, _BYTES)
+    tags_head = _packed_varints(tags_length)
+    geometry_head = _packed_varints(geometry_lengths)
     fixed = len(feature_head) + len(tags_key) + len(feature_type) + len(geometry_key)
-    parts = [_key(15, _VARINT), _varint(2), _bytes_field(1, name.encode("utf-8"))]
-    count = 0
-    for i, geometry in enumerate(geometries):
-        if not geometry:
-            continue
-        tags = tag_bytes[tag_start[i] : tag_end[i]]
-        feature_id = id_bytes[id_start[i] : id_end[i]]
-        tags_length, geometry_length = _varint(len(tags)), _varint(len(geometry))
-        size = fixed + len(feature_id) + len(tags_length) + len(tags) + len(geometry_length) + len(geometry)
-        parts += (
-            feature_key,
-            _varint(size),
-            feature_head,
-            feature_id,
-            tags_key,
-            tags_length,
-            tags,
-            feature_type,
-            geometry_key,
-            geometry_length,
-            geometry,
-        )
-        count += 1
-    if not count:
-        return b""
+    size = fixed + id_lengths + tags_head[1] + tags_length + geometry_head[1] + geometry_lengths
+    features = _interleave(
+        [
+            _constant(feature_key, count),
+            _packed_varints(size),
+            _constant(feature_head, count),
+            (feature_ids, id_lengths),
+            _constant(tags_key, count),
+            tags_head,
+            (tags, tags_length),
+            _constant(feature_type, count),
+            _constant(geometry_key, count),
+            geometry_head,
+            (geometries, geometry_lengths),
+        ]
+    )
+    parts = [_key(15, _VARINT), _varint(2), _bytes_field(1, name.encode("utf-8")), features.tobytes()]
     parts += [_bytes_field(3, key.encode("utf-8")) for key in keys]
-    value_key = _key(4, _BYTES)
-    for value in values:
-        parts += (value_key, _varint(len(value)), value)
+    parts += values
     parts += [_key(5, _VARINT), _varint(extent)]
     return _bytes_field(3, b"".join(parts))
 

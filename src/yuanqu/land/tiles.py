@@ -214,18 +214,24 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
     polygons, kept = mvt.prepare_polygons(geoms, z, x, y)
     if polygons.size == 0:
         return b""
-    kept_rows = [rows[i] for i in kept.tolist()]
-    ids = [row[0] for row in kept_rows]
-    missing = [row[0] for row in kept_rows if row[2 + len(TILE_PARCEL_FIELDS)] is None]
-    derived = (
-        derived_properties(user=user, spec=spec, ids=missing, pad=pad, widest=widest, entry=entry) if missing else {}
-    )
-    features = []
-    for pk, _wkb, code, zone_id, zone_name, short_name, area, *found in kept_rows:
-        status, *rest = found if found[0] is not None else derived.get(pk) or ("unknown", 0, "", "", 0, "", "")
-        features.append((pk, code, zone_id, short_name or zone_name, status, area or 0.0, *rest))
-    columns = zip(*features, strict=True)
-    return mvt.encode_layer(LAYER, polygons, ids=ids, properties=dict(zip(PROPERTIES, columns, strict=True)))
+    # Column by column (thousands of parcels at zoom 12): the kept rows' values, then the properties.
+    columns = list(zip(*rows, strict=True))
+    if len(kept) < len(rows):
+        at = kept.tolist()
+        columns = [[column[i] for i in at] for column in columns]
+    ids, _wkb, code, zone_id, zone_name, short_name, area, *found = columns
+    found = [list(column) for column in found]
+    missing = [i for i, status in enumerate(found[0]) if status is None]
+    if missing:
+        missing_ids = [ids[i] for i in missing]
+        derived = derived_properties(user=user, spec=spec, ids=missing_ids, pad=pad, widest=widest, entry=entry)
+        for i, pk in zip(missing, missing_ids, strict=True):
+            for column, value in zip(found, derived.get(pk) or ("unknown", 0, "", "", 0, "", ""), strict=True):
+                column[i] = value
+    zone = [short or name for short, name in zip(short_name, zone_name, strict=True)]
+    area = [value or 0.0 for value in area]
+    properties = dict(zip(PROPERTIES, (ids, code, zone_id, zone, found[0], area, *found[1:]), strict=True))
+    return mvt.encode_layer(LAYER, polygons, ids=ids, properties=properties)
 
 
 TILE_PARCEL_FIELDS = ("code", "zone_id", "zone__name", "zone__short_name", Cast("area_mu", FloatField()))

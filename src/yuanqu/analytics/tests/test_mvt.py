@@ -7,6 +7,7 @@ import mapbox_vector_tile
 import numpy as np
 import pytest
 import shapely
+from mapbox_vector_tile.Mapbox import vector_tile_pb2
 
 from yuanqu.analytics import mvt
 
@@ -182,3 +183,40 @@ def test_prepare_reports_which_inputs_were_kept():
     geoms = np.array([shapely.box(-90, 0, -45, 10), shapely.box(45, 0, 90, 10), None], dtype=object)
     polygons, kept = mvt.prepare_polygons(geoms, 1, 1, 0)
     assert kept.tolist() == [1] and len(polygons) == 1
+
+
+def test_encoded_layer_shares_values_across_keys_and_skips_features_without_a_ring():
+    square = shapely.Polygon([(10, 10), (20, 10), (20, 20), (10, 20)])
+    flat = shapely.Polygon([(30, 30), (40, 30), (40, 30), (30, 30)])  # no ring of three points: not written
+    polygons = np.array([square, flat, shapely.affinity.translate(square, 100, 0)], dtype=object)
+    data = mvt.encode_layer(
+        "parcels",
+        polygons,
+        ids=[2**40 + 1, 5, 300],
+        properties={
+            "id": [2**40 + 1, 5, 300],
+            "zone_id": [300, 5, 300],  # the same integers as "id": one entry of the value table each
+            "area_mu": [2.5, 2.5, -1.0],
+            "grade": ["A", "B", "A"],
+            "mixed": [None, 1, "x"],  # two types and a missing value: no tag for the first feature
+        },
+    )
+    features = decode(data)["parcels"]["features"]
+    assert [f["id"] for f in features] == [2**40 + 1, 300]
+    assert [f["properties"] for f in features] == [
+        {"id": 2**40 + 1, "zone_id": 300, "area_mu": 2.5, "grade": "A"},
+        {"id": 300, "zone_id": 300, "area_mu": -1.0, "grade": "A", "mixed": "x"},
+    ]
+    assert [f["geometry"]["coordinates"][0][:4] for f in features] == [
+        [[10, 10], [20, 10], [20, 20], [10, 20]],
+        [[110, 10], [120, 10], [120, 20], [110, 20]],
+    ]
+    # The value table holds each (type, value) once, in order of first appearance, also those of the
+    # feature that was not written.
+    message = vector_tile_pb2.tile()
+    message.ParseFromString(data)
+    values = [value.ListFields()[0][1] for value in message.layers[0].values]
+    assert values == [2**40 + 1, 5, 300, 2.5, -1.0, "A", "B", 1, "x"]
+    assert mvt._varints(np.array([0, 127, 128, 300, 2**63 - 1 + 2**63], dtype=np.uint64))[0] == bytes(
+        [0, 127, 0x80, 1, 0xAC, 2] + [0xFF] * 9 + [1]
+    )
