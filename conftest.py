@@ -2,10 +2,27 @@
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 from django.utils import translation
 
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_user, make_zone
+
+
+class OneRequestAtATime(WSGIServer):
+    """The live server for browser tests on SQLite, answering one request at a time. The test database is
+    in memory, so the server shares the test's one connection: a threaded server would run several
+    requests' transactions on it at once (a map asks for its tiles together), which no real deployment
+    does. PostgreSQL keeps the threaded server, each request with its own connection."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = OneRequestAtATime
 
 
 @pytest.fixture(autouse=True)
