@@ -1,17 +1,19 @@
 """Vector tiles of the map with 100,000 parcels: time per tile, cold and warm (goal: p95 under 50 ms).
 
-    .venv/bin/python benchmarks/bench_tiles.py [--parcels 100000] [--zooms 12,13,14] [--max-tiles 400]
+    .venv/bin/python benchmarks/bench_tiles.py [--parcels 100000] [--zooms 12,13,14] [--max-tiles 400] [--data DIR]
 
 Builds the demo city with that many parcels in a throw-away SQLite database (without the bulk writes' change
-log), publishes an evaluation run grading every enterprise, then requests every tile covering each zone's
+log; with --data, in that folder the first time and reused afterwards), publishes an evaluation run grading every enterprise, then requests every tile covering each zone's
 parcels at each zoom (a seeded sample of --max-tiles per zoom when there are more) through the Django test
-client, as a city administrator (every parcel) and as a zone user, in four passes per zoom:
+client, as a city administrator (every parcel) and as a zone user, in five passes per zoom:
 
 - first: the tile cache and the stored tile rows (ParcelTileRow) empty, tiles in order: the map right after
   a change of the rules or a publish, when every parcel's properties are worked out again (a block worked out
   for one tile serves its neighbours);
-- cold: one parcel far away is saved (a new data version: nothing in the tile cache is valid any more), then
-  the same tiles: the map after an ordinary edit, built from the stored rows;
+- edit: one parcel in the first tile's block is saved (a new data version), then the same tiles: the map after
+  an ordinary edit, the tiles of that block built again, the others from the tile cache;
+- cold: the tile cache emptied, then the same tiles, each built from the stored rows: what a tile of a block
+  with an edit in it costs, or any tile after the cache was cleared;
 - warm: the same tiles again, from the tile cache;
 - alone: a sample of --alone tiles, each with the cache and every stored row emptied before it (the worst
   case: a tile nobody near it asked for since the rules changed).
@@ -36,6 +38,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+def edited_parcel(tile: tuple[int, int, int]):
+    """A parcel inside the block (zoom-12 tile) of the tile, else the first parcel with a polygon."""
+    from yuanqu.analytics import mvt
+    from yuanqu.land.models import Parcel
+    from yuanqu.land.tiles import PROPERTY_BLOCK_ZOOM
+
+    z, x, y = tile
+    shift = z - PROPERTY_BLOCK_ZOOM
+    west, south, east, north = mvt.tile_bounds(PROPERTY_BLOCK_ZOOM, x >> shift, y >> shift)
+    parcels = Parcel.objects.exclude(min_lon=None).order_by("pk")
+    inside = parcels.filter(min_lon__gte=west, max_lon__lte=east, min_lat__gte=south, max_lat__lte=north)
+    return inside.first() or parcels.first()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--parcels", type=int, default=100_000)
@@ -44,10 +60,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-analyze", action="store_true", help="leave the database without ANALYZE statistics")
     parser.add_argument("--alone", type=int, default=40, help="tiles per zoom also timed alone (nothing cached)")
+    parser.add_argument("--data", help="build the city in this folder once and reuse it on later runs")
     args = parser.parse_args()
     zooms = [int(z) for z in args.zooms.split(",")]
 
-    workdir = Path(tempfile.mkdtemp(prefix="yuanqu-bench-tiles-"))
+    workdir = Path(args.data) if args.data else Path(tempfile.mkdtemp(prefix="yuanqu-bench-tiles-"))
+    workdir.mkdir(parents=True, exist_ok=True)
     os.environ["YUANQU_DATA_DIR"] = str(workdir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yuanqu.site.settings")
     import django
@@ -55,6 +73,7 @@ def main() -> None:
     django.setup()
     import mapbox_vector_tile
     from django.conf import settings
+    from django.contrib.auth import get_user_model
     from django.core.cache import caches
     from django.core.management import call_command
     from django.db import connection
@@ -75,33 +94,38 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    summary = build_demo_city(
-        seed=args.seed, parcels=args.parcels, enterprises=max(1, round(args.parcels / 1.5)), years=1, log=False
-    )
-    run = EvaluationRun.objects.create(
-        method_name="基准", method_text="", method_digest="bench", year=2025, input_hash="bench", status="published"
-    )
-    rng = random.Random(args.seed)
-    EvaluationResult.objects.bulk_create(
-        [
-            EvaluationResult(run=run, enterprise_id=pk, zone_id=zone_id, grade=rng.choice("AABBBCCD"))
-            for pk, zone_id in Enterprise.objects.values_list("pk", "zone_id")
-        ],
-        batch_size=5000,
-    )
-    record_many([("create", run, None)])  # a data version to cache tiles under (the demo logged nothing)
-    if args.no_analyze:  # the demo leaves planner statistics (ANALYZE); drop them to see the cost without
-        with connection.cursor() as cursor:
-            cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+    if Parcel.objects.exists():  # --data: built by an earlier run
+        as_of = (workdir / "as_of").read_text().strip()
+        print(f"reusing {Parcel.objects.count():,} parcels in {workdir}; as of {as_of}")
     else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # again, for the evaluation results added above
-    as_of = summary.as_of.isoformat()
-    print(
-        f"built {Parcel.objects.count():,} parcels, {Enterprise.objects.count():,} enterprises, "
-        f"{summary.projects:,} projects and a published run in {time.perf_counter() - started:.1f} s; as of {as_of}"
-    )
+        started = time.perf_counter()
+        summary = build_demo_city(
+            seed=args.seed, parcels=args.parcels, enterprises=max(1, round(args.parcels / 1.5)), years=1, log=False
+        )
+        run = EvaluationRun.objects.create(
+            method_name="基准", method_text="", method_digest="bench", year=2025, input_hash="bench", status="published"
+        )
+        rng = random.Random(args.seed)
+        EvaluationResult.objects.bulk_create(
+            [
+                EvaluationResult(run=run, enterprise_id=pk, zone_id=zone_id, grade=rng.choice("AABBBCCD"))
+                for pk, zone_id in Enterprise.objects.values_list("pk", "zone_id")
+            ],
+            batch_size=5000,
+        )
+        record_many([("create", run, None)])  # a data version to cache tiles under (the demo logged nothing)
+        if args.no_analyze:  # the demo leaves planner statistics (ANALYZE); drop them to see the cost without
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS sqlite_stat1")
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # again, for the evaluation results added above
+        as_of = summary.as_of.isoformat()
+        (workdir / "as_of").write_text(as_of)
+        print(
+            f"built {Parcel.objects.count():,} parcels, {Enterprise.objects.count():,} enterprises, "
+            f"{summary.projects:,} projects and a published run in {time.perf_counter() - started:.1f} s; as of {as_of}"
+        )
 
     # Tiles under each top-level zone's parcels (sub-parks lie inside their zone).
     tiles_by_zoom: dict[int, list[tuple[int, int, int]]] = {}
@@ -123,10 +147,12 @@ def main() -> None:
 
     print("load average at start: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     biggest = max(extents, key=lambda item: Parcel.objects.filter(zone=item[0]).count())[0]
-    city = make_user("bench_city", Role.CITY_ADMIN)
-    staff = make_user("bench_staff", Role.ZONE_STAFF, zones=[biggest])
-    far = Parcel.objects.exclude(zone=biggest).exclude(min_lon=None).order_by("-min_lon").first()
-    phases = ("first", "cold", "warm", "alone")
+    User = get_user_model()
+    city = User.objects.filter(username="bench_city").first() or make_user("bench_city", Role.CITY_ADMIN)
+    staff = User.objects.filter(username="bench_staff").first() or make_user(
+        "bench_staff", Role.ZONE_STAFF, zones=[biggest]
+    )
+    phases = ("first", "edit", "cold", "warm", "alone")
     for label, user in (("city admin (every parcel)", city), (f"zone staff of {biggest.name}", staff)):
         client = Client()
         client.force_login(user)
@@ -144,9 +170,12 @@ def main() -> None:
                     batch = full[:: max(1, len(full) // args.alone)]
                 else:
                     batch = tiles
-                if phase == "cold":  # an ordinary edit elsewhere: a new data version
-                    far.land_price = (far.land_price or 0) + 1
-                    save_parcel(parcel=far, user=city)
+                if phase == "edit":  # an ordinary edit: a new data version
+                    edited = edited_parcel(tiles[0])
+                    edited.land_price = (edited.land_price or 0) + 1
+                    save_parcel(parcel=edited, user=city)
+                if phase == "cold":
+                    caches["tiles"].clear()
                 for _z, x, y in batch:
                     if phase == "alone":
                         caches["tiles"].clear()
@@ -180,7 +209,8 @@ def main() -> None:
 
     print("\nload average at end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     connection.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not args.data:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -157,7 +157,7 @@ def test_a_second_identical_request_is_served_from_the_cache(client, user_a, two
         monkeypatch.setattr(tiles, "build_tile", lambda **kwargs: pytest.fail("the tile was built again"))
         second = get_tile(client)
     assert second.status_code == 200 and second.content == first.content
-    assert not any("land_parcel" in q["sql"] for q in queries.captured_queries)
+    assert not any('"land_parcel"' in q["sql"] for q in queries.captured_queries)  # no parcel read
     # The browser revalidates: the same tag is "not modified".
     again = client.get(URL, {"as_of": AS_OF.isoformat()}, headers={"If-None-Match": first["ETag"]})
     assert again.status_code == 304 and again.content == b""
@@ -378,7 +378,7 @@ def test_new_yearly_figures_drop_the_rows_of_the_enterprise_parcels(two_zones, z
     save_enterprise_year(
         enterprise_year=EnterpriseYear(enterprise=enterprise, year=2024, tax=Decimal("90")), user=admin_a
     )
-    assert tiles.touched_parcels(ChangeLogEntry.objects.filter(id__gt=newest)) == (False, {sub.pk})
+    assert tiles.touched_parcels(ChangeLogEntry.objects.filter(id__gt=newest)) == tiles.Touched(parcels={sub.pk})
 
 
 def test_new_rules_or_a_large_import_drop_every_row(client, user_a, city_admin, two_zones, monkeypatch):
@@ -431,3 +431,69 @@ def test_the_admin_list_of_tile_rows_shows_a_staff_zone_admin_only_zone_a(client
     html = response.content.decode()
     assert response.status_code == 200
     assert "甲-XZ-101" in html and "甲园-XZ-102" in html and "乙-XZ-201" not in html
+
+
+# --- cached tiles are invalidated per block (TileBlock) ----------------------------------------------------
+
+
+def not_built_again(monkeypatch):
+    monkeypatch.setattr(tiles, "build_tile", lambda **kwargs: pytest.fail("the tile was built again"))
+
+
+def test_an_edit_in_another_block_keeps_the_cached_tile(client, user_a, admin_a, two_zones, zone_a, monkeypatch):
+    a, *_ = two_zones
+    far = not_started(zone_a, "甲-远-501", geometry=shapely.box(121.5, 31.0, 121.501, 31.001), srid=4490)
+    client.force_login(user_a)
+    first = get_tile(client)
+    far.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=far, user=admin_a)  # a new data version, in a block ~150 km away
+    build = tiles.build_tile
+    not_built_again(monkeypatch)
+    again = get_tile(client)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    # The far parcel's own tile shows its new status.
+    monkeypatch.setattr(tiles, "build_tile", build)
+    fx, fy = (int(v) for v in mvt.lonlat_to_tile_xy(121.5005, 31.0005, Z))
+    far_tile = features(get_tile(client, f"/land/map/tiles/{Z}/{fx}/{fy}.mvt"))
+    assert far_tile["甲-远-501"]["properties"]["status"] == "in_use"
+    # An edit of a parcel of this tile's block: the tile is built again, with the new status, under a new tag.
+    a.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=a, user=admin_a)
+    changed = get_tile(client)
+    assert changed["ETag"] != first["ETag"]
+    assert features(changed)["甲-XZ-101"]["properties"]["status"] == "in_use"
+
+
+def test_a_change_to_nothing_on_the_map_keeps_every_tile(client, user_a, admin_a, two_zones, zone_a, monkeypatch):
+    client.force_login(user_a)
+    first = get_tile(client)
+    enterprise = make_enterprise(zone_a, "甲无地企业")  # logged, but holds no land
+    enterprise.name = "甲无地企业（更名）"
+    save_enterprise(enterprise=enterprise, user=admin_a)
+    not_built_again(monkeypatch)
+    assert get_tile(client).content == first.content
+
+
+def test_a_parcel_moved_away_leaves_the_tile_of_its_old_place(client, user_a, admin_a, two_zones):
+    a, *_ = two_zones
+    client.force_login(user_a)
+    assert "甲-XZ-101" in features(get_tile(client))
+    save_parcel(parcel=a, user=admin_a, geometry=shapely.box(121.5, 31.0, 121.501, 31.001), srid=4490)
+    assert "甲-XZ-101" not in features(get_tile(client))  # its old block was not stamped: a new epoch
+
+
+def test_a_parcel_near_the_edge_of_its_block_stamps_the_neighbouring_block_too(two_zones, zone_a, admin_a):
+    from yuanqu.land.models import TileBlock
+
+    bx, by = TX >> (Z - tiles.PROPERTY_BLOCK_ZOOM), TY >> (Z - tiles.PROPERTY_BLOCK_ZOOM)
+    _w, south, east, north = mvt.tile_bounds(tiles.PROPERTY_BLOCK_ZOOM, bx, by)
+    mid = (south + north) / 2
+    inside = not_started(
+        zone_a, "甲-边-601", geometry=shapely.box(east - 0.003, mid, east - 0.002, mid + 0.001), srid=4490
+    )
+    tiles.sync_tile_rows(tiles.data_version())
+    inside.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=inside, user=admin_a)
+    entry, _epoch = tiles.sync_tile_rows(tiles.data_version())
+    # 0.002° from the east edge: within the GCJ-02 margin of the block to the east, not of any other.
+    assert set(TileBlock.objects.filter(entry=entry).values_list("x", "y")) == {(bx, by), (bx + 1, by)}

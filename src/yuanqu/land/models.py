@@ -200,11 +200,13 @@ class ParcelTileRow(models.Model):
 
 
 class ParcelTileSync(models.Model):
-    """How far the tile rows (ParcelTileRow) have followed the change log: the newest entry already applied."""
+    """How far the tile rows (ParcelTileRow) and blocks (TileBlock) have followed the change log: the newest
+    entry already applied, and the newest that changed every tile (the rules, a zone, grades, a polygon)."""
 
     zone_lookup = None  # one row for the deployment
 
     last_entry = models.BigIntegerField(_("最新变更记录编号"), default=0)
+    epoch = models.CharField(_("全部瓦片失效时的数据版本"), max_length=40, blank=True)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ZoneScopedQuerySet.as_manager()
@@ -215,3 +217,24 @@ class ParcelTileSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_entry}"
+
+
+class TileBlock(models.Model):
+    """A block of the map (a tile of zoom 12, holding the tiles of the higher zooms within it) and the newest
+    change-log entry that changed something drawn in it: a cached tile holds while its block has not moved."""
+
+    zone_lookup = None  # the map's grid, for the deployment
+
+    x = models.IntegerField(_("列"))
+    y = models.IntegerField(_("行"))
+    entry = models.BigIntegerField(_("最新变更记录编号"), default=0)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("地图瓦片块")
+        verbose_name_plural = _("地图瓦片块")
+        constraints = [models.UniqueConstraint(fields=["x", "y"], name="tile_block_unique")]
+
+    def __str__(self) -> str:
+        return f"12/{self.x}/{self.y} @{self.entry}"

@@ -7,16 +7,18 @@ Properties per feature (PROPERTIES): ``zone`` is the zone's short name, else its
 evaluation run with a result for it; ``project``/``stage`` the most recently updated project on the parcel that
 is not dropped. Missing ones are 0 or "".
 
-Tiles are cached (the "tiles" cache) under a key holding a data version, the newest change-log entry: every
-logged change — a parcel, an enterprise's land, a project, a published run, the land rules, also through bulk
-imports and the demo (``changelog.record_many`` and the import pipeline write entries too) — serves fresh tiles
-from then on.
+Tiles are cached (the "tiles" cache) under a key holding their block's stamp: every logged change — a parcel,
+an enterprise's land, a project, a published run, the land rules, also through bulk imports and the demo
+(``changelog.record_many`` and the import pipeline write entries too) — is applied to the blocks (zoom-12 tiles,
+TileBlock) of the parcels it touches, so that a cached tile holds until something drawn in its block changes. A
+change to what every parcel shows (the rules, a zone, grades) or to where a parcel lies (a polygon drawn, moved
+or deleted) starts a new epoch, and every cached tile goes.
 
 What classifying a parcel and joining its enterprise, grade and project gives (DERIVED) is stored per parcel,
 as-of date and zone scope in ParcelTileRow, so that a tile built after a change reads its parcels' rows in
 the query that reads their polygons. The rows follow the change log (sync_tile_rows): the entries since the
-last sync drop the rows of the parcels they touch (touched_parcels), or every row for the rules, a zone, an
-evaluation run or result, or more than SYNC_MAX_ENTRIES entries at once. A tile whose parcels lack rows works
+last sync drop the rows of the parcels they touch (touched_parcels) and move the stamps of their blocks, or
+drop every row for the rules, a zone, an evaluation run or result, or more than SYNC_MAX_ENTRIES entries at once. A tile whose parcels lack rows works
 them out (with the rest of their zoom-12 block when there are many) and stores them.
 """
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -40,7 +42,7 @@ from yuanqu.core.access import visible_zone_ids, zone_descendants
 from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.land import ledger
-from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync
+from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync, TileBlock
 from yuanqu.projects.models import Project, Stage
 
 LAYER = "parcels"
@@ -55,7 +57,11 @@ GCJ_MARGIN = 0.01
 """Degrees added around a tile when picking candidates for a GCJ-02 tile (the shift is under 0.01° in China)."""
 CONTENT_TYPE = "application/vnd.mapbox-vector-tile"
 PROPERTY_BLOCK_ZOOM = 12
-"""Properties are worked out for the parcels of a whole tile of this zoom at once (see build_tile)."""
+"""Properties are worked out for the parcels of a whole tile of this zoom at once (see build_tile), and cached
+tiles are invalidated per tile of this zoom (TileBlock): each tile of a higher zoom lies in one such block."""
+BLOCK_MARGIN = 360.0 / (1 << PROPERTY_BLOCK_ZOOM) * mvt.BUFFER / mvt.EXTENT + GCJ_MARGIN
+"""Degrees around a parcel within which a tile of the block zoom or above may draw it (the widest padding of a
+tile's query, see build_tile)."""
 PROPERTIES = (
     "id",
     "code",
@@ -107,7 +113,10 @@ def zone_scope(user) -> str:
 
 @dataclass(frozen=True)
 class TileSpec:
-    """One tile as a user asks for it, with the data version it is built from."""
+    """One tile as a user asks for it, with the state of the data it is built from: ``version`` the newest
+    change-log entry (data_version), ``entry`` the newest applied to the tile rows and blocks (0 when they could
+    not be brought up to date: the database stayed locked), ``epoch`` the data version of the newest change that
+    redrew every tile, and ``stamp`` what a cached copy of the tile must have been built at (see tile_stamp)."""
 
     z: int
     x: int
@@ -117,18 +126,39 @@ class TileSpec:
     shift: str | None
     scope: str
     version: str
+    entry: int = 0
+    epoch: str = ""
+    stamp: str = ""
 
     @classmethod
     def for_user(cls, *, user, z: int, x: int, y: int, as_of: dt.date, zone_id=None, shift=None) -> TileSpec:
         """The spec of tile z/x/y for the user; TileError (bilingual) for a tile outside the scheme."""
         mvt.check_tile(z, x, y)
-        return cls(z, x, y, as_of, zone_id, shift, zone_scope(user), data_version())
+        version = data_version()
+        entry, epoch = 0, ""
+        if version != NO_VERSION and z >= MIN_ZOOM:
+            # Should the database stay locked (a long import), the rows and blocks are not used.
+            with contextlib.suppress(OperationalError):
+                entry, epoch = sync_tile_rows(version)
+        stamp = tile_stamp(version=version, entry=entry, epoch=epoch, z=z, x=x, y=y)
+        return cls(z, x, y, as_of, zone_id, shift, zone_scope(user), version, entry, epoch, stamp)
 
     @property
     def key(self) -> str:
         """The tile's cache key (also its ETag)."""
-        parts = (self.version, self.z, self.x, self.y, self.scope, self.zone_id or "-", self.as_of, self.shift or "-")
+        parts = (self.stamp, self.z, self.x, self.y, self.scope, self.zone_id or "-", self.as_of, self.shift or "-")
         return "yuanqu:tile:" + ":".join(map(str, parts))
+
+
+def tile_stamp(*, version: str, entry: int, epoch: str, z: int, x: int, y: int) -> str:
+    """The state of the data a tile shows: the epoch and the newest change applied to the tile's block (a tile
+    built before either moved is stale); the whole data version when the blocks are not up to date, or for a
+    tile below the minimum zoom (always empty)."""
+    if entry == 0 or z < MIN_ZOOM:
+        return f"v{version}"
+    shift = z - PROPERTY_BLOCK_ZOOM
+    block = TileBlock.objects.filter(x=x >> shift, y=y >> shift).values_list("entry", flat=True).first()
+    return f"{epoch}.{block or 0}"
 
 
 def parcel_tile(*, user, spec: TileSpec) -> bytes:
@@ -144,7 +174,8 @@ def parcel_tile(*, user, spec: TileSpec) -> bytes:
 
 
 def widest_parcel(version: str) -> float:
-    """The largest east-west extent of any parcel in degrees, cached per data version.
+    """The largest east-west extent of any parcel in degrees, cached per data version (or epoch: a polygon drawn,
+    moved or deleted starts a new one).
 
     The bounding-box index leads with ``min_lon``: knowing that no parcel is wider than this lets a tile's
     query seek a narrow band of ``min_lon`` instead of scanning every parcel west of the tile's east edge.
@@ -188,13 +219,9 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
     west, south, east, north = mvt.tile_bounds(z, x, y)
     pad = (east - west) * mvt.BUFFER / mvt.EXTENT + (GCJ_MARGIN if spec.shift == "gcj02" else 0.0)
     bounds = (west - pad, south - pad, east + pad, north + pad)
-    widest = widest_parcel(spec.version)
+    widest = widest_parcel(spec.epoch or spec.version)
     parcels = candidates(user=user, bounds=bounds, zone_id=spec.zone_id, widest=widest)
-    entry = 0
-    if spec.version != NO_VERSION:
-        # Should the database stay locked (a long import), the properties are worked out and not stored.
-        with contextlib.suppress(OperationalError):
-            entry = sync_tile_rows(spec.version)
+    entry = spec.entry
     stored = entry != 0
     if stored:  # each parcel's stored row for the user's scope and the date, if any, in the same query
         row = Q(tile_rows__scope=spec.scope, tile_rows__as_of=spec.as_of)
@@ -345,36 +372,78 @@ KEEP_DATES = 3
 SYNC_PK = 1
 
 
-def sync_tile_rows(version: str) -> int:
-    """Apply the change-log entries up to the version's to the tile rows: drop the rows of the parcels they touch
-    (every row for a change to the rules, a zone, an evaluation run or result, or too many entries at once).
-    Returns the id of the newest entry applied."""
+def sync_tile_rows(version: str) -> tuple[int, str]:
+    """Apply the change-log entries up to the version's to the tile rows and blocks: drop the rows of the parcels
+    they touch and move their blocks' stamps; or drop every row and start a new epoch for a change to the rules,
+    a zone, an evaluation run or result, or too many entries at once; or keep the rows of untouched parcels but
+    start a new epoch when a polygon was drawn, moved or deleted. Returns the id of the newest entry applied
+    and the epoch."""
     from yuanqu.core.models import ChangeLogEntry
 
     newest = int(version.split(".")[0])
-    state = ParcelTileSync.objects.filter(pk=SYNC_PK).values_list("last_entry", flat=True).first()
-    if state is not None and state >= newest:
+    state = ParcelTileSync.objects.filter(pk=SYNC_PK).values_list("last_entry", "epoch").first()
+    if state is not None and state[0] >= newest:
         return state
     if state is None:  # the first tile ever: concurrent first tiles must not both insert the row
         ParcelTileSync.objects.bulk_create([ParcelTileSync(pk=SYNC_PK, last_entry=0)], ignore_conflicts=True)
     with transaction.atomic():
         state = ParcelTileSync.objects.select_for_update().get(pk=SYNC_PK)
         if state.last_entry >= newest:
-            return state.last_entry
+            return state.last_entry, state.epoch
         entries = ChangeLogEntry.objects.filter(id__gt=state.last_entry, id__lte=newest).order_by()
         if state.last_entry == 0 or entries.count() > SYNC_MAX_ENTRIES:
+            touched = Touched(every_row=True, every_tile=True)
+        else:
+            touched = touched_parcels(entries)
+        if touched.every_row:
             ParcelTileRow.objects.all().delete()
         else:
-            everything, parcel_ids = touched_parcels(entries)
-            if everything:
-                ParcelTileRow.objects.all().delete()
-            else:
-                ids = sorted(parcel_ids)
-                for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
-                    ParcelTileRow.objects.filter(parcel_id__in=ids[start : start + ledger.IDS_INLINE_MAX]).delete()
+            ids = sorted(touched.parcels)
+            for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
+                ParcelTileRow.objects.filter(parcel_id__in=ids[start : start + ledger.IDS_INLINE_MAX]).delete()
+        if touched.every_tile:
+            TileBlock.objects.all().delete()
+            state.epoch = version
+        else:
+            move_blocks(touched.parcels, newest)
         state.last_entry = newest
         state.save()
-    return newest
+    return newest, state.epoch
+
+
+def move_blocks(parcel_ids, entry: int) -> None:
+    """Stamp the blocks in which a tile may draw these parcels (where they lie now) with the entry."""
+    ids = sorted(parcel_ids)
+    blocks: set[tuple[int, int]] = set()
+    m = BLOCK_MARGIN
+    for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
+        boxes = (
+            Parcel.objects.filter(pk__in=ids[start : start + ledger.IDS_INLINE_MAX])
+            .exclude(min_lon=None)
+            .values_list("min_lon", "min_lat", "max_lon", "max_lat")
+        )
+        for west, south, east, north in boxes:
+            bounds = (west - m, south - m, east + m, north + m)
+            blocks.update((x, y) for _z, x, y in mvt.tiles_covering(bounds, PROPERTY_BLOCK_ZOOM))
+    if blocks:
+        TileBlock.objects.bulk_create(
+            [TileBlock(x=x, y=y, entry=entry) for x, y in sorted(blocks)],
+            update_conflicts=True,
+            unique_fields=["x", "y"],
+            update_fields=["entry"],
+            batch_size=500,
+        )
+
+
+@dataclass
+class Touched:
+    """What change-log entries change on the map: every parcel's row (every_row), every tile (every_tile: also
+    when a polygon was drawn, moved or deleted, which may change tiles far from where the parcel lies now), and
+    the parcels whose rows and blocks they change."""
+
+    every_row: bool = False
+    every_tile: bool = False
+    parcels: set[int] = field(default_factory=set)
 
 
 TOUCH_ALL = {
@@ -386,20 +455,24 @@ TOUCH_ALL = {
 """Changes of these (app label, model) redraw every parcel: the rules, zone names, grades."""
 
 
-def touched_parcels(entries) -> tuple[bool, set[int]]:
-    """(every parcel?, ids of the parcels) whose tile properties the change-log entries may change. A parcel's
-    own entry; an enterprise's land (its parcel, and the enterprise's other parcels: the land it holds enters
-    their tax per mu), an enterprise or its yearly figures (its parcels); a project (its parcel, before and
-    after); anything else shown on a tile changes every parcel (TOUCH_ALL). Other entries change nothing shown."""
-    parcels: set[int] = set()
+def touched_parcels(entries) -> Touched:
+    """What the change-log entries may change on the map (see Touched). A parcel's own entry; an enterprise's
+    land (its parcel, and the enterprise's other parcels: the land it holds enters their tax per mu), an
+    enterprise or its yearly figures (its parcels); a project (its parcel, before and after); anything else shown
+    on a tile changes every parcel (TOUCH_ALL). Other entries change nothing shown."""
+    touched = Touched()
+    parcels = touched.parcels
     enterprises: set[int] = set()
     rows = entries.values_list("content_type__app_label", "content_type__model", "object_id", "before", "after")
     for app, model, object_id, before, after in rows.iterator(chunk_size=2000):
         if (app, model) in TOUCH_ALL:
-            return True, set()
+            return Touched(every_row=True, every_tile=True)
         states = [state for state in (before, after) if isinstance(state, dict)]
         if (app, model) == ("land", "parcel"):
             parcels.add(int(object_id))
+            # The log holds a digest of the polygon: a different one (or none) is a polygon drawn, moved or gone.
+            if (before or {}).get("geometry") != (after or {}).get("geometry"):
+                touched.every_tile = True
         elif (app, model) == ("enterprises", "enterprise"):
             enterprises.add(int(object_id))
         elif (app, model) in {("enterprises", "enterpriseland"), ("enterprises", "enterpriseyear")}:
@@ -411,7 +484,7 @@ def touched_parcels(entries) -> tuple[bool, set[int]]:
     for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
         chunk = ids[start : start + ledger.IDS_INLINE_MAX]
         parcels.update(EnterpriseLand.objects.filter(enterprise_id__in=chunk).values_list("parcel_id", flat=True))
-    return False, parcels
+    return touched
 
 
 def forget_tile_rows() -> None:
