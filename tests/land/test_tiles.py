@@ -4,6 +4,7 @@ invalidation; tiles decoded by an independent decoder (mapbox-vector-tile)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 import mapbox_vector_tile
@@ -263,6 +264,19 @@ def test_a_wide_parcel_reaching_in_from_the_west_is_found(client, user_a, two_zo
     assert min(p[0] for p in found["甲-宽-301"]["geometry"]["coordinates"][0]) == -mvt.BUFFER
 
 
+def test_a_tall_parcel_reaching_in_from_the_south_is_found(client, user_a, two_zones, zone_a):
+    # Its southern edge lies some latitude bands below the tile: the bands looked up reach down to it.
+    tall = shapely.box(
+        WEST + 0.45 * (EAST - WEST), SOUTH - 0.05, WEST + 0.5 * (EAST - WEST), SOUTH + 0.05 * (NORTH - SOUTH)
+    )
+    parcel = not_started(zone_a, "甲-长-302", geometry=tall, srid=4490)
+    assert parcel.lat_band == math.floor((SOUTH - 0.05) / 0.01) < math.floor(SOUTH / 0.01) - 4
+    client.force_login(user_a)
+    found = features(get_tile(client))
+    assert sorted(found) == ["甲-XZ-101", "甲-长-302", "甲园-XZ-102"]
+    assert max(p[1] for p in found["甲-长-302"]["geometry"]["coordinates"][0]) == mvt.EXTENT + mvt.BUFFER
+
+
 def test_a_neighbouring_tile_reuses_the_properties_worked_out_for_its_block(
     client, user_a, two_zones, zone_a, monkeypatch
 ):
@@ -497,3 +511,15 @@ def test_a_parcel_near_the_edge_of_its_block_stamps_the_neighbouring_block_too(t
     entry, _epoch = tiles.sync_tile_rows(tiles.data_version())
     # 0.002° from the east edge: within the GCJ-02 margin of the block to the east, not of any other.
     assert set(TileBlock.objects.filter(entry=entry).values_list("x", "y")) == {(bx, by), (bx + 1, by)}
+
+
+def test_the_migration_gives_parcels_stored_before_it_their_latitude_band(two_zones):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("yuanqu.land.migrations.0006_parcel_lat_band")
+    Parcel.objects.update(lat_band=None)
+    migration.fill_lat_bands(apps, None)
+    bands = dict(Parcel.objects.values_list("code", "lat_band"))
+    assert bands == {p.code: math.floor(p.min_lat / 0.01) for p in two_zones[:3]}

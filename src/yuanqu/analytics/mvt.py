@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import compress, repeat
 
 import numpy as np
@@ -187,6 +188,200 @@ def prepare_polygons(
     return result, indices
 
 
+@dataclass(frozen=True)
+class Rings:
+    """Polygons in tile coordinates on the integer grid, oriented, as ragged arrays: the points of every ring
+    (closed: each ring ends on its first point) one after the other, where each ring starts (``ring_offsets``,
+    one more than the rings), where each feature's rings start (``feature_offsets``, one more than the
+    features), and which input each feature comes from (``indices``)."""
+
+    coords: np.ndarray
+    ring_offsets: np.ndarray
+    feature_offsets: np.ndarray
+    indices: np.ndarray
+
+    @property
+    def count(self) -> int:
+        return len(self.indices)
+
+    @classmethod
+    def of(cls, polygons: np.ndarray, indices: np.ndarray) -> Rings:
+        """The rings of shapely polygons and multipolygons (as prepare_polygons leaves them)."""
+        if not len(polygons):
+            return cls.empty()
+        _kind, coords, offsets = shapely.to_ragged_array(polygons)
+        if len(offsets) == 2:  # only Polygons: each feature is one part
+            ring_offsets, feature_offsets = offsets
+        else:  # a feature's rings: those of its parts
+            ring_offsets, polygon_offsets, part_offsets = offsets
+            feature_offsets = polygon_offsets[part_offsets]
+        return cls(coords, ring_offsets.astype(np.int64), feature_offsets.astype(np.int64), np.asarray(indices))
+
+    @classmethod
+    def empty(cls) -> Rings:
+        none = np.zeros(1, dtype=np.int64)
+        return cls(np.empty((0, 2)), none, none, np.empty(0, dtype=np.int64))
+
+    def __add__(self, other: Rings) -> Rings:
+        return Rings(
+            np.concatenate([self.coords, other.coords]),
+            np.concatenate([self.ring_offsets, other.ring_offsets[1:] + self.ring_offsets[-1]]),
+            np.concatenate([self.feature_offsets, other.feature_offsets[1:] + self.feature_offsets[-1]]),
+            np.concatenate([self.indices, other.indices]),
+        )
+
+
+WKB_HEAD = 13
+"""Bytes before the points of a one-ring polygon in WKB: byte order, type, number of rings, number of points."""
+
+
+def prepare_wkb(
+    wkbs: Sequence[bytes], z: int, x: int, y: int, *, extent: int = EXTENT, buffer: int = BUFFER, lonlat=None
+) -> Rings:
+    """The lon/lat polygons given as WKB as they go into tile z/x/y (see prepare_polygons), as Rings.
+
+    ``lonlat``: a function of longitude and latitude arrays giving the positions to draw them at (a shift).
+    The common case, a polygon of one ring and few vertices that lies within the tile's buffer and does not
+    cross itself once on the grid, is read, projected, rounded and oriented with numpy for all such polygons
+    at once, without a shapely geometry; the others go through prepare_polygons. Features come in that order:
+    ``indices`` tells which input each one is.
+    """
+    n = len(wkbs)
+    if not n:
+        return Rings.empty()
+    lengths = np.fromiter(map(len, wkbs), np.int64, n)
+    buf = np.frombuffer(b"".join(wkbs), dtype=np.uint8)
+    starts = np.cumsum(lengths) - lengths
+    candidate = np.flatnonzero(lengths >= WKB_HEAD + 16 * 4)
+    head = buf[starts[candidate, None] + np.arange(WKB_HEAD)]
+    kind, rings, points = (head[:, at : at + 4].copy().view("<u4").ravel() for at in (1, 5, 9))
+    one_ring = (
+        (head[:, 0] == 1)  # little-endian
+        & (kind == 3)  # a 2D polygon
+        & (rings == 1)
+        & (points <= SIMPLIFY_MIN_COORDS)
+        & (lengths[candidate] == WKB_HEAD + 16 * points.astype(np.int64))
+    )
+    simple = candidate[one_ring]
+    counts = points[one_ring].astype(np.int64)
+    fast = np.zeros(n, dtype=bool)
+    rings_fast = Rings.empty()
+    if simple.size:
+        # The points' bytes: a mask that opens where each polygon's points begin and closes where they end.
+        edges = np.zeros(len(buf) + 1, dtype=np.int8)
+        begin = starts[simple] + WKB_HEAD
+        edges[begin], edges[begin + 16 * counts] = 1, -1
+        raw = buf[np.cumsum(edges[:-1], dtype=np.int8).view(bool)].view("<f8").reshape(-1, 2)
+        lon, lat = raw[:, 0], raw[:, 1]
+        if lonlat is not None:
+            lon, lat = lonlat(lon, lat)
+        tx, ty = lonlat_to_tile_xy(lon, lat, z)
+        rings_fast, took = _fast_rings((tx - x) * extent, (ty - y) * extent, counts, extent=extent, buffer=buffer)
+        rings_fast = Rings(rings_fast.coords, rings_fast.ring_offsets, rings_fast.feature_offsets, simple[took])
+        fast[simple[took]] = True
+    slow = np.flatnonzero(~fast)
+    if not slow.size:
+        return rings_fast
+    geoms = shapely.from_wkb([wkbs[i] for i in slow.tolist()])
+    if lonlat is not None:
+        geoms = transform_coords(geoms, lambda xy: np.column_stack(lonlat(xy[:, 0], xy[:, 1])))
+    polygons, kept = prepare_polygons(geoms, z, x, y, extent=extent, buffer=buffer)
+    return rings_fast + Rings.of(polygons, slow[kept])
+
+
+def _fast_rings(
+    px: np.ndarray, py: np.ndarray, counts: np.ndarray, *, extent: int, buffer: int
+) -> tuple[Rings, np.ndarray]:
+    """Of closed rings in tile coordinates (points px, py; ``counts`` points per ring), those that need neither
+    clipping nor a MIN_SIZE square and stay simple on the grid, rounded and oriented, and which rings they are."""
+    offsets = np.concatenate([[0], np.cumsum(counts)])
+    first = offsets[:-1]
+    low, high = -buffer, extent + buffer
+    min_x, max_x = np.minimum.reduceat(px, first), np.maximum.reduceat(px, first)
+    min_y, max_y = np.minimum.reduceat(py, first), np.maximum.reduceat(py, first)
+    inside = (min_x >= low) & (min_y >= low) & (max_x <= high) & (max_y <= high)
+    sized = (max_x - min_x >= MIN_SIZE) | (max_y - min_y >= MIN_SIZE)
+    ring = np.repeat(np.arange(len(counts)), counts)
+    # Each ring open (without its closing point), on the grid, without a point equal to the next one round.
+    open_point = np.ones(len(px), dtype=bool)
+    open_point[offsets[1:] - 1] = False
+    gx, gy = np.rint(px[open_point]).astype(np.int64), np.rint(py[open_point]).astype(np.int64)
+    ring = ring[open_point]
+    starts = offsets[:-1] - np.arange(len(counts))  # the open rings' starts
+    after = np.arange(len(gx)) + 1
+    last = np.concatenate([starts[1:], [len(gx)]]) - 1
+    after[last] = starts
+    keep = ~((gx == gx[after]) & (gy == gy[after]))
+    gx, gy, ring = gx[keep], gy[keep], ring[keep]
+    k = np.bincount(ring, minlength=len(counts))
+    starts = np.concatenate([[0], np.cumsum(k)])[:-1]
+    after = np.arange(len(gx)) + 1
+    ends = starts + k - 1
+    after[ends[k > 0]] = starts[k > 0]
+    # Twice the signed area (surveyor's formula): positive is an exterior ring as MVT wants it (y down).
+    cross = gx * gy[after] - gx[after] * gy
+    area2 = np.bincount(ring, weights=cross, minlength=len(counts))
+    ok = inside & sized & (k >= 3) & (area2 != 0)
+    ok &= _simple_rings(gx, gy, starts, k, ok)
+    took = np.flatnonzero(ok)
+    # The rings taken, turned round where their area is negative (from the same first point), and closed.
+    point_ok = ok[ring]
+    gx, gy, ring = gx[point_ok], gy[point_ok], ring[point_ok]
+    kk = k[took]
+    out_offsets = np.concatenate([[0], np.cumsum(kk + 1)])
+    rank = np.empty(len(counts), dtype=np.int64)
+    rank[took] = np.arange(len(took))
+    local = np.arange(len(gx)) - (np.cumsum(kk) - kk)[rank[ring]]
+    flip = area2[ring] < 0
+    local = np.where(flip & (local > 0), kk[rank[ring]] - local, local)
+    coords = np.empty((int(out_offsets[-1]), 2), dtype=np.float64)
+    at = out_offsets[rank[ring]] + local
+    coords[at, 0], coords[at, 1] = gx, gy
+    coords[out_offsets[1:] - 1] = coords[out_offsets[:-1]]
+    features = np.arange(len(took) + 1, dtype=np.int64)
+    return Rings(coords, out_offsets.astype(np.int64), features, took), took
+
+
+def _simple_rings(gx: np.ndarray, gy: np.ndarray, starts: np.ndarray, k: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Per ring (points gx, gy; ring i from starts[i], k[i] points, open), whether no two of its edges that do not
+    follow each other meet, touching included: checked for the ``wanted`` rings of four points or more (a
+    triangle of non-zero area is simple), True for the others."""
+    simple = np.ones(len(k), dtype=bool)
+    for size in np.unique(k[wanted & (k >= 4)]).tolist():
+        group = np.flatnonzero(wanted & (k == size))
+        at = starts[group, None] + np.arange(size)
+        xs, ys = gx[at], gy[at]
+        i, j = _EDGE_PAIRS[size] if size in _EDGE_PAIRS else _edge_pairs(size)
+        nxt = (np.arange(size) + 1) % size
+        ax, ay, bx, by = xs[:, i], ys[:, i], xs[:, nxt[i]], ys[:, nxt[i]]
+        cx, cy, dx, dy = xs[:, j], ys[:, j], xs[:, nxt[j]], ys[:, nxt[j]]
+
+        def side(px, py, qx, qy, rx, ry):
+            return np.sign((qx - px) * (ry - py) - (qy - py) * (rx - px))
+
+        meet = (
+            (side(ax, ay, bx, by, cx, cy) * side(ax, ay, bx, by, dx, dy) <= 0)
+            & (side(cx, cy, dx, dy, ax, ay) * side(cx, cy, dx, dy, bx, by) <= 0)
+            & (np.minimum(ax, bx) <= np.maximum(cx, dx))
+            & (np.minimum(cx, dx) <= np.maximum(ax, bx))
+            & (np.minimum(ay, by) <= np.maximum(cy, dy))
+            & (np.minimum(cy, dy) <= np.maximum(ay, by))
+        )
+        simple[group] = ~meet.any(axis=1)
+    return simple
+
+
+def _edge_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (i, j) of edges of a ring of ``size`` points that do not share a point (edge i runs from point
+    i to the next)."""
+    pairs = [(i, j) for i in range(size) for j in range(i + 2, size) if not (i == 0 and j == size - 1)]
+    pairs_i, pairs_j = zip(*pairs, strict=True)
+    return np.array(pairs_i), np.array(pairs_j)
+
+
+_EDGE_PAIRS = {size: _edge_pairs(size) for size in range(4, SIMPLIFY_MIN_COORDS)}
+
+
 # --- protobuf encoding -------------------------------------------------------------------------------
 
 
@@ -243,27 +438,19 @@ def _bytes_field(field: int, payload: bytes) -> bytes:
     return _key(field, _BYTES) + _varint(len(payload)) + payload
 
 
-def _geometry_streams(polygons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The packed geometry commands of every polygon or multipolygon (already on the integer grid), built for
-    all features at once: per ring MoveTo(1) x y, LineTo(n-1) x y ..., ClosePath; zigzag-encoded deltas run on
-    from ring to ring within a feature and start from (0, 0) in each feature. Returns the bytes of all features
-    one after the other (uint8) and the byte length of each (0 for a feature left without a ring)."""
-    if polygons.size == 0:
+def _geometry_streams(polygons: Rings) -> tuple[np.ndarray, np.ndarray]:
+    """The packed geometry commands of every feature, built for all features at once: per ring MoveTo(1) x y,
+    LineTo(n-1) x y ..., ClosePath; zigzag-encoded deltas run on from ring to ring within a feature and start
+    from (0, 0) in each feature. Returns the bytes of all features one after the other (uint8) and the byte
+    length of each (0 for a feature left without a ring)."""
+    if not polygons.count:
         return np.empty(0, dtype=np.uint8), np.zeros(0, dtype=np.int64)
-    _kind, coords, offsets = shapely.to_ragged_array(polygons)
-    if len(offsets) == 2:  # only Polygons: each feature is one part
-        ring_offsets, polygon_offsets = offsets
-        feature_offsets = np.arange(len(polygons) + 1)
-    else:
-        ring_offsets, polygon_offsets, feature_offsets = offsets
-    coords = np.rint(coords).astype(np.int64)
-    ring_offsets = ring_offsets.astype(np.int64)
+    coords = np.rint(polygons.coords).astype(np.int64)
+    ring_offsets = polygons.ring_offsets
     ring_count = len(ring_offsets) - 1
-    feature_count = len(feature_offsets) - 1
+    feature_count = polygons.count
     ring_of_point = np.repeat(np.arange(ring_count), np.diff(ring_offsets))
-    feature_of_ring = np.repeat(
-        np.arange(feature_count), np.diff(polygon_offsets.astype(np.int64)[feature_offsets.astype(np.int64)])
-    )
+    feature_of_ring = np.repeat(np.arange(feature_count), np.diff(polygons.feature_offsets))
     # Drop each ring's closing vertex (ClosePath returns to the start) and consecutive duplicates, then rings
     # left with under three points.
     keep = np.ones(len(coords), dtype=bool)
@@ -365,15 +552,25 @@ def _framed_values(kind: type, fresh: list) -> bytes:
         head = _VALUE_KEY + bytes([len(_DOUBLE_KEY) + 8]) + _DOUBLE_KEY
         return _interleave([_constant(head, count), (raw, np.full(count, 8, dtype=np.int64))]).tobytes()
     if kind is str:
-        payloads = [value.encode("utf-8") for value in fresh]
-        return b"".join(
-            [
-                _STRING_FIELDS[len(payload)] + payload
-                if len(payload) < len(_STRING_FIELDS)
-                else _framed(_value_message(value))
-                for value, payload in zip(fresh, payloads, strict=True)
-            ]
-        )
+        return _framed_strings(fresh)
+    return b"".join(_framed(_value_message(value)) for value in fresh)
+
+
+def _framed_strings(fresh: list[str]) -> bytes:
+    """The Layer's Value fields of distinct strings: all of them encoded at once (joined by NUL, which no text
+    of the platform holds; one that does takes the slow way), framed with numpy when all are under 126 bytes."""
+    joined = "\0".join(fresh).encode("utf-8")
+    raw = np.frombuffer(joined, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == 0)
+    if len(breaks) == len(fresh) - 1:
+        ends = np.append(breaks, len(raw))
+        lengths = ends - np.concatenate([[0], breaks + 1])
+        if lengths.size and lengths.max() < len(_STRING_FIELDS):
+            text = np.delete(raw, breaks)
+            head = np.empty((len(fresh), 4), dtype=np.uint8)
+            head[:, 0], head[:, 1], head[:, 2], head[:, 3] = _VALUE_KEY[0], lengths + 2, _STRING_KEY[0], lengths
+            columns = [(head.ravel(), np.full(len(fresh), 4, dtype=np.int64)), (text, lengths)]
+            return _interleave(columns).tobytes()
     return b"".join(_framed(_value_message(value)) for value in fresh)
 
 
@@ -392,13 +589,17 @@ def encode_layer(
 ) -> bytes:
     """One MVT layer (version 2) of polygon features, as the bytes of a Tile holding that layer.
 
-    ``polygons`` are in tile coordinates on the integer grid, oriented (see :func:`prepare_polygons`);
+    ``polygons`` are in tile coordinates on the integer grid, oriented (see :func:`prepare_polygons`), as shapely
+    polygons or as Rings (see :func:`prepare_wkb`);
     ``properties`` maps each key to one value per polygon (int, float, bool or str).
     """
     keys = list(properties)
     values: list[bytes] = []  # the Layer's Value fields, one or many a piece
-    value_index: dict[tuple[type, object], int] = {}
-    geometries, geometry_lengths = _geometry_streams(np.asarray(polygons, dtype=object))
+    index_of: dict[type, dict] = {}  # per type (True must not be taken for 1), value → its index in the table
+    value_count = 0
+    if not isinstance(polygons, Rings):
+        polygons = Rings.of(np.asarray(polygons, dtype=object), np.arange(len(polygons)))
+    geometries, geometry_lengths = _geometry_streams(polygons)
     n = len(geometry_lengths)
     # The value-table index of each feature's value per key (-1: no value, no tag).
     indices = np.full((n, len(keys)), -1, dtype=np.int64)
@@ -422,12 +623,14 @@ def encode_layer(
                 distinct = list(dict.fromkeys(column))
             # The dictionary is walked with map and zip (no Python loop per value): the values seen before
             # keep their index, the fresh ones get the next indices in order.
-            at = np.fromiter(map(value_index.get, zip(repeat(kind), distinct), repeat(-1)), np.int64, len(distinct))
+            value_index = index_of.setdefault(kind, {})
+            at = np.fromiter(map(value_index.get, distinct, repeat(-1)), np.int64, len(distinct))
             is_fresh = at < 0
             fresh = list(compress(distinct, is_fresh.tolist()))
             if fresh:
-                at[is_fresh] = np.arange(len(value_index), len(value_index) + len(fresh))
-                value_index.update(zip(zip(repeat(kind), fresh), at[is_fresh].tolist(), strict=True))
+                at[is_fresh] = np.arange(value_count, value_count + len(fresh))
+                value_count += len(fresh)
+                value_index.update(zip(fresh, at[is_fresh].tolist(), strict=True))
                 values.append(_framed_values(kind, fresh))
             if numeric:
                 column_indices[:] = at[rank[inverse.ravel()]]
@@ -438,10 +641,11 @@ def encode_layer(
         for i, value in enumerate(column):
             if value is None:
                 continue
-            token = (type(value), value)
-            index = value_index.get(token)
+            value_index = index_of.setdefault(type(value), {})
+            index = value_index.get(value)
             if index is None:
-                index = value_index[token] = len(value_index)
+                index = value_index[value] = value_count
+                value_count += 1
                 values.append(_framed(_value_message(value)))
             column_indices[i] = index
     # Tags of all features as one varint stream: key, value, key, value, ...
@@ -502,8 +706,9 @@ def polygon_tile(
     buffer: int = BUFFER,
 ) -> bytes:
     """The MVT bytes of tile z/x/y holding the lon/lat polygons that reach it (b"" when none does)."""
-    polygons, kept = prepare_polygons(geoms, z, x, y, extent=extent, buffer=buffer)
-    if polygons.size == 0:
+    polygons = prepare_wkb(shapely.to_wkb(np.asarray(geoms, dtype=object)), z, x, y, extent=extent, buffer=buffer)
+    if not polygons.count:
         return b""
-    picked = {k: [column[i] for i in kept.tolist()] for k, column in properties.items()}
-    return encode_layer(layer, polygons, ids=[ids[i] for i in kept.tolist()], properties=picked, extent=extent)
+    kept = polygons.indices.tolist()
+    picked = {k: [column[i] for i in kept] for k, column in properties.items()}
+    return encode_layer(layer, polygons, ids=[ids[i] for i in kept], properties=picked, extent=extent)

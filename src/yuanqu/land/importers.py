@@ -12,7 +12,7 @@ import shapely
 from yuanqu.analytics import geo
 from yuanqu.core.importing.pipeline import Change, Importer, Plan, check_values, chunked, present_keys, problem
 from yuanqu.core.importing.tabular import Column, Table, read_grid, read_table
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import BBOX_FIELDS, Parcel
 from yuanqu.land.services import set_geometry
 from yuanqu.zones.importers import ZoneResolver, first_labels
 
@@ -105,7 +105,7 @@ DATE_ORDER = (
     ("started_on", "halted_since"),
     ("supplied_on", "started_on"),
 )
-GEOMETRY_FIELDS = ("geometry", "source_srid", "geometry_lonlat", "min_lon", "min_lat", "max_lon", "max_lat", "area_mu")
+GEOMETRY_FIELDS = ("geometry", "source_srid", "geometry_lonlat", *BBOX_FIELDS, "area_mu")
 # Two polygons within this distance vertex by vertex (about 1 cm) are the same polygon: an export in
 # EPSG:4490 imported back over a parcel stored in its Gauss-Krüger zone leaves it unchanged.
 SAME_POLYGON_DEGREES = 1e-7

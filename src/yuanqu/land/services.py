@@ -8,7 +8,7 @@ import shapely
 
 from yuanqu.analytics import geo
 from yuanqu.core.services import delete_object, original_zone, save_object
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import Parcel, lat_band
 
 
 def set_geometry(parcel: Parcel, geometry, srid: int) -> Parcel:
@@ -16,13 +16,14 @@ def set_geometry(parcel: Parcel, geometry, srid: int) -> Parcel:
     if geometry is None:
         parcel.geometry = parcel.geometry_lonlat = None
         parcel.source_srid = None
-        parcel.min_lon = parcel.min_lat = parcel.max_lon = parcel.max_lat = None
+        parcel.min_lon = parcel.min_lat = parcel.max_lon = parcel.max_lat = parcel.lat_band = None
         return parcel
     lonlat = geo.to_lonlat(geometry, srid)
     parcel.geometry = shapely.to_wkb(geometry)
     parcel.source_srid = srid
     parcel.geometry_lonlat = shapely.to_wkb(lonlat)
     parcel.min_lon, parcel.min_lat, parcel.max_lon, parcel.max_lat = (float(v) for v in lonlat.bounds)
+    parcel.lat_band = lat_band(parcel.min_lat)
     parcel.area_mu = Decimal(f"{geo.area_mu(geometry, srid):.4f}")
     return parcel
 

@@ -27,10 +27,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import operator
 from dataclasses import dataclass, field
 
-import numpy as np
-import shapely
 from django.core.cache import caches
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, FilteredRelation, FloatField, Max, Q
@@ -42,8 +41,9 @@ from yuanqu.core.access import visible_zone_ids, zone_descendants
 from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.land import ledger
-from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync, TileBlock
+from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync, TileBlock, lat_band
 from yuanqu.projects.models import Project, Stage
+from yuanqu.zones.models import Zone
 
 LAYER = "parcels"
 MIN_ZOOM = 12
@@ -173,27 +173,41 @@ def parcel_tile(*, user, spec: TileSpec) -> bytes:
     return data
 
 
-def widest_parcel(version: str) -> float:
-    """The largest east-west extent of any parcel in degrees, cached per data version (or epoch: a polygon drawn,
-    moved or deleted starts a new one).
+_largest: dict[str, tuple[float, float]] = {}
 
-    The bounding-box index leads with ``min_lon``: knowing that no parcel is wider than this lets a tile's
-    query seek a narrow band of ``min_lon`` instead of scanning every parcel west of the tile's east edge.
+
+def largest_parcel(version: str) -> tuple[float, float]:
+    """The largest east-west and north-south extents of any parcel in degrees, kept per data version (or epoch:
+    a polygon drawn, moved or deleted starts a new one) in the process.
+
+    The bounding-box index leads with the latitude band of ``min_lat`` and then ``min_lon``: knowing that no
+    parcel is wider or taller than this lets a tile's query seek a narrow run of ``min_lon`` in each of a few
+    bands instead of scanning every parcel west of the tile's east edge.
     """
-    key = f"yuanqu:tile-widest:{version}"
-    cache = _cache()
-    widest = cache.get(key) if version != NO_VERSION else None
-    if widest is None:
-        widest = Parcel.objects.aggregate(widest=Max(F("max_lon") - F("min_lon")))["widest"] or 0.0
-        cache.set(key, widest, CACHE_SECONDS)
-    return widest
+    found = _largest.get(version) if version != NO_VERSION else None
+    if found is None:
+        extents = Parcel.objects.aggregate(
+            widest=Max(F("max_lon") - F("min_lon")), tallest=Max(F("max_lat") - F("min_lat"))
+        )
+        found = (extents["widest"] or 0.0, extents["tallest"] or 0.0)
+        if version != NO_VERSION:
+            _largest.clear()
+            _largest[version] = found
+    return found
 
 
-def bbox_meets(bounds: tuple[float, float, float, float], widest: float) -> Q:
-    """Parcels whose bounding box meets the lon/lat box (west, south, east, north); ``widest``: see
-    widest_parcel."""
+BANDS_MAX = 200
+"""A box spanning more latitude bands than this is looked up by a range of bands (one long seek)."""
+
+
+def bbox_meets(bounds: tuple[float, float, float, float], largest: tuple[float, float]) -> Q:
+    """Parcels whose bounding box meets the lon/lat box (west, south, east, north); ``largest``: see
+    largest_parcel."""
     west, south, east, north = bounds
-    return Q(
+    widest, tallest = largest
+    first, last = lat_band(south - tallest - 1e-9), lat_band(north)
+    bands = Q(lat_band__in=range(first, last + 1)) if last - first < BANDS_MAX else Q(lat_band__range=(first, last))
+    return bands & Q(
         min_lon__gte=west - widest - 1e-9,
         min_lon__lte=east,
         max_lon__gte=west,
@@ -202,10 +216,12 @@ def bbox_meets(bounds: tuple[float, float, float, float], widest: float) -> Q:
     )
 
 
-def candidates(*, user, bounds: tuple[float, float, float, float], zone_id: int | None = None, widest: float):
+def candidates(
+    *, user, bounds: tuple[float, float, float, float], zone_id: int | None = None, largest: tuple[float, float]
+):
     """The parcels the user may see (in the zone and its sub-parks, if given) whose bounding box meets
     the lon/lat box; only parcels with a polygon."""
-    parcels = Parcel.objects.restrict(user).filter(bbox_meets(bounds, widest))
+    parcels = Parcel.objects.restrict(user).filter(bbox_meets(bounds, largest)).order_by()
     if zone_id is not None:
         parcels = parcels.filter(zone_id__in=zone_descendants([zone_id]))
     return parcels.exclude(geometry_lonlat=None)
@@ -219,8 +235,8 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
     west, south, east, north = mvt.tile_bounds(z, x, y)
     pad = (east - west) * mvt.BUFFER / mvt.EXTENT + (GCJ_MARGIN if spec.shift == "gcj02" else 0.0)
     bounds = (west - pad, south - pad, east + pad, north + pad)
-    widest = widest_parcel(spec.epoch or spec.version)
-    parcels = candidates(user=user, bounds=bounds, zone_id=spec.zone_id, widest=widest)
+    largest = largest_parcel(spec.epoch or spec.version)
+    parcels = candidates(user=user, bounds=bounds, zone_id=spec.zone_id, largest=largest)
     entry = spec.entry
     stored = entry != 0
     if stored:  # each parcel's stored row for the user's scope and the date, if any, in the same query
@@ -235,34 +251,42 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
         ]
     if not rows:
         return b""
-    geoms = shapely.from_wkb([bytes(row[1]) for row in rows])
-    if spec.shift == "gcj02":
-        geoms = shapely.transform(geoms, _gcj02)
-    polygons, kept = mvt.prepare_polygons(geoms, z, x, y)
-    if polygons.size == 0:
+    shift = geo.wgs84_to_gcj02_arrays if spec.shift == "gcj02" else None
+    polygons = mvt.prepare_wkb([_bytes(row[1]) for row in rows], z, x, y, lonlat=shift)
+    if not polygons.count:
         return b""
-    # Column by column (thousands of parcels at zoom 12): the kept rows' values, then the properties.
+    # Column by column (thousands of parcels at zoom 12): the kept rows' values in the features' order, then
+    # the properties.
     columns = list(zip(*rows, strict=True))
-    if len(kept) < len(rows):
-        at = kept.tolist()
-        columns = [[column[i] for i in at] for column in columns]
-    ids, _wkb, code, zone_id, zone_name, short_name, area, *found = columns
+    kept = polygons.indices.tolist()
+    pick = operator.itemgetter(*kept)
+    columns = [pick(column) if len(kept) > 1 else (column[kept[0]],) for column in columns]
+    ids, _wkb, code, zone_id, area, *found = columns
     found = [list(column) for column in found]
     missing = [i for i, status in enumerate(found[0]) if status is None]
     if missing:
         missing_ids = [ids[i] for i in missing]
-        derived = derived_properties(user=user, spec=spec, ids=missing_ids, pad=pad, widest=widest, entry=entry)
+        derived = derived_properties(user=user, spec=spec, ids=missing_ids, pad=pad, largest=largest, entry=entry)
         for i, pk in zip(missing, missing_ids, strict=True):
             for column, value in zip(found, derived.get(pk) or ("unknown", 0, "", "", 0, "", ""), strict=True):
                 column[i] = value
-    zone = [short or name for short, name in zip(short_name, zone_name, strict=True)]
+    names = zone_names()
+    zone = [names.get(pk, "") for pk in zone_id]
     area = [value or 0.0 for value in area]
     properties = dict(zip(PROPERTIES, (ids, code, zone_id, zone, found[0], area, *found[1:]), strict=True))
     return mvt.encode_layer(LAYER, polygons, ids=ids, properties=properties)
 
 
-TILE_PARCEL_FIELDS = ("code", "zone_id", "zone__name", "zone__short_name", Cast("area_mu", FloatField()))
-"""The parcel's own properties, read with its polygon."""
+TILE_PARCEL_FIELDS = ("code", "zone_id", Cast("area_mu", FloatField()))
+"""The parcel's own properties, read with its polygon (the zone's name: see zone_names)."""
+
+
+def zone_names() -> dict[int, str]:
+    """Zone id → the name a tile shows: the short name, else the name (a few dozen zones: cheaper than joining
+    them to thousands of parcels)."""
+    return {pk: short or name for pk, name, short in Zone.objects.values_list("pk", "name", "short_name")}
+
+
 DERIVED = ("status", "enterprise_id", "enterprise", "grade", "project_id", "project", "stage")
 """The properties worked out from the parcel's dates and figures and from other tables (kept in ParcelTileRow)."""
 ROW_FIELDS = ("status", "enterprise_ref", "enterprise", "grade", "project_ref", "project", "stage")
@@ -276,7 +300,7 @@ finding the parcels each entry touches."""
 
 
 def derived_properties(
-    *, user, spec: TileSpec, ids: list[int], pad: float, widest: float, entry: int
+    *, user, spec: TileSpec, ids: list[int], pad: float, largest: tuple[float, float], entry: int
 ) -> dict[int, tuple]:
     """Parcel id → its DERIVED values, worked out for these parcels of the tile that have no stored row (and
     for the others of their zoom-12 block when there are many), and stored unless there is no data version or
@@ -300,9 +324,9 @@ def derived_properties(
         block = (block[0] - pad, block[1] - pad, block[2] + pad, block[3] + pad)
         # The joins (restricted on their own) are narrowed by the block's band of the bounding-box index
         # alone: with the zone restriction in that subquery, SQLite would walk every parcel of the zones.
-        near = Parcel.objects.filter(bbox_meets(block, widest))
+        near = Parcel.objects.filter(bbox_meets(block, largest))
         have = ParcelTileRow.objects.filter(scope=spec.scope, as_of=spec.as_of).values("parcel_id")
-        visible = candidates(user=user, bounds=block, widest=widest).exclude(pk__in=have)
+        visible = candidates(user=user, bounds=block, largest=largest).exclude(pk__in=have)
         computed = parcel_properties(user=user, parcels=visible, near=near, as_of=spec.as_of)
         rest = [pk for pk in ids if pk not in computed]
         if rest:  # only where the GCJ-02 margin reaches past the block
@@ -492,9 +516,9 @@ def forget_tile_rows() -> None:
     ParcelTileRow.objects.all().delete()
 
 
-def _gcj02(xy: np.ndarray) -> np.ndarray:
-    lon, lat = geo.wgs84_to_gcj02_arrays(xy[:, 0], xy[:, 1])
-    return np.column_stack([lon, lat])
+def _bytes(value) -> bytes:
+    """A polygon's WKB as bytes (PostgreSQL's driver may give a memoryview)."""
+    return value if type(value) is bytes else bytes(value)
 
 
 def parcel_properties(*, user, parcels, as_of: dt.date, near=None) -> dict[int, tuple]:

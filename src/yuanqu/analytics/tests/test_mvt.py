@@ -220,3 +220,129 @@ def test_encoded_layer_shares_values_across_keys_and_skips_features_without_a_ri
     assert mvt._varints(np.array([0, 127, 128, 300, 2**63 - 1 + 2**63], dtype=np.uint64))[0] == bytes(
         [0, 127, 0x80, 1, 0xAC, 2] + [0xFF] * 9 + [1]
     )
+
+
+# --- the numpy path for one-ring polygons (prepare_wkb) against the shapely one (prepare_polygons) -------------
+
+
+def decoded_by_id(data: bytes) -> dict[int, shapely.Geometry]:
+    layer = decode(data)["parcels"] if data else {"features": []}
+    return {f["id"]: shapely.geometry.shape(f["geometry"]) for f in layer["features"]}
+
+
+def both_ways(geoms, z, x, y):
+    """The features of the same polygons through prepare_wkb and through prepare_polygons alone."""
+    ids = list(range(1, len(geoms) + 1))
+    fast = mvt.prepare_wkb(shapely.to_wkb(np.asarray(geoms, dtype=object)), z, x, y)
+    polygons, kept = mvt.prepare_polygons(geoms, z, x, y)
+    slow = mvt.Rings.of(polygons, kept)
+    out = []
+    for rings in (fast, slow):
+        picked = [ids[i] for i in rings.indices.tolist()]
+        data = mvt.encode_layer("parcels", rings, ids=picked, properties={"n": picked})
+        out.append(decoded_by_id(data))
+    return out
+
+
+def lonlat_of_tile_point(z, x, y, px, py):
+    """The lon/lat of a point given in tile coordinates of z/x/y (inverse Web Mercator)."""
+    n = 1 << z
+    lon = (x + px / mvt.EXTENT) / n * 360.0 - 180.0
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + py / mvt.EXTENT) / n))))
+    return lon, lat
+
+
+def test_the_numpy_path_draws_what_shapely_draws_for_many_kinds_of_polygon():
+    z, x, y = 12, 3405, 1671
+    rng = np.random.default_rng(7)
+    geoms = []
+    for _ in range(400):
+        cx, cy = rng.uniform(-100, 4200, 2)
+        kind = rng.integers(0, 5)
+        if kind == 0:  # a quadrilateral of a few to hundreds of units
+            w, h = rng.uniform(0.5, 300, 2)
+            pts = [(cx, cy), (cx + w, cy + rng.uniform(-3, 3)), (cx + w, cy + h), (cx + rng.uniform(-3, 3), cy + h)]
+        elif kind == 1:  # a triangle
+            pts = [(cx, cy), (cx + rng.uniform(1, 80), cy), (cx, cy + rng.uniform(1, 80))]
+        elif kind == 2:  # an L
+            a, b = rng.uniform(2, 60, 2)
+            pts = [
+                (cx, cy),
+                (cx + 2 * a, cy),
+                (cx + 2 * a, cy + b),
+                (cx + a, cy + b),
+                (cx + a, cy + 2 * b),
+                (cx, cy + 2 * b),
+            ]
+        elif kind == 3:  # a sliver under a unit wide: collapses or crosses itself on the grid
+            pts = [(cx, cy), (cx + 50, cy + 0.3), (cx + 100, cy), (cx + 50, cy + 0.6)]
+        else:  # a star of 5 points (concave, 10 vertices)
+            r = rng.uniform(3, 40)
+            pts = [
+                (
+                    cx + (r if i % 2 == 0 else r / 2.5) * math.cos(i * math.pi / 5),
+                    cy + (r if i % 2 == 0 else r / 2.5) * math.sin(i * math.pi / 5),
+                )
+                for i in range(10)
+            ]
+        geoms.append(shapely.Polygon([lonlat_of_tile_point(z, x, y, px, py) for px, py in pts]))
+    fast, slow = both_ways(geoms, z, x, y)
+    assert fast.keys() == slow.keys() and len(fast) > 300
+    for pk, shape in slow.items():
+        assert shapely.equals(fast[pk], shape) or shape.area == fast[pk].area == 0, pk
+
+
+def test_polygons_with_holes_parts_or_many_vertices_and_those_crossing_the_edge_take_the_shapely_path(monkeypatch):
+    z, x, y = 12, 3405, 1671
+    box = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((100, 100), (300, 100), (300, 300), (100, 300))]
+    hole = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((150, 150), (200, 150), (200, 200), (150, 200))]
+    edge = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((4000, 100), (4300, 100), (4300, 300), (4000, 300))]
+    circle = shapely.Point(box[0]).buffer(0.001, quad_segs=8)  # 33 coordinates
+    geoms = [
+        shapely.Polygon(box),
+        shapely.Polygon(box, [hole]),
+        shapely.MultiPolygon([shapely.Polygon(box), shapely.Polygon(hole)]),
+        shapely.Polygon(edge),
+        circle,
+    ]
+    seen = []
+    real = mvt.prepare_polygons
+
+    def spy(polygons, *args, **kwargs):
+        seen.append(len(polygons))
+        return real(polygons, *args, **kwargs)
+
+    monkeypatch.setattr(mvt, "prepare_polygons", spy)
+    rings = mvt.prepare_wkb(shapely.to_wkb(np.asarray(geoms, dtype=object)), z, x, y)
+    assert seen == [4] and rings.indices.tolist() == [0, 1, 2, 3, 4]
+    # The plain box, on the numpy path: hand-computed corners, exterior with positive area (clockwise on screen).
+    ring = rings.coords[rings.ring_offsets[0] : rings.ring_offsets[1]].tolist()
+    assert ring[0] == ring[-1] and sorted(map(tuple, ring[:-1])) == [(100, 100), (100, 300), (300, 100), (300, 300)]
+    assert signed_area(ring) > 0
+    # The box reaching past the edge is clipped to the buffer.
+    feature = rings.indices.tolist().index(3)
+    first, end = (
+        rings.ring_offsets[rings.feature_offsets[feature]],
+        rings.ring_offsets[rings.feature_offsets[feature + 1]],
+    )
+    assert rings.coords[first:end, 0].max() == mvt.EXTENT + mvt.BUFFER
+
+
+def test_a_polygon_that_crosses_itself_once_on_the_grid_takes_the_shapely_path(monkeypatch):
+    z, x, y = 12, 3405, 1671
+    # Valid as given; rounded to the grid its edge (5, 1)-(1, 3) crosses the edge (3, 1)-(24, 3).
+    pts = [(0.823, 3.336), (3.442, 0.79), (24.296, 3.339), (22.539, 8.505), (5.135, 1.326)]
+    polygon = shapely.Polygon([lonlat_of_tile_point(z, x, y, 1000 + px, 1000 + py) for px, py in pts])
+    assert polygon.is_valid and not shapely.Polygon([(round(px), round(py)) for px, py in pts]).is_valid
+    seen = []
+    real = mvt.prepare_polygons
+    monkeypatch.setattr(mvt, "prepare_polygons", lambda p, *a, **k: seen.append(len(p)) or real(p, *a, **k))
+    rings = mvt.prepare_wkb([shapely.to_wkb(polygon)], z, x, y)
+    assert seen == [1] and rings.count == 1
+    drawn = shapely.Polygon(rings.coords[rings.ring_offsets[0] : rings.ring_offsets[1]])
+    assert (
+        drawn.is_valid
+        or shapely.MultiPolygon(
+            [shapely.Polygon(rings.coords[a:b]) for a, b in itertools.pairwise(rings.ring_offsets)]
+        ).is_valid
+    )
