@@ -15,6 +15,8 @@ client, as a city administrator (every parcel) and as a zone user, in five passe
 - cold: the tile cache emptied, then the same tiles, each built from the stored rows: what a tile of a block
   with an edit in it costs, or any tile after the cache was cleared;
 - warm: the same tiles again, from the tile cache;
+- rules: the land rules saved (every row dropped, every cached tile stale), the rows worked out again as the
+  server does in the background after such a change (timed on its own), then the same tiles;
 - alone: a sample of --alone tiles, each with the cache and every stored row emptied before it (the worst
   case: a tile nobody near it asked for since the rules changed).
 
@@ -76,7 +78,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.cache import caches
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.models import Max, Min
     from django.test import Client
 
@@ -87,9 +89,10 @@ def main() -> None:
     from yuanqu.core.testing import make_user
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
+    from yuanqu.land.ledger import current_rules, save_rules
     from yuanqu.land.models import Parcel
     from yuanqu.land.services import save_parcel
-    from yuanqu.land.tiles import MIN_ZOOM, PROPERTY_BLOCK_ZOOM, forget_tile_rows
+    from yuanqu.land.tiles import MIN_ZOOM, PROPERTY_BLOCK_ZOOM, forget_tile_rows, warm_tile_rows
     from yuanqu.zones.models import Zone
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -152,7 +155,8 @@ def main() -> None:
     staff = User.objects.filter(username="bench_staff").first() or make_user(
         "bench_staff", Role.ZONE_STAFF, zones=[biggest]
     )
-    phases = ("first", "edit", "cold", "warm", "alone")
+    phases = ("first", "edit", "cold", "warm", "rules", "alone")
+    warmups: list[str] = []
     for label, user in (("city admin (every parcel)", city), (f"zone staff of {biggest.name}", staff)):
         client = Client()
         client.force_login(user)
@@ -176,6 +180,15 @@ def main() -> None:
                     save_parcel(parcel=edited, user=city)
                 if phase == "cold":
                     caches["tiles"].clear()
+                if phase == "rules":  # new land rules drop every row: the server works them out again at once
+                    with transaction.atomic():
+                        save_rules(rules=current_rules().to_dict(), user=city)
+                    t0 = time.perf_counter()
+                    done = warm_tile_rows()
+                    warmups.append(
+                        f"z{z}: {time.perf_counter() - t0:.1f} s for {done.parcels:,} parcels in {done.blocks} blocks "
+                        f"({done.scopes} scopes)"
+                    )
                 for _z, x, y in batch:
                     if phase == "alone":
                         caches["tiles"].clear()
@@ -201,6 +214,8 @@ def main() -> None:
                     )
                 )
             forget_tile_rows()  # the next zoom starts from nothing as well
+        print("  warm-up after new rules (background in the server): " + "; ".join(warmups))
+        warmups.clear()
         for phase in phases:
             print(
                 f"  all {phase:<5}  p50 {statistics.median(every[phase]):6.1f} ms  "

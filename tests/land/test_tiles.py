@@ -523,3 +523,87 @@ def test_the_migration_gives_parcels_stored_before_it_their_latitude_band(two_zo
     migration.fill_lat_bands(apps, None)
     bands = dict(Parcel.objects.values_list("code", "lat_band"))
     assert bands == {p.code: math.floor(p.min_lat / 0.01) for p in two_zones[:3]}
+
+
+# --- the rows worked out again after a change that dropped them all ---------------------------------------
+
+
+def test_after_new_rules_the_rows_of_the_scopes_used_lately_are_worked_out_again(client, user_a, city_admin, two_zones):
+    from yuanqu.land.models import TileScope
+
+    a, sub, _b, _ = two_zones
+    client.force_login(user_a)
+    assert props_of(client, "甲-XZ-101")["status"] == "idle"
+    assert list(TileScope.objects.values_list("scope", "as_of", "user")) == [
+        (tiles.zone_scope(user_a), AS_OF, user_a.pk)
+    ]
+    save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
+    tiles.sync_tile_rows(tiles.data_version())
+    assert stored_rows() == {}
+    done = tiles.warm_tile_rows()
+    assert (done.scopes, done.parcels, done.finished) == (1, 2, True)
+    assert sorted(stored_rows()) == sorted([a.pk, sub.pk])  # zone A's scope: B's parcel is not worked out
+    with CaptureQueriesContext(connection) as queries:
+        assert props_of(client, "甲-XZ-101")["status"] == "idle"
+    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+
+
+def test_a_user_whose_zones_changed_no_longer_stands_for_the_scope(client, user_a, city_admin, two_zones, zone_b):
+    client.force_login(user_a)
+    get_tile(client)
+    save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
+    user_a.zones.add(zone_b)
+    done = tiles.warm_tile_rows()
+    assert (done.scopes, done.parcels) == (0, 0) and stored_rows() == {}
+
+
+def test_the_sync_that_drops_every_row_starts_the_background_warmup(
+    client, user_a, city_admin, two_zones, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    client.force_login(user_a)
+    get_tile(client)
+    settings.YUANQU_TILE_WARMUP = True
+    started = []
+
+    class Inline:  # the thread, run at once
+        def __init__(self, *, target, name, daemon):
+            started.append(name)
+            self.target = target
+
+        def start(self):
+            self.target()
+
+    monkeypatch.setattr(tiles.threading, "Thread", Inline)
+    monkeypatch.setattr(tiles.connection, "close", lambda: None)  # the test's own connection stays open
+    save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        tiles.sync_tile_rows(tiles.data_version())
+    assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 2
+    # An ordinary edit drops one row and starts nothing.
+    a, *_ = two_zones
+    a.started_on = dt.date(2024, 6, 1)
+    save_parcel(parcel=a, user=city_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        tiles.sync_tile_rows(tiles.data_version())
+    assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 1
+
+
+def test_warm_tiles_command_says_what_it_did(client, user_a, two_zones, capsys):
+    from django.core.management import call_command
+
+    client.force_login(user_a)
+    get_tile(client)
+    tiles.forget_tile_rows()
+    call_command("land", "warm-tiles")
+    out = capsys.readouterr().out
+    assert "已计算 1 个范围、1 个区块、2 宗地块" in out and "worked out 1 scopes, 1 blocks, 2 parcels" in out
+
+
+def test_a_renamed_zone_is_redrawn_everywhere_from_the_same_rows(client, user_a, two_zones, zone_a):
+    client.force_login(user_a)
+    assert props_of(client, "甲-XZ-101")["zone"] == "甲经济开发区"
+    kept = stored_rows()
+    zone_a.short_name = "甲开发区"
+    zone_a.save()  # a tracked save: logged by the signals
+    assert props_of(client, "甲-XZ-101")["zone"] == "甲开发区"
+    assert stored_rows() == kept

@@ -650,10 +650,17 @@ def encode_layer(
             column_indices[i] = index
     # Tags of all features as one varint stream: key, value, key, value, ...
     present = indices >= 0
-    pairs = np.stack([np.broadcast_to(np.arange(len(keys)), indices.shape), indices], axis=2)[present]
-    tags, tag_lengths = _packed_varints(pairs.ravel())
-    tag_ends = np.concatenate([[0], np.cumsum(tag_lengths)])
-    tags_length = np.diff(tag_ends[np.concatenate([[0], np.cumsum(present.sum(axis=1) * 2)])])
+    if present.all() and len(keys) < 0x80:
+        # Every feature has every key (the usual case): each tag is the key's one byte, then the value's varint.
+        packed, lengths = _packed_varints(indices.ravel())
+        key_bytes = np.tile(np.arange(len(keys), dtype=np.uint8), n)
+        tags = _interleave([(key_bytes, np.ones(key_bytes.size, dtype=np.int64)), (packed, lengths)])
+        tags_length = len(keys) + lengths.reshape(n, len(keys)).sum(axis=1)
+    else:
+        pairs = np.stack([np.broadcast_to(np.arange(len(keys)), indices.shape), indices], axis=2)[present]
+        tags, tag_lengths = _packed_varints(pairs.ravel())
+        tag_ends = np.concatenate([[0], np.cumsum(tag_lengths)])
+        tags_length = np.diff(tag_ends[np.concatenate([[0], np.cumsum(present.sum(axis=1) * 2)])])
     feature_ids, id_lengths = _packed_varints(ids if n else [])
     keep = geometry_lengths > 0  # a feature left without a ring is not written
     count = int(keep.sum())

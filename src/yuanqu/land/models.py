@@ -259,3 +259,26 @@ class TileBlock(models.Model):
 
     def __str__(self) -> str:
         return f"12/{self.x}/{self.y} @{self.entry}"
+
+
+class TileScope(models.Model):
+    """A zone scope and as-of date the map's tiles were drawn for lately, with a user who sees that scope: after a
+    change that drops every tile row (new rules, a publish, a large import) the rows of the scopes used lately are
+    worked out again in the background (``tiles.warm_tile_rows``), as that user would see them."""
+
+    zone_lookup = None  # who asked for which tiles, for the deployment
+
+    scope = models.CharField(_("可见范围"), max_length=16)
+    as_of = models.DateField(_("截至日期"))
+    user = models.ForeignKey("accounts.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="+")
+    used = models.DateTimeField(_("最近使用时间"), auto_now=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("地图瓦片范围")
+        verbose_name_plural = _("地图瓦片范围")
+        constraints = [models.UniqueConstraint(fields=["scope", "as_of"], name="tile_scope_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.as_of}"

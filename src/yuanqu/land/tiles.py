@@ -27,9 +27,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import logging
 import operator
+import threading
+import time
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.core.cache import caches
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, FilteredRelation, FloatField, Max, Q
@@ -41,9 +45,11 @@ from yuanqu.core.access import visible_zone_ids, zone_descendants
 from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.land import ledger
-from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync, TileBlock, lat_band
+from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync, TileBlock, TileScope, lat_band
 from yuanqu.projects.models import Project, Stage
 from yuanqu.zones.models import Zone
+
+logger = logging.getLogger(__name__)
 
 LAYER = "parcels"
 MIN_ZOOM = 12
@@ -266,7 +272,7 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
     missing = [i for i, status in enumerate(found[0]) if status is None]
     if missing:
         missing_ids = [ids[i] for i in missing]
-        derived = derived_properties(user=user, spec=spec, ids=missing_ids, pad=pad, largest=largest, entry=entry)
+        derived = derived_properties(user=user, spec=spec, ids=missing_ids, largest=largest, entry=entry)
         for i, pk in zip(missing, missing_ids, strict=True):
             for column, value in zip(found, derived.get(pk) or ("unknown", 0, "", "", 0, "", ""), strict=True):
                 column[i] = value
@@ -300,7 +306,7 @@ finding the parcels each entry touches."""
 
 
 def derived_properties(
-    *, user, spec: TileSpec, ids: list[int], pad: float, largest: tuple[float, float], entry: int
+    *, user, spec: TileSpec, ids: list[int], largest: tuple[float, float], entry: int
 ) -> dict[int, tuple]:
     """Parcel id → its DERIVED values, worked out for these parcels of the tile that have no stored row (and
     for the others of their zoom-12 block when there are many), and stored unless there is no data version or
@@ -318,23 +324,43 @@ def derived_properties(
         # Work out every parcel of the surrounding zoom-12 block that lacks a row at once: classifying costs
         # about the same for a few parcels as for a few thousand, and the neighbouring tiles (and the other
         # zooms) then find theirs stored.
-        z, x, y = spec.z, spec.x, spec.y
-        shift = z - PROPERTY_BLOCK_ZOOM
-        block = mvt.tile_bounds(PROPERTY_BLOCK_ZOOM, x >> shift, y >> shift)
-        block = (block[0] - pad, block[1] - pad, block[2] + pad, block[3] + pad)
-        # The joins (restricted on their own) are narrowed by the block's band of the bounding-box index
-        # alone: with the zone restriction in that subquery, SQLite would walk every parcel of the zones.
-        near = Parcel.objects.filter(bbox_meets(block, largest))
-        have = ParcelTileRow.objects.filter(scope=spec.scope, as_of=spec.as_of).values("parcel_id")
-        visible = candidates(user=user, bounds=block, largest=largest).exclude(pk__in=have)
-        computed = parcel_properties(user=user, parcels=visible, near=near, as_of=spec.as_of)
+        shift = spec.z - PROPERTY_BLOCK_ZOOM
+        block = (spec.x >> shift, spec.y >> shift)
+        computed = block_properties(user=user, scope=spec.scope, as_of=spec.as_of, block=block, largest=largest)
         rest = [pk for pk in ids if pk not in computed]
         if rest:  # only where the GCJ-02 margin reaches past the block
             rest_parcels = ledger.filter_by_ids(Parcel.objects.restrict(user), rest)
             computed.update(parcel_properties(user=user, parcels=rest_parcels, as_of=spec.as_of))
     derived = _derived(computed)
-    store_rows(spec=spec, entry=entry, derived=derived, zones={pk: props[2] for pk, props in computed.items()})
+    zones = {pk: props[2] for pk, props in computed.items()}
+    if store_rows(scope=spec.scope, as_of=spec.as_of, entry=entry, derived=derived, zones=zones):
+        # The map is used for this scope and date: after a change that drops every row, they are worked out
+        # again in the background as this user sees them (warm_tile_rows).
+        with contextlib.suppress(OperationalError):
+            TileScope.objects.bulk_create(
+                [TileScope(scope=spec.scope, as_of=spec.as_of, user=user)],
+                update_conflicts=True,
+                unique_fields=["scope", "as_of"],
+                update_fields=["user", "used"],
+            )
     return derived
+
+
+def block_properties(
+    *, user, scope: str, as_of: dt.date, block: tuple[int, int], largest: tuple[float, float]
+) -> dict[int, tuple]:
+    """Parcel id → its feature properties (see parcel_properties) for every parcel the user sees that meets the
+    block (a zoom-12 tile, with the widest padding a tile's query has) and has no stored row for the scope and
+    date."""
+    west, south, east, north = mvt.tile_bounds(PROPERTY_BLOCK_ZOOM, *block)
+    pad = BLOCK_MARGIN
+    bounds = (west - pad, south - pad, east + pad, north + pad)
+    # The joins (restricted on their own) are narrowed by the block's bands of the bounding-box index alone:
+    # with the zone restriction in that subquery, SQLite would walk every parcel of the zones.
+    near = Parcel.objects.filter(bbox_meets(bounds, largest))
+    have = ParcelTileRow.objects.filter(scope=scope, as_of=as_of).values("parcel_id")
+    visible = candidates(user=user, bounds=bounds, largest=largest).exclude(pk__in=have)
+    return parcel_properties(user=user, parcels=visible, near=near, as_of=as_of)
 
 
 def raw_rows(values) -> list[tuple]:
@@ -352,23 +378,25 @@ def _derived(properties: dict[int, tuple]) -> dict[int, tuple]:
     return {pk: tuple(props[i] for i in at) for pk, props in properties.items()}
 
 
-def store_rows(*, spec: TileSpec, entry: int, derived: dict[int, tuple], zones: dict[int, int]) -> None:
+def store_rows(*, scope: str, as_of: dt.date, entry: int, derived: dict[int, tuple], zones: dict[int, int]) -> bool:
     """Keep the worked-out values as ParcelTileRow, unless a newer change has been applied to the rows since the
-    tile's data version was read (the values may predate it: its parcels' rows must stay dropped)."""
-    as_of = connection.ops.adapt_datefield_value(spec.as_of)
-    rows = [(pk, zones[pk], as_of, spec.scope, *values) for pk, values in derived.items()]
+    tile's data version was read (the values may predate it: its parcels' rows must stay dropped). Whether
+    they were kept."""
+    day = connection.ops.adapt_datefield_value(as_of)
+    rows = [(pk, zones[pk], day, scope, *values) for pk, values in derived.items()]
     try:
         with transaction.atomic():
             if not ParcelTileSync.objects.filter(pk=SYNC_PK, last_entry=entry).exists():
-                return
-            if not ParcelTileRow.objects.filter(as_of=spec.as_of).exists():  # a new date: make room for it
+                return False
+            if not ParcelTileRow.objects.filter(as_of=as_of).exists():  # a new date: make room for it
                 dates = ParcelTileRow.objects.order_by("-as_of").values_list("as_of", flat=True).distinct()
                 old = list(dates[KEEP_DATES - 1 :])
                 if old:
                     ParcelTileRow.objects.filter(as_of__in=old).delete()
             insert_rows(rows)
     except OperationalError:  # the database stayed locked (a long import): the next tile tries again
-        pass
+        return False
+    return True
 
 
 def insert_rows(rows: list[tuple]) -> None:
@@ -432,7 +460,97 @@ def sync_tile_rows(version: str) -> tuple[int, str]:
             move_blocks(touched.parcels, newest)
         state.last_entry = newest
         state.save()
+        if touched.every_row:
+            transaction.on_commit(warm_in_background)
     return newest, state.epoch
+
+
+# --- working the rows out again after a change that dropped them all --------------------------------------
+
+WARM_DAYS = 14
+"""The scopes and dates the map was used for within this many days are worked out again (warm_tile_rows)."""
+
+_warming = threading.Lock()
+
+
+def warm_in_background() -> None:
+    """Run warm_tile_rows in a thread of this process (one at a time; again while newer changes interrupt it),
+    unless settings.YUANQU_TILE_WARMUP is off."""
+    from django.conf import settings
+
+    if not getattr(settings, "YUANQU_TILE_WARMUP", False) or not _warming.acquire(blocking=False):
+        return
+
+    def work():
+        try:
+            for _attempt in range(WARM_ATTEMPTS):
+                if warm_tile_rows().finished:
+                    break
+                time.sleep(1)
+        except Exception:  # a background thread must not take the server down; the map works it out itself
+            logger.exception("working the map's tile rows out again failed")
+        finally:
+            connection.close()
+            _warming.release()
+
+    threading.Thread(target=work, name="yuanqu-tile-warmup", daemon=True).start()
+
+
+WARM_ATTEMPTS = 10
+"""How often the background warm-up starts again when newer changes keep interrupting it."""
+
+
+@dataclass
+class Warmed:
+    """What warm_tile_rows did: scopes and dates worked out, blocks and parcels stored, and whether it got
+    through (False: a newer change came in, or the database stayed locked)."""
+
+    scopes: int = 0
+    blocks: int = 0
+    parcels: int = 0
+    finished: bool = True
+
+
+def warm_tile_rows(*, days: int = WARM_DAYS) -> Warmed:
+    """Work out and store the tile rows of every parcel lacking one, for each scope and date the map was used for
+    within ``days`` (TileScope), as its recorded user sees them, block by block; stops when a newer change comes
+    in (its own sync starts this again) or the database stays locked."""
+    from django.utils import timezone
+
+    done = Warmed()
+    version = data_version()
+    if version == NO_VERSION:
+        return done
+    try:
+        entry, epoch = sync_tile_rows(version)
+    except OperationalError:
+        done.finished = False
+        return done
+    largest = largest_parcel(epoch)
+    recent = TileScope.objects.filter(used__gte=timezone.now() - dt.timedelta(days=days)).select_related("user")
+    for used in recent.order_by("-used")[: KEEP_DATES * WARM_SCOPES_MAX]:
+        user = used.user
+        if not user.is_active or zone_scope(user) != used.scope:  # the user's zones changed: not this scope now
+            continue
+        done.scopes += 1
+        have = ParcelTileRow.objects.filter(scope=used.scope, as_of=used.as_of).values("parcel_id")
+        corners = Parcel.objects.restrict(user).exclude(min_lon=None).exclude(pk__in=have)
+        xy = np.array(list(corners.values_list("min_lon", "min_lat")), dtype=float).reshape(-1, 2)
+        tx, ty = mvt.lonlat_to_tile_xy(xy[:, 0], xy[:, 1], PROPERTY_BLOCK_ZOOM)
+        blocks = set(zip(np.floor(tx).astype(int).tolist(), np.floor(ty).astype(int).tolist(), strict=True))
+        for bx, by in sorted(blocks):
+            computed = block_properties(user=user, scope=used.scope, as_of=used.as_of, block=(bx, by), largest=largest)
+            zones = {pk: props[2] for pk, props in computed.items()}
+            if not store_rows(scope=used.scope, as_of=used.as_of, entry=entry, derived=_derived(computed), zones=zones):
+                done.finished = False
+                return done
+            done.blocks += 1
+            done.parcels += len(computed)
+    return done
+
+
+WARM_SCOPES_MAX = 20
+"""At most this many scopes (per kept date) are worked out again: the most recently used."""
 
 
 def move_blocks(parcel_ids, entry: int) -> None:
@@ -472,11 +590,12 @@ class Touched:
 
 TOUCH_ALL = {
     ("land", "landruleset"),
-    ("zones", "zone"),
     ("evaluation", "evaluationrun"),
     ("evaluation", "evaluationresult"),
 }
-"""Changes of these (app label, model) redraw every parcel: the rules, zone names, grades."""
+"""Changes of these (app label, model) change every parcel's row: the rules, grades."""
+REDRAW_ALL = {("zones", "zone")}
+"""Changes of these redraw every tile but leave the rows as they are: a zone's name is not stored in them."""
 
 
 def touched_parcels(entries) -> Touched:
@@ -491,6 +610,8 @@ def touched_parcels(entries) -> Touched:
     for app, model, object_id, before, after in rows.iterator(chunk_size=2000):
         if (app, model) in TOUCH_ALL:
             return Touched(every_row=True, every_tile=True)
+        if (app, model) in REDRAW_ALL:
+            touched.every_tile = True
         states = [state for state in (before, after) if isinstance(state, dict)]
         if (app, model) == ("land", "parcel"):
             parcels.add(int(object_id))
