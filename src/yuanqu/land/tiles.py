@@ -276,7 +276,7 @@ def build_tile(*, user, spec: TileSpec) -> bytes:
         for i, pk in zip(missing, missing_ids, strict=True):
             for column, value in zip(found, derived.get(pk) or ("unknown", 0, "", "", 0, "", ""), strict=True):
                 column[i] = value
-    names = zone_names()
+    names = zone_names(spec.epoch)
     zone = [names.get(pk, "") for pk in zone_id]
     area = [value or 0.0 for value in area]
     properties = dict(zip(PROPERTIES, (ids, code, zone_id, zone, found[0], area, *found[1:]), strict=True))
@@ -287,10 +287,19 @@ TILE_PARCEL_FIELDS = ("code", "zone_id", Cast("area_mu", FloatField()))
 """The parcel's own properties, read with its polygon (the zone's name: see zone_names)."""
 
 
-def zone_names() -> dict[int, str]:
+_zone_names: dict[str, dict[int, str]] = {}
+
+
+def zone_names(epoch: str = "") -> dict[int, str]:
     """Zone id → the name a tile shows: the short name, else the name (a few dozen zones: cheaper than joining
-    them to thousands of parcels)."""
-    return {pk: short or name for pk, name, short in Zone.objects.values_list("pk", "name", "short_name")}
+    them to thousands of parcels). Kept in the process per epoch (a changed zone starts a new one)."""
+    names = _zone_names.get(epoch) if epoch else None
+    if names is None:
+        names = {pk: short or name for pk, name, short in Zone.objects.values_list("pk", "name", "short_name")}
+        if epoch:
+            _zone_names.clear()
+            _zone_names[epoch] = names
+    return names
 
 
 DERIVED = ("status", "enterprise_id", "enterprise", "grade", "project_id", "project", "stage")

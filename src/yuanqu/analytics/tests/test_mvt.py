@@ -107,9 +107,18 @@ def test_multipolygon_keeps_both_parts():
 
 
 def test_polygon_crossing_the_edge_is_clipped_to_the_buffer():
-    data = tile([shapely.box(-10, 0, 90, LAT_HALF)], 1, 1, 0)
+    # 30 degrees west of the tile: 683 units past its edge, more than the buffer and the overhang left whole.
+    data = tile([shapely.box(-30, 0, 90, LAT_HALF)], 1, 1, 0)
     (feature,) = decode(data)["parcels"]["features"]
     assert sorted({p[0] for p in feature["geometry"]["coordinates"][0]}) == [-mvt.BUFFER, 2048]
+
+
+def test_a_polygon_reaching_a_little_past_the_buffer_is_left_whole():
+    # 10 degrees west: -227.6 units, within BUFFER + OVERHANG; the renderer clips at the tile's edge.
+    data = tile([shapely.box(-10, 0, 90, LAT_HALF)], 1, 1, 0)
+    (feature,) = decode(data)["parcels"]["features"]
+    assert sorted({p[0] for p in feature["geometry"]["coordinates"][0]}) == [-228, 2048]
+    assert -mvt.BUFFER - mvt.OVERHANG < -228 < -mvt.BUFFER
 
 
 def test_polygon_outside_the_tile_gives_an_empty_tile():
@@ -287,16 +296,23 @@ def test_the_numpy_path_draws_what_shapely_draws_for_many_kinds_of_polygon():
             ]
         geoms.append(shapely.Polygon([lonlat_of_tile_point(z, x, y, px, py) for px, py in pts]))
     fast, slow = both_ways(geoms, z, x, y)
-    assert fast.keys() == slow.keys() and len(fast) > 300
+    assert len(fast) > 300
+    # Clipped to the buffered tile, the same shapes (the numpy path leaves small overhangs to the renderer, and
+    # may keep a polygon whose box meets the buffered tile when the polygon does not).
+    edge = (-mvt.BUFFER, -mvt.BUFFER, mvt.EXTENT + mvt.BUFFER, mvt.EXTENT + mvt.BUFFER)
+    fast = {pk: shapely.clip_by_rect(shape, *edge) for pk, shape in fast.items()}
+    assert {pk for pk, shape in fast.items() if shape.area > 0} <= slow.keys() <= fast.keys()
     for pk, shape in slow.items():
-        assert shapely.equals(fast[pk], shape) or shape.area == fast[pk].area == 0, pk
+        # Where clipped, the numpy path rounded before the clip and shapely after: they may differ by under half
+        # a unit along the outline.
+        assert shapely.symmetric_difference(fast[pk], shape).area <= 0.5 * shape.length, pk
 
 
 def test_polygons_with_holes_parts_or_many_vertices_and_those_crossing_the_edge_take_the_shapely_path(monkeypatch):
     z, x, y = 12, 3405, 1671
     box = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((100, 100), (300, 100), (300, 300), (100, 300))]
     hole = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((150, 150), (200, 150), (200, 200), (150, 200))]
-    edge = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((4000, 100), (4300, 100), (4300, 300), (4000, 300))]
+    edge = [lonlat_of_tile_point(z, x, y, px, py) for px, py in ((4000, 100), (4600, 100), (4600, 300), (4000, 300))]
     circle = shapely.Point(box[0]).buffer(0.001, quad_segs=8)  # 33 coordinates
     geoms = [
         shapely.Polygon(box),
@@ -319,7 +335,7 @@ def test_polygons_with_holes_parts_or_many_vertices_and_those_crossing_the_edge_
     ring = rings.coords[rings.ring_offsets[0] : rings.ring_offsets[1]].tolist()
     assert ring[0] == ring[-1] and sorted(map(tuple, ring[:-1])) == [(100, 100), (100, 300), (300, 100), (300, 300)]
     assert signed_area(ring) > 0
-    # The box reaching past the edge is clipped to the buffer.
+    # The box reaching past the edge (by more than OVERHANG) is clipped to the buffer.
     feature = rings.indices.tolist().index(3)
     first, end = (
         rings.ring_offsets[rings.feature_offsets[feature]],
