@@ -28,6 +28,7 @@ shared machine a single request may be caught by someone else's burst.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import random
 import shutil
@@ -65,6 +66,9 @@ def main() -> None:
     parser.add_argument("--no-analyze", action="store_true", help="leave the database without ANALYZE statistics")
     parser.add_argument("--alone", type=int, default=40, help="tiles per zoom also timed alone (nothing cached)")
     parser.add_argument("--data", help="build the city in this folder once and reuse it on later runs")
+    parser.add_argument(
+        "--plain", action="store_true", help="ask for tiles without Accept-Encoding: gzip (a browser sends it)"
+    )
     parser.add_argument(
         "--repeat", type=int, default=1, help="time each cold and warm tile this many times, keep the median"
     )
@@ -161,6 +165,7 @@ def main() -> None:
         "bench_staff", Role.ZONE_STAFF, zones=[biggest]
     )
     phases = ("first", "edit", "cold", "warm", "rules", "alone")
+    accept = {} if args.plain else {"Accept-Encoding": "gzip, deflate, br"}  # as Chromium asks
     warmups: list[str] = []
     for label, user in (("city admin (every parcel)", city), (f"zone staff of {biggest.name}", staff)):
         client = Client()
@@ -171,7 +176,7 @@ def main() -> None:
         print(f"\n{label}")
         every: dict[str, list[float]] = {phase: [] for phase in phases}
         for z, tiles in tiles_by_zoom.items():
-            counts, sizes = [], []
+            counts, sizes, sent = [], [], []
             times: dict[str, list[float]] = {phase: [] for phase in phases}
             for phase in phases:
                 if phase == "alone":  # a sample of the tiles that hold parcels
@@ -203,14 +208,18 @@ def main() -> None:
                         if again and phase == "cold":  # the same tile built again
                             caches["tiles"].clear()
                         t0 = time.perf_counter()
-                        response = client.get(f"/land/map/tiles/{z}/{x}/{y}.mvt", {"as_of": as_of})
+                        response = client.get(f"/land/map/tiles/{z}/{x}/{y}.mvt", {"as_of": as_of}, headers=accept)
                         spent.append((time.perf_counter() - t0) * 1000)
                     times[phase].append(statistics.median(spent))
                     assert response.status_code in (200, 204), (z, x, y, response.status_code)
                     if phase == "first":
-                        layer = mapbox_vector_tile.decode(response.content).get("parcels") if response.content else None
+                        body = response.content
+                        if response.get("Content-Encoding") == "gzip":
+                            body = gzip.decompress(body)
+                        layer = mapbox_vector_tile.decode(body).get("parcels") if body else None
                         counts.append(len(layer["features"]) if layer else 0)
-                        sizes.append(len(response.content))
+                        sizes.append(len(body))
+                        sent.append(len(response.content))
             for phase in phases:
                 every[phase] += times[phase]
                 print(
@@ -218,7 +227,8 @@ def main() -> None:
                     f"p95 {percentile(times[phase], 0.95):6.1f} ms  max {max(times[phase]):6.1f} ms"
                     + (
                         f"   features/tile p50 {statistics.median(counts):.0f} p95 {percentile(counts, 0.95):.0f} "
-                        f"max {max(counts)}; bytes p50 {statistics.median(sizes):,.0f} max {max(sizes):,}"
+                        f"max {max(counts)}; bytes p50 {statistics.median(sizes):,.0f} max {max(sizes):,} "
+                        f"(sent p50 {statistics.median(sent):,.0f} max {max(sent):,})"
                         if phase == "first"
                         else ""
                     )

@@ -63,8 +63,8 @@ def two_zones(zone_a, zone_b):
     return a, sub, b, sub_park
 
 
-def get_tile(client: Client, url: str = URL, **params):
-    return client.get(url, {"as_of": AS_OF.isoformat(), **params})
+def get_tile(client: Client, url: str = URL, *, headers=None, **params):
+    return client.get(url, {"as_of": AS_OF.isoformat(), **params}, headers=headers)
 
 
 def features(response) -> dict[str, dict]:
@@ -607,3 +607,20 @@ def test_a_renamed_zone_is_redrawn_everywhere_from_the_same_rows(client, user_a,
     zone_a.save()  # a tracked save: logged by the signals
     assert props_of(client, "甲-XZ-101")["zone"] == "甲开发区"
     assert stored_rows() == kept
+
+
+def test_a_client_that_accepts_gzip_gets_the_tile_compressed(client, user_a, two_zones):
+    import gzip
+
+    client.force_login(user_a)
+    for cached in (False, True):  # built for this request, then from the cache
+        if not cached:
+            caches["tiles"].clear()
+        packed = get_tile(client, headers={"Accept-Encoding": "gzip, deflate, br"})
+        assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+        plain = get_tile(client)
+        assert not plain.has_header("Content-Encoding")
+        assert gzip.decompress(packed.content) == plain.content and len(packed.content) < len(plain.content)
+        assert sorted(features(plain)) == ["甲-XZ-101", "甲园-XZ-102"]
+    refused = get_tile(client, headers={"Accept-Encoding": "gzip;q=0, deflate"})
+    assert not refused.has_header("Content-Encoding") and refused.content == plain.content

@@ -1,5 +1,6 @@
 """The file cache of the map's vector tiles: Django's file-based cache, shared by the server processes of a
-host, that checks its size on one write in a hundred rather than on every write, and compresses fast."""
+host, that checks its size on one write in a hundred rather than on every write, and does not compress again
+what is compressed already."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ class TileFileCache(FileBasedCache):
     ``set`` in CULL_EVERY; the cache may overshoot MAX_ENTRIES by about that many files in between."""
 
     CULL_EVERY = 100
-    COMPRESS_LEVEL = 1
-    """zlib level of the stored tiles: the densest zoom-12 tile (372 kB) takes 3.8 ms at level 1 instead of
-    12 ms at Django's default (6), for a file 8 % larger; reading decompresses any level alike."""
+    COMPRESS_LEVEL = 0
+    """zlib level of the stored values: none, as the tiles come gzip-compressed already (see tiles.parcel_tile);
+    reading decompresses any level alike."""
 
     def _write_content(self, file, timeout, value):
         expiry = self.get_backend_timeout(timeout)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gzip
 import hashlib
 import logging
 import operator
@@ -167,16 +168,25 @@ def tile_stamp(*, version: str, entry: int, epoch: str, z: int, x: int, y: int) 
     return f"{epoch}.{block or 0}"
 
 
-def parcel_tile(*, user, spec: TileSpec) -> bytes:
-    """The MVT bytes of the tile for the user, from the cache when it holds them (b"" for an empty tile)."""
+def parcel_tile(*, user, spec: TileSpec, gzipped: bool = False) -> tuple[bytes, bool]:
+    """The MVT bytes of the tile for the user (b"" for an empty tile), from the cache when it holds them, and
+    whether they are gzip-compressed: with ``gzipped`` (the client accepts gzip) they are, unless empty.
+
+    The cache keeps tiles gzip-compressed (level 1: the densest tile, 372 kB, in about 4 ms, to some 40 %), so
+    that a cached tile goes to a browser as it is stored."""
     if spec.version == NO_VERSION:  # nothing logged yet: no version tells one state of the data from another
-        return build_tile(user=user, spec=spec)
+        return build_tile(user=user, spec=spec), False
     cache = _cache()
-    data = cache.get(spec.key)
-    if data is None:
+    packed = cache.get(spec.key)
+    if packed is None:
         data = build_tile(user=user, spec=spec)
-        cache.set(spec.key, data, CACHE_SECONDS)
-    return data
+        packed = gzip.compress(data, compresslevel=1, mtime=0) if data else b""
+        cache.set(spec.key, packed, CACHE_SECONDS)
+        if not gzipped or not data:
+            return data, False
+    if gzipped and packed:
+        return packed, True
+    return (gzip.decompress(packed) if packed else b""), False
 
 
 _largest: dict[str, tuple[float, float]] = {}

@@ -3,6 +3,7 @@ its xlsx export, and the land rules."""
 
 import io
 import json
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,6 +16,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from yuanqu.core.access import can_edit_zone
@@ -434,13 +436,22 @@ def land_map_tile(request, z: int, x: int, y: int):
             problems.append(str(exc))
     if spec is None:
         return HttpResponse("\n".join(problems), status=400, content_type="text/plain; charset=utf-8")
-    etag = '"' + spec.key.rsplit(":tile:", 1)[1] + '"'
+    # Weak: the same tile goes out gzip-compressed or not, as the client accepts.
+    etag = 'W/"' + spec.key.rsplit(":tile:", 1)[1] + '"'
     if request.headers.get("If-None-Match") == etag:
         response = HttpResponse(status=304)
     else:
-        data = tiles.parcel_tile(user=request.user, spec=spec)
+        accepts_gzip = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
+        data, gzipped = tiles.parcel_tile(user=request.user, spec=spec, gzipped=accepts_gzip)
         response = HttpResponse(data, status=200 if data else 204, content_type=tiles.CONTENT_TYPE)
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
     # The browser asks again each time (the data may have changed) and gets a 304 while it has not.
     response["Cache-Control"] = "private, no-cache"
     response["ETag"] = etag
+    patch_vary_headers(response, ["Accept-Encoding"])
     return response
+
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b(?!\s*;\s*q=0(\.0*)?\s*(,|$))")
+"""An Accept-Encoding header that takes gzip (not with q=0)."""
