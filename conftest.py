@@ -3,7 +3,6 @@
 import pytest
 from django.conf import settings
 from django.core.servers.basehttp import WSGIServer
-from django.db import connections
 from django.test.testcases import LiveServerThread
 from django.utils import translation
 
@@ -24,12 +23,6 @@ class OneRequestAtATime(WSGIServer):
 
 if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     LiveServerThread.server_class = OneRequestAtATime
-else:
-    # The live server answers a browser's keep-alive connection in one thread; with persistent database
-    # connections (CONN_MAX_AGE) a thread still waiting on such a socket at the end holds a session, and
-    # dropping the test database fails ("test_test is being accessed by other users"). Every connection made
-    # from here on, in any thread, closes at the end of its request.
-    connections["default"].settings_dict["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)

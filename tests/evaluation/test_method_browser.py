@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connections
 
 from tests.browser.session import signed_in_page
 from tests.evaluation.conftest import STARTED, huangyan_year
@@ -58,3 +59,6 @@ def test_validate_preview_and_save_a_method(live_server, method_world, chromium_
         page.wait_for_url(f"{live_server.url}/evaluation/methods/*/")
         expect(page.locator("#method-text")).to_contain_text("黄岩区")
         assert EvaluationMethod.objects.count() == 1
+        # The counts above ran in Playwright's event-loop context, on a connection of their own: close it, or
+        # PostgreSQL cannot drop the test database at the end ("accessed by other users").
+        connections.close_all()
