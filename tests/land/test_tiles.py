@@ -588,13 +588,18 @@ def test_the_sync_that_drops_every_row_starts_the_background_warmup(
     assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 1
 
 
-def test_warm_tiles_command_says_what_it_did(client, user_a, two_zones, capsys):
+def test_warm_tiles_command_says_what_it_did(
+    client, user_a, city_admin, two_zones, capsys, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     from django.core.management import call_command
 
     client.force_login(user_a)
     get_tile(client)
-    tiles.forget_tile_rows()
-    call_command("land", "warm-tiles")
+    save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)  # every row goes at the command's sync
+    settings.YUANQU_TILE_WARMUP = True
+    monkeypatch.setattr(tiles.threading, "Thread", lambda **kwargs: pytest.fail("a second warm-up was started"))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("land", "warm-tiles")
     out = capsys.readouterr().out
     assert "已计算 1 个范围、1 个区块、2 宗地块" in out and "worked out 1 scopes, 1 blocks, 2 parcels" in out
 

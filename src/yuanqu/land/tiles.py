@@ -443,12 +443,13 @@ KEEP_DATES = 3
 SYNC_PK = 1
 
 
-def sync_tile_rows(version: str) -> tuple[int, str]:
+def sync_tile_rows(version: str, *, warm: bool = True) -> tuple[int, str]:
     """Apply the change-log entries up to the version's to the tile rows and blocks: drop the rows of the parcels
     they touch and move their blocks' stamps; or drop every row and start a new epoch for a change to the rules,
     a zone, an evaluation run or result, or too many entries at once; or keep the rows of untouched parcels but
     start a new epoch when a polygon was drawn, moved or deleted. Returns the id of the newest entry applied
-    and the epoch."""
+    and the epoch. Having dropped every row, it starts the background warm-up unless ``warm`` is False (the
+    caller works the rows out itself)."""
     from yuanqu.core.models import ChangeLogEntry
 
     newest = int(version.split(".")[0])
@@ -479,7 +480,7 @@ def sync_tile_rows(version: str) -> tuple[int, str]:
             move_blocks(touched.parcels, newest)
         state.last_entry = newest
         state.save()
-        if touched.every_row:
+        if touched.every_row and warm:
             transaction.on_commit(warm_in_background)
     return newest, state.epoch
 
@@ -541,7 +542,7 @@ def warm_tile_rows(*, days: int = WARM_DAYS) -> Warmed:
     if version == NO_VERSION:
         return done
     try:
-        entry, epoch = sync_tile_rows(version)
+        entry, epoch = sync_tile_rows(version, warm=False)  # no second thread for the work this call does
     except OperationalError:
         done.finished = False
         return done
