@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from yuanqu.accounts.services import api_token
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.land.models import EnterpriseLand
 from yuanqu.projects.models import Target
 from yuanqu.projects.testing import make_project
 

@@ -11,8 +11,7 @@ import shapely.geometry
 
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_parcel, make_user, square
-from yuanqu.enterprises.models import EnterpriseLand
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.zones.models import Zone
 
 from .conftest import token_client

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.land.models import EnterpriseLand
 
 from .conftest import token_client
 

@@ -12,8 +12,8 @@ from django.core.management import call_command
 
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.testing import make_uscc
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
-from yuanqu.land.models import Parcel
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.zones.models import Zone
 
 YEAR_HEADERS = [

@@ -13,7 +13,7 @@ from pyogrio import raw
 from tests.imports.conftest import YEAR_HEADERS, counts, read_xlsx, run, write_xlsx
 from yuanqu.core.access import Role
 from yuanqu.core.importing.pipeline import run_import
-from yuanqu.core.importing.registry import IMPORTERS, get_importer
+from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.testing import PASSWORD, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.importers import EnterpriseImporter, EnterpriseYearImporter
@@ -160,7 +160,7 @@ def test_run_import_refuses_a_read_only_user_before_reading(tmp_path, analyst):
     assert [p.reason_en for p in report.problems] == ["your role may read data but not import it"]
 
 
-@pytest.mark.parametrize("kind", sorted(IMPORTERS))
+@pytest.mark.parametrize("kind", sorted(import_kinds()))
 def test_xlsx_exports_of_a_user_of_a_hold_nothing_of_b(kind, tmp_path, user_a, two_zones, zone_b, enterprise_b):
     path = tmp_path / f"{kind}.xlsx"
     run("export", kind, str(path), user="staff_a")
@@ -186,7 +186,7 @@ def test_map_exports_of_a_user_of_a_hold_only_parcels_of_a(suffix, tmp_path, use
 def test_web_exports_are_restricted_too(user_a, two_zones, zone_b, enterprise_b):
     client = Client()
     client.login(username="staff_a", password=PASSWORD)
-    for kind, fmt in [(k, "xlsx") for k in IMPORTERS] + [("parcels", "gpkg"), ("parcels", "geojson")]:
+    for kind, fmt in [(k, "xlsx") for k in import_kinds()] + [("parcels", "gpkg"), ("parcels", "geojson")]:
         response = client.get(reverse("imports:export", args=[kind, fmt]))
         assert response.status_code == 200, (kind, fmt)
         data = b"".join(response.streaming_content) if response.streaming else response.content
@@ -209,7 +209,7 @@ def test_export_command_refuses_a_zone_the_user_cannot_see(tmp_path, user_a, zon
         run("export", "enterprises", str(tmp_path / "e.xlsx"), user="staff_a", zone=["B001"])
 
 
-@pytest.mark.parametrize("kind", sorted(IMPORTERS))
+@pytest.mark.parametrize("kind", sorted(import_kinds()))
 def test_export_then_import_again_changes_nothing(kind, tmp_path, two_zones, user_a):
     path = tmp_path / f"{kind}.xlsx"
     run("export", kind, str(path))

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.session import signed_in_page
 from yuanqu.core.testing import make_enterprise, make_parcel, make_user, make_zone
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.land.models import EnterpriseLand
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
 

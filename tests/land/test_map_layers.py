@@ -15,9 +15,8 @@ from tests.land.conftest import AS_OF
 from yuanqu.analytics import geo
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.testing import make_enterprise, make_parcel, square
-from yuanqu.enterprises.models import EnterpriseLand
 from yuanqu.land import maps
-from yuanqu.land.models import BaseMap
+from yuanqu.land.models import BaseMap, EnterpriseLand
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
 

@@ -18,14 +18,14 @@ from django.test.utils import CaptureQueriesContext
 from tests.land.conftest import AS_OF, not_started
 from yuanqu.analytics import geo, mvt
 from yuanqu.core.testing import make_enterprise, make_zone
-from yuanqu.enterprises.models import EnterpriseLand, EnterpriseYear
-from yuanqu.enterprises.services import save_enterprise, save_enterprise_land, save_enterprise_year
+from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.enterprises.services import save_enterprise, save_enterprise_year
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.evaluation.services import publish_run
 from yuanqu.land import tiles
 from yuanqu.land.ledger import save_rules
-from yuanqu.land.models import Parcel, ParcelTileRow
-from yuanqu.land.services import save_parcel
+from yuanqu.land.models import EnterpriseLand, Parcel, ParcelTileRow
+from yuanqu.land.services import save_enterprise_land, save_parcel
 from yuanqu.projects.models import Project
 
 Z = 14
@@ -288,7 +288,7 @@ def test_a_neighbouring_tile_reuses_the_properties_worked_out_for_its_block(
     client.force_login(user_a)
     with CaptureQueriesContext(connection) as queries:
         assert sorted(features(get_tile(client))) == ["甲-XZ-101", "甲园-XZ-102"]
-    assert any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+    assert any("land_enterpriseland" in q["sql"] for q in queries.captured_queries)
     with CaptureQueriesContext(connection) as queries:
         found = features(get_tile(client, f"/land/map/tiles/{Z}/{TX + 1}/{TY}.mvt"))
     assert sorted(found) == ["甲-东-401"] and found["甲-东-401"]["properties"]["status"] == "idle"
@@ -392,7 +392,9 @@ def test_new_yearly_figures_drop_the_rows_of_the_enterprise_parcels(two_zones, z
     save_enterprise_year(
         enterprise_year=EnterpriseYear(enterprise=enterprise, year=2024, tax=Decimal("90")), user=admin_a
     )
-    assert tiles.touched_parcels(ChangeLogEntry.objects.filter(id__gt=newest)) == tiles.Touched(parcels={sub.pk})
+    assert tiles.touched_parcels(ChangeLogEntry.objects.filter(id__gt=newest)) == tiles.Touched(
+        parcels={sub.pk}, enterprises={enterprise.pk}
+    )
 
 
 def test_new_rules_or_a_large_import_drop_every_row(client, user_a, city_admin, two_zones, monkeypatch):

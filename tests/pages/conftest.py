@@ -10,8 +10,8 @@ import pytest
 
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
-from yuanqu.land.models import Parcel
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Project, Stage
 from yuanqu.projects.testing import make_project
 from yuanqu.zones.models import Zone

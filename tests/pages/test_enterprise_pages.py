@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_zone
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.land.models import EnterpriseLand
 
 ROW = re.compile(r'<tr>\s*<td class="code">')
 

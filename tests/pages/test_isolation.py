@@ -205,7 +205,7 @@ def test_home_page_counts_only_zone_a(client_a, world_a):
     assert '<div class="figure" id="count-parcels">2</div>' in html
     assert '<div class="figure" id="total-tax">1,300.00</div>' in html
     assert '<div class="figure" id="tax-per-mu">21.67</div>' in html
-    assert '<span id="parcel-mu">30.00</span>' in html  # two 15-mu squares
+    assert '<div class="figure" id="parcel-mu">30.00</div>' in html  # two 15-mu squares
 
 
 def test_city_analyst_sees_both_zones(client, world_a, world_b, analyst):
@@ -221,7 +221,7 @@ ADMIN_LISTS = [
     "/admin/zones/zone/",
     "/admin/enterprises/enterprise/",
     "/admin/enterprises/enterpriseyear/",
-    "/admin/enterprises/enterpriseland/",
+    "/admin/land/enterpriseland/",
     "/admin/land/parcel/",
     "/admin/land/parceltilerow/",
     "/admin/projects/project/",
@@ -258,7 +258,7 @@ ADMIN_OBJECTS = {
     "sub-park": lambda b: f"/admin/zones/zone/{b.sub_park.pk}/change/",
     "enterprise": lambda b: f"/admin/enterprises/enterprise/{b.enterprise.pk}/change/",
     "year": lambda b: f"/admin/enterprises/enterpriseyear/{b.year.pk}/change/",
-    "land": lambda b: f"/admin/enterprises/enterpriseland/{b.land.pk}/change/",
+    "land": lambda b: f"/admin/land/enterpriseland/{b.land.pk}/change/",
     "parcel": lambda b: f"/admin/land/parcel/{b.parcel.pk}/change/",
     "enterprise delete": lambda b: f"/admin/enterprises/enterprise/{b.enterprise.pk}/delete/",
     "parcel history": lambda b: f"/admin/land/parcel/{b.parcel.pk}/history/",

@@ -109,9 +109,18 @@ def test_not_found_page_in_chinese_and_english(staff):
     assert "Page not found" in response.content.decode()
 
 
-def test_capability_placeholder_and_unknown_capability(staff):
-    assert "此功能正在建设中" in staff.get("/capability/C1/").content.decode()
-    assert staff.get("/capability/C99/").status_code == 404
+def test_menus_show_only_pages_that_exist_and_no_capability_codes(staff):
+    html = staff.get("/").content.decode()
+    top = html[html.index('<nav class="capabilities"') : html.index("</nav>")]
+    assert [label for label in ("一张图", "土地起底", "项目全生命周期", "亩均评价") if label in top] == [
+        "一张图",
+        "土地起底",
+        "项目全生命周期",
+        "亩均评价",
+    ]
+    assert "履约" not in top and "产业链图谱" not in top and "C1" not in top
+    assert "用户管理" not in html  # staff do not manage users
+    assert staff.get("/capability/C1/").status_code == 404
 
 
 # The admin

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.accounts import services
 from yuanqu.accounts.models import User
-from yuanqu.core.access import can_manage_users
+from yuanqu.core.access import can_manage_users, is_city_admin
 from yuanqu.core.changelog import acting
 from yuanqu.core.views import add_service_errors
 from yuanqu.zones.models import Zone
@@ -84,7 +84,7 @@ class UserAdmin(DjangoUserAdmin):
             return fieldsets
         # Only a superuser hands out superuser rights and Django permissions; a zone admin not even staff.
         hidden = {"is_superuser", "groups", "user_permissions"}
-        if not services.is_city_admin(request.user):
+        if not is_city_admin(request.user):
             hidden.add("is_staff")
         return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]}) for name, opts in fieldsets]
 
@@ -98,7 +98,7 @@ class UserAdmin(DjangoUserAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "role" and not services.is_city_admin(request.user):
+        if db_field.name == "role" and not is_city_admin(request.user):
             kwargs["choices"] = [c for c in db_field.choices if c[0] in services.ZONE_BOUND_ROLES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 

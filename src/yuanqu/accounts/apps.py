@@ -10,8 +10,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("用户与权限")
 
     def ready(self) -> None:
+        from yuanqu.accounts import registrations
         from yuanqu.accounts.models import User
         from yuanqu.core.changelog import track, track_m2m
 
         track(User)
         track_m2m(User, "zones")
+        registrations.register()

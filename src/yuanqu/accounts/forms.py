@@ -5,8 +5,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.accounts.models import User
-from yuanqu.accounts.services import ZONE_BOUND_ROLES, is_city_admin
-from yuanqu.core.access import Role
+from yuanqu.accounts.services import ZONE_BOUND_ROLES
+from yuanqu.core.access import Role, is_city_admin
 from yuanqu.zones.models import Zone
 
 

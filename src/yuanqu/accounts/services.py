@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from rest_framework.authtoken.models import Token
 
 from yuanqu.accounts.models import User
-from yuanqu.core.access import ZONE_ROLES, Role, editable_zone_ids, forget_zone_cache
+from yuanqu.core.access import ZONE_ROLES, Role, editable_zone_ids, forget_zone_cache, is_city_admin
 from yuanqu.zones.models import Zone
 
 # The roles a zone administrator may hold and hand out, always bound to its own zones.
@@ -36,10 +36,6 @@ def check_role(role: str) -> Role:
                 "role": f"未知角色 {role}（可选：{role_choices_text()}） / unknown role {role} (one of: {role_choices_text()})"
             }
         ) from None
-
-
-def is_city_admin(user) -> bool:
-    return bool(user.is_superuser or user.role == Role.CITY_ADMIN)
 
 
 def manageable_users(acting_user) -> QuerySet[User]:

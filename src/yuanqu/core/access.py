@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +23,17 @@ EDITING_ROLES = frozenset({Role.CITY_ADMIN, Role.ZONE_ADMIN, Role.ZONE_STAFF})
 _CACHE_ATTR = "_yuanqu_zone_ids"
 
 
+def get_zone_model():
+    """The model of the zones every record belongs to (``settings.YUANQU_ZONE_MODEL``), as Django's
+    ``get_user_model`` gives the user model: core restricts by zone without importing the app that keeps them.
+    It has a ``code``, a ``name``, a ``parent`` (its sub-parks' zone) and a restricted manager."""
+    return apps.get_model(settings.YUANQU_ZONE_MODEL, require_ready=False)
+
+
 def zone_descendants(zone_ids) -> frozenset[int]:
     """The given zones together with all their sub-parks, at any depth."""
-    from yuanqu.zones.models import Zone
-
     children: dict[int, list[int]] = {}
-    for pk, parent_id in Zone.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in get_zone_model().objects.values_list("pk", "parent_id"):
         if parent_id is not None:
             children.setdefault(parent_id, []).append(pk)
     seen: set[int] = set()
@@ -38,6 +45,15 @@ def zone_descendants(zone_ids) -> frozenset[int]:
         seen.add(pk)
         stack.extend(children.get(pk, ()))
     return frozenset(seen)
+
+
+def is_city_admin(user) -> bool:
+    """A city administrator (or a superuser): changes the rules, methods and settings of the whole deployment."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and (user.is_superuser or user.role == Role.CITY_ADMIN)
+    )
 
 
 def sees_all_zones(user) -> bool:
@@ -67,7 +83,7 @@ def editable_zone_ids(user) -> frozenset[int] | None:
     """Ids of the zones whose data the user may change; None means every zone."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    if user.is_superuser or user.role == Role.CITY_ADMIN:
+    if is_city_admin(user):
         return None
     if user.role in ZONE_ROLES:
         return visible_zone_ids(user)
@@ -122,6 +138,14 @@ def can_manage_users(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or user.role in (Role.CITY_ADMIN, Role.ZONE_ADMIN)
+
+
+def can_edit_zone_tree(user, zone_id: int | None) -> bool:
+    """Whether the user may create or change zones under this parent (None: a top-level zone): a city
+    administrator anywhere, a zone administrator under the zones they administer."""
+    if is_city_admin(user):
+        return True
+    return zone_id is not None and user.role == Role.ZONE_ADMIN and can_edit_zone(user, zone_id)
 
 
 class ZoneScopedQuerySet(models.QuerySet):

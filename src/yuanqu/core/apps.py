@@ -4,7 +4,21 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _staff(user) -> bool:
+    return bool(user.is_staff)
+
+
 class CoreConfig(AppConfig):
     name = "yuanqu.core"
     label = "core"
     verbose_name = _("基础")
+
+    def ready(self) -> None:
+        from yuanqu.core import registry
+
+        for item in (
+            registry.NavItem("imports", _("导入"), "imports:import-start", order=80),
+            registry.NavItem("api-docs", _("接口文档"), "api-docs", order=95),
+            registry.NavItem("admin", _("后台管理"), "admin:index", order=99, visible=_staff),
+        ):
+            registry.navigation.register(item)

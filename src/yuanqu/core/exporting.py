@@ -8,19 +8,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.apps import apps
-from django.utils.module_loading import import_string
 
-# kind -> (function yielding rows in the import's columns, the model whose rows are counted)
-EXPORTERS = {
-    "zones": ("yuanqu.zones.importers.export_rows", "zones.Zone"),
-    "enterprises": ("yuanqu.enterprises.importers.export_enterprise_rows", "enterprises.Enterprise"),
-    "enterprise-years": ("yuanqu.enterprises.importers.export_year_rows", "enterprises.EnterpriseYear"),
-    "parcels": ("yuanqu.land.importers.export_rows", "land.Parcel"),
-    "projects": ("yuanqu.projects.importers.export_rows", "projects.Project"),
-}
+from yuanqu.core.registry import data_kinds
+
 SPATIAL_SUFFIXES = (".gpkg", ".geojson", ".json")
-FORMATS = {"zones": (".xlsx",), "enterprises": (".xlsx",), "enterprise-years": (".xlsx",), "projects": (".xlsx",)}
-FORMATS["parcels"] = (".xlsx", *SPATIAL_SUFFIXES)
+
+
+def export_kinds() -> list[str]:
+    """The kinds the installed apps export, in their order."""
+    return [kind.key for kind in data_kinds if kind.export_rows is not None]
+
+
+def formats(kind: str) -> tuple[str, ...]:
+    """The suffixes an export of this kind may have (none for a kind that is not exported)."""
+    registered = data_kinds.get(kind)
+    return registered.formats if registered is not None and registered.export_rows is not None else ()
 
 
 class ExportError(ValueError):
@@ -28,13 +30,11 @@ class ExportError(ValueError):
 
 
 def _check(kind: str, suffix: str) -> None:
-    if kind not in EXPORTERS:
-        raise ExportError(
-            f"未知的导出类型 {kind}，可选：{', '.join(EXPORTERS)} / unknown export kind {kind}; "
-            f"one of: {', '.join(EXPORTERS)}"
-        )
-    if suffix not in FORMATS[kind]:
-        allowed = ", ".join(FORMATS[kind])
+    if kind not in export_kinds():
+        kinds = ", ".join(export_kinds())
+        raise ExportError(f"未知的导出类型 {kind}，可选：{kinds} / unknown export kind {kind}; one of: {kinds}")
+    if suffix not in formats(kind):
+        allowed = ", ".join(formats(kind))
         raise ExportError(
             f"{kind} 不能导出为 {suffix or '（无扩展名）'}，可用：{allowed} / "
             f"{kind} cannot be exported as {suffix or '(no suffix)'}; use {allowed}"
@@ -43,7 +43,7 @@ def _check(kind: str, suffix: str) -> None:
 
 def count_for(kind: str, *, user=None, zone_ids=None) -> int:
     """How many rows an export of this kind holds for the user (all, for the system)."""
-    model = apps.get_model(EXPORTERS[kind][1])
+    model = apps.get_model(data_kinds[kind].model)
     queryset = model.objects.all() if user is None else model.objects.restrict(user)
     if zone_ids is not None:
         queryset = queryset.filter(**{f"{model.zone_lookup}__in": zone_ids})
@@ -53,7 +53,7 @@ def count_for(kind: str, *, user=None, zone_ids=None) -> int:
 def rows_for(kind: str, *, user=None, zone_ids=None):
     """The rows of one kind visible to the user (all for the system), optionally only some zones."""
     _check(kind, ".xlsx")
-    return import_string(EXPORTERS[kind][0])(user=user, zone_ids=zone_ids)
+    return data_kinds[kind].export_rows(user=user, zone_ids=zone_ids)
 
 
 def export(kind: str, target, *, suffix: str, user=None, zone_ids=None, progress_stream=None) -> int:
@@ -63,7 +63,6 @@ def export(kind: str, target, *, suffix: str, user=None, zone_ids=None, progress
     to ``progress_stream`` when given.
     """
     from yuanqu.core.importing.pipeline import progress_factory
-    from yuanqu.core.importing.registry import get_importer
     from yuanqu.core.importing.tabular import write_rows
 
     suffix = suffix.lower()
@@ -72,12 +71,10 @@ def export(kind: str, target, *, suffix: str, user=None, zone_ids=None, progress
     rows = rows_for(kind, user=user, zone_ids=zone_ids)
     with progress_factory(progress_stream)(f"导出 {kind} / exporting", total=total) as progress:
         if suffix in SPATIAL_SUFFIXES:
-            from yuanqu.land.importers import write_spatial
-
-            count = write_spatial(target, rows, suffix=suffix)
+            count = data_kinds[kind].write_spatial(target, rows, suffix=suffix)
             progress.advance(count)
             return count
-        importer = get_importer(kind)
+        importer = data_kinds[kind].importer()
         schema = list(importer.schema)
 
         def advance(done: int) -> None:

@@ -1,5 +1,4 @@
-"""Shared pages and page helpers: the home dashboard, the placeholder of a capability still being built,
-an object's change history, and the edit-form flow every app's edit pages share."""
+"""Page helpers every app shares: an object's change history and the edit-form flow."""
 
 from __future__ import annotations
 
@@ -7,37 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from yuanqu.core.context_processors import CAPABILITIES
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.enterprises.selectors import dashboard, dashboard_chart
 
 HISTORY_LIMIT = 100
 # Bookkeeping columns a reader of the history does not need to see.
 HISTORY_HIDDEN_FIELDS = {"id", "password", "last_login"}
-
-
-@login_required
-def home(request):
-    board = dashboard(user=request.user)
-    chart = {**dashboard_chart(board), "label": _("亩均税收（万元/亩）")}
-    return render(request, "core/home.html", {"board": board, "chart": chart})
-
-
-@login_required
-def capability(request, code: str):
-    for cap_code, label, _name in CAPABILITIES:
-        if cap_code == code:
-            return render(request, "core/capability.html", {"code": code, "label": label})
-    raise Http404(code)
 
 
 @dataclass

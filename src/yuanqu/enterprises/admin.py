@@ -1,14 +1,14 @@
-"""Admin of enterprises, their land and yearly figures: restricted to the user's zones, saved through the
+"""Admin of enterprises and their yearly figures: restricted to the user's zones, saved through the
 enterprise services."""
 
 from django import forms
 from django.contrib import admin
 
-from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
+from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions, zone_filter
 from yuanqu.core.changelog import acting
 from yuanqu.enterprises import services
 from yuanqu.enterprises.forms import EnterpriseForm
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
 
 class EnterpriseAdminForm(forms.ModelForm):
@@ -35,13 +35,6 @@ class EnterpriseYearInline(ZoneScopedPermissions, admin.TabularInline):
     fields = ("year", "above_scale", "land_mu", "tax", "revenue", "value_added", "energy_tce", "employees")
 
 
-class EnterpriseLandInline(ZoneScopedPermissions, admin.TabularInline):
-    model = EnterpriseLand
-    extra = 0
-    autocomplete_fields = ("parcel",)
-    fields = ("parcel", "tenure", "area_mu", "start_on", "end_on")
-
-
 @admin.register(Enterprise)
 class EnterpriseAdmin(ZoneScopedAdmin):
     form = EnterpriseAdminForm
@@ -49,7 +42,7 @@ class EnterpriseAdmin(ZoneScopedAdmin):
     list_filter = ("status", ZoneListFilter)
     search_fields = ("name", "uscc")
     list_select_related = ("zone",)
-    inlines = (EnterpriseYearInline, EnterpriseLandInline)
+    inlines = (EnterpriseYearInline,)
 
     def save_service(self, obj, user, form):
         services.save_enterprise(enterprise=obj, user=user, industry_code=form.cleaned_data.get("industry_code"))
@@ -62,20 +55,13 @@ class EnterpriseAdmin(ZoneScopedAdmin):
         with acting(source="page", user=request.user):
             instances = formset.save(commit=False)
             for obj in formset.deleted_objects:
-                if isinstance(obj, EnterpriseYear):
-                    services.delete_enterprise_year(enterprise_year=obj, user=request.user)
-                else:
-                    services.delete_enterprise_land(enterprise_land=obj, user=request.user)
+                services.delete_enterprise_year(enterprise_year=obj, user=request.user)
             for obj in instances:
-                if isinstance(obj, EnterpriseYear):
-                    services.save_enterprise_year(enterprise_year=obj, user=request.user)
-                else:
-                    services.save_enterprise_land(enterprise_land=obj, user=request.user)
+                services.save_enterprise_year(enterprise_year=obj, user=request.user)
             formset.save_m2m()
 
 
-class EnterpriseZoneFilter(ZoneListFilter):
-    zone_lookup = "enterprise__zone"
+EnterpriseZoneFilter = zone_filter("enterprise__zone")
 
 
 @admin.register(EnterpriseYear)
@@ -91,18 +77,3 @@ class EnterpriseYearAdmin(ZoneScopedAdmin):
 
     def delete_service(self, obj, user):
         services.delete_enterprise_year(enterprise_year=obj, user=user)
-
-
-@admin.register(EnterpriseLand)
-class EnterpriseLandAdmin(ZoneScopedAdmin):
-    list_display = ("enterprise", "parcel", "tenure", "area_mu", "start_on", "end_on")
-    list_filter = ("tenure", EnterpriseZoneFilter)
-    search_fields = ("enterprise__name", "enterprise__uscc", "parcel__code")
-    list_select_related = ("enterprise", "parcel")
-    autocomplete_fields = ("enterprise", "parcel")
-
-    def save_service(self, obj, user, form):
-        services.save_enterprise_land(enterprise_land=obj, user=user)
-
-    def delete_service(self, obj, user):
-        services.delete_enterprise_land(enterprise_land=obj, user=user)

@@ -11,7 +11,9 @@ class EnterprisesConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
-        from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+        from yuanqu.enterprises import registrations
+        from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
-        for model in (Enterprise, EnterpriseLand, EnterpriseYear):
+        for model in (Enterprise, EnterpriseYear):
             track(model)
+        registrations.register()

@@ -58,42 +58,6 @@ class Enterprise(models.Model):
         return SECTIONS[self.industry_section][0] if self.industry_section else ""
 
 
-class EnterpriseLand(models.Model):
-    """A parcel an enterprise uses, owned or rented, for a period."""
-
-    class Tenure(models.TextChoices):
-        OWN = "own", _("自有")
-        RENTED = "rented", _("租用")
-
-    zone_lookup = "enterprise__zone"
-
-    enterprise = models.ForeignKey(Enterprise, verbose_name=_("企业"), on_delete=models.CASCADE, related_name="land")
-    parcel = models.ForeignKey(
-        "land.Parcel", verbose_name=_("地块"), on_delete=models.PROTECT, related_name="enterprise_uses"
-    )
-    tenure = models.CharField(_("权属"), max_length=10, choices=Tenure.choices, default=Tenure.OWN)
-    area_mu = models.DecimalField(_("使用面积（亩）"), max_digits=14, decimal_places=4)
-    start_on = models.DateField(_("起始日期"), null=True, blank=True)
-    end_on = models.DateField(_("终止日期"), null=True, blank=True)
-
-    objects = ZoneScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("企业用地")
-        verbose_name_plural = _("企业用地")
-        ordering = ["enterprise_id", "start_on"]
-        constraints = [
-            models.CheckConstraint(condition=Q(area_mu__gt=0), name="enterprise_land_positive_area"),
-            models.CheckConstraint(
-                condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
-                name="enterprise_land_period_ordered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.enterprise} — {self.parcel}（{self.get_tenure_display()}）"
-
-
 class EnterpriseYear(models.Model):
     """One enterprise's figures for one year: land, tax, output, energy, emissions, people."""
 

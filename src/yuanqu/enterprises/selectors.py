@@ -1,4 +1,4 @@
-"""Read-side queries for enterprise pages and the home dashboard; every one restricted to the user's zones.
+"""Read-side queries for enterprise pages and the figures per zone; every one restricted to the user's zones.
 
 Views call these and render; the figures (sums, ratios, the latest year) are computed here, in the
 database where the row count is unbounded, and in Python only for one enterprise's few years.
@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, F, FilteredRelation, FloatField, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, FilteredRelation, FloatField, Q, QuerySet, Sum, When
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from yuanqu.core.access import can_see_zone, zone_descendants
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.core.access import zone_descendants
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.zones.models import Zone
-from yuanqu.zones.selectors import own_counts, tree_order
 
 # Enterprises without figures for the year come last either way round.
 SORTS = {
@@ -161,124 +160,62 @@ def chart_series(figures: list[YearFigures]) -> dict:
     }
 
 
-def land_used(*, enterprise: Enterprise, user) -> list[EnterpriseLand]:
-    """The parcels the enterprise uses, each marked ``parcel_visible`` when the user may open that parcel.
-
-    A parcel may lie in another zone than its user's enterprise; its code is then not shown.
-    """
-    rows = list(enterprise.land.select_related("parcel").order_by("start_on", "pk"))
-    for row in rows:
-        row.parcel_visible = can_see_zone(user, row.parcel.zone_id)
-    return rows
+# --- figures per zone (the zone pages and the home page, through yuanqu.core.registry.zone_columns) ------------
 
 
-@dataclass
-class ZoneFigures:
-    """One zone's line on the dashboard: its own enterprises, parcels and the year's tax and land."""
-
-    zone: Zone
-    depth: int
-    enterprises: int
-    parcels: int
-    parcel_mu: Decimal
-    tax: Decimal | None
-    tax_on_land: Decimal | None
-    land_mu: Decimal | None
-
-    @property
-    def tax_per_mu(self) -> Decimal | None:
-        return _ratio(self.tax_on_land, self.land_mu)
+def enterprise_counts(*, user, zone_ids) -> dict[int, int]:
+    """Zone id → enterprises registered directly in that zone."""
+    rows = Enterprise.objects.restrict(user).filter(zone_id__in=zone_ids).values("zone_id").annotate(n=Count("pk"))
+    return {row["zone_id"]: row["n"] for row in rows}
 
 
-@dataclass
-class Dashboard:
-    """Totals over the zones a user may see, for the latest year with figures."""
-
-    year: int | None
-    zones: list[ZoneFigures]
-
-    @property
-    def zone_count(self) -> int:
-        return len(self.zones)
-
-    @property
-    def enterprises(self) -> int:
-        return sum(z.enterprises for z in self.zones)
-
-    @property
-    def parcels(self) -> int:
-        return sum(z.parcels for z in self.zones)
-
-    @property
-    def parcel_mu(self) -> Decimal:
-        return sum((z.parcel_mu for z in self.zones), Decimal(0))
-
-    @property
-    def tax(self) -> Decimal | None:
-        values = [z.tax for z in self.zones if z.tax is not None]
-        return sum(values, Decimal(0)) if values else None
-
-    @property
-    def land_mu(self) -> Decimal | None:
-        values = [z.land_mu for z in self.zones if z.land_mu is not None]
-        return sum(values, Decimal(0)) if values else None
-
-    @property
-    def tax_on_land(self) -> Decimal | None:
-        values = [z.tax_on_land for z in self.zones if z.tax_on_land is not None]
-        return sum(values, Decimal(0)) if values else None
-
-    @property
-    def tax_per_mu(self) -> Decimal | None:
-        return _ratio(self.tax_on_land, self.land_mu)
+def enterprise_total(*, user, zone_ids) -> int:
+    """Enterprises in these zones."""
+    return Enterprise.objects.restrict(user).filter(zone_id__in=zone_ids).count()
 
 
-def dashboard(*, user) -> Dashboard:
-    """The home page's figures: per visible zone its own enterprises, parcels, mu, and the latest year's tax.
-
-    Tax per mu divides the tax of enterprises that reported land by that land, so a firm without a
-    land figure does not inflate it.
-    """
+def _year_sums(*, user, zone_ids, by_zone: bool):
+    """The latest year's tax, tax of enterprises with a land figure, and that land, per zone or in all."""
     year = latest_year(user=user)
-    ordered = tree_order(Zone.objects.restrict(user).order_by("code", "name"))
-    ids = [z.pk for z, _depth in ordered]
-    counts = own_counts(ids)
-    taxes: dict[int, dict] = {}
-    if year is not None:
-        rows = (
-            EnterpriseYear.objects.restrict(user)
-            .filter(year=year)
-            .values(zone_id=F("enterprise__zone_id"))
-            .annotate(
-                total_tax=Sum("tax"),
-                tax_on_land=Sum("tax", filter=Q(land_mu__gt=0)),
-                total_land=Sum("land_mu", filter=Q(land_mu__gt=0)),
-            )
-        )
-        taxes = {row["zone_id"]: row for row in rows}
-    zones = []
-    for zone, depth in ordered:
-        tax = taxes.get(zone.pk, {})
-        zones.append(
-            ZoneFigures(
-                zone=zone,
-                depth=depth,
-                **counts[zone.pk],
-                tax=tax.get("total_tax"),
-                tax_on_land=tax.get("tax_on_land"),
-                land_mu=tax.get("total_land"),
-            )
-        )
-    return Dashboard(year=year, zones=zones)
-
-
-def dashboard_chart(board: Dashboard) -> dict:
-    """Zone names and tax per mu for the dashboard's bar chart (zones without figures left out)."""
-    shown = [z for z in board.zones if z.tax_per_mu is not None]
-    return {
-        "zones": [z.zone.display_name for z in shown],
-        "tax_per_mu": [round(float(z.tax_per_mu), 2) for z in shown],
+    rows = EnterpriseYear.objects.restrict(user).filter(year=year or 0, enterprise__zone_id__in=zone_ids)
+    sums = {
+        "total_tax": Sum("tax"),
+        "tax_on_land": Sum("tax", filter=Q(land_mu__gt=0)),
+        "total_land": Sum("land_mu", filter=Q(land_mu__gt=0)),
     }
+    if by_zone:
+        return {row["zone_id"]: row for row in rows.values(zone_id=F("enterprise__zone_id")).annotate(**sums)}
+    return rows.aggregate(**sums)
+
+
+def zone_tax(*, user, zone_ids) -> dict[int, Decimal | None]:
+    """Zone id → tax paid in the latest year by its own enterprises."""
+    return {pk: row["total_tax"] for pk, row in _year_sums(user=user, zone_ids=zone_ids, by_zone=True).items()}
+
+
+def zone_land(*, user, zone_ids) -> dict[int, Decimal | None]:
+    """Zone id → land its own enterprises reported for the latest year."""
+    return {pk: row["total_land"] for pk, row in _year_sums(user=user, zone_ids=zone_ids, by_zone=True).items()}
+
+
+def zone_tax_per_mu(*, user, zone_ids) -> dict[int, Decimal | None]:
+    """Zone id → tax per mu in the latest year: the tax of the enterprises that reported land, over that land (so
+    a firm without a land figure does not inflate it)."""
+    rows = _year_sums(user=user, zone_ids=zone_ids, by_zone=True)
+    return {pk: _ratio(row["tax_on_land"], row["total_land"]) for pk, row in rows.items()}
+
+
+def total_tax(*, user, zone_ids) -> Decimal | None:
+    return _year_sums(user=user, zone_ids=zone_ids, by_zone=False)["total_tax"]
+
+
+def total_land(*, user, zone_ids) -> Decimal | None:
+    return _year_sums(user=user, zone_ids=zone_ids, by_zone=False)["total_land"]
+
+
+def total_tax_per_mu(*, user, zone_ids) -> Decimal | None:
+    sums = _year_sums(user=user, zone_ids=zone_ids, by_zone=False)
+    return _ratio(sums["tax_on_land"], sums["total_land"])
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Creating and changing enterprises, their land and their yearly figures."""
+"""Creating and changing enterprises and their yearly figures."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, 
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.core.services import delete_object, original_zone, save_object
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
 
 class UsccError(ValueError):
@@ -75,16 +75,3 @@ def save_enterprise_year(*, enterprise_year: EnterpriseYear, user) -> Enterprise
 
 def delete_enterprise_year(*, enterprise_year: EnterpriseYear, user) -> None:
     delete_object(enterprise_year, user=user)
-
-
-def save_enterprise_land(*, enterprise_land: EnterpriseLand, user) -> EnterpriseLand:
-    """Validate and save an enterprise's use of a parcel; the parcel must lie in a zone the user may edit."""
-    if enterprise_land.parcel_id is not None:
-        from yuanqu.core.services import check_can_edit
-
-        check_can_edit(user=user, obj=enterprise_land.parcel)
-    return save_object(enterprise_land, user=user, original_zone_id=original_zone(enterprise_land))
-
-
-def delete_enterprise_land(*, enterprise_land: EnterpriseLand, user) -> None:
-    delete_object(enterprise_land, user=user)

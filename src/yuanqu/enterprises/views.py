@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yuanqu.core.access import can_edit_zone
+from yuanqu.core.registry import panel_history, panels_for
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import edit_page, object_history
 from yuanqu.enterprises import selectors
@@ -17,6 +18,8 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import save_enterprise, save_enterprise_year
 
 PAGE_SIZE = 50
+PAGE = "enterprises.enterprise-detail"
+"""The enterprise's page, as other apps name it when they add a panel to it."""
 
 
 def _partial(request) -> bool:
@@ -56,9 +59,9 @@ def enterprise_detail(request, pk: int):
         "figures": figures,
         "figure_rows": selectors.figure_table(figures),
         "chart": chart,
-        "land": selectors.land_used(enterprise=enterprise, user=request.user),
+        "page_panels": panels_for(PAGE, enterprise, request),
         "can_edit": can_edit_zone(request.user, enterprise.zone_id),
-        "history": object_history(request.user, enterprise, enterprise.years.all(), enterprise.land.all()),
+        "history": object_history(request.user, enterprise, enterprise.years.all(), *panel_history(PAGE, enterprise)),
     }
     return render(request, "enterprises/enterprise_detail.html", context)
 

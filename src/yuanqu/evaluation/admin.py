@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from yuanqu.core.access import Role, can_edit
+from yuanqu.core.access import can_edit, is_city_admin
 from yuanqu.core.admin import ZoneListFilter
 from yuanqu.core.changelog import acting
 from yuanqu.evaluation.models import EvaluationMethod, EvaluationResult, EvaluationRun, method_problems
@@ -118,7 +118,7 @@ class EvaluationRunAdmin(ReadOnlyAdmin):
         if obj.is_published:
             return False
         user = request.user
-        return user.is_superuser or user.role == Role.CITY_ADMIN or obj.zone_id is not None
+        return is_city_admin(user) or obj.zone_id is not None
 
     def get_deleted_objects(self, objs, request):
         # A draft's results go with it (they cannot be deleted on their own, hence no permission on them).

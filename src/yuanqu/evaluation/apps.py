@@ -11,8 +11,10 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
+        from yuanqu.evaluation import registrations
         from yuanqu.evaluation.models import EvaluationMethod, EvaluationRun
 
         # Results are bulk-inserted; their run's entry stands for them.
         for model in (EvaluationMethod, EvaluationRun):
             track(model)
+        registrations.register()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.analytics.mujun import EngineError, Method, MethodError, parse_method, preset_names, preset_text, score
-from yuanqu.core.access import Role, can_edit, editable_zone_ids, visible_zone_ids, zone_descendants
+from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids, zone_descendants
 from yuanqu.core.changelog import acting, current_actor
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.evaluation.models import GRADES, EvaluationMethod, EvaluationResult, EvaluationRun
@@ -314,7 +314,7 @@ def run_evaluation(*, method, year: int, user, zone_ids=None) -> EvaluationRun:
 
 def publish_run(*, run: EvaluationRun, user) -> EvaluationRun:
     """Publish a run (city administrators only); from then on it is locked."""
-    if user is not None and not (user.is_superuser or user.role == Role.CITY_ADMIN):
+    if user is not None and not is_city_admin(user):
         raise PermissionDenied(_("只有市级管理员可以公布评价结果"))
     if run.is_published:
         raise ValidationError(_("已公布的评价结果已锁定，不能修改"))

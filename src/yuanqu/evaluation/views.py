@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yuanqu.analytics.mujun import preset_names, preset_text
-from yuanqu.core.access import Role, can_edit, editable_zone_ids, visible_zone_ids
+from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.exporting import write_public_list
 from yuanqu.evaluation.forms import MethodForm, NewRunForm, ResultFilterForm
@@ -39,10 +39,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _run(request, pk: int) -> EvaluationRun:
     return get_object_or_404(EvaluationRun.objects.restrict(request.user).select_related("zone"), pk=pk)
-
-
-def _can_publish(user) -> bool:
-    return user.is_superuser or user.role == Role.CITY_ADMIN
 
 
 @login_required
@@ -76,7 +72,7 @@ def run_detail(request, pk: int):
         "form": form,
         "page": page,
         "counts": [(g, counts[g]) for g in GRADES] + [(_("未评价"), counts[""])],
-        "can_publish": _can_publish(request.user) and not run.is_published,
+        "can_publish": is_city_admin(request.user) and not run.is_published,
         "query": request.GET.urlencode(),
     }
     return render(request, "evaluation/run_detail.html", context, status=status)

@@ -1,15 +1,25 @@
-"""Admin of parcels (restricted to the user's zones, saved through the land services; polygons via import), of
-the land rules and of the base maps (city administrators)."""
+"""Admin of parcels and the land enterprises use (restricted to the user's zones, saved through the land
+services; polygons via import), of the land rules and of the base maps (city administrators)."""
 
 from django import forms
 from django.contrib import admin
 
-from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin
+from yuanqu.core.access import is_city_admin
+from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions, zone_filter
 from yuanqu.core.changelog import acting
-from yuanqu.land.ledger import can_edit_rules, save_rules, validate_rules
+from yuanqu.land.ledger import save_rules, validate_rules
 from yuanqu.land.maps import delete_base_map, save_base_map
-from yuanqu.land.models import BaseMap, LandRuleSet, Parcel, ParcelTileRow
-from yuanqu.land.services import delete_parcel, save_parcel
+from yuanqu.land.models import BaseMap, EnterpriseLand, LandRuleSet, Parcel, ParcelTileRow
+from yuanqu.land.services import delete_enterprise_land, delete_parcel, save_enterprise_land, save_parcel
+
+
+class EnterpriseLandInline(ZoneScopedPermissions, admin.TabularInline):
+    """The enterprises using a parcel, on the parcel's page."""
+
+    model = EnterpriseLand
+    extra = 0
+    autocomplete_fields = ("enterprise",)
+    fields = ("enterprise", "tenure", "area_mu", "start_on", "end_on")
 
 
 @admin.register(Parcel)
@@ -20,6 +30,7 @@ class ParcelAdmin(ZoneScopedAdmin):
     list_select_related = ("zone",)
     readonly_fields = ("area_mu", "source_srid")
     exclude = ("geometry", "geometry_lonlat")
+    inlines = (EnterpriseLandInline,)
 
     def get_queryset(self, request):
         # The polygons are not shown here; leaving them out keeps the list light.
@@ -30,6 +41,16 @@ class ParcelAdmin(ZoneScopedAdmin):
 
     def delete_service(self, obj, user):
         delete_parcel(parcel=obj, user=user)
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows go through the services too, so each is checked and logged like any other write.
+        with acting(source="page", user=request.user):
+            instances = formset.save(commit=False)
+            for obj in formset.deleted_objects:
+                delete_enterprise_land(enterprise_land=obj, user=request.user)
+            for obj in instances:
+                save_enterprise_land(enterprise_land=obj, user=request.user)
+            formset.save_m2m()
 
 
 class LandRuleSetAdminForm(forms.ModelForm):
@@ -51,7 +72,7 @@ class LandRuleSetAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "updated")
 
     def has_module_permission(self, request):
-        return can_edit_rules(request.user) and request.user.is_staff
+        return is_city_admin(request.user) and request.user.is_staff
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -81,7 +102,7 @@ class BaseMapAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "crs", "active", "updated")
 
     def has_module_permission(self, request):
-        return can_edit_rules(request.user) and request.user.is_staff
+        return is_city_admin(request.user) and request.user.is_staff
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -131,3 +152,18 @@ class ParcelTileRowAdmin(ZoneScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(EnterpriseLand)
+class EnterpriseLandAdmin(ZoneScopedAdmin):
+    list_display = ("enterprise", "parcel", "tenure", "area_mu", "start_on", "end_on")
+    list_filter = ("tenure", zone_filter("enterprise__zone"))
+    search_fields = ("enterprise__name", "enterprise__uscc", "parcel__code")
+    list_select_related = ("enterprise", "parcel")
+    autocomplete_fields = ("enterprise", "parcel")
+
+    def save_service(self, obj, user, form):
+        save_enterprise_land(enterprise_land=obj, user=user)
+
+    def delete_service(self, obj, user):
+        delete_enterprise_land(enterprise_land=obj, user=user)

@@ -11,8 +11,9 @@ class LandConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
-        from yuanqu.land.models import BaseMap, LandRuleSet, Parcel
+        from yuanqu.land import registrations
+        from yuanqu.land.models import BaseMap, EnterpriseLand, LandRuleSet, Parcel
 
-        track(Parcel)
-        track(LandRuleSet)
-        track(BaseMap)
+        for model in (Parcel, EnterpriseLand, LandRuleSet, BaseMap):
+            track(model)
+        registrations.register()

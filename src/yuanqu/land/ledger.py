@@ -18,9 +18,9 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandRules, LandRulesError, classify, summarise
-from yuanqu.core.access import Role, zone_descendants
-from yuanqu.enterprises.models import EnterpriseLand, EnterpriseYear
-from yuanqu.land.models import LandRuleSet, Parcel
+from yuanqu.core.access import is_city_admin, zone_descendants
+from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
 
 DATE_FIELDS = Parcel.DATE_FIELDS
 NUMBER_FIELDS = ("area_mu", *Parcel.FIGURE_FIELDS)
@@ -45,11 +45,6 @@ def current_rules() -> LandRules:
         return LandRules()
 
 
-def can_edit_rules(user) -> bool:
-    """Only a city administrator (or a superuser) changes the rules of the deployment."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.role == Role.CITY_ADMIN))
-
-
 def validate_rules(data) -> LandRules:
     """The rules a dict describes; ValidationError listing every problem (Chinese / English)."""
     if not isinstance(data, dict):
@@ -65,7 +60,7 @@ def validate_rules(data) -> LandRules:
 @transaction.atomic
 def save_rules(*, rules: dict, user) -> LandRuleSet:
     """Store the rules as the active rule set (one row, updated in place; the change log keeps the history)."""
-    if not can_edit_rules(user):
+    if not is_city_admin(user):
         raise PermissionDenied(
             "只有市级管理员可以修改土地认定规则 / only a city administrator may change the land rules"
         )

@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yuanqu.analytics import geo
-from yuanqu.core.access import zone_descendants
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand
-from yuanqu.land.ledger import can_edit_rules
-from yuanqu.land.models import BaseMap, Parcel
+from yuanqu.core.access import is_city_admin, zone_descendants
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.land.models import BaseMap, EnterpriseLand, Parcel
 from yuanqu.land.tiles import latest_grades
 
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#4285f4", "C": "#fbc02d", "D": "#d32f2f", "T": "#909090"}
@@ -104,7 +103,7 @@ def base_map_source(base_map: BaseMap | None) -> dict | None:
 @transaction.atomic
 def save_base_map(*, base_map: BaseMap, user) -> BaseMap:
     """Validate and save a base map (city administrators only); an active one deactivates the others."""
-    if not can_edit_rules(user):
+    if not is_city_admin(user):
         raise PermissionDenied("只有市级管理员可以配置底图 / only a city administrator may configure base maps")
     if base_map.active:
         # One by one, so that each deactivation is change-logged; rolled back if this one is invalid.
@@ -118,7 +117,7 @@ def save_base_map(*, base_map: BaseMap, user) -> BaseMap:
 
 def delete_base_map(*, base_map: BaseMap, user) -> None:
     """Delete a base map (city administrators only); without an active one the map has no base map."""
-    if not can_edit_rules(user):
+    if not is_city_admin(user):
         raise PermissionDenied("只有市级管理员可以配置底图 / only a city administrator may configure base maps")
     base_map.delete()
 

@@ -3,6 +3,7 @@
 import math
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import ZoneScopedQuerySet
@@ -112,6 +113,42 @@ class Parcel(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class EnterpriseLand(models.Model):
+    """A parcel an enterprise uses, owned or rented, for a period."""
+
+    class Tenure(models.TextChoices):
+        OWN = "own", _("自有")
+        RENTED = "rented", _("租用")
+
+    zone_lookup = "enterprise__zone"
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="land"
+    )
+    parcel = models.ForeignKey(Parcel, verbose_name=_("地块"), on_delete=models.PROTECT, related_name="enterprise_uses")
+    tenure = models.CharField(_("权属"), max_length=10, choices=Tenure.choices, default=Tenure.OWN)
+    area_mu = models.DecimalField(_("使用面积（亩）"), max_digits=14, decimal_places=4)
+    start_on = models.DateField(_("起始日期"), null=True, blank=True)
+    end_on = models.DateField(_("终止日期"), null=True, blank=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("企业用地")
+        verbose_name_plural = _("企业用地")
+        ordering = ["enterprise_id", "start_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_mu__gt=0), name="enterprise_land_positive_area"),
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(start_on__isnull=True) | Q(end_on__gte=models.F("start_on")),
+                name="enterprise_land_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} — {self.parcel}（{self.get_tenure_display()}）"
 
 
 class LandRuleSet(models.Model):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import shapely
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from yuanqu.core.access import zone_descendants
-from yuanqu.enterprises.models import EnterpriseLand
-from yuanqu.land.models import Parcel
+from yuanqu.core.access import can_see_zone, zone_descendants
+from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.services import parcel_shape
 from yuanqu.zones.models import Zone
 
@@ -84,3 +84,41 @@ def parcel_geojson(parcel: Parcel) -> dict | None:
         "geometry": json.loads(shapely.to_geojson(shape)),
         "bbox": [minx, miny, maxx, maxy],
     }
+
+
+# --- figures per zone (the zone pages and the home page, through yuanqu.core.registry.zone_columns) ------------
+
+
+def _parcels_in(*, user, zone_ids):
+    return Parcel.objects.restrict(user).filter(zone_id__in=zone_ids)
+
+
+def parcel_counts(*, user, zone_ids) -> dict[int, int]:
+    """Zone id → parcels registered directly in that zone."""
+    rows = _parcels_in(user=user, zone_ids=zone_ids).values("zone_id").annotate(n=Count("pk"))
+    return {row["zone_id"]: row["n"] for row in rows}
+
+
+def parcel_total(*, user, zone_ids) -> int:
+    return _parcels_in(user=user, zone_ids=zone_ids).count()
+
+
+def parcel_areas(*, user, zone_ids) -> dict[int, Decimal]:
+    """Zone id → the area in mu of the parcels registered directly in that zone."""
+    rows = _parcels_in(user=user, zone_ids=zone_ids).values("zone_id").annotate(mu=Sum("area_mu"))
+    return {row["zone_id"]: row["mu"] or Decimal(0) for row in rows}
+
+
+def parcel_area_total(*, user, zone_ids) -> Decimal:
+    return _parcels_in(user=user, zone_ids=zone_ids).aggregate(mu=Sum("area_mu"))["mu"] or Decimal(0)
+
+
+def land_used(*, enterprise, user) -> list[EnterpriseLand]:
+    """The parcels the enterprise uses, each marked ``parcel_visible`` when the user may open that parcel.
+
+    A parcel may lie in another zone than its user's enterprise; its code is then not shown.
+    """
+    rows = list(enterprise.land.select_related("parcel").order_by("start_on", "pk"))
+    for row in rows:
+        row.parcel_visible = can_see_zone(user, row.parcel.zone_id)
+    return rows

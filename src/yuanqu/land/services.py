@@ -1,4 +1,4 @@
-"""Creating and changing parcels; a parcel's polygon sets its lon/lat copy, bounding box and area."""
+"""Creating and changing parcels and the land enterprises use; a parcel's polygon sets its lon/lat copy, bounding box and area."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from decimal import Decimal
 import shapely
 
 from yuanqu.analytics import geo
-from yuanqu.core.services import delete_object, original_zone, save_object
-from yuanqu.land.models import Parcel, lat_band
+from yuanqu.core.services import check_can_edit, delete_object, original_zone, save_object
+from yuanqu.land.models import EnterpriseLand, Parcel, lat_band
 
 
 def set_geometry(parcel: Parcel, geometry, srid: int) -> Parcel:
@@ -44,3 +44,14 @@ def save_parcel(*, parcel: Parcel, user, geometry=None, srid: int | None = None)
 def delete_parcel(*, parcel: Parcel, user) -> None:
     """Delete a parcel no enterprise uses."""
     delete_object(parcel, user=user)
+
+
+def save_enterprise_land(*, enterprise_land: EnterpriseLand, user) -> EnterpriseLand:
+    """Validate and save an enterprise's use of a parcel; the parcel must lie in a zone the user may edit."""
+    if enterprise_land.parcel_id is not None:
+        check_can_edit(user=user, obj=enterprise_land.parcel)
+    return save_object(enterprise_land, user=user, original_zone_id=original_zone(enterprise_land))
+
+
+def delete_enterprise_land(*, enterprise_land: EnterpriseLand, user) -> None:
+    delete_object(enterprise_land, user=user)

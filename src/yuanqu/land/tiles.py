@@ -32,7 +32,7 @@ import logging
 import operator
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import caches
@@ -43,10 +43,10 @@ from django.db.models.functions import Cast
 from yuanqu.analytics import geo, mvt
 from yuanqu.analytics.land_status import classify
 from yuanqu.core.access import visible_zone_ids, zone_descendants
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.core.registry import Touched, tile_touches
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.land import ledger
-from yuanqu.land.models import Parcel, ParcelTileRow, ParcelTileSync, TileBlock, TileScope, lat_band
+from yuanqu.land.models import EnterpriseLand, Parcel, ParcelTileRow, ParcelTileSync, TileBlock, TileScope, lat_band
 from yuanqu.projects.models import Project, Stage
 from yuanqu.zones.models import Zone
 
@@ -597,58 +597,32 @@ def move_blocks(parcel_ids, entry: int) -> None:
         )
 
 
-@dataclass
-class Touched:
-    """What change-log entries change on the map: every parcel's row (every_row), every tile (every_tile: also
-    when a polygon was drawn, moved or deleted, which may change tiles far from where the parcel lies now), and
-    the parcels whose rows and blocks they change."""
-
-    every_row: bool = False
-    every_tile: bool = False
-    parcels: set[int] = field(default_factory=set)
-
-
-TOUCH_ALL = {
-    ("land", "landruleset"),
-    ("evaluation", "evaluationrun"),
-    ("evaluation", "evaluationresult"),
-}
-"""Changes of these (app label, model) change every parcel's row: the rules, grades."""
-REDRAW_ALL = {("zones", "zone")}
-"""Changes of these redraw every tile but leave the rows as they are: a zone's name is not stored in them."""
-
-
 def touched_parcels(entries) -> Touched:
-    """What the change-log entries may change on the map (see Touched). A parcel's own entry; an enterprise's
-    land (its parcel, and the enterprise's other parcels: the land it holds enters their tax per mu), an
-    enterprise or its yearly figures (its parcels); a project (its parcel, before and after); anything else shown
-    on a tile changes every parcel (TOUCH_ALL). Other entries change nothing shown."""
+    """What the change-log entries may change on the map (see Touched), as the apps declared it for their models
+    (yuanqu.core.registry.tile_touches): a change of a model declared "row" drops every stored row, "tile" redraws
+    every tile, "some" names the parcels and enterprises it touches; an enterprise touches the parcels it uses.
+    Entries of other models change nothing shown."""
+    declared = {touch.key: touch for touch in tile_touches}
     touched = Touched()
-    parcels = touched.parcels
-    enterprises: set[int] = set()
     rows = entries.values_list("content_type__app_label", "content_type__model", "object_id", "before", "after")
     for app, model, object_id, before, after in rows.iterator(chunk_size=2000):
-        if (app, model) in TOUCH_ALL:
+        touch = declared.get(f"{app}.{model}")
+        if touch is None:
+            continue
+        if touch.scope == "row":
             return Touched(every_row=True, every_tile=True)
-        if (app, model) in REDRAW_ALL:
+        if touch.scope == "tile":
             touched.every_tile = True
-        states = [state for state in (before, after) if isinstance(state, dict)]
-        if (app, model) == ("land", "parcel"):
-            parcels.add(int(object_id))
-            # The log holds a digest of the polygon: a different one (or none) is a polygon drawn, moved or gone.
-            if (before or {}).get("geometry") != (after or {}).get("geometry"):
-                touched.every_tile = True
-        elif (app, model) == ("enterprises", "enterprise"):
-            enterprises.add(int(object_id))
-        elif (app, model) in {("enterprises", "enterpriseland"), ("enterprises", "enterpriseyear")}:
-            parcels.update(int(state["parcel_id"]) for state in states if state.get("parcel_id"))
-            enterprises.update(int(state["enterprise_id"]) for state in states if state.get("enterprise_id"))
-        elif (app, model) == ("projects", "project"):
-            parcels.update(int(state["parcel_id"]) for state in states if state.get("parcel_id"))
-    ids = sorted(enterprises)
+        elif touch.touch is not None:
+            touch.touch(
+                touched, object_id, before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
+            )
+    ids = sorted(touched.enterprises)
     for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
         chunk = ids[start : start + ledger.IDS_INLINE_MAX]
-        parcels.update(EnterpriseLand.objects.filter(enterprise_id__in=chunk).values_list("parcel_id", flat=True))
+        touched.parcels.update(
+            EnterpriseLand.objects.filter(enterprise_id__in=chunk).values_list("parcel_id", flat=True)
+        )
     return touched
 
 

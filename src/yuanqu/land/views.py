@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from yuanqu.core.access import can_edit_zone
+from yuanqu.core.access import can_edit_zone, is_city_admin
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import edit_page, object_history
 from yuanqu.land import ledger, maps, selectors, tiles
@@ -162,7 +162,7 @@ def land_status_layer(request):
 def land_rules(request):
     """The land rules in force, one field per threshold and a table of plot-ratio lines per industry division;
     a city administrator edits them (checked by the rules before saving), everyone else reads them."""
-    can_edit = ledger.can_edit_rules(request.user)
+    can_edit = is_city_admin(request.user)
     rules = ledger.current_rules().to_dict()
     current = json.dumps(rules, ensure_ascii=False, indent=2)
     if request.method == "POST":
@@ -275,7 +275,7 @@ def land_map(request):
         "legends": legends,
         "map_config": config,
         "base_map": base_map,
-        "can_configure": ledger.can_edit_rules(request.user),
+        "can_configure": is_city_admin(request.user),
     }
     return render(request, "land/map.html", context)
 
@@ -376,7 +376,7 @@ def land_map_search(request):
 @login_required
 def base_map_list(request):
     """The configured base maps (city administrators): which one is in force, none meaning offline."""
-    if not ledger.can_edit_rules(request.user):
+    if not is_city_admin(request.user):
         raise PermissionDenied
     return render(request, "land/base_map_list.html", {"base_maps": BaseMap.objects.order_by("name")})
 
@@ -384,7 +384,7 @@ def base_map_list(request):
 @login_required
 def base_map_edit(request, pk: int | None = None):
     """Add or change a base map (city administrators); saved through ``maps.save_base_map``."""
-    if not ledger.can_edit_rules(request.user):
+    if not is_city_admin(request.user):
         raise PermissionDenied
     base_map = get_object_or_404(BaseMap, pk=pk) if pk is not None else BaseMap()
     form = BaseMapForm(request.POST if request.method == "POST" else None, instance=base_map)

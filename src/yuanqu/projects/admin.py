@@ -3,7 +3,7 @@ and stage deadlines, which only a city administrator may change."""
 
 from django.contrib import admin
 
-from yuanqu.core.access import Role
+from yuanqu.core.access import is_city_admin
 from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
 from yuanqu.core.changelog import acting
 from yuanqu.projects import services
@@ -21,8 +21,7 @@ from yuanqu.projects.models import (
 
 
 def _city_admin(request) -> bool:
-    user = request.user
-    return bool(user.is_active and user.is_staff and (user.is_superuser or user.role == Role.CITY_ADMIN))
+    return bool(request.user.is_staff and is_city_admin(request.user))
 
 
 class CityAdminOnly(admin.ModelAdmin):

@@ -11,6 +11,7 @@ class ProjectsConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
+        from yuanqu.projects import registrations
         from yuanqu.projects.models import (
             AdmissionCheck,
             AdmissionRules,
@@ -35,3 +36,4 @@ class ProjectsConfig(AppConfig):
             AdmissionCheck,
         ):
             track(model)
+        registrations.register()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.analytics.workdays import WorkdayCalendar, package_notice_years
-from yuanqu.core.access import Role
+from yuanqu.core.access import is_city_admin
 from yuanqu.core.services import check_can_edit, original_zone, save_object
 from yuanqu.projects import screening
 from yuanqu.projects.admission import evaluate
@@ -298,13 +298,8 @@ def seed_deadlines() -> int:
     return created
 
 
-def can_edit_deadline_rules(user) -> bool:
-    """The deadline rules are the city's: only a city administrator (or a superuser) changes them."""
-    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or user.role == Role.CITY_ADMIN))
-
-
 def _check_deadline_rules_editor(user) -> None:
-    if not can_edit_deadline_rules(user):
+    if not is_city_admin(user):
         raise PermissionDenied(
             "只有市级管理员可以修改阶段期限 / only a city administrator may change the deadline rules"
         )

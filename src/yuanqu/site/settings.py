@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.projects",
     "yuanqu.evaluation",
+    "yuanqu.dashboard",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +103,8 @@ CACHES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# The zones every record belongs to, as core sees them (yuanqu.core.access.get_zone_model).
+YUANQU_ZONE_MODEL = "zones.Zone"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -5,8 +5,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from yuanqu.core import views as core_views
-
 api_patterns = [
     path("", include("yuanqu.zones.api.urls")),
     path("", include("yuanqu.land.api.urls")),
@@ -19,9 +17,8 @@ api_patterns = [
 ]
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", include("yuanqu.dashboard.urls")),
     path("favicon.ico", RedirectView.as_view(url="/static/yuanqu/favicon.svg", permanent=True)),
-    path("capability/<str:code>/", core_views.capability, name="capability"),
     path("", include("yuanqu.accounts.urls")),
     path("zones/", include("yuanqu.zones.urls")),
     path("land/", include("yuanqu.land.urls")),

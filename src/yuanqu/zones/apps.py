@@ -11,6 +11,8 @@ class ZonesConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
+        from yuanqu.zones import registrations
         from yuanqu.zones.models import Zone
 
         track(Zone)
+        registrations.register()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yuanqu.core.access import Role, editable_zone_ids, visible_zone_ids
+from yuanqu.core.access import editable_zone_ids, is_city_admin, visible_zone_ids
 from yuanqu.core.importing.pipeline import Importer, Plan, apply_values, check_values, present_keys, problem
 from yuanqu.core.importing.tabular import Column
 from yuanqu.zones.models import Zone
@@ -114,7 +114,7 @@ class ZoneImporter(Importer):
     def plan(self, table, *, user, problems) -> Plan:
         """Match each row to a zone by code (or name), check rights, names and parents."""
         headers = table.headers
-        city = user is None or user.is_superuser or user.role == Role.CITY_ADMIN
+        city = user is None or is_city_admin(user)
         editable = editable_zone_ids(user) if user is not None else None
         keys = [k for k in present_keys(table, self.schema) if k not in ("code", "name", "parent")]
         check_values(Zone, table, [*keys, "code", "name"], problems)

@@ -1,25 +1,23 @@
-"""Read-side queries for zone pages: the zone hierarchy in display order and each zone's counts."""
+"""Read-side queries for zone pages: the zone hierarchy in display order and the figures other apps give per
+zone (``yuanqu.core.registry.zone_columns``: enterprises, parcels, …)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
-from django.db.models import Count, Sum
+from dataclasses import dataclass, field
 
 from yuanqu.core.access import zone_descendants
+from yuanqu.core.registry import ZoneColumn, zone_columns
 from yuanqu.zones.models import Zone
 
 
 @dataclass
 class ZoneRow:
-    """A zone placed in the tree (depth 0 = top level among the zones shown) with its own counts."""
+    """A zone placed in the tree (depth 0 = top level among the zones shown) with its own figures: (column,
+    value) in the columns' order."""
 
     zone: Zone
     depth: int = 0
-    enterprises: int = 0
-    parcels: int = 0
-    parcel_mu: Decimal = Decimal(0)
+    figures: list = field(default_factory=list)
 
 
 def tree_order(zones) -> list[tuple[Zone, int]]:
@@ -51,53 +49,43 @@ def tree_order(zones) -> list[tuple[Zone, int]]:
     return ordered
 
 
-def own_counts(zone_ids) -> dict[int, dict]:
-    """Per zone id: enterprises, parcels and parcel area in mu registered directly in that zone."""
-    from yuanqu.enterprises.models import Enterprise
-    from yuanqu.land.models import Parcel
+def zone_list_columns() -> list[ZoneColumn]:
+    """The figures the zone pages show, in order."""
+    return [column for column in zone_columns if column.in_zone_list]
 
-    counts: dict[int, dict] = {pk: {"enterprises": 0, "parcels": 0, "parcel_mu": Decimal(0)} for pk in zone_ids}
-    for row in Enterprise.objects.filter(zone_id__in=zone_ids).values("zone_id").annotate(n=Count("pk")):
-        counts[row["zone_id"]]["enterprises"] = row["n"]
-    parcel_rows = (
-        Parcel.objects.filter(zone_id__in=zone_ids).values("zone_id").annotate(n=Count("pk"), mu=Sum("area_mu"))
-    )
-    for row in parcel_rows:
-        counts[row["zone_id"]]["parcels"] = row["n"]
-        counts[row["zone_id"]]["parcel_mu"] = row["mu"] or Decimal(0)
-    return counts
+
+def figure_rows(*, user, ordered: list[tuple[Zone, int]], columns: list[ZoneColumn]) -> list[ZoneRow]:
+    """The zones in tree order, each with its own value of every column (None where it has none)."""
+    ids = [zone.pk for zone, _depth in ordered]
+    values = [column.values(user=user, zone_ids=ids) for column in columns]
+    return [
+        ZoneRow(
+            zone=zone, depth=depth, figures=[(c, found.get(zone.pk)) for c, found in zip(columns, values, strict=True)]
+        )
+        for zone, depth in ordered
+    ]
 
 
 def zone_rows(*, user, level: str = "", kind: str = "") -> list[ZoneRow]:
-    """The zones the user may see, filtered by level and kind, in tree order with their own counts."""
+    """The zones the user may see, filtered by level and kind, in tree order with their own figures."""
     zones = Zone.objects.restrict(user)
     if level:
         zones = zones.filter(level=level)
     if kind:
         zones = zones.filter(kind=kind)
     ordered = tree_order(zones.order_by("code", "name"))
-    counts = own_counts([z.pk for z, _depth in ordered])
-    return [ZoneRow(zone=z, depth=depth, **counts[z.pk]) for z, depth in ordered]
+    return figure_rows(user=user, ordered=ordered, columns=zone_list_columns())
 
 
-def zone_totals(*, zone: Zone, user) -> dict:
-    """Counts of a zone together with its visible sub-parks (一区多园: a zone's figures include its parks)."""
-    from yuanqu.enterprises.models import Enterprise
-    from yuanqu.land.models import Parcel
-
-    ids = zone_descendants([zone.pk])
-    parcels = Parcel.objects.restrict(user).filter(zone_id__in=ids).aggregate(n=Count("pk"), mu=Sum("area_mu"))
-    return {
-        "enterprises": Enterprise.objects.restrict(user).filter(zone_id__in=ids).count(),
-        "parcels": parcels["n"],
-        "parcel_mu": parcels["mu"] or Decimal(0),
-    }
+def zone_totals(*, zone: Zone, user) -> list[tuple[ZoneColumn, object]]:
+    """Each column's figure for the zone together with its sub-parks (一区多园: a zone's figures include its
+    parks)."""
+    ids = sorted(zone_descendants([zone.pk]))
+    return [(column, column.total(user=user, zone_ids=ids)) for column in zone_list_columns()]
 
 
 def zone_rows_under(*, zone: Zone, user) -> list[ZoneRow]:
-    """The zone's sub-parks at every depth (depth 0 = direct sub-parks), with their own counts."""
+    """The zone's sub-parks at every depth (depth 0 = direct sub-parks), with their own figures."""
     ids = zone_descendants([zone.pk]) - {zone.pk}
     zones = Zone.objects.restrict(user).filter(pk__in=ids).order_by("code", "name")
-    ordered = tree_order(zones)
-    counts = own_counts([z.pk for z, _depth in ordered])
-    return [ZoneRow(zone=z, depth=depth, **counts[z.pk]) for z, depth in ordered]
+    return figure_rows(user=user, ordered=tree_order(zones), columns=zone_list_columns())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yuanqu.core.access import Role, can_edit_zone
+from yuanqu.core.access import Role, can_edit_zone, is_city_admin
 from yuanqu.core.services import delete_object, original_zone, save_object
 from yuanqu.zones.models import Zone
 
@@ -46,7 +46,7 @@ def save_zone(*, zone: Zone, user) -> Zone:
 
 
 def _is_city(user) -> bool:
-    return user is None or user.is_superuser or user.role == Role.CITY_ADMIN
+    return user is None or is_city_admin(user)
 
 
 def delete_zone(*, zone: Zone, user) -> None:

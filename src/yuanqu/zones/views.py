@@ -17,7 +17,8 @@ def zone_list(request):
         rows, status = selectors.zone_rows(user=request.user, **form.cleaned_data), 200
     else:
         rows, status = [], 400
-    return render(request, "zones/zone_list.html", {"form": form, "rows": rows}, status=status)
+    context = {"form": form, "rows": rows, "columns": selectors.zone_list_columns()}
+    return render(request, "zones/zone_list.html", context, status=status)
 
 
 @login_required
@@ -28,6 +29,7 @@ def zone_detail(request, pk: int):
         "zone": zone,
         "parent_visible": zone.parent_id is not None and can_see_zone(request.user, zone.parent_id),
         "sub_parks": sub_parks,
+        "columns": selectors.zone_list_columns(),
         "totals": selectors.zone_totals(zone=zone, user=request.user),
         "history": object_history(request.user, zone),
     }

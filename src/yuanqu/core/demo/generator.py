@@ -28,9 +28,9 @@ from yuanqu.core.demo.catalogue import TRADES, ZONES, Trade, ZoneSpec
 from yuanqu.core.demo.evaluation import build_demo_evaluations
 from yuanqu.core.demo.users import DemoUser, create_demo_users
 from yuanqu.core.importing.pipeline import refresh_planner_statistics
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import set_industry
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.services import set_geometry
 from yuanqu.projects.models import CalendarYear
 from yuanqu.projects.services import default_calendar_years, seed_calendar, seed_deadlines

@@ -1,24 +1,20 @@
-"""Which importer serves which kind: `yuanqu import KIND FILE` and the upload page look them up here."""
+"""Which importer serves which kind: `yuanqu import KIND FILE` and the upload page look up the kinds the installed
+apps registered (``yuanqu.core.registry.data_kinds``)."""
 
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
+from yuanqu.core.registry import data_kinds
 
-IMPORTERS = {
-    "zones": "yuanqu.zones.importers.ZoneImporter",
-    "enterprises": "yuanqu.enterprises.importers.EnterpriseImporter",
-    "enterprise-years": "yuanqu.enterprises.importers.EnterpriseYearImporter",
-    "parcels": "yuanqu.land.importers.ParcelImporter",
-    "projects": "yuanqu.projects.importers.ProjectImporter",
-}
+
+def import_kinds() -> list[str]:
+    """The kinds there are importers for, in the apps' order."""
+    return data_kinds.keys()
 
 
 def get_importer(kind: str):
     """A fresh importer for this kind, or KeyError naming the kinds there are."""
-    try:
-        path = IMPORTERS[kind]
-    except KeyError:
-        raise KeyError(
-            f"未知的导入类型 {kind}，可选：{', '.join(IMPORTERS)} / unknown import kind {kind}; one of: {', '.join(IMPORTERS)}"
-        ) from None
-    return import_string(path)()
+    registered = data_kinds.get(kind)
+    if registered is None:
+        kinds = ", ".join(import_kinds())
+        raise KeyError(f"未知的导入类型 {kind}，可选：{kinds} / unknown import kind {kind}; one of: {kinds}")
+    return registered.importer()

@@ -21,10 +21,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.access import can_edit, visible_zone_ids, zone_descendants
-from yuanqu.core.exporting import EXPORTERS, FORMATS, ExportError, export
+from yuanqu.core.access import can_edit, get_zone_model, visible_zone_ids, zone_descendants
+from yuanqu.core.exporting import ExportError, export, formats
 from yuanqu.core.importing.pipeline import ImportReport, problem, run_import, template_columns
-from yuanqu.core.importing.registry import IMPORTERS, get_importer
+from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.importing.tabular import write_template
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def _remove_stale_uploads() -> None:
 
 
 def _kinds():
-    return [(kind, get_importer(kind)) for kind in IMPORTERS]
+    return [(kind, get_importer(kind)) for kind in import_kinds()]
 
 
 def _form(request, error: str, status: int):
@@ -109,7 +109,7 @@ def import_start(request):
         raise PermissionDenied(_("您的角色只能查看数据，不能导入。"))
     kind = request.POST.get("kind", "")
     upload = request.FILES.get("file")
-    if kind not in IMPORTERS or upload is None:
+    if kind not in import_kinds() or upload is None:
         return _form(request, _("请选择导入类型并上传文件。"), 400)
     suffix = Path(upload.name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
@@ -173,7 +173,7 @@ def import_confirm(request, token: str):
 @login_required
 def template_download(request, kind: str):
     """The empty xlsx template of one kind, with Chinese headers and units."""
-    if kind not in IMPORTERS:
+    if kind not in import_kinds():
         raise Http404
     importer = get_importer(kind)
     buffer = io.BytesIO()
@@ -185,12 +185,10 @@ def template_download(request, kind: str):
 
 def _zone_filter(request) -> frozenset[int] | None:
     """Ids of the zone named by ?zone= (id or code) with its sub-parks, among those the user sees."""
-    from yuanqu.zones.models import Zone
-
     value = request.GET.get("zone", "").strip()
     if not value:
         return None
-    zones = Zone.objects.restrict(request.user)
+    zones = get_zone_model().objects.restrict(request.user)
     zone = zones.filter(pk=int(value)).first() if value.isdigit() else None
     zone = zone or zones.filter(code=value).first()
     if zone is None:
@@ -204,7 +202,7 @@ def _zone_filter(request) -> frozenset[int] | None:
 def export_download(request, kind: str, fmt: str):
     """Everything of one kind that the user may see, as xlsx (parcels also as GeoPackage or GeoJSON)."""
     suffix = f".{fmt}"
-    if kind not in EXPORTERS or suffix not in FORMATS[kind]:
+    if suffix not in formats(kind):
         raise Http404
     zone_ids = _zone_filter(request)
     if fmt == "xlsx":

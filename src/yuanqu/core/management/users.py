@@ -2,17 +2,17 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from yuanqu.core.access import visible_zone_ids, zone_descendants
+from yuanqu.core.access import get_zone_model, visible_zone_ids, zone_descendants
 
 
 def user_option(username: str | None):
     """The user named by --user, or None (the system, with every right)."""
     if not username:
         return None
-    from yuanqu.accounts.models import User
-
+    User = get_user_model()
     try:
         return User.objects.get(username=username, is_active=True)
     except User.DoesNotExist:
@@ -21,8 +21,7 @@ def user_option(username: str | None):
 
 def zone_option(key: str, user):
     """The zone named by --zone (code or name), among those the user may see (user None: every zone)."""
-    from yuanqu.zones.models import Zone
-
+    Zone = get_zone_model()
     zone = Zone.objects.filter(code=key).first() or Zone.objects.filter(name=key).first()
     visible = visible_zone_ids(user) if user is not None else None
     # A zone the user may not see is answered like one that does not exist.

@@ -19,8 +19,8 @@ from yuanqu.core.demo import DEMO_PASSWORD, build_demo_city
 from yuanqu.core.management.commands.serve import parse_addr
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.progress import Progress, summary
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
-from yuanqu.land.models import Parcel
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, CalendarYear, Project, StageDeadline, StageEvent, Target
 from yuanqu.zones.models import Zone
 

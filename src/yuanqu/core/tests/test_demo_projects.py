@@ -10,7 +10,7 @@ import pytest
 from yuanqu.accounts.models import User
 from yuanqu.core.demo import build_demo_city
 from yuanqu.core.demo.projects import DOMESTIC, project_count
-from yuanqu.enterprises.models import EnterpriseLand
+from yuanqu.land.models import EnterpriseLand
 from yuanqu.projects import selectors
 from yuanqu.projects import services as project_services
 from yuanqu.projects import statistics as project_statistics

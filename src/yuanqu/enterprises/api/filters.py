@@ -1,4 +1,4 @@
-"""Filters of the enterprise, enterprise-year and enterprise-land lists."""
+"""Filters of the enterprise and enterprise-year lists."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import Exists, Max, OuterRef
 
 from yuanqu.core.access import zone_descendants
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
 
 def within_zone(queryset, field: str, zone_id):
@@ -83,18 +83,3 @@ class EnterpriseYearFilter(django_filters.FilterSet):
 
     def filter_within_zone(self, queryset, name, value):
         return within_zone(queryset, "enterprise__zone_id", int(value))
-
-
-class EnterpriseLandFilter(django_filters.FilterSet):
-    """``?enterprise=12``, ``?parcel=7``, ``?uscc=9132…``, ``?zone=3``, ``?tenure=rented``."""
-
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
-    parcel = django_filters.NumberFilter(field_name="parcel_id", help_text="地块编号（数据库编号） / parcel id")
-    uscc = django_filters.CharFilter(
-        field_name="enterprise__uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC"
-    )
-    zone = django_filters.NumberFilter(field_name="enterprise__zone_id", help_text="园区编号 / zone id")
-
-    class Meta:
-        model = EnterpriseLand
-        fields = ["enterprise", "parcel", "uscc", "zone", "tenure"]

@@ -1,4 +1,4 @@
-"""Enterprises, their land and their yearly figures in the API; every write goes through the services."""
+"""Enterprises and their yearly figures in the API; every write goes through the services."""
 
 from __future__ import annotations
 
@@ -9,15 +9,13 @@ from rest_framework.validators import UniqueValidator
 
 from yuanqu.core.api.fields import ScopedPrimaryKeyRelatedField
 from yuanqu.core.api.serializers import ServiceModelSerializer
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import (
     UsccError,
     clean_uscc,
     save_enterprise,
-    save_enterprise_land,
     save_enterprise_year,
 )
-from yuanqu.land.models import Parcel
 from yuanqu.zones.models import Zone
 
 
@@ -135,33 +133,3 @@ class EnterpriseYearSerializer(ServiceModelSerializer):
     def save_instance(self, instance, validated_data, *, user):
         self.assign(instance, validated_data)
         return save_enterprise_year(enterprise_year=instance, user=user)
-
-
-class EnterpriseLandSerializer(ServiceModelSerializer):
-    """A parcel an enterprise uses; both must lie in zones the user may edit (``save_enterprise_land``)."""
-
-    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), help_text=_("企业编号"))
-    parcel = ScopedPrimaryKeyRelatedField(queryset=Parcel.objects.all(), help_text=_("地块编号（数据库编号）"))
-    uscc = serializers.CharField(source="enterprise.uscc", read_only=True, help_text=_("统一社会信用代码"))
-    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
-    parcel_code = serializers.CharField(source="parcel.code", read_only=True, help_text=_("地块编号"))
-
-    class Meta:
-        model = EnterpriseLand
-        fields = [
-            "id",
-            "enterprise",
-            "uscc",
-            "enterprise_name",
-            "parcel",
-            "parcel_code",
-            "tenure",
-            "area_mu",
-            "start_on",
-            "end_on",
-        ]
-        extra_kwargs = {"area_mu": {"help_text": _("使用面积，单位：亩")}}
-
-    def save_instance(self, instance, validated_data, *, user):
-        self.assign(instance, validated_data)
-        return save_enterprise_land(enterprise_land=instance, user=user)

@@ -2,11 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from yuanqu.enterprises.api.views import EnterpriseLandViewSet, EnterpriseViewSet, EnterpriseYearViewSet
+from yuanqu.enterprises.api.views import EnterpriseViewSet, EnterpriseYearViewSet
 
 router = SimpleRouter()
 router.register("enterprises", EnterpriseViewSet, basename="api-enterprise")
 router.register("enterprise-years", EnterpriseYearViewSet, basename="api-enterprise-year")
-router.register("enterprise-land", EnterpriseLandViewSet, basename="api-enterprise-land")
 
 urlpatterns = router.urls

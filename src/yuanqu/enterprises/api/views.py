@@ -8,18 +8,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.enterprises.api.filters import EnterpriseFilter, EnterpriseLandFilter, EnterpriseYearFilter
+from yuanqu.enterprises.api.filters import EnterpriseFilter, EnterpriseYearFilter
 from yuanqu.enterprises.api.serializers import (
-    EnterpriseLandSerializer,
     EnterpriseSerializer,
     EnterpriseYearSerializer,
 )
-from yuanqu.enterprises.models import Enterprise, EnterpriseLand, EnterpriseYear
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import (
     UsccError,
     clean_uscc,
     delete_enterprise,
-    delete_enterprise_land,
     delete_enterprise_year,
 )
 
@@ -66,16 +64,3 @@ class EnterpriseYearViewSet(ZoneScopedViewSet):
 
     def delete_instance(self, instance, *, user) -> None:
         delete_enterprise_year(enterprise_year=instance, user=user)
-
-
-class EnterpriseLandViewSet(ZoneScopedViewSet):
-    """Which parcels the enterprises of the user's zones use, owned or rented."""
-
-    queryset = EnterpriseLand.objects.select_related("enterprise", "parcel")
-    serializer_class = EnterpriseLandSerializer
-    filterset_class = EnterpriseLandFilter
-    search_fields = ["enterprise__name", "enterprise__uscc", "parcel__code"]
-    ordering_fields = ["start_on", "end_on", "area_mu", "enterprise__name"]
-
-    def delete_instance(self, instance, *, user) -> None:
-        delete_enterprise_land(enterprise_land=instance, user=user)

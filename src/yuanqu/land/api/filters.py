@@ -1,11 +1,11 @@
-"""Filters of the parcel list: zone, land use, code, and land status as of a date."""
+"""Filters of the parcel list (zone, land use, code, and land status as of a date) and of the land enterprises use."""
 
 import django_filters
 from django.utils import timezone
 
 from yuanqu.analytics.land_status import STATUSES
 from yuanqu.land.ledger import filter_by_ids, ids_with_status
-from yuanqu.land.models import Parcel
+from yuanqu.land.models import EnterpriseLand, Parcel
 
 
 class ParcelFilter(django_filters.FilterSet):
@@ -31,3 +31,18 @@ class ParcelFilter(django_filters.FilterSet):
     class Meta:
         model = Parcel
         fields = ["zone", "land_use", "code", "delay_cause"]
+
+
+class EnterpriseLandFilter(django_filters.FilterSet):
+    """``?enterprise=12``, ``?parcel=7``, ``?uscc=9132…``, ``?zone=3``, ``?tenure=rented``."""
+
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    parcel = django_filters.NumberFilter(field_name="parcel_id", help_text="地块编号（数据库编号） / parcel id")
+    uscc = django_filters.CharFilter(
+        field_name="enterprise__uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC"
+    )
+    zone = django_filters.NumberFilter(field_name="enterprise__zone_id", help_text="园区编号 / zone id")
+
+    class Meta:
+        model = EnterpriseLand
+        fields = ["enterprise", "parcel", "uscc", "zone", "tenure"]

@@ -9,8 +9,9 @@ from rest_framework import serializers
 from yuanqu.analytics import geo
 from yuanqu.core.api.fields import GeoJSONPolygonField, ScopedPrimaryKeyRelatedField, SridField, geometry_to_lonlat
 from yuanqu.core.api.serializers import ServiceModelSerializer
-from yuanqu.land.models import Parcel
-from yuanqu.land.services import save_parcel, set_geometry
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.services import save_enterprise_land, save_parcel, set_geometry
 from yuanqu.zones.models import Zone
 
 # Units of the decimal figures, stated in the schema; decimals travel as strings (DRF's default).
@@ -101,3 +102,33 @@ class ParcelSerializer(ServiceModelSerializer):
         if posted and geometry is None:
             set_geometry(instance, None, None)  # the client cleared the polygon
         return save_parcel(parcel=instance, user=user, geometry=geometry, srid=srid)
+
+
+class EnterpriseLandSerializer(ServiceModelSerializer):
+    """A parcel an enterprise uses; both must lie in zones the user may edit (``save_enterprise_land``)."""
+
+    enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), help_text=_("企业编号"))
+    parcel = ScopedPrimaryKeyRelatedField(queryset=Parcel.objects.all(), help_text=_("地块编号（数据库编号）"))
+    uscc = serializers.CharField(source="enterprise.uscc", read_only=True, help_text=_("统一社会信用代码"))
+    enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
+    parcel_code = serializers.CharField(source="parcel.code", read_only=True, help_text=_("地块编号"))
+
+    class Meta:
+        model = EnterpriseLand
+        fields = [
+            "id",
+            "enterprise",
+            "uscc",
+            "enterprise_name",
+            "parcel",
+            "parcel_code",
+            "tenure",
+            "area_mu",
+            "start_on",
+            "end_on",
+        ]
+        extra_kwargs = {"area_mu": {"help_text": _("使用面积，单位：亩")}}
+
+    def save_instance(self, instance, validated_data, *, user):
+        self.assign(instance, validated_data)
+        return save_enterprise_land(enterprise_land=instance, user=user)

@@ -1,10 +1,10 @@
-"""API views of parcels."""
+"""API views of parcels and of the land enterprises use."""
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.land.api.filters import ParcelFilter
-from yuanqu.land.api.serializers import ParcelSerializer
-from yuanqu.land.models import Parcel
-from yuanqu.land.services import delete_parcel
+from yuanqu.land.api.filters import EnterpriseLandFilter, ParcelFilter
+from yuanqu.land.api.serializers import EnterpriseLandSerializer, ParcelSerializer
+from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.services import delete_enterprise_land, delete_parcel
 
 
 class ParcelViewSet(ZoneScopedViewSet):
@@ -18,3 +18,16 @@ class ParcelViewSet(ZoneScopedViewSet):
 
     def delete_instance(self, instance, *, user) -> None:
         delete_parcel(parcel=instance, user=user)
+
+
+class EnterpriseLandViewSet(ZoneScopedViewSet):
+    """Which parcels the enterprises of the user's zones use, owned or rented."""
+
+    queryset = EnterpriseLand.objects.select_related("enterprise", "parcel")
+    serializer_class = EnterpriseLandSerializer
+    filterset_class = EnterpriseLandFilter
+    search_fields = ["enterprise__name", "enterprise__uscc", "parcel__code"]
+    ordering_fields = ["start_on", "end_on", "area_mu", "enterprise__name"]
+
+    def delete_instance(self, instance, *, user) -> None:
+        delete_enterprise_land(enterprise_land=instance, user=user)

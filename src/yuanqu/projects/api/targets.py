@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
+from yuanqu.core.access import is_city_admin
 from yuanqu.core.api.fields import ScopedPrimaryKeyRelatedField
 from yuanqu.core.api.serializers import ServiceModelSerializer
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
 from yuanqu.projects.models import StageDeadline, Target
 from yuanqu.projects.services import (
-    can_edit_deadline_rules,
     delete_deadline_rule,
     delete_target,
     save_deadline_rule,
@@ -55,7 +55,7 @@ class CityAdminWritesPermission(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        return request.method in permissions.SAFE_METHODS or can_edit_deadline_rules(request.user)
+        return request.method in permissions.SAFE_METHODS or is_city_admin(request.user)
 
 
 class DeadlineRuleSerializer(serializers.ModelSerializer):

@@ -40,18 +40,21 @@
     });
   }
 
-  function zoneTaxChart() {
-    var d = data("zone-tax-chart-data");
-    var chart = d && chartOn("zone-tax-chart");
-    if (!chart) return;
-    chart.setOption({
-      animation: false,
-      tooltip: { trigger: "axis" },
-      grid: { left: 60, right: 20, top: 30, bottom: 60 },
-      xAxis: { type: "category", data: d.zones, axisLabel: { interval: 0, rotate: d.zones.length > 6 ? 30 : 0 } },
-      yAxis: { type: "value", name: d.label },
-      series: [{ name: d.label, type: "bar", data: d.tax_per_mu, itemStyle: { color: ACCENT }, barMaxWidth: 48,
-                 label: { show: true, position: "top" } }]
+  /* A bar per zone of one figure (the home page: data-zone-chart names the element holding the data). */
+  function zoneCharts() {
+    document.querySelectorAll("[data-zone-chart]").forEach(function (el) {
+      var d = data(el.dataset.zoneChart);
+      var chart = d && chartOn(el.id);
+      if (!chart) return;
+      chart.setOption({
+        animation: false,
+        tooltip: { trigger: "axis" },
+        grid: { left: 60, right: 20, top: 30, bottom: 60 },
+        xAxis: { type: "category", data: d.zones, axisLabel: { interval: 0, rotate: d.zones.length > 6 ? 30 : 0 } },
+        yAxis: { type: "value", name: d.label },
+        series: [{ name: d.label, type: "bar", data: d.values, itemStyle: { color: ACCENT }, barMaxWidth: 48,
+                   label: { show: true, position: "top" } }]
+      });
     });
   }
 
@@ -81,7 +84,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     enterpriseChart();
-    zoneTaxChart();
+    zoneCharts();
     parcelMap();
   });
 })();

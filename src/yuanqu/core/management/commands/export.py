@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.core.exporting import EXPORTERS, ExportError, export, suffix_of
+from yuanqu.core.exporting import ExportError, export, export_kinds, suffix_of
 from yuanqu.core.management.users import user_option, zone_ids_option
 from yuanqu.core.progress import summary
 
@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = "导出 / export zones, parcels, enterprises or enterprise years to .xlsx (parcels also .gpkg, .geojson)"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(EXPORTERS))
+        parser.add_argument("kind", choices=sorted(export_kinds()))
         parser.add_argument("file", help="target file: .xlsx, or .gpkg/.geojson for parcels")
         parser.add_argument("--user", help="export what this user may see, and nothing else")
         parser.add_argument(

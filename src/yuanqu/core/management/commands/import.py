@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.core.access import can_edit
 from yuanqu.core.importing.pipeline import NOT_ALLOWED, run_import
-from yuanqu.core.importing.registry import IMPORTERS, get_importer
+from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.management.users import user_option
 from yuanqu.core.progress import summary
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS), help="what the file holds")
+        parser.add_argument("kind", choices=sorted(import_kinds()), help="what the file holds")
         parser.add_argument("file", help="the file to import")
         parser.add_argument("--dry-run", action="store_true", help="check and report only; write nothing")
         parser.add_argument("--user", help="import as this user: only that user's zones may be touched")

@@ -56,8 +56,9 @@ class Command(BaseCommand):
             )
 
         import waitress
+        from django.core.servers.basehttp import get_internal_wsgi_application
 
-        from yuanqu.site.wsgi import application
+        application = get_internal_wsgi_application()
 
         self.stdout.write(f"yuanqu: serving at {url_of(host, port)} (waitress, {threads} threads; Ctrl-C stops)")
         if host not in ("127.0.0.1", "localhost", "::1"):

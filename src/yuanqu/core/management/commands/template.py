@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from yuanqu.core.importing.pipeline import template_columns
-from yuanqu.core.importing.registry import IMPORTERS, get_importer
+from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.importing.tabular import write_template
 from yuanqu.core.management.users import output_option
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = "写出导入模板 / write the xlsx import template of zones, parcels, enterprises or enterprise years"
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=sorted(import_kinds()))
         parser.add_argument("file", help="the .xlsx file to write")
 
     def handle(self, *args, kind, file, **options):

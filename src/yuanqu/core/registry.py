@@ -1,0 +1,269 @@
+"""What each app declares about itself and core only iterates: the kinds of data it imports and exports, its
+entries in the navigation, its cards on the home page, its figures per zone, its panels on other apps' pages,
+its layers on the one map, what its changes touch on the map's tiles, the indicators targets can measure,
+and its part of the demo city.
+
+Apps register in their ``AppConfig.ready()`` (see each app's ``registrations.py``); core never names an app.
+A capability that is not installed registers nothing, and nothing of it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Items keyed by their ``key``, iterated in ``order`` (then key); registering a key twice is an error."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._items: dict[str, T] = {}
+
+    def register(self, item: T) -> T:
+        key = item.key  # type: ignore[attr-defined]
+        if key in self._items and self._items[key] is not item:
+            raise ImproperlyConfigured(f"{self.name}: {key!r} is registered twice")
+        self._items[key] = item
+        return item
+
+    def unregister(self, key: str) -> None:
+        """Forget an item (tests that register their own)."""
+        self._items.pop(key, None)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(sorted(self._items.values(), key=lambda item: (item.order, item.key)))  # type: ignore[attr-defined]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __getitem__(self, key: str) -> T:
+        return self._items[key]
+
+    def get(self, key: str, default=None):
+        return self._items.get(key, default)
+
+    def keys(self) -> list[str]:
+        return [item.key for item in self]  # type: ignore[attr-defined]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _always(user) -> bool:
+    return True
+
+
+# --- data kinds: `yuanqu import KIND`, `yuanqu export KIND`, templates, the import page --------------------
+
+
+@dataclass(frozen=True)
+class DataKind:
+    """One kind of data a user imports and exports with the same columns.
+
+    ``importer`` is an ``Importer`` subclass (a fresh one per import); ``export_rows(user=, zone_ids=)`` yields
+    rows under the importer's column keys (None: import only); ``model`` ("app_label.Model") is what an export
+    counts; ``formats`` the suffixes an export may have; ``write_spatial(target, rows, suffix=)`` writes the
+    spatial ones.
+    """
+
+    key: str
+    importer: type
+    model: str
+    export_rows: Callable[..., Any] | None = None
+    formats: tuple[str, ...] = (".xlsx",)
+    write_spatial: Callable[..., int] | None = None
+    order: int = 100
+
+
+data_kinds: Registry[DataKind] = Registry("data kinds")
+
+
+# --- navigation -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the menus: ``menu`` "main" (the capabilities along the top) or "side" (the lists and tools
+    on the left); ``visible(user)`` hides it from users who cannot use it."""
+
+    key: str
+    label: Any
+    url_name: str
+    menu: str = "side"
+    order: int = 100
+    visible: Callable[[Any], bool] = _always
+
+
+navigation: Registry[NavItem] = Registry("navigation")
+
+
+# --- the home page and the pages of other apps ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Card:
+    """A card on the home page: ``context(request)`` gives what ``template`` shows, or None to show nothing."""
+
+    key: str
+    template: str
+    context: Callable[[Any], dict | None]
+    order: int = 100
+
+
+home_cards: Registry[Card] = Registry("home cards")
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section an app adds to another app's page, e.g. the parcels an enterprise uses on the enterprise's
+    page. ``page`` names the page ("enterprises.enterprise-detail"); ``context(obj, request)`` gives what
+    ``template`` shows, or None to show nothing; ``history(obj)`` the records (querysets) whose changes join the
+    page's change history."""
+
+    key: str
+    page: str
+    template: str
+    context: Callable[[Any, Any], dict | None]
+    order: int = 100
+    history: Callable[[Any], list] | None = None
+
+
+panels: Registry[Panel] = Registry("panels")
+
+
+def panel_history(page: str, obj) -> list:
+    """The records the panels of a page add to its change history."""
+    return [source for panel in panels if panel.page == page and panel.history for source in panel.history(obj)]
+
+
+def panels_for(page: str, obj, request) -> list[dict]:
+    """The panels of a page for one object, each ``{"key", "template", "context"}``, in order."""
+    shown = []
+    for panel in panels:
+        if panel.page != page:
+            continue
+        context = panel.context(obj, request)
+        if context is not None:
+            shown.append({"key": panel.key, "template": panel.template, "context": context})
+    return shown
+
+
+@dataclass(frozen=True)
+class ZoneColumn:
+    """A figure per zone that an app contributes to the zone list, a zone's page and the home page.
+
+    ``values(user=, zone_ids=)`` gives zone id → value for the zones' own records (sub-parks apart);
+    ``total(user=, zone_ids=)`` the figure over all those zones together (a ratio is not a sum of ratios).
+    ``places``: decimals shown; ``url_name``: the list a value links to (with ``?zone=``); ``in_zone_list``:
+    shown on the zone pages too (else only on the home page); ``card_id``: the id of its figure among the home
+    page's cards (None: no card); ``year(user=)``: the year a yearly figure is for; ``chart``: drawn as a bar
+    per zone on the home page.
+    """
+
+    key: str
+    label: Any
+    values: Callable[..., dict]
+    total: Callable[..., Any]
+    places: int = 0
+    order: int = 100
+    url_name: str = ""
+    in_zone_list: bool = True
+    card_id: str | None = None
+    year: Callable[..., int | None] | None = None
+    chart: bool = False
+
+
+zone_columns: Registry[ZoneColumn] = Registry("zone columns")
+
+
+# --- the one map ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """A layer of the one map. ``kind`` "points": ``geojson(user=, zone_ids=, as_of=)`` gives a lon/lat
+    FeatureCollection (the map shifts it for display); "colouring": a way to colour the parcels by the tile
+    property ``property``, with ``legend()`` giving value, label and colour of each value ("" last)."""
+
+    key: str
+    label: Any
+    kind: str
+    order: int = 100
+    geojson: Callable[..., dict] | None = None
+    legend: Callable[[], list[dict]] | None = None
+    property: str = ""
+    colour_by: str = ""
+    detail_url: str = ""
+
+
+map_layers: Registry[MapLayer] = Registry("map layers")
+
+
+@dataclass
+class Touched:
+    """What change-log entries change on the map: every parcel's stored tile row (``every_row``), every tile
+    (``every_tile``: also when a polygon was drawn, moved or deleted, which may change tiles far from where the
+    parcel lies now), the parcels whose rows and blocks they change, and the enterprises whose parcels they
+    change."""
+
+    every_row: bool = False
+    every_tile: bool = False
+    parcels: set[int] = field(default_factory=set)
+    enterprises: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class TileTouch:
+    """How changes of one model (``model`` "app_label.modelname", lower case) reach the map's tiles: ``scope``
+    "row" (every stored row: the rules, grades), "tile" (every tile, rows kept: a zone's name) or "some" with
+    ``touch(touched, object_id, before, after)`` adding the parcels or enterprises an entry changes."""
+
+    key: str
+    scope: str = "some"
+    touch: Callable[[Touched, str, dict, dict], None] | None = None
+    order: int = 100
+
+
+tile_touches: Registry[TileTouch] = Registry("tile touches")
+
+
+# --- measures: what a target can be set on ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An indicator the platform measures from its own records, for a zone (with its sub-parks) over a year up
+    to a date: ``measure(user=, zone=, year=, as_of=)`` → value (None: nothing to measure). ``unit`` is how
+    the value is written; ``url(zone=, year=)`` the page of the records behind it."""
+
+    key: str
+    label: Any
+    unit: str
+    measure: Callable[..., Any]
+    order: int = 100
+    url: Callable[..., str] | None = None
+
+
+measures: Registry[Measure] = Registry("measures")
+
+
+# --- the demo city ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """An app's part of the demo city: ``build(city)`` adds its records to the ``DemoCity`` being built
+    (``yuanqu.core.demo``), after the steps of lower ``order``."""
+
+    key: str
+    build: Callable[[Any], None]
+    order: int = 100
+
+
+demo_steps: Registry[DemoStep] = Registry("demo steps")

@@ -1,0 +1,83 @@
+"""What the enterprises app declares to the rest of the platform (yuanqu.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core import registry
+
+
+def _enterprise_touches(touched: registry.Touched, object_id: str, before: dict, after: dict) -> None:
+    """An enterprise's name is on its parcels."""
+    touched.enterprises.add(int(object_id))
+
+
+def _year_touches(touched: registry.Touched, object_id: str, before: dict, after: dict) -> None:
+    """An enterprise's yearly figures (its tax per mu) change its parcels' land status."""
+    touched.enterprises.update(int(state["enterprise_id"]) for state in (before, after) if state)
+
+
+def register() -> None:
+    from yuanqu.enterprises import selectors
+    from yuanqu.enterprises.importers import (
+        EnterpriseImporter,
+        EnterpriseYearImporter,
+        export_enterprise_rows,
+        export_year_rows,
+    )
+
+    registry.data_kinds.register(
+        registry.DataKind("enterprises", EnterpriseImporter, "enterprises.Enterprise", export_enterprise_rows, order=20)
+    )
+    registry.data_kinds.register(
+        registry.DataKind(
+            "enterprise-years", EnterpriseYearImporter, "enterprises.EnterpriseYear", export_year_rows, order=30
+        )
+    )
+    registry.navigation.register(registry.NavItem("enterprises", _("企业"), "enterprises:enterprise-list", order=20))
+    year = selectors.latest_year
+    for column in (
+        registry.ZoneColumn(
+            "enterprises",
+            _("企业数"),
+            selectors.enterprise_counts,
+            selectors.enterprise_total,
+            order=10,
+            url_name="enterprises:enterprise-list",
+            card_id="count-enterprises",
+        ),
+        registry.ZoneColumn(
+            "tax",
+            _("实缴税收（万元）"),
+            selectors.zone_tax,
+            selectors.total_tax,
+            places=2,
+            order=40,
+            in_zone_list=False,
+            card_id="total-tax",
+            year=year,
+        ),
+        registry.ZoneColumn(
+            "land_mu",
+            _("用地面积（亩）"),
+            selectors.zone_land,
+            selectors.total_land,
+            places=2,
+            order=50,
+            in_zone_list=False,
+            year=year,
+        ),
+        registry.ZoneColumn(
+            "tax_per_mu",
+            _("亩均税收（万元/亩）"),
+            selectors.zone_tax_per_mu,
+            selectors.total_tax_per_mu,
+            places=2,
+            order=60,
+            in_zone_list=False,
+            card_id="tax-per-mu",
+            year=year,
+            chart=True,
+        ),
+    ):
+        registry.zone_columns.register(column)
+    registry.tile_touches.register(registry.TileTouch("enterprises.enterprise", touch=_enterprise_touches))
+    registry.tile_touches.register(registry.TileTouch("enterprises.enterpriseyear", touch=_year_touches))

@@ -1,0 +1,85 @@
+"""What the land app declares to the rest of the platform (yuanqu.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core import registry
+
+ENTERPRISE_PAGE = "enterprises.enterprise-detail"
+
+
+def _parcel_touches(touched: registry.Touched, object_id: str, before: dict, after: dict) -> None:
+    """A parcel's own change; the log holds a digest of its polygon: a different one (or none) is a polygon
+    drawn, moved or gone, which may change tiles far from where it lies now."""
+    touched.parcels.add(int(object_id))
+    if (before or {}).get("geometry") != (after or {}).get("geometry"):
+        touched.every_tile = True
+
+
+def _use_touches(touched: registry.Touched, object_id: str, before: dict, after: dict) -> None:
+    """An enterprise's land: its parcel, and the enterprise's other parcels (the land it holds enters their tax
+    per mu)."""
+    for state in (before, after):
+        if state:
+            touched.parcels.add(int(state["parcel_id"]))
+            touched.enterprises.add(int(state["enterprise_id"]))
+
+
+def _land_panel(enterprise, request) -> dict:
+    from yuanqu.land.selectors import land_used
+
+    return {"land": land_used(enterprise=enterprise, user=request.user)}
+
+
+def register() -> None:
+    from yuanqu.land import selectors
+    from yuanqu.land.importers import ParcelImporter, export_rows, write_spatial
+
+    registry.data_kinds.register(
+        registry.DataKind(
+            "parcels",
+            ParcelImporter,
+            "land.Parcel",
+            export_rows,
+            formats=(".xlsx", ".gpkg", ".geojson", ".json"),
+            write_spatial=write_spatial,
+            order=40,
+        )
+    )
+    registry.navigation.register(registry.NavItem("parcels", _("地块"), "land:parcel-list", order=30))
+    registry.navigation.register(registry.NavItem("map", _("一张图"), "land:map", menu="main", order=10))
+    registry.navigation.register(registry.NavItem("land-ledger", _("土地起底"), "land:ledger", menu="main", order=20))
+    registry.zone_columns.register(
+        registry.ZoneColumn(
+            "parcels",
+            _("地块数"),
+            selectors.parcel_counts,
+            selectors.parcel_total,
+            order=20,
+            url_name="land:parcel-list",
+            card_id="count-parcels",
+        )
+    )
+    registry.zone_columns.register(
+        registry.ZoneColumn(
+            "parcel_mu",
+            _("地块面积（亩）"),
+            selectors.parcel_areas,
+            selectors.parcel_area_total,
+            places=2,
+            order=30,
+            card_id="parcel-mu",
+        )
+    )
+    registry.panels.register(
+        registry.Panel(
+            "enterprise-land",
+            ENTERPRISE_PAGE,
+            "land/_enterprise_land_panel.html",
+            _land_panel,
+            order=10,
+            history=lambda enterprise: [enterprise.land.all()],
+        )
+    )
+    registry.tile_touches.register(registry.TileTouch("land.parcel", touch=_parcel_touches))
+    registry.tile_touches.register(registry.TileTouch("land.enterpriseland", touch=_use_touches))
+    registry.tile_touches.register(registry.TileTouch("land.landruleset", scope="row"))

@@ -1,0 +1,13 @@
+"""What the zones app declares to the rest of the platform (yuanqu.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core import registry
+
+
+def register() -> None:
+    from yuanqu.zones.importers import ZoneImporter, export_rows
+
+    registry.data_kinds.register(registry.DataKind("zones", ZoneImporter, "zones.Zone", export_rows, order=10))
+    registry.navigation.register(registry.NavItem("zones", _("园区"), "zones:zone-list", order=10))
+    registry.tile_touches.register(registry.TileTouch("zones.zone", scope="tile"))
