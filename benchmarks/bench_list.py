@@ -96,7 +96,8 @@ def run(args) -> None:
             "/enterprises/?page=1000",
             "/enterprises/?q=精密",
             "/enterprises/?sort=-tax",
-            f"/enterprises/?zone={zones[0].pk}&industry=39",
+            f"/enterprises/?zone={zones[0].pk}&industry_division=39",
+            "/enterprises/?above_scale=true",
             "/api/enterprises/?page_size=10",
             "/api/enterprises/?page_size=100",
         ):

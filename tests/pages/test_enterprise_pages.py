@@ -47,7 +47,7 @@ def test_list_filters_by_zone_including_sub_parks(staff, zone_a):
 def test_list_filters_by_industry_division(staff, zone_a):
     make_enterprise(zone_a, "甲电子有限公司", industry_code="3981", industry_section="C", industry_division="39")
     make_enterprise(zone_a, "甲软件有限公司", industry_code="6513", industry_section="I", industry_division="65")
-    html = staff.get("/enterprises/", {"industry": "65"}).content.decode()
+    html = staff.get("/enterprises/", {"industry_division": "65"}).content.decode()
     assert "甲软件有限公司" in html
     assert "甲电子有限公司" not in html
     assert "I6513 软件和信息技术服务业" in html
@@ -59,10 +59,10 @@ def test_above_scale_filter_uses_the_chosen_year(staff, zone_a):
     make_enterprise_year(grown, 2024, above_scale=True)
     small = make_enterprise(zone_a, "甲小微有限公司")
     make_enterprise_year(small, 2024, above_scale=False)
-    html = staff.get("/enterprises/", {"above_scale": "yes"}).content.decode()  # latest year, 2024
+    html = staff.get("/enterprises/", {"above_scale": "true"}).content.decode()  # latest year, 2024
     assert "甲成长有限公司" in html
     assert "甲小微有限公司" not in html
-    html = staff.get("/enterprises/", {"above_scale": "no", "year": 2023}).content.decode()
+    html = staff.get("/enterprises/", {"above_scale": "false", "year": 2023}).content.decode()
     assert "甲成长有限公司" in html
     assert "甲小微有限公司" not in html  # no 2023 figures: neither above nor below scale
 

@@ -46,7 +46,7 @@ LIST_PAGES = {
     "/zones/?level=provincial": lambda a: [a.zone.name],
     "/enterprises/": lambda a: [a.enterprise.name, a.sub_enterprise.name, a.enterprise.uscc],
     "/enterprises/?year=2023&sort=-tax": lambda a: [a.enterprise.name],
-    "/enterprises/?above_scale=yes": lambda a: [a.enterprise.name, a.sub_enterprise.name],
+    "/enterprises/?above_scale=true": lambda a: [a.enterprise.name, a.sub_enterprise.name],
     "/land/parcels/": lambda a: [a.parcel.code, a.sub_parcel.code, a.enterprise.name],
     "/land/parcels/?status=unknown": lambda a: [a.parcel.code, a.sub_parcel.code],
     "/land/ledger/": lambda a: [a.zone.name, a.sub_park.name],

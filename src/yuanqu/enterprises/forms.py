@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.analytics.industry import DIVISIONS, IndustryCodeError, parse_industry_code
-from yuanqu.core.templatetags.yuanqu_format import division_name
+from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import UsccError, clean_uscc
 from yuanqu.zones.models import Zone
@@ -17,58 +16,6 @@ from yuanqu.zones.models import Zone
 def reason(exc: UsccError | IndustryCodeError) -> str:
     """The reason of a code error in the language of the request."""
     return exc.reason_en if (get_language() or "").startswith("en") else exc.reason_zh
-
-
-class DivisionChoiceField(forms.ChoiceField):
-    """A GB/T 4754 division, labelled in the language of the request."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=self._choices_now, **kwargs)
-
-    @staticmethod
-    def _choices_now():
-        return [("", _("全部行业"))] + [(code, f"{code} {division_name(code)}") for code in DIVISIONS]
-
-
-class EnterpriseFilterForm(forms.Form):
-    """The enterprise list's filters; the zone and year choices are the user's own."""
-
-    SCALE_CHOICES = [("", _("全部")), ("yes", _("规上")), ("no", _("规下"))]
-    SORT_CHOICES = [
-        ("name", _("名称")),
-        ("-tax", _("税收从高到低")),
-        ("tax", _("税收从低到高")),
-        ("-tax_per_mu", _("亩均税收从高到低")),
-        ("tax_per_mu", _("亩均税收从低到高")),
-        ("-name", _("名称倒序")),
-    ]
-
-    q = forms.CharField(label=_("名称或信用代码"), required=False, max_length=200)
-    zone = forms.ModelChoiceField(
-        label=_("园区"), queryset=Zone.objects.none(), required=False, empty_label=_("全部园区")
-    )
-    industry = DivisionChoiceField(label=_("行业"), required=False)
-    above_scale = forms.ChoiceField(label=_("规模"), choices=SCALE_CHOICES, required=False)
-    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
-    sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
-
-    def __init__(self, data=None, *, user, years: list[int]):
-        super().__init__(data)
-        self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
-        self.fields["year"].choices = [(y, str(y)) for y in years]
-
-    def filters(self, default_year: int | None) -> dict:
-        """Keyword arguments for ``selectors.enterprise_list`` (call after is_valid)."""
-        data = self.cleaned_data
-        scale = data.get("above_scale")
-        return {
-            "zone": data.get("zone"),
-            "division": data.get("industry") or "",
-            "above_scale": {"yes": True, "no": False}.get(scale),
-            "q": data.get("q") or "",
-            "year": data.get("year") or default_year,
-            "sort": data.get("sort") or "name",
-        }
 
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

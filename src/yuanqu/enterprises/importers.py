@@ -10,7 +10,7 @@ from django.db import connection
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.core.access import editable_zone_ids, visible_zone_ids
 from yuanqu.core.importing.pipeline import (
-    Change,
+    FirstRows,
     Importer,
     Plan,
     check_values,
@@ -129,20 +129,15 @@ class EnterpriseImporter(Importer):
         keys = [k for k in present_keys(table, self.schema) if k not in ("uscc", "zone", "industry_code")]
         check_values(Enterprise, table, keys, problems)
         rows = []
-        seen: dict[str, int] = {}
+        seen = FirstRows()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
             uscc = check_uscc(v.get("uscc"), row, headers["uscc"])
-            if uscc is not None:
-                if uscc in seen:
-                    problems.append(
-                        problem(
-                            row, headers["uscc"], uscc, f"与第 {seen[uscc]} 行重复", f"same code as row {seen[uscc]}"
-                        )
-                    )
-                    uscc = None
-                else:
-                    seen[uscc] = row
+            if uscc is not None and (first := seen.repeated(uscc, row)) is not None:
+                problems.append(
+                    problem(row, headers["uscc"], uscc, f"与第 {first} 行重复", f"same code as row {first}")
+                )
+                uscc = None
             zone_id = zones.resolve(v.get("zone"), row, headers.get("zone"), problems, must_edit=True)
             industry = None
             if v.get("industry_code") not in (None, ""):
@@ -186,14 +181,9 @@ class EnterpriseImporter(Importer):
                     industry_division=industry.division if industry else "",
                 )
             label = values.get("name") or (current or {}).get("name") or uscc
-            if current is None:
-                plan.creates.append(Change({"uscc": uscc, **values}, label, zone_id, key=(uscc,)))
-                continue
-            changed = {k: new for k, new in values.items() if current[k] != new}
-            if changed:
-                plan.updates.append(Change(changed, label, zone_id, pk=current["id"], before=current))
-            else:
-                plan.unchanged += 1
+            plan.compare(
+                values, stored=current, label=label, zone_id=zone_id, key=(uscc,), new={"uscc": uscc, **values}
+            )
         return plan
 
 
@@ -243,7 +233,7 @@ class EnterpriseYearImporter(Importer):
         flags = [flag for flag in self.FLAGS if flag in keys and None in column_values(table, flag)]
         cleaned = check_uscc.cache  # raw code -> standard code, for the common case without a call
         first_year, last_year = FIRST_YEAR, LAST_YEAR
-        seen: dict[tuple[str, int], int] = {}
+        seen = FirstRows()
         other_names: list[tuple[int, str, str]] = []  # a name in the file unlike the enterprise's: a wrong code?
         plan = Plan()
         for parsed in table.rows:
@@ -265,8 +255,8 @@ class EnterpriseYearImporter(Importer):
                 continue
             if uscc is None or year is None:
                 continue  # already reported
-            first = seen.setdefault((uscc, year), row)
-            if first != row:
+            first = seen.repeated((uscc, year), row)
+            if first is not None:
                 problems.append(
                     problem(
                         row,
@@ -296,17 +286,15 @@ class EnterpriseYearImporter(Importer):
             for flag in flags:
                 if values[flag] is None:
                     values[flag] = False
-            current = existing.get((enterprise_id, year))
-            if current is None:
-                values["enterprise_id"] = enterprise_id
-                values["year"] = year
-                plan.creates.append(Change(values, f"{name} {year}", zone_id, key=(enterprise_id, year)))
-                continue
-            changed = {k: new for k, new in values.items() if current[k] != new}
-            if changed:
-                plan.updates.append(Change(changed, f"{name} {year}", zone_id, pk=current["id"]))
-            else:
-                plan.unchanged += 1
+            plan.compare(
+                values,
+                stored=existing.get((enterprise_id, year)),
+                label=f"{name} {year}",
+                zone_id=zone_id,
+                key=(enterprise_id, year),
+                new={**values, "enterprise_id": enterprise_id, "year": year},
+                partial=True,
+            )
         fill_before(EnterpriseYear, plan.updates)
         if other_names:
             table.notes.append(_name_note(other_names))

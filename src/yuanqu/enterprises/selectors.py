@@ -13,9 +13,7 @@ from django.db.models import Case, Count, F, FilteredRelation, FloatField, Q, Qu
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from yuanqu.core.access import zone_descendants
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
-from yuanqu.zones.models import Zone
 
 # Enterprises without figures for the year come last either way round.
 SORTS = {
@@ -52,7 +50,7 @@ def years_with_data(*, user) -> list[int]:
     return list(range(latest, _edge_year(user, "year") - 1, -1))
 
 
-def _with_year(qs: QuerySet[Enterprise], year: int | None) -> QuerySet[Enterprise]:
+def with_year(qs: QuerySet[Enterprise], year: int | None) -> QuerySet[Enterprise]:
     """Annotate each enterprise with one year's tax, land, scale flag and tax per mu (one filtered join)."""
     return qs.annotate(fig=FilteredRelation("years", condition=Q(years__year=year or 0))).annotate(
         year_tax=F("fig__tax"),
@@ -67,46 +65,13 @@ def _with_year(qs: QuerySet[Enterprise], year: int | None) -> QuerySet[Enterpris
     )
 
 
-def enterprise_list(
-    *,
-    user,
-    year: int | None,
-    zone: Zone | None = None,
-    division: str = "",
-    above_scale: bool | None = None,
-    q: str = "",
-    sort: str = "name",
-) -> QuerySet[Enterprise]:
-    """Enterprises the user may see, filtered and sorted by name or by one year's tax or tax per mu.
-
-    ``zone`` includes its sub-parks. ``above_scale`` filters on that year's flag, so an enterprise with
-    no figures for the year is neither above nor below scale. For a page of a long list, take the ids
-    from this queryset and load the rows with ``enterprise_rows`` (sorting narrow rows is much faster).
-    """
-    qs = Enterprise.objects.restrict(user)
-    if zone is not None:
-        qs = qs.filter(zone_id__in=zone_descendants([zone.pk]))
-    if division:
-        qs = qs.filter(industry_division=division)
-    if q:
-        q = q.strip()
-        qs = qs.filter(Q(name__icontains=q) | Q(uscc__icontains=q.upper()))
-    sort = sort if sort in SORTS else "name"
-    # The year's join only where a filter or the order needs it: counting and sorting by name skip it.
-    if above_scale is not None or sort not in ("name", "-name"):
-        qs = _with_year(qs, year)
-    if above_scale is not None:
-        qs = qs.filter(fig__above_scale=above_scale)
-    return qs.order_by(*SORTS[sort])
-
-
 def enterprise_rows(*, user, ids: list[int], year: int | None) -> list[Enterprise]:
     """The enterprises with these ids, in this order, with the year's figures and their zone's name.
 
     One query whatever the number of ids. Only the columns the list shows are loaded.
     """
     qs = (
-        _with_year(Enterprise.objects.restrict(user).filter(pk__in=ids), year)
+        with_year(Enterprise.objects.restrict(user).filter(pk__in=ids), year)
         .select_related("zone")
         .only(
             "uscc",

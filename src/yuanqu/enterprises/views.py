@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -9,11 +10,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from yuanqu.core.access import can_edit_zone
+from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.registry import panel_history, panels_for
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import edit_page, object_history
 from yuanqu.enterprises import selectors
-from yuanqu.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, EnterpriseYearForm
+from yuanqu.enterprises.filtersets import EnterpriseFilterSet
+from yuanqu.enterprises.forms import EnterpriseForm, EnterpriseYearForm
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import save_enterprise, save_enterprise_year
 
@@ -30,20 +33,28 @@ def _partial(request) -> bool:
 @login_required
 def enterprise_list(request):
     years = selectors.years_with_data(user=request.user)
-    form = EnterpriseFilterForm(request.GET, user=request.user, years=years)
+    data = request.GET.copy()
+    data["sort"] = data.get("sort") or "name"
+    filterset = EnterpriseFilterSet(
+        data,
+        queryset=Enterprise.objects.restrict(request.user),
+        request=request,
+        zone_choices=user_zone_choices(request.user),
+    )
+    filterset.form.fields["year"].widget = forms.Select(choices=[("", _("最新年度")), *((y, y) for y in years)])
     status = 200
-    if form.is_valid():
-        filters = form.filters(default_year=years[0] if years else None)
-        enterprises = selectors.enterprise_list(user=request.user, **filters)
+    if filterset.is_valid():
+        enterprises = filterset.qs
+        year = filterset.form.cleaned_data.get("year")
     else:
         # A zone of another user's or a made-up value: say so and show nothing, never guess.
-        filters = {"year": years[0] if years else None, "sort": "name"}
-        enterprises = Enterprise.objects.none()
+        enterprises, year = Enterprise.objects.none(), None
         status = 200 if _partial(request) else 400
+    year = int(year) if year else (years[0] if years else None)
     # Page through ids alone, then load the page's rows: sorting narrow rows keeps deep pages fast.
     page = Paginator(enterprises.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = selectors.enterprise_rows(user=request.user, ids=list(page.object_list), year=filters["year"])
-    context = {"form": form, "page": page, "year": filters["year"], "sort": filters["sort"]}
+    page.object_list = selectors.enterprise_rows(user=request.user, ids=list(page.object_list), year=year)
+    context = {"form": filterset.form, "page": page, "year": year, "sort": data["sort"]}
     template = "enterprises/_enterprise_table.html" if _partial(request) else "enterprises/enterprise_list.html"
     return render(request, template, context, status=status)
 

@@ -3,62 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.analytics.industry import DIVISIONS
 from yuanqu.analytics.mujun import preset_names
-from yuanqu.evaluation.models import GRADES
-
-# The enterprises not evaluated (no group, no rank, no total, no grade) come after the evaluated ones.
-UNGROUPED_LAST = Case(When(group="", then=Value(1)), default=Value(0))
-UNGRADED_LAST = Case(When(grade="", then=Value(1)), default=Value(0))
-RANK = F("rank").asc(nulls_last=True)
-SORTS = {
-    "rank": (UNGROUPED_LAST, "group", RANK, "enterprise__uscc"),
-    "-total": (F("total").desc(nulls_last=True), "enterprise__uscc"),
-    "total": (F("total").asc(nulls_last=True), "enterprise__uscc"),
-    "name": ("enterprise__name", "enterprise__uscc"),
-    "zone": ("zone__name", UNGROUPED_LAST, "group", RANK, "enterprise__uscc"),
-    "grade": (UNGRADED_LAST, "grade", UNGROUPED_LAST, "group", RANK, "enterprise__uscc"),
-}
-
-
-class ResultFilterForm(forms.Form):
-    zone = forms.IntegerField(label=_("所属园区"), required=False, widget=forms.Select)
-    group = forms.CharField(label=_("评价组别"), required=False, widget=forms.Select)
-    grade = forms.ChoiceField(
-        label=_("等级"), required=False, choices=[("", "—"), *[(g, g) for g in GRADES], ("none", _("未评价"))]
-    )
-    division = forms.ChoiceField(
-        label=_("行业大类"),
-        required=False,
-        choices=[("", "—"), *[(code, f"{code} {DIVISIONS[code][0]}") for code in sorted(DIVISIONS)]],
-    )
-    sort = forms.ChoiceField(
-        label=_("排序"),
-        required=False,
-        choices=[
-            ("rank", _("组内排名")),
-            ("-total", _("总分从高到低")),
-            ("total", _("总分从低到高")),
-            ("name", _("企业名称")),
-            ("zone", _("所属园区")),
-            ("grade", _("等级")),
-        ],
-    )
-
-    def __init__(self, *args, zones=(), groups=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["zone"].widget.choices = [("", "—"), *[(z.pk, z.name) for z in zones]]
-        self.fields["group"].widget.choices = [("", "—"), *groups]
-        self.zone_ids = {z.pk for z in zones}
-
-    def clean_zone(self):
-        zone = self.cleaned_data.get("zone")
-        if zone is not None and zone not in self.zone_ids:
-            raise forms.ValidationError(_("不是本次评价中您可查看的园区"))
-        return zone
 
 
 class NewRunForm(forms.Form):

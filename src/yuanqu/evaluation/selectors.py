@@ -7,7 +7,6 @@ from collections import defaultdict
 from django.db.models import Count, Sum
 
 from yuanqu.enterprises.models import EnterpriseYear
-from yuanqu.evaluation.forms import SORTS
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
 
 
@@ -16,20 +15,9 @@ def _visible(model, user):
     return model.objects.restrict(user) if user is not None else model.objects.all()
 
 
-def run_results(*, run: EvaluationRun, user, zone=None, group="", grade="", division="", sort="rank"):
-    """The run's results the user may see, filtered and sorted."""
-    results = EvaluationResult.objects.restrict(user).filter(run=run).select_related("enterprise", "zone")
-    if zone:
-        results = results.filter(zone_id=zone)
-    if group:
-        results = results.filter(group=group)
-    if grade == "none":
-        results = results.filter(grade="")
-    elif grade:
-        results = results.filter(grade=grade)
-    if division:
-        results = results.filter(enterprise__industry_division=division)
-    return results.order_by(*SORTS.get(sort or "rank", SORTS["rank"]))
+def run_results(*, run: EvaluationRun, user):
+    """The run's results the user may see (to filter and sort with ``EvaluationResultFilterSet``)."""
+    return EvaluationResult.objects.restrict(user).filter(run=run).select_related("enterprise", "zone")
 
 
 def run_zones(*, run: EvaluationRun, user):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,8 @@ from yuanqu.analytics.mujun import preset_names, preset_text
 from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.exporting import write_public_list
-from yuanqu.evaluation.forms import MethodForm, NewRunForm, ResultFilterForm
+from yuanqu.evaluation.filtersets import EvaluationResultFilterSet
+from yuanqu.evaluation.forms import MethodForm, NewRunForm
 from yuanqu.evaluation.models import GRADES, EvaluationMethod, EvaluationResult, EvaluationRun, method_problems
 from yuanqu.evaluation.report import write_report
 from yuanqu.evaluation.services import (
@@ -59,10 +61,20 @@ def run_detail(request, pk: int):
     run = _run(request, pk)
     zones = selectors.run_zones(run=run, user=request.user)
     groups = selectors.run_groups(run=run, user=request.user)
-    form = ResultFilterForm(request.GET, zones=zones, groups=groups)
+    data = request.GET.copy()
+    data["sort"] = data.get("sort") or "rank"
+    filterset = EvaluationResultFilterSet(
+        data,
+        queryset=selectors.run_results(run=run, user=request.user),
+        request=request,
+        zone_choices=[(z.pk, z.name) for z in zones],
+        zone_refusal=_("不是本次评价中您可查看的园区"),
+    )
+    form = filterset.form
+    form.fields["group"].widget = forms.Select(choices=[("", "—"), *groups])
     status = 200
-    if form.is_valid():
-        results = selectors.run_results(run=run, user=request.user, **form.cleaned_data)
+    if filterset.is_valid():
+        results = filterset.qs
     else:
         results, status = EvaluationResult.objects.none(), 400
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))

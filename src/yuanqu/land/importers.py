@@ -10,7 +10,15 @@ from pathlib import Path
 import shapely
 
 from yuanqu.analytics import geo
-from yuanqu.core.importing.pipeline import Change, Importer, Plan, check_values, chunked, present_keys, problem
+from yuanqu.core.importing.pipeline import (
+    FirstRows,
+    Importer,
+    Plan,
+    check_values,
+    chunked,
+    present_keys,
+    problem,
+)
 from yuanqu.core.importing.tabular import Column, Table, read_grid, read_table
 from yuanqu.land.models import BBOX_FIELDS, Parcel
 from yuanqu.land.services import set_geometry
@@ -204,7 +212,7 @@ class ParcelImporter(Importer):
             )
         check_values(Parcel, table, [*keys, "code"], problems, non_negative=NON_NEGATIVE)
         zone_header = headers.get("zone", "园区代码")
-        rows, seen = [], {}
+        rows, seen = [], FirstRows()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
             code = (v.get("code") or "").strip()
@@ -226,13 +234,11 @@ class ParcelImporter(Importer):
                     )
             if not code or zone_id is None:
                 continue
-            if (zone_id, code) in seen:
-                first_row = seen[(zone_id, code)]
+            if (first := seen.repeated((zone_id, code), row)) is not None:
                 problems.append(
-                    problem(row, headers["code"], code, f"与第 {first_row} 行重复", f"same parcel as row {first_row}")
+                    problem(row, headers["code"], code, f"与第 {first} 行重复", f"same parcel as row {first}")
                 )
                 continue
-            seen[(zone_id, code)] = row
             rows.append((row, zone_id, code, v))
 
         stored_fields = [f.attname for f in Parcel._meta.concrete_fields]
@@ -262,16 +268,14 @@ class ParcelImporter(Importer):
                 if values["area_mu"] != current["area_mu"]:
                     area_ignored += 1
                 del values["area_mu"]  # the stored polygon decides the area
-            if current is None:
-                plan.creates.append(
-                    Change({**values, "zone_id": zone_id, "code": code}, code, zone_id, key=(zone_id, code))
-                )
-                continue
-            changed = {k: new for k, new in values.items() if current[k] != new}
-            if changed:
-                plan.updates.append(Change(changed, code, zone_id, pk=current["id"], before=current))
-            else:
-                plan.unchanged += 1
+            plan.compare(
+                values,
+                stored=current,
+                label=code,
+                zone_id=zone_id,
+                key=(zone_id, code),
+                new={**values, "zone_id": zone_id, "code": code},
+            )
         if area_ignored:
             table.notes.append(
                 (

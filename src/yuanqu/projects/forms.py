@@ -15,11 +15,6 @@ from yuanqu.zones.models import Zone
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProjectFilterForm(forms.Form):
-    stage = forms.ChoiceField(label=_("阶段"), choices=[("", _("全部")), *Stage.choices], required=False)
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100)
-
-
 class AdvanceStageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
     on = forms.DateField(label=_("日期"), widget=DATE)

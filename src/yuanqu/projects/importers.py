@@ -12,7 +12,15 @@ from django.utils import timezone
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.core.access import editable_zone_ids
 from yuanqu.core.changelog import record_many
-from yuanqu.core.importing.pipeline import Change, Importer, Plan, check_values, present_keys, problem, write_plan
+from yuanqu.core.importing.pipeline import (
+    FirstRows,
+    Importer,
+    Plan,
+    check_values,
+    present_keys,
+    problem,
+    write_plan,
+)
 from yuanqu.core.importing.tabular import Column
 from yuanqu.enterprises.importers import zone_labels
 from yuanqu.projects.models import Project, Stage, StageEvent
@@ -63,7 +71,7 @@ class ProjectImporter(Importer):
         zones = ZoneResolver(user)
         keys = [k for k in present_keys(table, self.schema) if k not in ("name", "zone", "industry_code")]
         check_values(Project, table, keys, problems)
-        rows, seen = [], {}
+        rows, seen = [], FirstRows()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
             name = (v.get("name") or "").strip()
@@ -78,18 +86,17 @@ class ProjectImporter(Importer):
                     )
             if not name or zone_id is None:
                 continue
-            if (zone_id, name) in seen:
+            if (first := seen.repeated((zone_id, name), row)) is not None:
                 problems.append(
                     problem(
                         row,
                         headers["name"],
                         name,
-                        f"与第 {seen[(zone_id, name)]} 行是同一园区的同名项目",
-                        f"same zone and project name as row {seen[(zone_id, name)]}",
+                        f"与第 {first} 行是同一园区的同名项目",
+                        f"same zone and project name as row {first}",
                     )
                 )
                 continue
-            seen[(zone_id, name)] = row
             rows.append((row, name, zone_id, industry, v))
 
         stored_fields = [f.attname for f in Project._meta.concrete_fields]
@@ -115,15 +122,14 @@ class ProjectImporter(Importer):
                     industry_section=industry.section if industry else "",
                     industry_division=industry.division if industry else "",
                 )
-            current = existing.get((zone_id, name))
-            if current is None:
-                plan.creates.append(_change({"name": name, "zone_id": zone_id, **values}, name, zone_id))
-                continue
-            changed = {k: new for k, new in values.items() if current[k] != new}
-            if changed:
-                plan.updates.append(_change(changed, name, zone_id, pk=current["id"], before=current))
-            else:
-                plan.unchanged += 1
+            plan.compare(
+                values,
+                stored=existing.get((zone_id, name)),
+                label=name,
+                zone_id=zone_id,
+                key=(zone_id, name),
+                new={"name": name, "zone_id": zone_id, **values},
+            )
         return plan
 
     def write(self, plan: Plan, *, user, progress) -> None:
@@ -138,10 +144,6 @@ class ProjectImporter(Importer):
             StageEvent.objects.bulk_create(events)
             created = StageEvent.objects.filter(project_id__in=[c.pk for c in plan.creates]).select_related("project")
             record_many(("create", event, None) for event in created)
-
-
-def _change(values, label, zone_id, *, pk=None, before=None):
-    return Change(values, label, zone_id, key=(zone_id, label) if pk is None else (), pk=pk, before=before)
 
 
 def export_rows(*, user=None, zone_ids=None):

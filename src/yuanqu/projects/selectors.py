@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 
 from yuanqu.analytics.workdays import WorkdayCalendar, unpublished_note_en, unpublished_note_zh
@@ -13,16 +12,6 @@ from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
 from yuanqu.projects.services import calendar
-
-
-def project_list(*, user, stage: str = "", q: str = ""):
-    """The user's projects, optionally of one stage and matching a search in name or investor."""
-    projects = Project.objects.restrict(user).select_related("zone")
-    if stage:
-        projects = projects.filter(stage=stage)
-    if q:
-        projects = projects.filter(Q(name__icontains=q) | Q(investor__icontains=q))
-    return projects
 
 
 def pipeline(*, user) -> list[dict]:

@@ -17,17 +17,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone
+from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import add_service_errors, edit_page
 from yuanqu.projects import screening, selectors, statistics
 from yuanqu.projects.alerts import counts_by_kind
 from yuanqu.projects.alerts import project_alerts as project_alerts_of
+from yuanqu.projects.filtersets import ProjectFilterSet
 from yuanqu.projects.forms import (
     AdvanceStageForm,
     AgreementForm,
     AlertFilterForm,
     DeleteForm,
-    ProjectFilterForm,
     ProjectForm,
     StatisticsForm,
 )
@@ -48,16 +49,21 @@ PAGE_SIZE = 50
 
 @login_required
 def project_list(request):
-    form = ProjectFilterForm(request.GET)
+    filterset = ProjectFilterSet(
+        request.GET,
+        queryset=Project.objects.restrict(request.user),
+        request=request,
+        zone_choices=user_zone_choices(request.user),
+    )
     status = 200
-    if form.is_valid():
-        projects = selectors.project_list(user=request.user, **form.cleaned_data)
+    if filterset.is_valid():
+        projects = filterset.qs.select_related("zone")
     else:
-        projects, status = Project.objects.none(), 400  # a made-up stage: say so, show nothing
+        projects, status = Project.objects.none(), 400  # a made-up stage or zone: say so, show nothing
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     for project in page.object_list:
         project.size_class = size_class(project.total_investment)
-    context = {"form": form, "page": page, "can_create": can_edit(request.user)}
+    context = {"form": filterset.form, "page": page, "can_create": can_edit(request.user)}
     return render(request, "projects/project_list.html", context, status=status)
 
 

@@ -66,13 +66,8 @@ def figure_rows(*, user, ordered: list[tuple[Zone, int]], columns: list[ZoneColu
     ]
 
 
-def zone_rows(*, user, level: str = "", kind: str = "") -> list[ZoneRow]:
-    """The zones the user may see, filtered by level and kind, in tree order with their own figures."""
-    zones = Zone.objects.restrict(user)
-    if level:
-        zones = zones.filter(level=level)
-    if kind:
-        zones = zones.filter(kind=kind)
+def zone_rows(*, user, zones) -> list[ZoneRow]:
+    """These zones (filtered from those the user may see) in tree order with their own figures."""
     ordered = tree_order(zones.order_by("code", "name"))
     return figure_rows(user=user, ordered=ordered, columns=zone_list_columns())
 

@@ -6,18 +6,18 @@ from django.shortcuts import get_object_or_404, render
 from yuanqu.core.access import can_see_zone
 from yuanqu.core.views import object_history
 from yuanqu.zones import selectors
-from yuanqu.zones.forms import ZoneFilterForm
+from yuanqu.zones.filtersets import ZoneFilterSet
 from yuanqu.zones.models import Zone
 
 
 @login_required
 def zone_list(request):
-    form = ZoneFilterForm(request.GET)
-    if form.is_valid():
-        rows, status = selectors.zone_rows(user=request.user, **form.cleaned_data), 200
+    filterset = ZoneFilterSet(request.GET, queryset=Zone.objects.restrict(request.user), request=request)
+    if filterset.is_valid():
+        rows, status = selectors.zone_rows(user=request.user, zones=filterset.qs), 200
     else:
         rows, status = [], 400
-    context = {"form": form, "rows": rows, "columns": selectors.zone_list_columns()}
+    context = {"form": filterset.form, "rows": rows, "columns": selectors.zone_list_columns()}
     return render(request, "zones/zone_list.html", context, status=status)
 
 

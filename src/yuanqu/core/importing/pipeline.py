@@ -115,6 +115,42 @@ class Plan:
     updates: list = field(default_factory=list)
     unchanged: int = 0
 
+    def compare(
+        self,
+        values: dict,
+        *,
+        stored: dict | None,
+        label: str,
+        zone_id: int | None,
+        key: tuple = (),
+        new: dict | None = None,
+        partial: bool = False,
+    ) -> None:
+        """One row of the file against the stored row with its natural key: a create where there is none (of
+        ``new``, the values with the key fields, when given), else an update of only the fields whose value
+        differs, else unchanged. ``stored`` holds "id" and at least the fields of ``values``; a ``partial`` one
+        is completed for the change log before writing (``fill_before``)."""
+        if stored is None:
+            self.creates.append(Change(values if new is None else new, label, zone_id, key=key))
+            return
+        changed = {name: value for name, value in values.items() if stored[name] != value}
+        if changed:
+            self.updates.append(Change(changed, label, zone_id, pk=stored["id"], before=None if partial else stored))
+        else:
+            self.unchanged += 1
+
+
+class FirstRows:
+    """Where each natural key first appears in a file: a later row with the same key repeats it."""
+
+    def __init__(self) -> None:
+        self._first: dict = {}
+
+    def repeated(self, key, row: int) -> int | None:
+        """The row that first had this key when ``row`` repeats it; None (and the key remembered) otherwise."""
+        first = self._first.setdefault(key, row)
+        return None if first == row else first
+
 
 class Importer:
     """One kind of import: its columns, how rows become changes, and how they are written.

@@ -8,11 +8,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.enterprises.api.filters import EnterpriseFilter, EnterpriseYearFilter
 from yuanqu.enterprises.api.serializers import (
     EnterpriseSerializer,
     EnterpriseYearSerializer,
 )
+from yuanqu.enterprises.filtersets import EnterpriseFilterSet, EnterpriseYearFilterSet
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import (
     UsccError,
@@ -27,7 +27,7 @@ class EnterpriseViewSet(ZoneScopedViewSet):
 
     queryset = Enterprise.objects.select_related("zone")
     serializer_class = EnterpriseSerializer
-    filterset_class = EnterpriseFilter
+    filterset_class = EnterpriseFilterSet
     search_fields = ["name", "uscc"]
     ordering_fields = ["name", "uscc", "industry_code", "status", "production_started_on"]
 
@@ -58,7 +58,7 @@ class EnterpriseYearViewSet(ZoneScopedViewSet):
 
     queryset = EnterpriseYear.objects.select_related("enterprise")
     serializer_class = EnterpriseYearSerializer
-    filterset_class = EnterpriseYearFilter
+    filterset_class = EnterpriseYearFilterSet
     search_fields = ["enterprise__name", "enterprise__uscc"]
     ordering_fields = ["year", "enterprise__name", "tax", "revenue", "value_added", "land_mu"]
 

@@ -7,6 +7,7 @@ from yuanqu.evaluation.api.serializers import (
     EvaluationResultSerializer,
     EvaluationRunSerializer,
 )
+from yuanqu.evaluation.filtersets import EvaluationResultFilterSet
 from yuanqu.evaluation.models import EvaluationMethod, EvaluationResult, EvaluationRun
 
 
@@ -39,7 +40,7 @@ class EvaluationResultViewSet(viewsets.ReadOnlyModelViewSet):
 
     queryset = EvaluationResult.objects.select_related("enterprise")
     serializer_class = EvaluationResultSerializer
-    filterset_fields = ["run", "enterprise", "zone", "group", "grade"]
+    filterset_class = EvaluationResultFilterSet
     search_fields = ["enterprise__name", "enterprise__uscc"]
     ordering_fields = ["total", "rank", "grade"]
 

@@ -14,6 +14,7 @@ from yuanqu.projects.api.serializers import (
     AgreementSerializer,
     ProjectSerializer,
 )
+from yuanqu.projects.filtersets import ProjectFilterSet
 from yuanqu.projects.models import Agreement, Project
 from yuanqu.projects.services import (
     advance_stage,
@@ -25,11 +26,11 @@ from yuanqu.projects.services import (
 
 
 class ProjectViewSet(ZoneScopedViewSet):
-    """Projects of the user's zones; ``?stage=signed``, ``?zone=3``, ``?search=``."""
+    """Projects of the user's zones; ``?stage=signed``, ``?zone=3`` (with its sub-parks), ``?q=`` or ``?search=``."""
 
     queryset = Project.objects.select_related("zone", "agreement", "parcel").prefetch_related("events__recorded_by")
     serializer_class = ProjectSerializer
-    filterset_fields = ["stage", "zone"]
+    filterset_class = ProjectFilterSet
     search_fields = ["name", "investor"]
     ordering_fields = ["name", "total_investment", "created", "stage"]
 

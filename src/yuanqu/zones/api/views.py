@@ -1,8 +1,8 @@
 """API views of zones."""
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.zones.api.filters import ZoneFilter
 from yuanqu.zones.api.serializers import ZoneSerializer
+from yuanqu.zones.filtersets import ZoneFilterSet
 from yuanqu.zones.models import Zone
 from yuanqu.zones.services import delete_zone
 
@@ -12,7 +12,7 @@ class ZoneViewSet(ZoneScopedViewSet):
 
     queryset = Zone.objects.all()
     serializer_class = ZoneSerializer
-    filterset_class = ZoneFilter
+    filterset_class = ZoneFilterSet
     search_fields = ["name", "short_name", "code"]
     ordering_fields = ["code", "name", "level", "kind", "approved_on"]
 

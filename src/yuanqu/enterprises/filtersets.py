@@ -1,0 +1,123 @@
+"""The filters of the enterprise and enterprise-year lists, for their pages and their API endpoints alike."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Exists, Max, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.analytics.industry import DIVISIONS
+from yuanqu.core.filtersets import SearchFilter, SortFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.templatetags.yuanqu_format import division_name
+from yuanqu.enterprises import selectors
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+
+SCALE_CHOICES = [("", _("全部")), ("true", _("规上")), ("false", _("规下"))]
+
+
+def division_choices():
+    """GB/T 4754 divisions, labelled in the language of the request."""
+    return [(code, f"{code} {division_name(code)}") for code in DIVISIONS]
+
+
+def _by_year(order: str):
+    """Sort by one of the year's figures: the year asked for, else the latest with figures."""
+
+    def sort(queryset, filterset):
+        year = filterset.form.cleaned_data.get("year") or selectors.latest_year(user=filterset.user)
+        return selectors.with_year(queryset, int(year) if year else None).order_by(*selectors.SORTS[order])
+
+    return sort
+
+
+SORTINGS = {
+    "name": selectors.SORTS["name"],
+    "-name": selectors.SORTS["-name"],
+    **{order: _by_year(order) for order in ("tax", "-tax", "tax_per_mu", "-tax_per_mu")},
+}
+
+
+class EnterpriseFilterSet(ZoneScopedFilterSet):
+    """``?q=精密&zone=3&industry_division=39&status=active&above_scale=true&year=2024``.
+
+    ``zone`` includes its sub-parks; ``year`` keeps the enterprises with figures for that year, and
+    ``above_scale`` looks at the figures of ``year`` (the latest year on record when none is given), so an
+    enterprise without figures for that year is neither above nor below scale. ``sort`` orders by name or by
+    that year's tax or tax per mu (enterprises without figures last either way).
+    """
+
+    q = SearchFilter(fields=("name", "uscc"), upper=("uscc",), label=_("名称或信用代码"))
+    zone = ZoneFilter()
+    within_zone = ZoneFilter(help_text="同 zone（旧名） / the same as zone (its former name)", label=_("园区"))
+    industry_section = django_filters.CharFilter(field_name="industry_section", lookup_expr="iexact")
+    industry_division = django_filters.ChoiceFilter(
+        field_name="industry_division", choices=division_choices, label=_("行业"), empty_label=_("全部行业")
+    )
+    uscc = django_filters.CharFilter(field_name="uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC")
+    above_scale = django_filters.BooleanFilter(
+        method="filter_by_year",
+        label=_("规模"),
+        widget=forms.Select(choices=SCALE_CHOICES),
+        help_text="该年度是否规上（与 year 一起） / above scale in the year given by year",
+    )
+    year = django_filters.NumberFilter(
+        method="filter_by_year",
+        label=_("年度"),
+        help_text="年度：有该年度数据的企业 / enterprises with figures for this year",
+    )
+    sort = SortFilter(
+        orderings=SORTINGS,
+        choices=[
+            ("name", _("名称")),
+            ("-tax", _("税收从高到低")),
+            ("tax", _("税收从低到高")),
+            ("-tax_per_mu", _("亩均税收从高到低")),
+            ("tax_per_mu", _("亩均税收从低到高")),
+            ("-name", _("名称倒序")),
+        ],
+        help_text="排序：名称，或年度（year，默认最新）税收、亩均税收 / order: name, or the year's tax or tax per mu",
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "zone", "within_zone", "industry_section", "industry_division", "status", "uscc", "sort"]
+
+    def filter_by_year(self, queryset, name, value):
+        return queryset  # applied once for both parameters in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        above_scale = self.form.cleaned_data.get("above_scale")
+        year = self.form.cleaned_data.get("year")
+        if above_scale is None and year is None:
+            return queryset
+        years = EnterpriseYear.objects.filter(enterprise=OuterRef("pk"))
+        if year is None:
+            year = EnterpriseYear.objects.aggregate(latest=Max("year"))["latest"]
+        years = years.filter(year=int(year or 0))
+        if above_scale is not None:
+            years = years.filter(above_scale=above_scale)
+        return queryset.filter(Exists(years))
+
+
+class EnterpriseYearFilterSet(ZoneScopedFilterSet):
+    """``?enterprise=12``, ``?uscc=9132…`` (or ``enterprise__uscc``), ``?year=2024``, ``?zone=3``, ``?above_scale=true``."""
+
+    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    uscc = django_filters.CharFilter(
+        field_name="enterprise__uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC"
+    )
+    enterprise__uscc = django_filters.CharFilter(
+        field_name="enterprise__uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC"
+    )
+    zone = ZoneFilter(lookup="enterprise__zone")
+    within_zone = ZoneFilter(
+        lookup="enterprise__zone", help_text="同 zone（旧名） / the same as zone (its former name)"
+    )
+    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", help_text="起始年度 / from year")
+    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", help_text="截止年度 / to year")
+
+    class Meta:
+        model = EnterpriseYear
+        fields = ["enterprise", "uscc", "enterprise__uscc", "year", "zone", "within_zone", "above_scale"]
