@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import FilteredRelation, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import DIVISIONS
@@ -92,13 +92,14 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
         year = self.form.cleaned_data.get("year")
         if above_scale is None and year is None:
             return queryset
-        years = EnterpriseYear.objects.filter(enterprise=OuterRef("pk"))
         if year is None:
             year = EnterpriseYear.objects.aggregate(latest=Max("year"))["latest"]
-        years = years.filter(year=int(year or 0))
+        # One join on the year's row (the enterprise and year are unique together): on SQLite a correlated
+        # EXISTS over every enterprise took half as long again for the city's list.
+        queryset = queryset.annotate(in_year=FilteredRelation("years", condition=Q(years__year=int(year or 0))))
         if above_scale is not None:
-            years = years.filter(above_scale=above_scale)
-        return queryset.filter(Exists(years))
+            return queryset.filter(in_year__above_scale=above_scale)
+        return queryset.filter(in_year__isnull=False)
 
 
 class EnterpriseYearFilterSet(ZoneScopedFilterSet):
