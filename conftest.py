@@ -6,8 +6,10 @@ from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 from django.utils import translation
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_enterprise, make_user, make_zone
+from yuanqu.enterprises.testing import make_enterprise
+from yuanqu.zones.testing import make_zone
 
 
 class OneRequestAtATime(WSGIServer):

@@ -35,7 +35,7 @@ def timed(function, repeat: int) -> tuple[float, int]:
 
 def run(args) -> None:
     from yuanqu.accounts.models import User
-    from yuanqu.core.demo import build_demo_city
+    from yuanqu.demo.builder import build_demo_city
     from yuanqu.projects import selectors
     from yuanqu.projects.alerts import project_alerts
     from yuanqu.projects.models import Project, Stage

@@ -36,9 +36,9 @@ def run(args, workdir: Path) -> None:
 
     from yuanqu.core.importing.pipeline import run_import, template_columns
     from yuanqu.core.importing.tabular import write_rows
-    from yuanqu.core.testing import make_uscc
     from yuanqu.enterprises.importers import EnterpriseYearImporter
     from yuanqu.enterprises.models import Enterprise
+    from yuanqu.enterprises.testing import make_uscc
     from yuanqu.zones.models import Zone
 
     zone = Zone.objects.create(code="BENCH", name="基准测试园区")

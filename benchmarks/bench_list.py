@@ -32,9 +32,10 @@ def run(args) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    from yuanqu.accounts.testing import make_user
     from yuanqu.core.access import Role
-    from yuanqu.core.testing import make_uscc, make_user
     from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+    from yuanqu.enterprises.testing import make_uscc
     from yuanqu.zones.models import Zone
 
     started = time.perf_counter()

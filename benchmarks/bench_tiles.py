@@ -91,11 +91,11 @@ def main() -> None:
     from django.db.models import Max, Min
     from django.test import Client
 
+    from yuanqu.accounts.testing import make_user
     from yuanqu.analytics import mvt
     from yuanqu.core.access import Role
     from yuanqu.core.changelog import record_many
-    from yuanqu.core.demo import build_demo_city
-    from yuanqu.core.testing import make_user
+    from yuanqu.demo.builder import build_demo_city
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
     from yuanqu.land.ledger import current_rules, save_rules

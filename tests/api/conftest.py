@@ -9,11 +9,14 @@ import pytest
 from rest_framework.test import APIClient
 
 from yuanqu.accounts.services import api_token
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.models import Target
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 
 @pytest.fixture(autouse=True)

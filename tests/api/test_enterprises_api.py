@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_uscc, make_user
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year, make_uscc
 
 from .conftest import token_client
 
@@ -179,7 +180,7 @@ def test_implausible_year_is_400(staff, enterprise_a):
 
 
 def test_enterprise_land_created_and_listed_with_codes(staff, enterprise_a, zone_a):
-    from yuanqu.core.testing import make_parcel
+    from yuanqu.land.testing import make_parcel
 
     parcel = make_parcel(zone_a, "JA-77")
     client = token_client(staff)

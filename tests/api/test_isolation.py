@@ -17,8 +17,8 @@ from rest_framework.test import APIClient
 from yuanqu.accounts.models import User
 from yuanqu.core.changelog import snapshot
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_uscc
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.testing import make_uscc
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project, Target
 from yuanqu.projects.testing import make_project

@@ -9,9 +9,10 @@ import pytest
 import shapely
 import shapely.geometry
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_parcel, make_user, square
 from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.testing import make_parcel, square
 from yuanqu.zones.models import Zone
 
 from .conftest import token_client

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from tests.browser.conftest import CHROMIUM_ARGS
-from yuanqu.core.testing import PASSWORD
+from yuanqu.accounts.testing import PASSWORD
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

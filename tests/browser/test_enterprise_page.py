@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from tests.browser.session import signed_in_page
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_user, make_zone
+from yuanqu.accounts.testing import make_user
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
+from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.browser
 

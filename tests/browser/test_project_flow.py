@@ -11,10 +11,11 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.session import signed_in_page
-from yuanqu.core.testing import make_user, make_zone
+from yuanqu.accounts.testing import make_user
 from yuanqu.projects.models import Project, Stage
 from yuanqu.projects.services import calendar, forget_calendar, seed_calendar, seed_deadlines
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.browser
 

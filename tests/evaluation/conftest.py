@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tests.browser.conftest import chromium_path  # noqa: F401  (the browser tests' fixture, for the method editor's)
-from yuanqu.core.testing import make_enterprise, make_enterprise_year
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 
 STARTED = dt.date(2015, 1, 1)
 

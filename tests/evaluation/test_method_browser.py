@@ -10,8 +10,10 @@ from django.db import connections
 
 from tests.browser.session import signed_in_page
 from tests.evaluation.conftest import STARTED, huangyan_year
+from yuanqu.accounts.testing import make_user
 from yuanqu.analytics.mujun import preset_text
-from yuanqu.core.testing import make_enterprise, make_user, make_zone
+from yuanqu.enterprises.testing import make_enterprise
+from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.browser
 

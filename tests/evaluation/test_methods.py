@@ -114,7 +114,7 @@ def test_method_list_and_run_from_a_stored_method(client, user_a, evaluation_wor
 
 @pytest.mark.parametrize("role", ["analyst", "leader"])
 def test_read_only_users_may_read_methods_but_not_edit(client, role, zone_a, evaluation_world):
-    from yuanqu.core.testing import make_user
+    from yuanqu.accounts.testing import make_user
 
     user = make_user(
         f"ro_{role}", "city_analyst" if role == "analyst" else "leader", zones=[zone_a] if role == "leader" else []

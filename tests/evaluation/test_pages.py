@@ -75,7 +75,7 @@ def test_new_run_with_a_bad_method_file_names_the_line(client, city_admin, evalu
 
 
 def test_leader_cannot_start_a_run(client, zone_a):
-    from yuanqu.core.testing import make_user
+    from yuanqu.accounts.testing import make_user
 
     client.force_login(make_user("leader_a", "leader", zones=[zone_a]))
     assert client.get("/evaluation/new/").status_code == 403
@@ -144,7 +144,7 @@ def test_result_page_in_english_shows_the_english_arithmetic(client, city_admin,
 @pytest.mark.parametrize("sort", ["", "rank", "total", "-total", "grade", "zone"])
 def test_enterprises_not_evaluated_come_after_the_evaluated_ones(client, city_admin, city_run, zone_a, sort):
     # The demo's first page showed only "outside the scope" rows: no group, rank or total sorted first.
-    from yuanqu.core.testing import make_enterprise
+    from yuanqu.enterprises.testing import make_enterprise
     from yuanqu.evaluation.filtersets import EvaluationResultFilterSet
     from yuanqu.evaluation.selectors import run_results
 

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from yuanqu.core.testing import make_enterprise, make_enterprise_year
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.evaluation.exporting import write_public_list
 from yuanqu.evaluation.services import preset_method, run_evaluation
 

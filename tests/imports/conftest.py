@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_uscc
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.testing import make_uscc
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.zones.models import Zone
 

@@ -9,8 +9,10 @@ from django.core.management.base import CommandError
 
 from tests.imports.conftest import YEAR_HEADERS, counts, run, write_xlsx
 from yuanqu import cli
-from yuanqu.core.testing import make_enterprise, make_user, make_zone
+from yuanqu.accounts.testing import make_user
 from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.enterprises.testing import make_enterprise
+from yuanqu.zones.testing import make_zone
 
 
 def years_file(tmp_path, enterprise, *, tax=1200):

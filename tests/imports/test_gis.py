@@ -19,10 +19,10 @@ from django.urls import reverse
 from pyogrio import raw
 
 from tests.imports.conftest import counts, run
+from yuanqu.accounts.testing import PASSWORD
 from yuanqu.core.importing.gis import write_features
 from yuanqu.core.importing.pipeline import run_import
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import PASSWORD
 from yuanqu.land.importers import ParcelImporter
 from yuanqu.land.models import Parcel
 from yuanqu.land.services import parcel_shape

@@ -8,9 +8,9 @@ import pytest
 
 from tests.imports.conftest import run, write_xlsx
 from yuanqu.core.importing.pipeline import run_import
-from yuanqu.core.testing import make_enterprise
 from yuanqu.enterprises.importers import EnterpriseYearImporter
 from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.enterprises.testing import make_enterprise
 
 
 def messy_workbook(path, codes):

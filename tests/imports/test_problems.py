@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 
 from tests.imports.conftest import YEAR_HEADERS, counts, run, write_xlsx
 from yuanqu.core.importing.pipeline import run_import
-from yuanqu.core.testing import make_enterprise_year
 from yuanqu.enterprises.importers import EnterpriseImporter, EnterpriseYearImporter
+from yuanqu.enterprises.testing import make_enterprise_year
 
 
 def bad_code(code: str) -> str:

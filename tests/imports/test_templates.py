@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.imports.conftest import YEAR_HEADERS, read_xlsx, run
-from yuanqu.core.testing import PASSWORD
+from yuanqu.accounts.testing import PASSWORD
 
 EXPECTED = {
     "enterprise-years": YEAR_HEADERS,

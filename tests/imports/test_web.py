@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.imports.conftest import YEAR_HEADERS, counts, write_xlsx
-from yuanqu.core.testing import PASSWORD
+from yuanqu.accounts.testing import PASSWORD
 from yuanqu.enterprises.models import EnterpriseYear
 
 

@@ -11,15 +11,18 @@ from django.urls import reverse
 from pyogrio import raw
 
 from tests.imports.conftest import YEAR_HEADERS, counts, read_xlsx, run, write_xlsx
+from yuanqu.accounts.testing import PASSWORD, make_user
 from yuanqu.core.access import Role
 from yuanqu.core.importing.pipeline import run_import
 from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import PASSWORD, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.importers import EnterpriseImporter, EnterpriseYearImporter
+from yuanqu.enterprises.testing import make_enterprise_year
 from yuanqu.land.importers import ParcelImporter
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.testing import make_project
 from yuanqu.zones.importers import ZoneImporter
+from yuanqu.zones.testing import make_zone
 
 
 @pytest.fixture

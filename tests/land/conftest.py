@@ -10,8 +10,9 @@ from decimal import Decimal
 import pytest
 
 from tests.browser.conftest import chromium_path  # noqa: F401  (the browser tests' fixture, for the map's)
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.testing import make_parcel
 
 AS_OF = dt.date(2025, 3, 2)  # 366 days past an agreed start of 2024-03-01
 

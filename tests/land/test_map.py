@@ -7,7 +7,7 @@ import shapely
 from django.test import Client
 
 from tests.land.conftest import AS_OF
-from yuanqu.core.testing import make_zone
+from yuanqu.zones.testing import make_zone
 
 
 @pytest.fixture

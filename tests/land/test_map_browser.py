@@ -9,10 +9,13 @@ from decimal import Decimal
 import pytest
 
 from tests.browser.session import signed_in_page
-from yuanqu.core.testing import make_enterprise, make_parcel, make_user, make_zone
+from yuanqu.accounts.testing import make_user
+from yuanqu.enterprises.testing import make_enterprise
 from yuanqu.land.models import EnterpriseLand
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,9 @@ import json
 
 import pytest
 
-from yuanqu.core.testing import make_parcel, make_user, make_zone, square
+from yuanqu.accounts.testing import make_user
+from yuanqu.land.testing import make_parcel, square
+from yuanqu.zones.testing import make_zone
 
 
 @pytest.fixture

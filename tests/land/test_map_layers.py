@@ -14,9 +14,10 @@ from django.test import Client
 from tests.land.conftest import AS_OF
 from yuanqu.analytics import geo
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_enterprise, make_parcel, square
+from yuanqu.enterprises.testing import make_enterprise
 from yuanqu.land import maps
 from yuanqu.land.models import BaseMap, EnterpriseLand
+from yuanqu.land.testing import make_parcel, square
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.session import signed_in_page
-from yuanqu.core.testing import make_parcel, make_user, make_zone, square
+from yuanqu.accounts.testing import make_user
+from yuanqu.land.testing import make_parcel, square
+from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.browser
 

@@ -17,9 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.land.conftest import AS_OF, not_started
 from yuanqu.analytics import geo, mvt
-from yuanqu.core.testing import make_enterprise, make_zone
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.enterprises.services import save_enterprise, save_enterprise_year
+from yuanqu.enterprises.testing import make_enterprise
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.evaluation.services import publish_run
 from yuanqu.land import tiles
@@ -27,6 +27,7 @@ from yuanqu.land.ledger import save_rules
 from yuanqu.land.models import EnterpriseLand, Parcel, ParcelTileRow
 from yuanqu.land.services import save_enterprise_land, save_parcel
 from yuanqu.projects.models import Project
+from yuanqu.zones.testing import make_zone
 
 Z = 14
 LON, LAT = 120.005, 31.262  # near Suzhou
@@ -436,8 +437,8 @@ def test_a_locked_database_still_serves_the_tile_without_storing_rows(client, us
 
 
 def test_the_admin_list_of_tile_rows_shows_a_staff_zone_admin_only_zone_a(client, city_admin, two_zones, zone_a):
+    from yuanqu.accounts.testing import make_user
     from yuanqu.core.access import Role
-    from yuanqu.core.testing import make_user
 
     client.force_login(city_admin)
     get_tile(client)  # rows of every parcel in the tile (scope "all")

@@ -8,13 +8,16 @@ from decimal import Decimal
 
 import pytest
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.models import Project, Stage
 from yuanqu.projects.testing import make_project
 from yuanqu.zones.models import Zone
+from yuanqu.zones.testing import make_zone
 
 
 @dataclass

@@ -11,8 +11,8 @@ from django.test import Client
 from yuanqu.accounts.models import User
 from yuanqu.core.access import Role
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_enterprise_year, make_uscc
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
+from yuanqu.enterprises.testing import make_enterprise_year, make_uscc
 from yuanqu.land.models import Parcel
 
 
@@ -95,7 +95,7 @@ def test_zone_choices_on_the_edit_form_are_the_users_editable_zones(staff, zone_
 
 
 def test_leader_and_analyst_see_no_edit_links_and_get_403(client: Client, zone_a, analyst, enterprise_a, world_a):
-    from yuanqu.core.testing import make_user
+    from yuanqu.accounts.testing import make_user
 
     leader = make_user("leader_a", Role.LEADER, zones=[zone_a])
     for reader in (leader, analyst):

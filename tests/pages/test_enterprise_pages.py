@@ -10,8 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_zone
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand
+from yuanqu.zones.testing import make_zone
 
 ROW = re.compile(r'<tr>\s*<td class="code">')
 

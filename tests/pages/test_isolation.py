@@ -15,8 +15,8 @@ import pytest
 from django.test import Client
 
 from yuanqu.accounts.models import User
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_user
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import Parcel
 

@@ -9,10 +9,13 @@ from django.conf import settings
 from django.test import Client
 
 from yuanqu.accounts.models import User
+from yuanqu.accounts.testing import PASSWORD, make_user
 from yuanqu.core.access import Role
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import PASSWORD, make_enterprise, make_parcel, make_user, make_zone
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.testing import make_enterprise
+from yuanqu.land.testing import make_parcel
+from yuanqu.zones.testing import make_zone
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import translation
 
 import yuanqu
-from yuanqu.core.testing import make_enterprise_year
+from yuanqu.enterprises.testing import make_enterprise_year
 
 PACKAGE = Path(yuanqu.__file__).resolve().parent
 PO_PATH = PACKAGE / "locale" / "en" / "LC_MESSAGES" / "django.po"

@@ -10,3 +10,4 @@ def register() -> None:
     registry.navigation.register(
         registry.NavItem("users", _("用户管理"), "user-list", order=90, visible=can_manage_users)
     )
+    registry.demo_steps.register(registry.DemoStep("users", "yuanqu.accounts.demo.build_users", order=70))

@@ -258,11 +258,12 @@ measures: Registry[Measure] = Registry("measures")
 
 @dataclass(frozen=True)
 class DemoStep:
-    """An app's part of the demo city: ``build(city)`` adds its records to the ``DemoCity`` being built
-    (``yuanqu.core.demo``), after the steps of lower ``order``."""
+    """An app's part of the demo city: ``build(city)`` (a function or its dotted path, imported only when the demo
+    is built) adds its records to the ``DemoCity`` being built (``yuanqu.core.demo``), after the steps of lower
+    ``order``."""
 
     key: str
-    build: Callable[[Any], None]
+    build: Callable[[Any], None] | str
     order: int = 100
 
 

@@ -81,3 +81,7 @@ def register() -> None:
         registry.zone_columns.register(column)
     registry.tile_touches.register(registry.TileTouch("enterprises.enterprise", touch=_enterprise_touches))
     registry.tile_touches.register(registry.TileTouch("enterprises.enterpriseyear", touch=_year_touches))
+    registry.demo_steps.register(
+        registry.DemoStep("enterprises", "yuanqu.enterprises.demo.build_enterprises", order=30)
+    )
+    registry.demo_steps.register(registry.DemoStep("enterprise-years", "yuanqu.enterprises.demo.build_years", order=50))

@@ -13,3 +13,4 @@ def register() -> None:
     # Grades are on every parcel of an enterprise that has one.
     for model in ("evaluation.evaluationrun", "evaluation.evaluationresult"):
         registry.tile_touches.register(registry.TileTouch(model, scope="row"))
+    registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))

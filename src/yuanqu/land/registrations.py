@@ -83,3 +83,7 @@ def register() -> None:
     registry.tile_touches.register(registry.TileTouch("land.parcel", touch=_parcel_touches))
     registry.tile_touches.register(registry.TileTouch("land.enterpriseland", touch=_use_touches))
     registry.tile_touches.register(registry.TileTouch("land.landruleset", scope="row"))
+    registry.demo_steps.register(registry.DemoStep("parcels", "yuanqu.land.demo.build_parcels", order=20))
+    registry.demo_steps.register(
+        registry.DemoStep("enterprise-land", "yuanqu.land.demo.build_enterprise_land", order=40)
+    )

@@ -21,3 +21,4 @@ def register() -> None:
     )
     registry.navigation.register(registry.NavItem("project-list", _("项目"), "projects:project-list", order=40))
     registry.tile_touches.register(registry.TileTouch("projects.project", touch=_project_touches))
+    registry.demo_steps.register(registry.DemoStep("projects", "yuanqu.projects.demo.build_projects", order=80))

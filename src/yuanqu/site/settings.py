@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "yuanqu.projects",
     "yuanqu.evaluation",
     "yuanqu.dashboard",
+    "yuanqu.demo",
 ]
 
 MIDDLEWARE = [

@@ -11,3 +11,4 @@ def register() -> None:
     registry.data_kinds.register(registry.DataKind("zones", ZoneImporter, "zones.Zone", export_rows, order=10))
     registry.navigation.register(registry.NavItem("zones", _("园区"), "zones:zone-list", order=10))
     registry.tile_touches.register(registry.TileTouch("zones.zone", scope="tile"))
+    registry.demo_steps.register(registry.DemoStep("zones", "yuanqu.zones.demo.build_zones", order=10))

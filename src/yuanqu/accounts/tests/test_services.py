@@ -12,10 +12,11 @@ from yuanqu.accounts.services import (
     find_zone,
     manageable_users,
 )
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
 from yuanqu.core.changelog import acting
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_user, make_zone
+from yuanqu.zones.testing import make_zone
 
 
 @pytest.fixture

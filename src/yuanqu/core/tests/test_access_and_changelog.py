@@ -3,13 +3,14 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role, editable_zone_ids, visible_zone_ids
 from yuanqu.core.changelog import acting
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_user, make_zone
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.enterprises.services import save_enterprise
 from yuanqu.zones.models import Zone
+from yuanqu.zones.testing import make_zone
 
 
 def test_zone_user_sees_own_zone_and_its_sub_parks_only(zone_a, zone_b, user_a):
@@ -81,7 +82,7 @@ def test_invalid_uscc_refused_with_reason_in_both_languages(zone_a, city_admin):
 
 
 def test_industry_code_sets_section_and_division(zone_a, city_admin):
-    from yuanqu.core.testing import make_uscc
+    from yuanqu.enterprises.testing import make_uscc
 
     enterprise = Enterprise(uscc=make_uscc(4242), name="电子公司", zone=zone_a)
     save_enterprise(enterprise=enterprise, user=city_admin, industry_code="c3981")

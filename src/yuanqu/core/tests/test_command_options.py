@@ -3,8 +3,9 @@
 import pytest
 from django.core.management.base import CommandError
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.management.users import output_option, zone_ids_option, zone_option
-from yuanqu.core.testing import make_user, make_zone
+from yuanqu.zones.testing import make_zone
 
 
 def test_output_option_accepts_a_listed_suffix_in_any_case(tmp_path):

@@ -10,10 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_zone
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.alerts import project_alerts
 from yuanqu.projects.models import Agreement, Stage
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 D = dt.date
 SUPPLIED = [(Stage.SIGNED, D(2024, 10, 8)), (Stage.LAND_SUPPLIED, D(2024, 12, 2))]

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.compliance import AT_RISK, BREACHED, ON_TRACK, Facts, assess
 from yuanqu.projects.models import Agreement, Stage
 from yuanqu.projects.selectors import project_compliance

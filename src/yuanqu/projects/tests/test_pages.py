@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_user
 from yuanqu.projects.models import Agreement, Stage
 from yuanqu.projects.testing import make_project
 

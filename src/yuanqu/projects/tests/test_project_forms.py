@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_enterprise, make_parcel, make_user, make_zone
+from yuanqu.enterprises.testing import make_enterprise
+from yuanqu.land.testing import make_parcel
 from yuanqu.projects.models import Agreement, Project, Stage, StageEvent
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 D = dt.date
 

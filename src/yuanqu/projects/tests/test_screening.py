@@ -9,12 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
-from yuanqu.core.testing import make_user, make_zone
 from yuanqu.projects.models import InvestorCapacity, Project, Stage
 from yuanqu.projects.screening import find_duplicates, name_similarity, normalise_investor, normalise_project_name
 from yuanqu.projects.services import advance_stage
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 D = dt.date
 SCREENED = {

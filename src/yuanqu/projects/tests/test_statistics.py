@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.testing import make_zone
 from yuanqu.projects.models import Stage, Target
 from yuanqu.projects.statistics import AMBER, GREEN, RED, elapsed_share, monthly_table, rag, target_progress
 from yuanqu.projects.testing import make_project
+from yuanqu.zones.testing import make_zone
 
 D = dt.date
 

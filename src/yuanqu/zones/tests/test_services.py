@@ -3,11 +3,12 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.testing import make_user, make_zone
 from yuanqu.zones.models import Zone
 from yuanqu.zones.services import delete_zone, save_zone
+from yuanqu.zones.testing import make_zone
 
 
 def test_zone_staff_cannot_delete_its_own_top_level_zone(zone_a, user_a):

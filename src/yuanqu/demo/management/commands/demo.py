@@ -8,9 +8,11 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.core.demo import DEMO_PASSWORD, build_demo_city, create_demo_users, default_parcels
+from yuanqu.accounts.demo import DEMO_PASSWORD, create_demo_users
 from yuanqu.core.management.commands.serve import DEFAULT_ADDR, parse_addr, url_of
 from yuanqu.core.progress import Progress, summary
+from yuanqu.demo.builder import build_demo_city, default_parcels
+from yuanqu.zones.models import Zone
 
 DEMO_ZONE_CODE, DEMO_ZONE_NAME = "G321061", "云溪经济技术开发区"
 
@@ -49,8 +51,6 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         call_command("init", stdout=self.stdout, stderr=self.stderr)
-        from yuanqu.zones.models import Zone
-
         if options["reset"]:
             call_command("flush", interactive=False, verbosity=0)
             self.stdout.write("reset: every table emptied")

@@ -1,4 +1,5 @@
-"""The fictional city 云溪市 in southern Jiangsu: its zones and sub-parks, industries, place names and words.
+"""The zones' part of the demo city 云溪市 in southern Jiangsu: its zones and sub-parks, each with how its land is
+laid out and used and which industries it leads in, and the step that lays the parks out and creates the zones.
 
 Every name here is invented; codes only look like the catalogue's (G = national, S = provincial).
 """
@@ -6,8 +7,17 @@ Every name here is invented; codes only look like the catalogue's (G = national,
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+import shapely
+
+from yuanqu.analytics import geo
+from yuanqu.core.demo import split
+from yuanqu.zones import demo_layout as layout
+from yuanqu.zones.models import Zone
+from yuanqu.zones.services import save_zone
 
 CITY = "云溪市"
 PROVINCE = "江苏"
@@ -259,129 +269,59 @@ ZONES: tuple[ZoneSpec, ...] = (
     ),
 )
 
-# Platform company per top-level zone that owns its standard factory buildings (标准厂房) and rents them out.
-PLATFORM_COMPANIES = {
-    "etdz": "云溪经开区标准厂房建设发展有限公司",
-    "htz": "云溪高新区科技产业园开发有限公司",
-    "prov": "溪南开发区资产经营有限公司",
-    "cluster": "桐泾镇集体资产经营有限公司",
-}
-PLATFORM_INDUSTRY = "7040"  # 房地产租赁经营
+
+def _lay_out_parcels(rng: random.Random, n: int) -> dict[str, list[layout.ParcelShape]]:
+    """Parcel shapes per park key, placed in the city."""
+    counts = dict(zip((s.key for s in ZONES), split(n, [s.share for s in ZONES], 2), strict=True))
+    tops = [s for s in ZONES if s.parent is None]
+    groups, keys = [], []
+    for top in tops:
+        parks = [top] + [s for s in ZONES if s.parent == top.key]
+        keys.append([p.key for p in parks])
+        groups.append(
+            [layout.layout_park(rng, layout.parcel_areas_m2(rng, counts[p.key]), angle_deg=p.angle_deg) for p in parks]
+        )
+    placed = layout.place_parks(groups)
+    return {
+        key: shapes
+        for group_keys, parks in zip(keys, placed, strict=True)
+        for key, shapes in zip(group_keys, parks, strict=True)
+    }
 
 
-# GB/T 4754-2017 divisions with weights for a southern Jiangsu manufacturing base, their classes
-# (4-digit codes), the words companies of that trade put in their names, and yearly-figure factors:
-# revenue per mu, tax share of revenue, electricity per 万元 output (万kWh), electricity's share of energy,
-# pollutant emissions relative to the average.
-@dataclass(frozen=True)
-class Trade:
-    weight: float
-    classes: tuple[str, ...]
-    words: tuple[str, ...]
-    revenue: float = 1.0
-    tax: float = 1.0
-    electricity: float = 0.06
-    electric_share: float = 0.8
-    emissions: float = 1.0
+def _create_zones(shapes: dict[str, list[layout.ParcelShape]]) -> dict:
+    """Create the zones through the zone service, each with a boundary around its parcels."""
+    park_bounds = {key: layout.park_boundary([s.polygon for s in shapes[key]]) for key in shapes}
+    zones: dict[str, Zone] = {}
+    for spec in sorted(ZONES, key=lambda s: s.parent is not None):
+        if spec.parent is None:
+            members = [spec.key] + [s.key for s in ZONES if s.parent == spec.key]
+            parts = [park_bounds[k] for k in members if park_bounds[k] is not None]
+            boundary = shapely.union_all(parts) if parts else None
+        else:
+            boundary = park_bounds[spec.key]
+        zone = Zone(
+            code=spec.code,
+            name=spec.name,
+            short_name=spec.short_name,
+            level=spec.level,
+            kind=spec.kind,
+            parent=zones[spec.parent] if spec.parent else None,
+            approved_on=spec.approved_on,
+            approved_area_ha=spec.approved_area_ha,
+            leading_industries=spec.leading_industries,
+            boundary=shapely.to_wkb(geo.to_lonlat(boundary, layout.SRID)) if boundary is not None else None,
+        )
+        zones[spec.key] = save_zone(zone=zone, user=None)
+    return zones
 
 
-TRADES: dict[str, Trade] = {
-    "13": Trade(1.0, ("1331", "1391"), ("食品", "粮油", "农产品"), 1.1, 0.7, 0.04, 0.6, 1.5),
-    "14": Trade(1.0, ("1411", "1441"), ("食品", "乳业", "食品科技"), 1.0, 0.9, 0.05, 0.6, 1.5),
-    "15": Trade(0.4, ("1512", "1529"), ("酒业", "饮料"), 0.9, 2.0, 0.04, 0.6, 1.5),
-    "17": Trade(5.0, ("1711", "1712", "1713", "1751"), ("纺织", "印染", "织造", "纺织科技"), 0.7, 0.7, 0.10, 0.7, 2.5),
-    "18": Trade(2.5, ("1810", "1820", "1830"), ("服饰", "服装", "制衣"), 0.6, 0.8, 0.03, 0.9, 0.5),
-    "19": Trade(0.4, ("1951", "1952"), ("鞋业", "皮革制品"), 0.6, 0.8, 0.03, 0.9, 1.0),
-    "20": Trade(0.4, ("2021",), ("木业",), 0.6, 0.7, 0.06, 0.8, 1.2),
-    "21": Trade(1.0, ("2110", "2130"), ("家具", "家居"), 0.7, 0.8, 0.04, 0.8, 1.0),
-    "22": Trade(1.0, ("2221", "2231"), ("纸业", "包装材料"), 0.8, 0.8, 0.14, 0.5, 2.5),
-    "23": Trade(0.8, ("2319",), ("印务", "包装印刷"), 0.7, 0.9, 0.04, 0.9, 0.8),
-    "24": Trade(0.8, ("2411", "2439"), ("文体用品", "工艺品"), 0.7, 0.8, 0.03, 0.9, 0.5),
-    "25": Trade(0.2, ("2511",), ("石化", "能源"), 2.0, 1.2, 0.05, 0.3, 3.0),
-    "26": Trade(
-        6.0,
-        ("2614", "2619", "2641", "2651", "2662", "2669"),
-        ("化工", "新材料", "精细化工", "化学"),
-        1.4,
-        1.2,
-        0.12,
-        0.45,
-        3.0,
-    ),
-    "27": Trade(
-        3.0, ("2710", "2720", "2761", "2770"), ("医药", "生物医药", "药业", "生物科技"), 1.1, 1.6, 0.05, 0.6, 1.5
-    ),
-    "28": Trade(1.0, ("2822", "2829"), ("化纤", "合成纤维"), 1.3, 0.6, 0.15, 0.5, 2.0),
-    "29": Trade(
-        5.0, ("2913", "2922", "2926", "2929"), ("塑胶", "塑业", "橡塑制品", "塑料制品"), 0.9, 0.8, 0.08, 0.85, 1.2
-    ),
-    "30": Trade(3.0, ("3021", "3042", "3062", "3089"), ("建材", "玻璃", "新型建材", "陶瓷"), 0.8, 0.9, 0.15, 0.4, 2.5),
-    "31": Trade(1.0, ("3130", "3140"), ("钢业", "特钢"), 1.8, 0.6, 0.25, 0.5, 3.0),
-    "32": Trade(2.0, ("3216", "3251", "3252"), ("铝业", "铜业", "金属材料"), 1.7, 0.6, 0.18, 0.6, 2.0),
-    "33": Trade(7.0, ("3311", "3321", "3360", "3399"), ("金属制品", "五金", "金属科技"), 0.8, 0.9, 0.09, 0.85, 1.2),
-    "34": Trade(
-        9.0,
-        ("3441", "3442", "3444", "3451", "3453", "3484"),
-        ("机械", "精密机械", "通用设备", "传动科技", "轴承"),
-        1.0,
-        1.0,
-        0.04,
-        0.9,
-        0.6,
-    ),
-    "35": Trade(
-        8.0,
-        ("3562", "3563", "3544", "3581", "3599"),
-        ("智能装备", "自动化设备", "机电设备", "医疗器械"),
-        1.0,
-        1.1,
-        0.035,
-        0.9,
-        0.5,
-    ),
-    "36": Trade(6.0, ("3612", "3660", "3670"), ("汽车零部件", "汽车部件", "汽车科技"), 1.3, 1.0, 0.04, 0.85, 0.7),
-    "37": Trade(1.5, ("3731", "3734"), ("船舶配件", "轨道交通设备"), 1.0, 0.9, 0.05, 0.8, 0.8),
-    "38": Trade(
-        11.0,
-        ("3811", "3812", "3821", "3823", "3825", "3831", "3841", "3872"),
-        ("电气", "电器", "新能源科技", "电缆", "电机"),
-        1.2,
-        0.9,
-        0.05,
-        0.9,
-        0.6,
-    ),
-    "39": Trade(
-        18.0,
-        ("3912", "3922", "3972", "3973", "3974", "3976", "3981", "3982", "3983", "3985"),
-        ("电子", "电子科技", "光电科技", "半导体", "微电子"),
-        1.4,
-        0.6,
-        0.05,
-        0.95,
-        0.5,
-    ),
-    "40": Trade(
-        3.0, ("4011", "4014", "4021", "4040"), ("仪器", "仪表", "自动化仪表", "光学"), 1.0, 1.3, 0.03, 0.95, 0.4
-    ),
-    "41": Trade(0.5, ("4190",), ("制品", "实业"), 0.7, 0.8, 0.05, 0.9, 0.8),
-    "42": Trade(0.5, ("4210", "4220"), ("再生资源", "环保科技"), 0.9, 0.7, 0.08, 0.7, 2.0),
-    "43": Trade(0.5, ("4320", "4330"), ("设备维修", "机电工程"), 0.6, 1.0, 0.04, 0.9, 0.5),
-    # Utilities: evaluated but not graded by per-mu methods.
-    "44": Trade(0.4, ("4412", "4416", "4430"), ("热电", "能源", "光伏电力"), 1.5, 0.8, 0.10, 0.3, 4.0),
-    "45": Trade(0.2, ("4511",), ("燃气",), 2.0, 0.6, 0.02, 0.8, 0.5),
-    "46": Trade(0.2, ("4610", "4620"), ("水务", "污水处理"), 0.4, 0.8, 0.30, 0.95, 1.5),
-}
-
-# Places companies put in front of their names (the city, its districts and towns), all invented.
-PLACES = ("云溪", "溪南", "桐泾", "澄湖", "云港", "青枫", "鹭洲", "金溪", "瑶湾", "晴岚", "柳塘")
-
-# Characters that make up trade names (字号): two of them form one.
-NAME_CHARS = (
-    "恒锐华鑫联创博泰瑞盛达源晟通凯宏嘉德新禾诚信科立宇航捷汇昌隆弘毅卓越远致精睿东明天海金川正和祥富润丰力"
-    "众合威凌尚微光峰中旭安永美兴利"
-)
-
-# Organisation-code check character (GB 11714-1997) weights.
-ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+def build_zones(city) -> None:
+    """Lay the parks out (parcel shapes per park, left in ``city.shared["shapes"]`` for the parcels) and create
+    the zones, each with a boundary around its parcels (``city.shared["zones"]``: zone key → Zone)."""
+    shapes = _lay_out_parcels(city.stream("layout"), city.parcels)
+    zones = _create_zones(shapes)
+    city.shared["shapes"] = shapes
+    city.shared["zones"] = zones
+    city.count("zones", sum(1 for spec in ZONES if spec.parent is None))
+    city.count("sub_parks", sum(1 for spec in ZONES if spec.parent is not None))

@@ -1,4 +1,4 @@
-"""The demo city's users: one per role, with a fixed password that the demo prints."""
+"""The accounts' part of the demo city: one user per role, with a fixed password that the demo prints."""
 
 from __future__ import annotations
 
@@ -64,3 +64,8 @@ def create_demo_users(*, zone=None, password: str = DEMO_PASSWORD) -> list[DemoU
             user.zones.clear()
         users.append(DemoUser(username=username, role=str(role), scope=scope))
     return users
+
+
+def build_users(city) -> None:
+    """The demo users, the zone users in the national ETDZ."""
+    city.summary.users = create_demo_users(zone=city.shared["zones"]["etdz"])

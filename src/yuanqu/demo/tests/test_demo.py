@@ -12,13 +12,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from stdnum.cn import uscc as stdnum_uscc
 
+from yuanqu.accounts.demo import DEMO_PASSWORD
 from yuanqu.accounts.models import User
 from yuanqu.analytics import geo
 from yuanqu.core.access import visible_zone_ids
-from yuanqu.core.demo import DEMO_PASSWORD, build_demo_city
 from yuanqu.core.management.commands.serve import parse_addr
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.progress import Progress, summary
+from yuanqu.demo.builder import build_demo_city
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, CalendarYear, Project, StageDeadline, StageEvent, Target

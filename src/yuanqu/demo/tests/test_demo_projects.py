@@ -8,13 +8,13 @@ import statistics
 import pytest
 
 from yuanqu.accounts.models import User
-from yuanqu.core.demo import build_demo_city
-from yuanqu.core.demo.projects import DOMESTIC, project_count
+from yuanqu.demo.builder import build_demo_city
 from yuanqu.land.models import EnterpriseLand
 from yuanqu.projects import selectors
 from yuanqu.projects import services as project_services
 from yuanqu.projects import statistics as project_statistics
 from yuanqu.projects.alerts import project_alerts
+from yuanqu.projects.demo import DOMESTIC, project_count
 from yuanqu.projects.models import Project, Stage, StageEvent, Target, stage_rank
 from yuanqu.projects.services import advance_stage, save_project
 from yuanqu.zones.models import Zone

@@ -1,4 +1,5 @@
-"""Parcel polygons of the demo city: blocks between roads, each cut into irregular quadrilaterals.
+"""Parcel polygons of the demo city, around which its zones are drawn: blocks between roads, each cut into
+irregular quadrilaterals.
 
 Neighbouring parcels in a block share their cut lines vertex for vertex, so no two parcels overlap;
 blocks are separated by roads. Coordinates are CGCS2000 / 3-degree Gauss–Krüger CM 120E (EPSG:4549).

@@ -1,4 +1,5 @@
-"""The demo city's investment projects: names, investors, sizes, timelines, agreements and yearly targets.
+"""The projects' part of the demo city: investment projects with their names, investors, sizes, timelines,
+agreements, and the zones' yearly targets.
 
 Projects are planned from the city already built: project companies on parcels being supplied or built
 on, and recent owners in production, become projects linked to their parcel and enterprise, with stage
@@ -19,9 +20,15 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+
 from yuanqu.analytics.industry import parse_industry_code
-from yuanqu.core.demo.catalogue import TRADES, ZONES, ZoneSpec
-from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageEvent, Target, stage_rank
+from yuanqu.core.demo import days, labels
+from yuanqu.enterprises.demo import TRADES
+from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.projects.models import STAGE_ORDER, Agreement, CalendarYear, Project, Stage, StageEvent, Target, stage_rank
+from yuanqu.projects.services import default_calendar_years, seed_calendar, seed_deadlines
+from yuanqu.zones.demo import ZONES, ZoneSpec
 
 PROJECTS_PER_ENTERPRISE = 1 / 7
 MIN_PROJECTS, MAX_PROJECTS = 30, 600
@@ -196,8 +203,8 @@ class ProjectPlan:
     stage: str
     division: str = ""
     code: str = ""
-    parcel_plan: object = None  # generator._ParcelPlan
-    firm: object = None  # generator._EnterprisePlan
+    parcel_plan: object = None  # the land's ParcelPlan
+    firm: object = None  # the enterprises' EnterprisePlan
     events: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # from, to, on, reason
     project: Project | None = None
     agreement: Agreement | None = None
@@ -211,23 +218,14 @@ def project_count(enterprises: int) -> int:
     return min(max(round(enterprises * PROJECTS_PER_ENTERPRISE), MIN_PROJECTS), MAX_PROJECTS)
 
 
-def _split_labels(rng: random.Random, n: int, shares: dict, minimum: int) -> list:
-    from yuanqu.core.demo.generator import _split  # here, not at the top: the generator imports this module
-
-    counts = _split(n, list(shares.values()), minimum)
-    labels = [label for label, count in zip(shares, counts, strict=True) for _ in range(count)]
-    rng.shuffle(labels)
-    return labels
-
-
 def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2 if rng.random() < 0.7 else 1))
 
 
 def plan_projects(rng: random.Random, *, n: int, firms, zones, as_of: dt.date) -> list[ProjectPlan]:
     """Plan ``n`` projects over the zones, linking suitable parcels and enterprises of the built city."""
-    stages = _split_labels(rng, n, STAGE_SHARES, minimum=1)
-    zone_keys = iter(_split_labels(rng, n, {s.key: s.share for s in ZONES}, minimum=1))
+    stages = labels(rng, n, STAGE_SHARES, minimum=1)
+    zone_keys = iter(labels(rng, n, {s.key: s.share for s in ZONES}, minimum=1))
     by_key = {s.key: s for s in ZONES}
 
     # Linkable parcels and firms: project companies on supplied or building parcels; recent owners.
@@ -301,10 +299,6 @@ def _division_weights(spec: ZoneSpec) -> tuple[list[str], list[float]]:
     return divisions, cumulative
 
 
-def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
-    return dt.timedelta(days=rng.randint(low, high))
-
-
 def _timeline(rng: random.Random, plan: ProjectPlan, as_of: dt.date, *, old: bool) -> None:
     """The stage events, oldest first: anchored on the parcel's and enterprise's dates when linked."""
     stage = plan.stage
@@ -328,22 +322,22 @@ def _timeline(rng: random.Random, plan: ProjectPlan, as_of: dt.date, *, old: boo
             anchors[Stage.IN_PRODUCTION] = plan.firm.production_started_on
         if reached == Stage.AT_CAPACITY:
             latest = as_of - dt.timedelta(days=20)
-            anchors[Stage.AT_CAPACITY] = min(plan.firm.production_started_on + _days(rng, 180, 540), latest)
+            anchors[Stage.AT_CAPACITY] = min(plan.firm.production_started_on + days(rng, 180, 540), latest)
 
     # The last date: the anchor, or a draw before as_of; a signed project is either recent or long overdue.
     if path[-1] in anchors:
         last = anchors[path[-1]]
     elif reached == Stage.SIGNED and stage == Stage.SIGNED:
-        last = as_of - (_days(rng, 120, 500) if old else _days(rng, 3, 70))
+        last = as_of - (days(rng, 120, 500) if old else days(rng, 3, 70))
     else:
         low, high = LAST_EVENT_AGO.get(stage, (10, 300))
-        last = as_of - _days(rng, low, high)
+        last = as_of - days(rng, low, high)
     dates = {path[-1]: last}
     for earlier, later in zip(reversed(path[:-1]), reversed(path[1:]), strict=True):
         low, high = GAPS[earlier]
         if later == Stage.STARTED and earlier == Stage.SIGNED:
             high = max(low, high // 2)
-        wanted = anchors.get(earlier) or dates[later] - _days(rng, low, high)
+        wanted = anchors.get(earlier) or dates[later] - days(rng, low, high)
         dates[earlier] = min(wanted, dates[later] - dt.timedelta(days=1))
 
     events, previous = [], ""
@@ -360,7 +354,7 @@ def _timeline(rng: random.Random, plan: ProjectPlan, as_of: dt.date, *, old: boo
         events.append((previous, stage_k, dates[stage_k], ""))
         previous = stage_k
     if stage == Stage.DROPPED:
-        dropped_on = min(dates[path[-1]] + _days(rng, 20, 200), as_of - dt.timedelta(days=3))
+        dropped_on = min(dates[path[-1]] + days(rng, 20, 200), as_of - dt.timedelta(days=3))
         dropped_on = max(dropped_on, dates[path[-1]])
         events.append((previous, Stage.DROPPED, dropped_on, rng.choice(DROP_REASONS)))
     plan.events = events
@@ -528,8 +522,8 @@ def _agreement(rng: random.Random, plan: ProjectPlan, as_of: dt.date) -> None:
     land = project.land_mu
     fixed = float(project.fixed_asset_investment)
     # An old signing that never started promised to start within 60 to 100 days: broken by as_of.
-    start_by = signed + (_days(rng, 60, 100) if overdue else _days(rng, 90, 240))
-    production_by = start_by + _days(rng, 365, 730)
+    start_by = signed + (days(rng, 60, 100) if overdue else days(rng, 90, 240))
+    production_by = start_by + days(rng, 365, 730)
     promised_total = project.total_investment
     intensity = Decimal(f"{fixed / float(land):.1f}") if land else None
     tax_per_mu = Decimal(f"{rng.uniform(15, 40):.1f}") if land else None
@@ -546,10 +540,10 @@ def _agreement(rng: random.Random, plan: ProjectPlan, as_of: dt.date) -> None:
         invested = parcel.invested
         breach = rng.random() < 0.35
         if started is not None:
-            start_by = started - _days(rng, 30, 150) if breach else started + _days(rng, 0, 60)
+            start_by = started - days(rng, 30, 150) if breach else started + days(rng, 0, 60)
             intent = "breached" if breach else "on_track"
         if produced is not None:
-            production_by = produced + _days(rng, 0, 120)
+            production_by = produced + days(rng, 0, 120)
         if invested is not None and Stage.COMPLETED in reached:
             # Promise what was invested (kept), unless the breach is on the start date.
             promised_total = min(promised_total, Decimal(f"{float(invested) * 0.95:.0f}"))
@@ -565,7 +559,7 @@ def _agreement(rng: random.Random, plan: ProjectPlan, as_of: dt.date) -> None:
         if produced is not None:
             production_by = max(production_by, produced)
         elif plan.stage in (Stage.STARTED, Stage.COMPLETED):
-            production_by = max(production_by, as_of + _days(rng, 120, 500))
+            production_by = max(production_by, as_of + days(rng, 120, 500))
     plan.intent = intent
     plan.agreement = Agreement(
         project=project,
@@ -653,3 +647,33 @@ def _achieved(facts, year: int) -> dict:
         Target.Indicator.SIGNED_INVESTMENT: sum((p.total_investment for p in signed), Decimal(0)),
         Target.Indicator.FOREIGN_INVESTMENT: sum((p.foreign_investment or 0 for p in signed), Decimal(0)),
     }
+
+
+def build_projects(city) -> None:
+    """Projects with their timelines, agreements and the zones' yearly targets, about one per seven enterprises
+    unless the city says how many; linked to the firms and parcels the earlier steps planned."""
+    n = project_count(city.enterprises) if city.projects is None else city.projects
+    if n <= 0:
+        return
+    rng = city.stream("projects")
+    zones, as_of = city.shared["zones"], city.as_of
+    # A database flushed by `demo --reset` lost the calendar and deadline rules its migration seeded.
+    if not CalendarYear.objects.exists():
+        seed_calendar(years=default_calendar_years())
+    seed_deadlines()
+    planned = plan_projects(rng, n=n, firms=city.shared["firms"], zones=zones, as_of=as_of)
+    city.bulk_create([p.project for p in planned], "项目 / projects")
+    recorder = get_user_model().objects.filter(username="admin").first()
+    city.bulk_create(event_objects(planned, recorder), "阶段记录 / stage events")
+
+    linked = {p.firm.enterprise.pk for p in planned if p.firm is not None and p.agreement is not None}
+    figures = {}
+    for row in EnterpriseYear.objects.filter(enterprise_id__in=linked, land_mu__gt=0).order_by("year"):
+        if row.tax is not None and row.industrial_output is not None:
+            figures[row.enterprise_id] = (row.tax / row.land_mu, row.industrial_output / row.land_mu)
+    settle_capacity_promises(rng, planned, figures)
+    city.bulk_create([p.agreement for p in planned if p.agreement is not None], "投资协议 / agreements")
+    years = [(city.last_year, (0.75, 1.35)), (as_of.year, (0.8, 2.0))]
+    city.bulk_create(target_objects(rng, planned, zones, years), "目标 / targets")
+    city.shared["projects"] = planned
+    city.count("projects", len(planned))
