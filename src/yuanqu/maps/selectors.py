@@ -130,13 +130,10 @@ def add_properties(layer_key: str, features: list[dict], *, user) -> None:
             feature["properties"][extra.name] = values.get(feature["properties"]["id"], "")
 
 
-def point_layer(*, key: str, user, zone_ids=None, as_of: dt.date, shift: bool = False) -> dict | None:
-    """The points of the registered layer for the user (in these zones with their sub-parks) as drawn: with the
-    properties other apps add, shifted for display when asked; None for a key no app registered."""
-    layer = map_layers.get(key)
-    if layer is None or layer.kind != "points" or layer.geojson is None:
-        return None
-    collection = layer.geojson(user=user, zone_ids=zone_ids, as_of=as_of)
+def point_layer(*, key: str, user, zone_ids=None, as_of: dt.date, shift: bool = False) -> dict:
+    """The points of the registered points layer ``key`` for the user (in these zones with their sub-parks) as
+    drawn: with the properties other apps add, shifted for display when asked."""
+    collection = map_layers[key].geojson(user=user, zone_ids=zone_ids, as_of=as_of)
     add_properties(key, collection["features"], user=user)
     return shifted_collection(collection, shift=shift)
 

@@ -127,7 +127,7 @@ def zones_geojson(request):
 @login_required
 def layer_geojson(request, key: str):
     """A registered points layer (enterprises, projects, …) as GeoJSON; 404 for a key no app registered."""
-    if key not in {layer.key for layer in selectors.point_layers()}:
+    if key not in {layer.key for layer in selectors.point_layers() if layer.geojson is not None}:
         raise Http404(f"没有这个图层：{key} / no such layer: {key}")
     return _layer(
         request,
