@@ -39,7 +39,7 @@ def chinese_to_begin_with():
 @pytest.fixture(autouse=True)
 def no_background_tile_warmup(settings):
     """The server works the map's tile rows out again in a thread after new rules or a publish; a test that wants
-    it turns it back on (tests/land/test_tiles.py), others must not have a thread writing to their database."""
+    it turns it back on (tests/maps/test_tiles.py), others must not have a thread writing to their database."""
     settings.YUANQU_TILE_WARMUP = False
 
 

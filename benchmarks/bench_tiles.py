@@ -47,7 +47,7 @@ def edited_parcel(tile: tuple[int, int, int]):
     """A parcel inside the block (zoom-12 tile) of the tile, else the first parcel with a polygon."""
     from yuanqu.analytics import mvt
     from yuanqu.land.models import Parcel
-    from yuanqu.land.tiles import PROPERTY_BLOCK_ZOOM
+    from yuanqu.maps.tiles import PROPERTY_BLOCK_ZOOM
 
     z, x, y = tile
     shift = z - PROPERTY_BLOCK_ZOOM
@@ -98,10 +98,10 @@ def main() -> None:
     from yuanqu.demo.builder import build_demo_city
     from yuanqu.enterprises.models import Enterprise
     from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
-    from yuanqu.land.ledger import current_rules, save_rules
     from yuanqu.land.models import Parcel
-    from yuanqu.land.services import save_parcel
-    from yuanqu.land.tiles import MIN_ZOOM, PROPERTY_BLOCK_ZOOM, forget_tile_rows, warm_tile_rows
+    from yuanqu.land.services import save_parcel, save_rules
+    from yuanqu.land.status import current_rules
+    from yuanqu.maps.tiles import MIN_ZOOM, PROPERTY_BLOCK_ZOOM, forget_tile_rows, warm_tile_rows
     from yuanqu.zones.models import Zone
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -170,7 +170,7 @@ def main() -> None:
     for label, user in (("city admin (every parcel)", city), (f"zone staff of {biggest.name}", staff)):
         client = Client()
         client.force_login(user)
-        client.get(f"/land/map/tiles/{zooms[0]}/0/0.mvt", {"as_of": as_of})  # warm the code paths, not the tiles
+        client.get(f"/map/tiles/{zooms[0]}/0/0.mvt", {"as_of": as_of})  # warm the code paths, not the tiles
         caches["tiles"].clear()
         forget_tile_rows()
         print(f"\n{label}")
@@ -208,7 +208,7 @@ def main() -> None:
                         if again and phase == "cold":  # the same tile built again
                             caches["tiles"].clear()
                         t0 = time.perf_counter()
-                        response = client.get(f"/land/map/tiles/{z}/{x}/{y}.mvt", {"as_of": as_of}, headers=accept)
+                        response = client.get(f"/map/tiles/{z}/{x}/{y}.mvt", {"as_of": as_of}, headers=accept)
                         spent.append((time.perf_counter() - t0) * 1000)
                     times[phase].append(statistics.median(spent))
                     assert response.status_code in (200, 204), (z, x, y, response.status_code)

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from tests.browser.conftest import chromium_path  # noqa: F401  (the browser tests' fixture, for the map's)
 from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.testing import make_parcel

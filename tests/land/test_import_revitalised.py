@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.imports.conftest import run, write_xlsx
-from yuanqu.land.ledger import land_statuses
 from yuanqu.land.models import Parcel
+from yuanqu.land.status import land_statuses
 
 
 def test_import_reads_the_revitalisation_date(tmp_path, zone_a, city_admin):

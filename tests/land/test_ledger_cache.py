@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from tests.land.conftest import AS_OF
-from yuanqu.land import ledger
+from yuanqu.land import status
 from yuanqu.land.services import save_parcel
 
 
@@ -21,8 +21,8 @@ def _empty_cache():
 
 def test_the_ledger_page_reads_the_parcels_once(client, user_a, land_world, monkeypatch):
     calls = []
-    original = ledger.parcel_frame
-    monkeypatch.setattr(ledger, "parcel_frame", lambda **kwargs: calls.append(kwargs) or original(**kwargs))
+    original = status.parcel_frame
+    monkeypatch.setattr(status, "parcel_frame", lambda **kwargs: calls.append(kwargs) or original(**kwargs))
     client.force_login(user_a)
     response = client.get("/land/ledger/", {"as_of": AS_OF.isoformat()})
     assert response.status_code == 200
@@ -30,12 +30,12 @@ def test_the_ledger_page_reads_the_parcels_once(client, user_a, land_world, monk
 
 
 def test_status_ids_are_cached_until_a_parcel_changes(user_a, admin_a, land_world, monkeypatch):
-    idle = ledger.ids_with_status(user=user_a, status="idle", as_of=AS_OF)
+    idle = status.ids_with_status(user=user_a, status="idle", as_of=AS_OF)
     assert idle == [land_world.idle.pk]
-    original = ledger.land_statuses
-    monkeypatch.setattr(ledger, "land_statuses", lambda **kwargs: pytest.fail("classified again"))
-    assert ledger.ids_with_status(user=user_a, status="idle", as_of=AS_OF) == idle
-    monkeypatch.setattr(ledger, "land_statuses", original)
+    original = status.land_statuses
+    monkeypatch.setattr(status, "land_statuses", lambda **kwargs: pytest.fail("classified again"))
+    assert status.ids_with_status(user=user_a, status="idle", as_of=AS_OF) == idle
+    monkeypatch.setattr(status, "land_statuses", original)
     land_world.idle.started_on = dt.date(2024, 6, 1)
     save_parcel(parcel=land_world.idle, user=admin_a)
-    assert ledger.ids_with_status(user=user_a, status="idle", as_of=AS_OF) == []
+    assert status.ids_with_status(user=user_a, status="idle", as_of=AS_OF) == []

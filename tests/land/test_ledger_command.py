@@ -80,3 +80,9 @@ def test_bad_date_is_refused_in_both_languages(tmp_path, db, bad):
 def test_output_must_be_xlsx(tmp_path, db):
     with pytest.raises(CommandError, match="xlsx"):
         run("ledger", "--as-of", "2025-03-02", "--out", str(tmp_path / "x.csv"))
+
+
+@pytest.mark.parametrize("args", [(), ("--days", "7")])
+def test_warm_tiles_says_it_moved_to_the_map_command(db, args):
+    with pytest.raises(CommandError, match=r"已移至 `yuanqu map warm-tiles.*moved to `yuanqu map warm-tiles"):
+        run("warm-tiles", *args)

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from yuanqu.land.ledger import current_rules
 from yuanqu.land.models import LandRuleSet
+from yuanqu.land.status import current_rules
 
 AS_OF = "2025-03-02"
 

@@ -10,15 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from tests.land.conftest import AS_OF
 from yuanqu.analytics.land_status import LandRules
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.land.ledger import (
-    changes_by_year,
-    current_rules,
-    land_statuses,
-    save_rules,
-    status_totals,
-    totals_table,
-)
 from yuanqu.land.models import LandRuleSet
+from yuanqu.land.services import save_rules
+from yuanqu.land.status import changes_by_year, current_rules, land_statuses, status_totals, totals_table
 
 
 def by_code(frame) -> dict[str, dict]:
@@ -114,11 +108,11 @@ def test_only_a_city_administrator_changes_the_rules(admin_a):
 
 
 def test_a_long_list_of_ids_filters_like_a_short_one(land_world, user_a, monkeypatch):
-    from yuanqu.land import ledger
+    from yuanqu.core import queries
     from yuanqu.land.models import Parcel
 
     ids = [land_world.idle.pk, land_world.underused.pk]
-    short = list(ledger.filter_by_ids(Parcel.objects.order_by("pk"), ids).values_list("code", flat=True))
-    monkeypatch.setattr(ledger, "IDS_INLINE_MAX", 1)
-    long = list(ledger.filter_by_ids(Parcel.objects.order_by("pk"), ids).values_list("code", flat=True))
+    short = list(queries.filter_by_ids(Parcel.objects.order_by("pk"), ids).values_list("code", flat=True))
+    monkeypatch.setattr(queries, "IDS_INLINE_MAX", 1)
+    long = list(queries.filter_by_ids(Parcel.objects.order_by("pk"), ids).values_list("code", flat=True))
     assert short == long == ["甲-XZ-001", "甲-YJ-003"]

@@ -50,13 +50,13 @@ LIST_PAGES = {
     "/land/parcels/": lambda a: [a.parcel.code, a.sub_parcel.code, a.enterprise.name],
     "/land/parcels/?status=unknown": lambda a: [a.parcel.code, a.sub_parcel.code],
     "/land/ledger/": lambda a: [a.zone.name, a.sub_park.name],
-    "/land/map/parcels.geojson": lambda a: [a.parcel.code, a.sub_parcel.code, a.zone.name, a.sub_park.name],
-    "/land/map/": lambda a: [a.zone.name, a.sub_park.name],
-    "/land/map/enterprises.geojson": lambda a: [a.enterprise.name, a.enterprise.uscc],  # on its parcel
-    "/land/map/projects.geojson": lambda a: [],  # no project has a parcel: counted, not drawn
-    "/land/map/search.json?q=GY": lambda a: [a.parcel.code, a.sub_parcel.code],
-    "/land/map/search.json?q=%E7%B2%BE%E5%B7%A5": lambda a: [a.enterprise.name],  # 精工: 甲's, never 乙's
-    "/land/map/search.json?q=%E4%B9%99": lambda a: [],  # 乙, the tag of zone B's names
+    "/map/parcels.geojson": lambda a: [a.parcel.code, a.sub_parcel.code, a.zone.name, a.sub_park.name],
+    "/map/": lambda a: [a.zone.name, a.sub_park.name],
+    "/map/layers/enterprises.geojson": lambda a: [a.enterprise.name, a.enterprise.uscc],  # on its parcel
+    "/map/layers/projects.geojson": lambda a: [],  # no project has a parcel: counted, not drawn
+    "/map/search.json?q=GY": lambda a: [a.parcel.code, a.sub_parcel.code],
+    "/map/search.json?q=%E7%B2%BE%E5%B7%A5": lambda a: [a.enterprise.name],  # 精工: 甲's, never 乙's
+    "/map/search.json?q=%E4%B9%99": lambda a: [],  # 乙, the tag of zone B's names
     "/projects/": lambda a: [a.project.name, a.sub_project.name],
     "/projects/?stage=signed": lambda a: [a.project.name],
     "/projects/board/": lambda a: [a.project.name, a.sub_project.name],
@@ -112,15 +112,15 @@ ZONE_FILTERS = {
     "land ledger of zone B": lambda b: f"/land/ledger/?zone={b.zone.pk}",
     "land ledger of B's sub-park": lambda b: f"/land/ledger/?zone={b.sub_park.pk}",
     "land ledger export of zone B": lambda b: f"/land/ledger/export/?zone={b.zone.pk}",
-    "map of zone B": lambda b: f"/land/map/?zone={b.zone.pk}",
-    "map layer of zone B": lambda b: f"/land/map/parcels.geojson?zone={b.zone.pk}",
-    "map layer of B's sub-park": lambda b: f"/land/map/parcels.geojson?zone={b.sub_park.pk}",
-    "zone layer of zone B": lambda b: f"/land/map/zones.geojson?zone={b.zone.pk}",
-    "map tile of zone B": lambda b: f"/land/map/tiles/14/13653/6693.mvt?zone={b.zone.pk}",
-    "map tile of B's sub-park": lambda b: f"/land/map/tiles/14/13653/6693.mvt?zone={b.sub_park.pk}",
-    "enterprise layer of zone B": lambda b: f"/land/map/enterprises.geojson?zone={b.zone.pk}",
-    "project layer of B's sub-park": lambda b: f"/land/map/projects.geojson?zone={b.sub_park.pk}",
-    "map search in zone B": lambda b: f"/land/map/search.json?q=GY&zone={b.zone.pk}",
+    "map of zone B": lambda b: f"/map/?zone={b.zone.pk}",
+    "map layer of zone B": lambda b: f"/map/parcels.geojson?zone={b.zone.pk}",
+    "map layer of B's sub-park": lambda b: f"/map/parcels.geojson?zone={b.sub_park.pk}",
+    "zone layer of zone B": lambda b: f"/map/zones.geojson?zone={b.zone.pk}",
+    "map tile of zone B": lambda b: f"/map/tiles/14/13653/6693.mvt?zone={b.zone.pk}",
+    "map tile of B's sub-park": lambda b: f"/map/tiles/14/13653/6693.mvt?zone={b.sub_park.pk}",
+    "enterprise layer of zone B": lambda b: f"/map/layers/enterprises.geojson?zone={b.zone.pk}",
+    "project layer of B's sub-park": lambda b: f"/map/layers/projects.geojson?zone={b.sub_park.pk}",
+    "map search in zone B": lambda b: f"/map/search.json?q=GY&zone={b.zone.pk}",
     "status layer of zone B": lambda b: f"/land/ledger/export/layer/?zone={b.zone.pk}&format=geojson",
 }
 
@@ -223,7 +223,7 @@ ADMIN_LISTS = [
     "/admin/enterprises/enterpriseyear/",
     "/admin/land/enterpriseland/",
     "/admin/land/parcel/",
-    "/admin/land/parceltilerow/",
+    "/admin/maps/parceltilerow/",
     "/admin/projects/project/",
     "/admin/projects/target/",
     "/admin/core/changelogentry/",
@@ -473,7 +473,7 @@ def test_map_tiles_hold_zone_a_parcels_and_nothing_of_zone_b(client_a, world_a, 
     for parcel in (world_a.parcel, world_a.sub_parcel, world_b.parcel, world_b.sub_parcel):
         centre = shapely.from_wkb(bytes(parcel.geometry_lonlat)).centroid
         tx, ty = (int(v) for v in mvt.lonlat_to_tile_xy(centre.x, centre.y, 14))
-        response = client_a.get(f"/land/map/tiles/14/{tx}/{ty}.mvt")
+        response = client_a.get(f"/map/tiles/14/{tx}/{ty}.mvt")
         assert response.status_code in (200, 204)
         for name in world_b.names:
             assert name.encode() not in response.content

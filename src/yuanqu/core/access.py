@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -77,6 +79,15 @@ def visible_zone_ids(user) -> frozenset[int] | None:
         ids = zone_descendants(user.zones.values_list("pk", flat=True))
     setattr(user, _CACHE_ATTR, ids)
     return ids
+
+
+def zone_scope(user) -> str:
+    """What the user may see, as a short text: "all", or a digest of the visible zone ids. Users who see the
+    same zones share what is cached for them (map tiles, the ledger's status filter)."""
+    visible = visible_zone_ids(user)
+    if visible is None:
+        return "all"
+    return hashlib.sha1(",".join(map(str, sorted(visible))).encode()).hexdigest()[:16]
 
 
 def editable_zone_ids(user) -> frozenset[int] | None:

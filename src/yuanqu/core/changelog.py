@@ -171,6 +171,23 @@ def record_many(items, *, actor: Actor | None = None, batch_size: int = 5000) ->
     return count
 
 
+NO_VERSION = "0"
+"""The data version of a database with an empty change log: nothing is cached under it."""
+
+
+def data_version() -> str:
+    """The id and time of the newest change-log entry. Every tracked save and every bulk write (imports, the
+    demo) leaves an entry, so the version moves whenever something derived from the data may have changed; it is
+    read from the database, so every server process sees the same one (one primary-key lookup), and the time
+    keeps a rebuilt database from reusing an old version."""
+    from yuanqu.core.models import ChangeLogEntry
+
+    last = ChangeLogEntry.objects.order_by("-id").values_list("id", "time").first()
+    if last is None:
+        return NO_VERSION
+    return f"{last[0]}.{last[1].timestamp():.6f}"
+
+
 def track_m2m(model: type[models.Model], field_name: str) -> None:
     """Log additions to and removals from a many-to-many field as updates of the owning object."""
     through = getattr(model, field_name).through

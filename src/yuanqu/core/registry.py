@@ -185,11 +185,27 @@ zone_columns: Registry[ZoneColumn] = Registry("zone columns")
 # --- the one map ---------------------------------------------------------------------------------------------
 
 
+NO_VALUE_COLOUR = "#d2d2d2"
+"""The fill of a parcel with no value to colour it by (no grade, no project): the last entry of a legend."""
+
+
 @dataclass(frozen=True)
 class MapLayer:
-    """A layer of the one map. ``kind`` "points": ``geojson(user=, zone_ids=, as_of=)`` gives a lon/lat
-    FeatureCollection (the map shifts it for display); "colouring": a way to colour the parcels by the tile
-    property ``property``, with ``legend()`` giving value, label and colour of each value ("" last)."""
+    """A layer of the one map, declared by the app whose data it shows.
+
+    ``kind`` "colouring": a way to colour the parcels by the tile property ``property``, with ``legend()`` giving
+    value, label and colour of each value ("" last: none). In a parcel's popup the value shows on a line of its own
+    named ``popup_label``, or, with ``qualifies`` (a points layer's key), after that layer's object on the parcel
+    (named ``popup_label`` when given).
+
+    ``kind`` "points": ``geojson(user=, zone_ids=, as_of=)`` gives a lon/lat FeatureCollection (the map shifts it
+    for display) whose features have a ``name`` and a ``url``, and its ``unmapped`` count of those not on the map
+    (said by ``unmapped_text``, "{n}" the count). The dots are ``colour``, or coloured by the legend of the
+    colouring ``colour_by``; ``paint`` adds MapLibre circle paint properties. A dot's popup shows its name, the
+    properties ``popup`` lists as (property, label) pairs (a labelled one only when not empty) and a link to its
+    page (``link_text``). ``property`` is the tile property naming the layer's object on a parcel (its id in
+    ``<property>_id``) and ``detail_url`` the URL name of that object's page, for the parcel's popup.
+    """
 
     key: str
     label: Any
@@ -200,9 +216,33 @@ class MapLayer:
     property: str = ""
     colour_by: str = ""
     detail_url: str = ""
+    popup_label: Any = ""
+    qualifies: str = ""
+    colour: str = ""
+    paint: dict = field(default_factory=dict)
+    popup: tuple[tuple[str, Any], ...] = ()
+    link_text: Any = ""
+    unmapped_text: Any = ""
 
 
 map_layers: Registry[MapLayer] = Registry("map layers")
+
+
+@dataclass(frozen=True)
+class MapProperty:
+    """A property an app adds to the features of another app's points layer (``layer``), such as the grade of the
+    enterprises: ``values(user=, ids=)`` gives feature id → value; shown in the dot's popup, named ``label``, when
+    not empty."""
+
+    key: str
+    layer: str
+    name: str
+    values: Callable[..., dict]
+    label: Any = ""
+    order: int = 100
+
+
+map_properties: Registry[MapProperty] = Registry("map properties")
 
 
 @dataclass

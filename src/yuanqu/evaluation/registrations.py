@@ -6,6 +6,8 @@ from yuanqu.core import registry
 
 
 def register() -> None:
+    from yuanqu.evaluation.selectors import grade_legend, latest_grades
+
     registry.navigation.register(
         registry.NavItem("evaluation", _("亩均评价"), "evaluation:run-list", menu="main", order=40)
     )
@@ -14,3 +16,25 @@ def register() -> None:
     for model in ("evaluation.evaluationrun", "evaluation.evaluationresult"):
         registry.tile_touches.register(registry.TileTouch(model, scope="row"))
     registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))
+    registry.map_layers.register(
+        registry.MapLayer(
+            "grade",
+            _("按亩均评价等级"),
+            "colouring",
+            order=20,
+            legend=grade_legend,
+            property="grade",
+            popup_label=_("亩均评价等级"),
+            qualifies="enterprises",
+        )
+    )
+    # The enterprises' dots (the land app's layer) show their grade too.
+    registry.map_properties.register(
+        registry.MapProperty(
+            "enterprise-grade",
+            "enterprises",
+            "grade",
+            lambda *, user, ids: latest_grades(user=user, enterprise_ids=ids),
+            label=_("亩均评价等级"),
+        )
+    )

@@ -1,11 +1,15 @@
-"""Read-side queries of the evaluation pages: results by filter, distributions, an enterprise's history."""
+"""Read-side queries of the evaluation pages: results by filter, distributions, an enterprise's history; and the
+enterprises' latest grades, which the map shows."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
+from yuanqu.core.queries import chunks
+from yuanqu.core.registry import NO_VALUE_COLOUR
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
 
@@ -104,3 +108,34 @@ def zone_comparison(*, run: EvaluationRun, user) -> list[dict]:
             }
         )
     return found
+
+
+# --- the map (yuanqu.core.registry.map_layers) ----------------------------------------------------------------
+
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#4285f4", "C": "#fbc02d", "D": "#d32f2f", "T": "#909090"}
+"""Fill colour of each evaluation grade on the map (those of the evaluation bulletin's charts)."""
+
+
+def latest_grades(*, user, enterprise_ids) -> dict[int, str]:
+    """Enterprise id → its grade in the latest published run (highest year, then newest run) with a result for
+    it ("" when that result has no grade, e.g. not evaluated)."""
+    if not enterprise_ids:
+        return {}
+    published = (
+        EvaluationResult.objects.restrict(user)
+        .filter(run__status=EvaluationRun.Status.PUBLISHED, run__in=EvaluationRun.objects.restrict(user))
+        .order_by("enterprise_id", "-run__year", "-run_id")
+    )
+    grades: dict[int, str] = {}
+    for chunk in chunks(enterprise_ids):  # a dense tile must not hit the parameter limit
+        for enterprise_id, grade in published.filter(enterprise_id__in=chunk).values_list("enterprise_id", "grade"):
+            grades.setdefault(enterprise_id, grade)
+    return grades
+
+
+def grade_legend() -> list[dict]:
+    """The legend of the parcels coloured by the grade of the enterprise on them; "" (not evaluated) last."""
+    return [
+        *({"value": g, "label": g, "colour": GRADE_COLOURS[g]} for g in GRADES),
+        {"value": "", "label": _("未评价"), "colour": NO_VALUE_COLOUR},
+    ]

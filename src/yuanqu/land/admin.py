@@ -1,16 +1,22 @@
 """Admin of parcels and the land enterprises use (restricted to the user's zones, saved through the land
-services; polygons via import), of the land rules and of the base maps (city administrators)."""
+services; polygons via import), and of the land rules (city administrators)."""
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from yuanqu.core.access import is_city_admin
 from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions, zone_filter
 from yuanqu.core.changelog import acting
-from yuanqu.land.ledger import save_rules, validate_rules
-from yuanqu.land.maps import delete_base_map, save_base_map
-from yuanqu.land.models import BaseMap, EnterpriseLand, LandRuleSet, Parcel, ParcelTileRow
-from yuanqu.land.services import delete_enterprise_land, delete_parcel, save_enterprise_land, save_parcel
+from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
+from yuanqu.land.services import (
+    delete_enterprise_land,
+    delete_parcel,
+    save_enterprise_land,
+    save_parcel,
+    save_rules,
+    validate_rules,
+)
 
 
 class EnterpriseLandInline(ZoneScopedPermissions, admin.TabularInline):
@@ -87,71 +93,12 @@ class LandRuleSetAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
     def save_model(self, request, obj, form, change):
-        with acting(source="page", user=request.user):
+        with transaction.atomic(), acting(source="page", user=request.user):
             saved = save_rules(rules=form.cleaned_data["rules"], user=request.user)
         if obj.name != saved.name:
             saved.name = obj.name
             saved.save(update_fields=["name", "updated"])
         obj.pk = saved.pk
-
-
-@admin.register(BaseMap)
-class BaseMapAdmin(admin.ModelAdmin):
-    """The base maps: city administrators only; saved through ``save_base_map`` (one active, change-logged)."""
-
-    list_display = ("name", "kind", "crs", "active", "updated")
-
-    def has_module_permission(self, request):
-        return is_city_admin(request.user) and request.user.is_staff
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return self.has_module_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        from yuanqu.land.forms import BaseMapForm
-
-        # "active" is the form's own field: the service, not the form, keeps one base map active.
-        kwargs["form"], kwargs["fields"] = BaseMapForm, list(BaseMapForm.Meta.fields)
-        return super().get_form(request, obj, change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        return ["name", "kind", "url", "crs", "attribution", "min_zoom", "max_zoom", "active"]
-
-    def save_model(self, request, obj, form, change):
-        obj.active = form.cleaned_data["active"]
-        with acting(source="page", user=request.user):
-            save_base_map(base_map=obj, user=request.user)
-
-    def delete_model(self, request, obj):
-        with acting(source="page", user=request.user):
-            delete_base_map(base_map=obj, user=request.user)
-
-
-@admin.register(ParcelTileRow)
-class ParcelTileRowAdmin(ZoneScopedAdmin):
-    """The map tiles' stored parcel properties: derived data, shown for inspection only."""
-
-    list_display = ("parcel", "zone", "as_of", "scope", "status", "enterprise", "grade", "stage")
-    list_filter = ("status", ZoneListFilter)
-    list_select_related = ("parcel", "zone")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EnterpriseLand)

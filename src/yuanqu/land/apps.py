@@ -12,8 +12,8 @@ class LandConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.core.changelog import track
         from yuanqu.land import registrations
-        from yuanqu.land.models import BaseMap, EnterpriseLand, LandRuleSet, Parcel
+        from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
 
-        for model in (Parcel, EnterpriseLand, LandRuleSet, BaseMap):
+        for model in (Parcel, EnterpriseLand, LandRuleSet):
             track(model)
         registrations.register()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES
-from yuanqu.land.models import BaseMap, Parcel
+from yuanqu.land.models import Parcel
 from yuanqu.zones.models import Zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -243,32 +243,6 @@ class ParcelForm(forms.ModelForm):
             if on is not None and on > today:
                 self.add_error(name, f"日期 {on} 在今天之后 / the date {on} is in the future")
         return data
-
-
-class MapSearchForm(forms.Form):
-    """The map's search box: a parcel code, part of an enterprise's name or its USCC, in the user's zones."""
-
-    q = forms.CharField(label=_("搜索"), max_length=100)
-    zone = forms.ModelChoiceField(label=_("园区"), queryset=Zone.objects.none(), required=False)
-
-    def __init__(self, data=None, *, user):
-        super().__init__(data)
-        self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
-
-
-class BaseMapForm(forms.ModelForm):
-    """A base map's tiles and coordinate system; whether it is the one in force is set by the service."""
-
-    active = forms.BooleanField(label=_("启用"), required=False, help_text=_("启用后其他底图自动停用"))
-
-    class Meta:
-        model = BaseMap
-        fields = ["name", "kind", "url", "crs", "attribution", "min_zoom", "max_zoom"]
-        widgets = {"url": forms.TextInput(attrs={"size": 80})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["active"].initial = self.instance.active
 
 
 class StatusLayerForm(LedgerFilterForm):

@@ -31,7 +31,7 @@ def _land_panel(enterprise, request) -> dict:
 
 
 def register() -> None:
-    from yuanqu.land import selectors
+    from yuanqu.land import selectors, status
     from yuanqu.land.importers import ParcelImporter, export_rows, write_spatial
 
     registry.data_kinds.register(
@@ -46,7 +46,6 @@ def register() -> None:
         )
     )
     registry.navigation.register(registry.NavItem("parcels", _("地块"), "land:parcel-list", order=30))
-    registry.navigation.register(registry.NavItem("map", _("一张图"), "land:map", menu="main", order=10))
     registry.navigation.register(registry.NavItem("land-ledger", _("土地起底"), "land:ledger", menu="main", order=20))
     registry.zone_columns.register(
         registry.ZoneColumn(
@@ -86,4 +85,30 @@ def register() -> None:
     registry.demo_steps.register(registry.DemoStep("parcels", "yuanqu.land.demo.build_parcels", order=20))
     registry.demo_steps.register(
         registry.DemoStep("enterprise-land", "yuanqu.land.demo.build_enterprise_land", order=40)
+    )
+    registry.map_layers.register(
+        registry.MapLayer(
+            "status",
+            _("按土地状态"),
+            "colouring",
+            order=10,
+            legend=status.status_legend,
+            property="status",
+            popup_label=_("土地状态"),
+        )
+    )
+    registry.map_layers.register(
+        registry.MapLayer(
+            "enterprises",
+            _("企业"),
+            "points",
+            order=10,
+            geojson=selectors.enterprise_geojson,
+            property="enterprise",
+            detail_url="enterprises:enterprise-detail",
+            colour="#222222",
+            paint={"circle-radius": 5, "circle-stroke-color": "#ffffff", "circle-stroke-width": 1.5},
+            popup=(("uscc", ""), ("zone", "")),
+            link_text=_("查看企业"),
+        )
     )

@@ -1,4 +1,5 @@
-"""Read-side queries for parcel pages, restricted to the user's zones."""
+"""Read-side queries for parcel pages and the map's land layers, restricted to the user's zones (the land
+statuses: yuanqu.land.status)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from decimal import Decimal
 
 import shapely
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from yuanqu.core.access import can_see_zone, zone_descendants
+from yuanqu.core.queries import filter_by_ids
+from yuanqu.enterprises.models import Enterprise
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.services import parcel_shape
+from yuanqu.land.status import ids_with_status
 from yuanqu.zones.models import Zone
 
 
@@ -39,8 +44,6 @@ def parcel_list(
     if q:
         qs = qs.filter(code__icontains=q.strip())
     if status:
-        from yuanqu.land.ledger import filter_by_ids, ids_with_status
-
         zone_ids = [zone.pk] if zone is not None else None
         ids = ids_with_status(user=user, status=status, as_of=as_of or timezone.localdate(), zone_ids=zone_ids)
         qs = filter_by_ids(qs, ids)
@@ -122,3 +125,116 @@ def land_used(*, enterprise, user) -> list[EnterpriseLand]:
     for row in rows:
         row.parcel_visible = can_see_zone(user, row.parcel.zone_id)
     return rows
+
+
+# --- the map's land layers (yuanqu.core.registry.map_layers) ----------------------------------------------------
+
+
+def zone_filter(queryset, zone_ids, lookup: str = "zone_id__in"):
+    """The queryset narrowed to these zones with their sub-parks (None: unchanged)."""
+    return queryset if zone_ids is None else queryset.filter(**{lookup: zone_descendants(zone_ids)})
+
+
+def parcel_shapes(parcel_ids) -> dict[int, object]:
+    """Parcel id → its EPSG:4490 polygon, for the parcels (ids or a queryset of ids) that have one."""
+    rows = Parcel.objects.filter(pk__in=parcel_ids).exclude(geometry_lonlat=None).values_list("pk", "geometry_lonlat")
+    return {pk: shapely.from_wkb(bytes(wkb)) for pk, wkb in rows if wkb}
+
+
+def main_enterprises(*, user, parcels, as_of: dt.date) -> dict[int, tuple[int, str]]:
+    """Parcel id → (id, name) of the enterprise using it on the date: the one using the largest area, the
+    lowest enterprise id among equals."""
+    uses = (
+        EnterpriseLand.objects.restrict(user)
+        .filter(parcel_id__in=parcels.values("pk"))
+        .exclude(start_on__gt=as_of)
+        .exclude(end_on__lt=as_of)
+        .values_list("parcel_id", "enterprise_id", "enterprise__name", "area_mu")
+    )
+    best: dict[int, tuple] = {}
+    for parcel_id, enterprise_id, name, area in uses:
+        rank = (-(area or 0), enterprise_id)
+        if parcel_id not in best or rank < best[parcel_id][0]:
+            best[parcel_id] = (rank, enterprise_id, name)
+    return {parcel_id: (enterprise_id, name) for parcel_id, (_rank, enterprise_id, name) in best.items()}
+
+
+def enterprise_locations(*, user, enterprises, as_of: dt.date | None = None) -> dict[int, tuple[int, object]]:
+    """Enterprise id → (parcel id, polygon) of the largest parcel it uses as of the date (today by default),
+    among the parcels the user may see that have a polygon."""
+    as_of = as_of or timezone.localdate()
+    uses = (
+        EnterpriseLand.objects.restrict(user)
+        .filter(enterprise__in=enterprises, parcel__in=Parcel.objects.restrict(user).exclude(geometry_lonlat=None))
+        .exclude(start_on__gt=as_of)
+        .exclude(end_on__lt=as_of)
+        .order_by("enterprise_id", "-area_mu", "parcel_id")
+        .values_list("enterprise_id", "parcel_id")
+    )
+    largest: dict[int, int] = {}
+    for enterprise_id, parcel_id in uses:
+        largest.setdefault(enterprise_id, parcel_id)
+    shapes = parcel_shapes(set(largest.values()))
+    return {e: (p, shapes[p]) for e, p in largest.items() if p in shapes and not shapes[p].is_empty}
+
+
+def enterprise_geojson(*, user, zone_ids=None, as_of: dt.date | None = None) -> dict:
+    """The enterprises the user may see as lon/lat points at the centroid of their largest parcel, with name,
+    USCC, zone, parcel and page; ``unmapped`` counts those without a parcel with a polygon."""
+    enterprises = zone_filter(Enterprise.objects.restrict(user), zone_ids)
+    rows = list(enterprises.values_list("pk", "name", "uscc", "zone__name", "zone__short_name"))
+    located = enterprise_locations(user=user, enterprises=enterprises, as_of=as_of)
+    detail = reverse("enterprises:enterprise-detail", args=[0]).replace("/0/", "/{}/")
+    features = []
+    for pk, name, uscc, zone_name, short_name in rows:
+        if pk not in located:
+            continue
+        parcel_id, shape = located[pk]
+        centre = shape.centroid
+        properties = {
+            "id": pk,
+            "name": name,
+            "uscc": uscc,
+            "zone": short_name or zone_name,
+            "parcel_id": parcel_id,
+            "url": detail.format(pk),
+        }
+        features.append(point_feature(pk, properties, centre.x, centre.y))
+    return {"type": "FeatureCollection", "features": features, "unmapped": len(rows) - len(features)}
+
+
+def point_feature(pk: int, properties: dict, lon: float, lat: float) -> dict:
+    """A GeoJSON point feature."""
+    return {
+        "type": "Feature",
+        "id": pk,
+        "properties": properties,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    }
+
+
+def zone_geojson(*, user, zone_ids=None) -> dict:
+    """The boundaries of the zones and sub-parks the user may see (those that have one) as GeoJSON, EPSG:4490."""
+    zones = zone_filter(Zone.objects.restrict(user).exclude(boundary=None), zone_ids, "pk__in")
+    detail = reverse("zones:zone-detail", args=[0]).replace("/0/", "/{}/")
+    features = []
+    for pk, name, short_name, parent_id, wkb in zones.values_list("pk", "name", "short_name", "parent_id", "boundary"):
+        if not wkb:
+            continue
+        shape = shapely.set_precision(shapely.from_wkb(bytes(wkb)), 1e-7)
+        if shape.is_empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "id": pk,
+                "properties": {
+                    "id": pk,
+                    "name": short_name or name,
+                    "sub_park": parent_id is not None,
+                    "url": detail.format(pk),
+                },
+                "geometry": json.loads(shapely.to_geojson(shape)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

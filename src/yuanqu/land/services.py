@@ -1,14 +1,18 @@
-"""Creating and changing parcels and the land enterprises use; a parcel's polygon sets its lon/lat copy, bounding box and area."""
+"""Creating and changing parcels, the land enterprises use and the land rules; a parcel's polygon sets its lon/lat
+copy, bounding box and area. The caller owns the transaction."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 import shapely
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from yuanqu.analytics import geo
+from yuanqu.analytics.land_status import LandRules, LandRulesError
+from yuanqu.core.access import is_city_admin
 from yuanqu.core.services import check_can_edit, delete_object, original_zone, save_object
-from yuanqu.land.models import EnterpriseLand, Parcel, lat_band
+from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel, lat_band
 
 
 def set_geometry(parcel: Parcel, geometry, srid: int) -> Parcel:
@@ -55,3 +59,29 @@ def save_enterprise_land(*, enterprise_land: EnterpriseLand, user) -> Enterprise
 
 def delete_enterprise_land(*, enterprise_land: EnterpriseLand, user) -> None:
     delete_object(enterprise_land, user=user)
+
+
+def validate_rules(data) -> LandRules:
+    """The rules a dict describes; ValidationError listing every problem (Chinese / English)."""
+    if not isinstance(data, dict):
+        raise ValidationError("规则必须是 JSON 对象 / the rules must be a JSON object")
+    try:
+        return LandRules.from_dict(data)
+    except LandRulesError as exc:
+        raise ValidationError(exc.problems) from None
+    except TypeError as exc:
+        raise ValidationError(f"规则无效 / invalid rules: {exc}") from None
+
+
+def save_rules(*, rules: dict, user) -> LandRuleSet:
+    """Store the rules as the active rule set (one row, updated in place; the change log keeps the history).
+    Locks the active row: call it inside the caller's transaction."""
+    if not is_city_admin(user):
+        raise PermissionDenied(
+            "只有市级管理员可以修改土地认定规则 / only a city administrator may change the land rules"
+        )
+    parsed = validate_rules(rules)
+    row = LandRuleSet.objects.select_for_update().filter(active=True).first() or LandRuleSet(active=True)
+    row.rules = parsed.to_dict()
+    row.save()
+    return row

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.analytics.land_status import IDLE, classify
 from yuanqu.core.access import zone_descendants
 from yuanqu.enterprises.models import EnterpriseYear
-from yuanqu.land.ledger import current_rules, parcel_frame
+from yuanqu.land.status import current_rules, parcel_frame
 from yuanqu.projects.compliance import assess, facts_of, reached_dates
 from yuanqu.projects.models import Project, Stage, StageDeadline, stage_rank
 from yuanqu.projects.selectors import deadline_status

@@ -12,6 +12,7 @@ def _project_touches(touched: registry.Touched, object_id: str, before: dict, af
 
 def register() -> None:
     from yuanqu.projects.importers import ProjectImporter, export_rows
+    from yuanqu.projects.selectors import project_geojson, stage_legend
 
     registry.data_kinds.register(
         registry.DataKind("projects", ProjectImporter, "projects.Project", export_rows, order=50)
@@ -22,3 +23,31 @@ def register() -> None:
     registry.navigation.register(registry.NavItem("project-list", _("项目"), "projects:project-list", order=40))
     registry.tile_touches.register(registry.TileTouch("projects.project", touch=_project_touches))
     registry.demo_steps.register(registry.DemoStep("projects", "yuanqu.projects.demo.build_projects", order=80))
+    registry.map_layers.register(
+        registry.MapLayer(
+            "stage", _("按项目阶段"), "colouring", order=30, legend=stage_legend, property="stage", qualifies="projects"
+        )
+    )
+    registry.map_layers.register(
+        registry.MapLayer(
+            "projects",
+            _("项目"),
+            "points",
+            order=20,
+            geojson=project_geojson,
+            property="project",
+            detail_url="projects:project-detail",
+            colour="#6baed6",
+            colour_by="stage",
+            # Beside the enterprise's dot on the same parcel.
+            paint={
+                "circle-radius": 6,
+                "circle-stroke-color": "#ffffff",
+                "circle-stroke-width": 2,
+                "circle-translate": [8, -8],
+            },
+            popup=(("zone", ""), ("stage_label", _("阶段"))),
+            link_text=_("查看项目"),
+            unmapped_text=_("未关联带图形地块的项目：{n} 个（不在地图上）"),
+        )
+    )

@@ -1,14 +1,20 @@
-"""Read-side queries of the projects app: lists by stage, the pipeline board, and each project's deadlines."""
+"""Read-side queries of the projects app: lists by stage, the pipeline board, each project's deadlines, and the
+projects on the map."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from yuanqu.analytics.workdays import WorkdayCalendar, unpublished_note_en, unpublished_note_zh
+from yuanqu.core.registry import NO_VALUE_COLOUR
 from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.land.models import Parcel
+from yuanqu.land.selectors import parcel_shapes, point_feature, zone_filter
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
 from yuanqu.projects.services import calendar
@@ -177,3 +183,72 @@ def project_compliance(project: Project, *, today: dt.date | None = None):
         )
     facts = facts_of(project, events=project.events.all(), latest_year=latest)
     return assess(agreement, facts, today=today or timezone.localdate())
+
+
+# --- the map (yuanqu.core.registry.map_layers) ----------------------------------------------------------------
+
+STAGE_COLOURS = {
+    "lead": "#c6dbef",
+    "negotiating": "#9ecae1",
+    "signed": "#6baed6",
+    "registered": "#4292c6",
+    "land_supplied": "#fdae6b",
+    "started": "#f16913",
+    "completed": "#a1d99b",
+    "in_production": "#41ab5d",
+    "at_capacity": "#006d2c",
+    "dropped": "#636363",
+}
+"""Fill colour of each project stage: blues before land, oranges while building, greens once producing."""
+
+
+def current_projects(*, user, parcels) -> dict[int, tuple[int, str, str]]:
+    """Parcel id → (id, name, stage) of the project on it: the most recently updated one not dropped."""
+    projects = (
+        Project.objects.restrict(user)
+        .filter(parcel_id__in=parcels.values("pk"))
+        .exclude(stage=Stage.DROPPED)
+        .order_by("parcel_id", "-updated", "-id")
+        .values_list("parcel_id", "id", "name", "stage")
+    )
+    result: dict[int, tuple[int, str, str]] = {}
+    for parcel_id, pk, name, stage in projects:
+        result.setdefault(parcel_id, (pk, name, stage))
+    return result
+
+
+def stage_legend() -> list[dict]:
+    """The legend of the parcels (and project points) coloured by project stage; "" (no project) last."""
+    return [
+        *({"value": s, "label": str(label), "colour": STAGE_COLOURS[s]} for s, label in Stage.choices),
+        {"value": "", "label": _("无"), "colour": NO_VALUE_COLOUR},
+    ]
+
+
+def project_geojson(*, user, zone_ids=None, as_of: dt.date | None = None) -> dict:
+    """The projects the user may see as lon/lat points at the centroid of their parcel, with name, stage, zone
+    and page; ``unmapped`` counts the projects without a parcel (or whose parcel has no polygon). The date is
+    not used: a project is drawn at its stage of today."""
+    projects = zone_filter(Project.objects.restrict(user), zone_ids)
+    rows = list(projects.values_list("pk", "name", "stage", "parcel_id", "zone__name", "zone__short_name"))
+    visible_parcels = Parcel.objects.restrict(user).filter(pk__in={r[3] for r in rows if r[3]})
+    shapes = parcel_shapes(visible_parcels.values("pk"))
+    labels = dict(Stage.choices)
+    detail = reverse("projects:project-detail", args=[0]).replace("/0/", "/{}/")
+    features = []
+    for pk, name, stage, parcel_id, zone_name, short_name in rows:
+        shape = shapes.get(parcel_id)
+        if shape is None or shape.is_empty:
+            continue
+        centre = shape.centroid
+        properties = {
+            "id": pk,
+            "name": name,
+            "stage": stage,
+            "stage_label": str(labels.get(stage, stage)),
+            "zone": short_name or zone_name,
+            "parcel_id": parcel_id,
+            "url": detail.format(pk),
+        }
+        features.append(point_feature(pk, properties, centre.x, centre.y))
+    return {"type": "FeatureCollection", "features": features, "unmapped": len(rows) - len(features)}

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.projects",
     "yuanqu.evaluation",
+    "yuanqu.maps",
     "yuanqu.dashboard",
     "yuanqu.demo",
 ]
@@ -87,7 +88,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # The map's vector tiles are cached in files under the data directory, shared by every server process of the
-# host; their keys carry a data version, so a change is never served stale (see yuanqu.land.tiles).
+# host; their keys carry a data version, so a change is never served stale (see yuanqu.maps.tiles).
 # After a change that drops every stored tile row (new land rules, a published evaluation, a large import), work
 # the rows of the map's recently used scopes out again in a background thread of the server.
 YUANQU_TILE_WARMUP = os.environ.get("YUANQU_TILE_WARMUP", "1") == "1"
@@ -95,7 +96,7 @@ YUANQU_TILE_WARMUP = os.environ.get("YUANQU_TILE_WARMUP", "1") == "1"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "tiles": {
-        "BACKEND": "yuanqu.land.cache.TileFileCache",
+        "BACKEND": "yuanqu.maps.cache.TileFileCache",
         "LOCATION": os.environ.get("YUANQU_TILE_CACHE_DIR", str(DATA_DIR / "cache" / "tiles")),
         "TIMEOUT": 7 * 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},

@@ -21,10 +21,13 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url="/static/yuanqu/favicon.svg", permanent=True)),
     path("", include("yuanqu.accounts.urls")),
     path("zones/", include("yuanqu.zones.urls")),
+    # The map's page moved from the land app; old bookmarks keep working.
+    path("land/map/", RedirectView.as_view(pattern_name="maps:map", permanent=True, query_string=True)),
     path("land/", include("yuanqu.land.urls")),
     path("enterprises/", include("yuanqu.enterprises.urls")),
     path("projects/", include("yuanqu.projects.urls")),
     path("evaluation/", include("yuanqu.evaluation.urls")),
+    path("map/", include("yuanqu.maps.urls")),
     path("imports/", include("yuanqu.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,8 +4,9 @@ import django_filters
 from django.utils import timezone
 
 from yuanqu.analytics.land_status import STATUSES
-from yuanqu.land.ledger import filter_by_ids, ids_with_status
+from yuanqu.core.queries import filter_by_ids
 from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.status import ids_with_status
 
 
 class ParcelFilter(django_filters.FilterSet):

@@ -7,8 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from yuanqu.land import ledger
 from yuanqu.land.forms import LedgerFilterForm
+from yuanqu.land.status import ledger_summary
 
 
 class TotalSerializer(serializers.Serializer):
@@ -59,19 +59,15 @@ class LandLedgerView(APIView):
             return Response(errors, status=400)
         zone, as_of = form.cleaned_data["zone"], form.cleaned_data["as_of"]
         zone_ids = [zone.pk] if zone is not None else None
-        classified = ledger.land_statuses(user=request.user, as_of=as_of, zone_ids=zone_ids)
-        totals = ledger.totals_table(classified)
-        by_zone = []
-        if classified.height:
-            for row in ledger.status_totals(classified, by=["zone", "status"]).iter_rows(named=True):
-                by_zone.append({**row, "label": ledger.status_label(row["status"])})
+        summary = ledger_summary(user=request.user, as_of=as_of, zone_ids=zone_ids)
+        totals = summary["totals"]
         data = {
             "as_of": as_of,
             "zone": zone.pk if zone is not None else None,
             "parcels": sum(t["parcels"] for t in totals),
             "area_mu": round(sum(t["area_mu"] for t in totals), 4),
             "totals": totals,
-            "by_zone": by_zone,
-            "changes": ledger.changes_by_year(user=request.user, as_of=as_of, zone_ids=zone_ids),
+            "by_zone": summary["by_zone"],
+            "changes": summary["changes"],
         }
         return Response(LedgerSerializer(data).data)

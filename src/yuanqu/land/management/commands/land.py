@@ -4,29 +4,24 @@ every parcel with its status, reason and the date from which it holds, and the t
 `yuanqu land layer --as-of DATE [--status STATUS] [--zone CODE] [--user NAME] --out FILE.gpkg|FILE.geojson`: the
 parcels (of one status, or all) with their status, reason and since-date as a GIS layer.
 
-`yuanqu land warm-tiles [--days N]`: work out the map's stored tile rows again for the scopes and dates used in the
-last N days (the server does it by itself after new rules, a publish or a large import; run it after an import
-done while the server was down, or to see how long it takes)."""
+`yuanqu land warm-tiles` has become `yuanqu map warm-tiles` and says so."""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandInputError
 from yuanqu.core.management.users import output_option, user_option, zone_ids_option
 from yuanqu.core.progress import Progress, summary
-from yuanqu.land.ledger import (
-    STATUS_LAYER_SUFFIXES,
-    land_statuses,
-    status_features,
-    status_totals,
-    write_ledger,
-    write_status_layer,
+from yuanqu.land.exporting import STATUS_LAYER_SUFFIXES, status_features, write_ledger, write_status_layer
+from yuanqu.land.status import land_statuses, status_totals
+
+WARM_TILES_MOVED = (
+    "该命令已移至 `yuanqu map warm-tiles [--days N]` / this command moved to `yuanqu map warm-tiles [--days N]`"
 )
-from yuanqu.land.tiles import WARM_DAYS, warm_tile_rows
 
 
 def _date(text: str) -> dt.date:
@@ -60,12 +55,8 @@ class Command(BaseCommand):
         )
         layer.add_argument("--user", help="only what this user may see")
         layer.add_argument("--out", required=True, help="target .gpkg or .geojson file")
-        warm = sub.add_parser(
-            "warm-tiles", help="预先计算地图瓦片的地块属性 / work the map's tile rows out again for recent scopes"
-        )
-        warm.add_argument(
-            "--days", type=int, default=WARM_DAYS, help=f"scopes used within this many days ({WARM_DAYS})"
-        )
+        # Moved to the map's command; it still answers (its old option accepted), saying where it went.
+        sub.add_parser("warm-tiles", help=WARM_TILES_MOVED).add_argument("--days", help=argparse.SUPPRESS)
 
     def handle(self, *args, action, **options):
         if action == "ledger":
@@ -73,17 +64,7 @@ class Command(BaseCommand):
         elif action == "layer":
             self.layer(**options)
         elif action == "warm-tiles":
-            self.warm_tiles(**options)
-
-    def warm_tiles(self, *, days, **options):
-        started = time.perf_counter()
-        done = warm_tile_rows(days=days)
-        seconds = time.perf_counter() - started
-        zh = f"已计算 {done.scopes} 个范围、{done.blocks} 个区块、{done.parcels} 宗地块，用时 {seconds:.1f} 秒"
-        en = f"worked out {done.scopes} scopes, {done.blocks} blocks, {done.parcels} parcels in {seconds:.1f} s"
-        if not done.finished:
-            zh, en = zh + "（有新的变更，未完成）", en + " (a newer change came in: not finished)"
-        summary(f"{zh} / {en}", stream=self.stdout)
+            raise CommandError(WARM_TILES_MOVED)
 
     def layer(self, *, as_of, status, zone, user, out, **options):
         day = _date(as_of)

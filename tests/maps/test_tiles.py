@@ -17,22 +17,24 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.land.conftest import AS_OF, not_started
 from yuanqu.analytics import geo, mvt
+from yuanqu.core.access import zone_scope
+from yuanqu.core.changelog import data_version
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.enterprises.services import save_enterprise, save_enterprise_year
 from yuanqu.enterprises.testing import make_enterprise
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.evaluation.services import publish_run
-from yuanqu.land import tiles
-from yuanqu.land.ledger import save_rules
-from yuanqu.land.models import EnterpriseLand, Parcel, ParcelTileRow
-from yuanqu.land.services import save_enterprise_land, save_parcel
+from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.land.services import save_enterprise_land, save_parcel, save_rules
+from yuanqu.maps import tiles
+from yuanqu.maps.models import ParcelTileRow
 from yuanqu.projects.models import Project
 from yuanqu.zones.testing import make_zone
 
 Z = 14
 LON, LAT = 120.005, 31.262  # near Suzhou
 TX, TY = (int(v) for v in mvt.lonlat_to_tile_xy(LON, LAT, Z))
-URL = f"/land/map/tiles/{Z}/{TX}/{TY}.mvt"
+URL = f"/map/tiles/{Z}/{TX}/{TY}.mvt"
 WEST, SOUTH, EAST, NORTH = mvt.tile_bounds(Z, TX, TY)
 
 
@@ -181,23 +183,23 @@ def test_the_gcj02_shift_moves_each_vertex_as_geo_does(client, user_a, two_zones
 
 def test_empty_tile_is_no_content(client, user_a, two_zones):
     client.force_login(user_a)
-    response = client.get(f"/land/map/tiles/{Z}/{TX + 5}/{TY}.mvt")
+    response = client.get(f"/map/tiles/{Z}/{TX + 5}/{TY}.mvt")
     assert response.status_code == 204 and response.content == b""
 
 
 def test_below_the_minimum_zoom_a_tile_holds_no_parcels(client, city_admin, two_zones):
     client.force_login(city_admin)
     tx, ty = (int(v) for v in mvt.lonlat_to_tile_xy(LON, LAT, tiles.MIN_ZOOM - 1))
-    assert client.get(f"/land/map/tiles/{tiles.MIN_ZOOM - 1}/{tx}/{ty}.mvt").status_code == 204
+    assert client.get(f"/map/tiles/{tiles.MIN_ZOOM - 1}/{tx}/{ty}.mvt").status_code == 204
     tx, ty = (int(v) for v in mvt.lonlat_to_tile_xy(LON, LAT, tiles.MIN_ZOOM))
-    assert len(features(client.get(f"/land/map/tiles/{tiles.MIN_ZOOM}/{tx}/{ty}.mvt", {"as_of": "2025-03-02"}))) == 3
+    assert len(features(client.get(f"/map/tiles/{tiles.MIN_ZOOM}/{tx}/{ty}.mvt", {"as_of": "2025-03-02"}))) == 3
 
 
 @pytest.mark.parametrize(
     ("url", "params", "words"),
     [
-        ("/land/map/tiles/3/8/0.mvt", {}, "tile 3/8/0 does not exist"),
-        ("/land/map/tiles/30/0/0.mvt", {}, "zoom 30 is outside"),
+        ("/map/tiles/3/8/0.mvt", {}, "tile 3/8/0 does not exist"),
+        ("/map/tiles/30/0/0.mvt", {}, "zoom 30 is outside"),
         (URL, {"as_of": "2025-13-01"}, "date 2025-13-01 is invalid"),
         (URL, {"shift": "bd09"}, "shift bd09 is not supported"),
     ],
@@ -232,13 +234,13 @@ def test_a_bulk_write_logged_by_record_many_moves_the_data_version(two_zones):
     from yuanqu.core.changelog import record_many, snapshot
 
     a, *_ = two_zones
-    before = tiles.data_version()
+    before = data_version()
     state = snapshot(a)
     Parcel.objects.filter(pk=a.pk).update(started_on=dt.date(2024, 6, 1))  # as an importer writes
     a.refresh_from_db()
-    assert tiles.data_version() == before  # nothing logged yet: the version has not moved
+    assert data_version() == before  # nothing logged yet: the version has not moved
     record_many([("update", a, state)])
-    assert tiles.data_version() != before
+    assert data_version() != before
 
 
 def test_publishing_a_run_refreshes_the_grade(client, user_a, city_admin, two_zones, zone_a):
@@ -291,15 +293,15 @@ def test_a_neighbouring_tile_reuses_the_properties_worked_out_for_its_block(
         assert sorted(features(get_tile(client))) == ["甲-XZ-101", "甲园-XZ-102"]
     assert any("land_enterpriseland" in q["sql"] for q in queries.captured_queries)
     with CaptureQueriesContext(connection) as queries:
-        found = features(get_tile(client, f"/land/map/tiles/{Z}/{TX + 1}/{TY}.mvt"))
+        found = features(get_tile(client, f"/map/tiles/{Z}/{TX + 1}/{TY}.mvt"))
     assert sorted(found) == ["甲-东-401"] and found["甲-东-401"]["properties"]["status"] == "idle"
-    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+    assert not any("land_enterpriseland" in q["sql"] for q in queries.captured_queries)
 
 
 def test_the_tile_file_cache_culls_on_one_write_in_a_hundred(tmp_path, monkeypatch):
     import random
 
-    from yuanqu.land.cache import TileFileCache
+    from yuanqu.maps.cache import TileFileCache
 
     cache = TileFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 4, "CULL_FREQUENCY": 2}})
     monkeypatch.setattr(random, "random", lambda: 0.5)  # 0.5 * 100 ≥ 1: no culling
@@ -333,7 +335,7 @@ def test_a_tile_is_built_from_the_stored_rows_without_classifying_again(client, 
     with CaptureQueriesContext(connection) as queries:
         again = get_tile(client)
     assert again.content == first.content
-    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+    assert not any("land_enterpriseland" in q["sql"] for q in queries.captured_queries)
 
 
 def test_a_new_use_of_the_parcel_by_an_enterprise_is_shown(client, user_a, admin_a, two_zones, zone_a):
@@ -375,7 +377,7 @@ def test_a_change_elsewhere_keeps_the_rows_of_other_parcels(client, user_a, admi
     with CaptureQueriesContext(connection) as queries:
         assert props_of(client, "甲-XZ-101")["status"] == "idle"  # a new data version: the tile is built again
     assert stored_rows() == kept  # from the same rows
-    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+    assert not any("land_enterpriseland" in q["sql"] for q in queries.captured_queries)
     a.started_on = dt.date(2024, 6, 1)
     save_parcel(parcel=a, user=admin_a)
     assert props_of(client, "甲-XZ-101")["status"] == "in_use"
@@ -411,7 +413,7 @@ def test_new_rules_or_a_large_import_drop_every_row(client, user_a, city_admin, 
     a, *_ = two_zones
     a.started_on = dt.date(2024, 6, 1)
     save_parcel(parcel=a, user=city_admin)  # one entry, more than SYNC_MAX_ENTRIES
-    tiles.sync_tile_rows(tiles.data_version())
+    tiles.sync_tile_rows(data_version())
     assert stored_rows() == {}
 
 
@@ -444,7 +446,7 @@ def test_the_admin_list_of_tile_rows_shows_a_staff_zone_admin_only_zone_a(client
     get_tile(client)  # rows of every parcel in the tile (scope "all")
     assert len(stored_rows()) == 3
     client.force_login(make_user("staff_admin_a", Role.ZONE_ADMIN, zones=[zone_a], is_staff=True))
-    response = client.get("/admin/land/parceltilerow/")
+    response = client.get("/admin/maps/parceltilerow/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "甲-XZ-101" in html and "甲园-XZ-102" in html and "乙-XZ-201" not in html
@@ -471,7 +473,7 @@ def test_an_edit_in_another_block_keeps_the_cached_tile(client, user_a, admin_a,
     # The far parcel's own tile shows its new status.
     monkeypatch.setattr(tiles, "build_tile", build)
     fx, fy = (int(v) for v in mvt.lonlat_to_tile_xy(121.5005, 31.0005, Z))
-    far_tile = features(get_tile(client, f"/land/map/tiles/{Z}/{fx}/{fy}.mvt"))
+    far_tile = features(get_tile(client, f"/map/tiles/{Z}/{fx}/{fy}.mvt"))
     assert far_tile["甲-远-501"]["properties"]["status"] == "in_use"
     # An edit of a parcel of this tile's block: the tile is built again, with the new status, under a new tag.
     a.started_on = dt.date(2024, 6, 1)
@@ -500,7 +502,7 @@ def test_a_parcel_moved_away_leaves_the_tile_of_its_old_place(client, user_a, ad
 
 
 def test_a_parcel_near_the_edge_of_its_block_stamps_the_neighbouring_block_too(two_zones, zone_a, admin_a):
-    from yuanqu.land.models import TileBlock
+    from yuanqu.maps.models import TileBlock
 
     bx, by = TX >> (Z - tiles.PROPERTY_BLOCK_ZOOM), TY >> (Z - tiles.PROPERTY_BLOCK_ZOOM)
     _w, south, east, north = mvt.tile_bounds(tiles.PROPERTY_BLOCK_ZOOM, bx, by)
@@ -508,10 +510,10 @@ def test_a_parcel_near_the_edge_of_its_block_stamps_the_neighbouring_block_too(t
     inside = not_started(
         zone_a, "甲-边-601", geometry=shapely.box(east - 0.003, mid, east - 0.002, mid + 0.001), srid=4490
     )
-    tiles.sync_tile_rows(tiles.data_version())
+    tiles.sync_tile_rows(data_version())
     inside.started_on = dt.date(2024, 6, 1)
     save_parcel(parcel=inside, user=admin_a)
-    entry, _epoch = tiles.sync_tile_rows(tiles.data_version())
+    entry, _epoch = tiles.sync_tile_rows(data_version())
     # 0.002° from the east edge: within the GCJ-02 margin of the block to the east, not of any other.
     assert set(TileBlock.objects.filter(entry=entry).values_list("x", "y")) == {(bx, by), (bx + 1, by)}
 
@@ -532,23 +534,21 @@ def test_the_migration_gives_parcels_stored_before_it_their_latitude_band(two_zo
 
 
 def test_after_new_rules_the_rows_of_the_scopes_used_lately_are_worked_out_again(client, user_a, city_admin, two_zones):
-    from yuanqu.land.models import TileScope
+    from yuanqu.maps.models import TileScope
 
     a, sub, _b, _ = two_zones
     client.force_login(user_a)
     assert props_of(client, "甲-XZ-101")["status"] == "idle"
-    assert list(TileScope.objects.values_list("scope", "as_of", "user")) == [
-        (tiles.zone_scope(user_a), AS_OF, user_a.pk)
-    ]
+    assert list(TileScope.objects.values_list("scope", "as_of", "user")) == [(zone_scope(user_a), AS_OF, user_a.pk)]
     save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
-    tiles.sync_tile_rows(tiles.data_version())
+    tiles.sync_tile_rows(data_version())
     assert stored_rows() == {}
     done = tiles.warm_tile_rows()
     assert (done.scopes, done.parcels, done.finished) == (1, 2, True)
     assert sorted(stored_rows()) == sorted([a.pk, sub.pk])  # zone A's scope: B's parcel is not worked out
     with CaptureQueriesContext(connection) as queries:
         assert props_of(client, "甲-XZ-101")["status"] == "idle"
-    assert not any("enterprises_enterpriseland" in q["sql"] for q in queries.captured_queries)
+    assert not any("land_enterpriseland" in q["sql"] for q in queries.captured_queries)
 
 
 def test_a_user_whose_zones_changed_no_longer_stands_for_the_scope(client, user_a, city_admin, two_zones, zone_b):
@@ -580,14 +580,14 @@ def test_the_sync_that_drops_every_row_starts_the_background_warmup(
     monkeypatch.setattr(tiles.connection, "close", lambda: None)  # the test's own connection stays open
     save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        tiles.sync_tile_rows(tiles.data_version())
+        tiles.sync_tile_rows(data_version())
     assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 2
     # An ordinary edit drops one row and starts nothing.
     a, *_ = two_zones
     a.started_on = dt.date(2024, 6, 1)
     save_parcel(parcel=a, user=city_admin)
     with django_capture_on_commit_callbacks(execute=True):
-        tiles.sync_tile_rows(tiles.data_version())
+        tiles.sync_tile_rows(data_version())
     assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 1
 
 
@@ -602,7 +602,7 @@ def test_warm_tiles_command_says_what_it_did(
     settings.YUANQU_TILE_WARMUP = True
     monkeypatch.setattr(tiles.threading, "Thread", lambda **kwargs: pytest.fail("a second warm-up was started"))
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("land", "warm-tiles")
+        call_command("map", "warm-tiles")
     out = capsys.readouterr().out
     assert "已计算 1 个范围、1 个区块、2 宗地块" in out and "worked out 1 scopes, 1 blocks, 2 parcels" in out
 

@@ -24,8 +24,8 @@ def two_zones(db, zone_b):
 
 
 def config_of(client, **query) -> dict:
-    html = client.get("/land/map/", query).content.decode()
-    return json.loads(html.split('id="land-map-config" type="application/json">')[1].split("</script>")[0])
+    html = client.get("/map/", query).content.decode()
+    return json.loads(html.split('id="one-map-config" type="application/json">')[1].split("</script>")[0])
 
 
 def test_each_zone_of_the_user_has_the_box_of_its_parcels(client, two_zones):

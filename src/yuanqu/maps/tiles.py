@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gzip
-import hashlib
 import logging
 import operator
 import threading
@@ -35,6 +34,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+from django.core.cache import cache as local_cache
 from django.core.cache import caches
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, FilteredRelation, FloatField, Max, Q
@@ -42,12 +42,17 @@ from django.db.models.functions import Cast
 
 from yuanqu.analytics import geo, mvt
 from yuanqu.analytics.land_status import classify
-from yuanqu.core.access import visible_zone_ids, zone_descendants
+from yuanqu.core.access import zone_descendants, zone_scope
+from yuanqu.core.changelog import NO_VERSION, data_version
+from yuanqu.core.models import ChangeLogEntry
+from yuanqu.core.queries import chunks, filter_by_ids
 from yuanqu.core.registry import Touched, tile_touches
-from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
-from yuanqu.land import ledger
-from yuanqu.land.models import EnterpriseLand, Parcel, ParcelTileRow, ParcelTileSync, TileBlock, TileScope, lat_band
-from yuanqu.projects.models import Project, Stage
+from yuanqu.evaluation.selectors import latest_grades
+from yuanqu.land import status
+from yuanqu.land.models import EnterpriseLand, Parcel, lat_band
+from yuanqu.land.selectors import main_enterprises
+from yuanqu.maps.models import ParcelTileRow, ParcelTileSync, TileBlock, TileScope
+from yuanqu.projects.selectors import current_projects
 from yuanqu.zones.models import Zone
 
 logger = logging.getLogger(__name__)
@@ -90,32 +95,6 @@ def _cache():
     from django.conf import settings
 
     return caches[CACHE_ALIAS if CACHE_ALIAS in settings.CACHES else "default"]
-
-
-NO_VERSION = "0"
-"""The data version of a database with an empty change log: nothing is cached under it."""
-
-
-def data_version() -> str:
-    """The id and time of the newest change-log entry. Every tracked save and every bulk write (imports, the
-    demo) leaves an entry, so the version moves whenever something a tile shows may have changed; it is read
-    from the database, so every server process sees the same one (one primary-key lookup), and the time keeps
-    a rebuilt database from reusing an old version."""
-    from yuanqu.core.models import ChangeLogEntry
-
-    last = ChangeLogEntry.objects.order_by("-id").values_list("id", "time").first()
-    if last is None:
-        return NO_VERSION
-    return f"{last[0]}.{last[1].timestamp():.6f}"
-
-
-def zone_scope(user) -> str:
-    """What the user may see, as a short text: "all", or a digest of the visible zone ids. Users who see the
-    same zones share cached tiles."""
-    visible = visible_zone_ids(user)
-    if visible is None:
-        return "all"
-    return hashlib.sha1(",".join(map(str, sorted(visible))).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -189,26 +168,28 @@ def parcel_tile(*, user, spec: TileSpec, gzipped: bool = False) -> tuple[bytes, 
     return (gzip.decompress(packed) if packed else b""), False
 
 
-_largest: dict[str, tuple[float, float]] = {}
+LOCAL_SECONDS = 24 * 3600
+"""How long what is kept per data version or epoch in the process's local cache lives at most (a newer version
+asks under another key)."""
 
 
 def largest_parcel(version: str) -> tuple[float, float]:
     """The largest east-west and north-south extents of any parcel in degrees, kept per data version (or epoch:
-    a polygon drawn, moved or deleted starts a new one) in the process.
+    a polygon drawn, moved or deleted starts a new one) in the local cache.
 
     The bounding-box index leads with the latitude band of ``min_lat`` and then ``min_lon``: knowing that no
     parcel is wider or taller than this lets a tile's query seek a narrow run of ``min_lon`` in each of a few
     bands instead of scanning every parcel west of the tile's east edge.
     """
-    found = _largest.get(version) if version != NO_VERSION else None
+    key = f"yuanqu:tiles:largest:{version}"
+    found = local_cache.get(key) if version != NO_VERSION else None
     if found is None:
         extents = Parcel.objects.aggregate(
             widest=Max(F("max_lon") - F("min_lon")), tallest=Max(F("max_lat") - F("min_lat"))
         )
         found = (extents["widest"] or 0.0, extents["tallest"] or 0.0)
         if version != NO_VERSION:
-            _largest.clear()
-            _largest[version] = found
+            local_cache.set(key, found, LOCAL_SECONDS)
     return found
 
 
@@ -297,18 +278,15 @@ TILE_PARCEL_FIELDS = ("code", "zone_id", Cast("area_mu", FloatField()))
 """The parcel's own properties, read with its polygon (the zone's name: see zone_names)."""
 
 
-_zone_names: dict[str, dict[int, str]] = {}
-
-
 def zone_names(epoch: str = "") -> dict[int, str]:
     """Zone id → the name a tile shows: the short name, else the name (a few dozen zones: cheaper than joining
-    them to thousands of parcels). Kept in the process per epoch (a changed zone starts a new one)."""
-    names = _zone_names.get(epoch) if epoch else None
+    them to thousands of parcels). Kept in the local cache per epoch (a changed zone starts a new one)."""
+    key = f"yuanqu:tiles:zone-names:{epoch}"
+    names = local_cache.get(key) if epoch else None
     if names is None:
         names = {pk: short or name for pk, name, short in Zone.objects.values_list("pk", "name", "short_name")}
         if epoch:
-            _zone_names.clear()
-            _zone_names[epoch] = names
+            local_cache.set(key, names, LOCAL_SECONDS)
     return names
 
 
@@ -333,7 +311,7 @@ def derived_properties(
     if (
         spec.version == NO_VERSION or entry == 0
     ):  # nothing logged yet: no version tells one state of the data from another
-        parcels = ledger.filter_by_ids(Parcel.objects.restrict(user), ids)
+        parcels = filter_by_ids(Parcel.objects.restrict(user), ids)
         return _derived(parcel_properties(user=user, parcels=parcels, as_of=spec.as_of))
     if len(ids) <= DIRECT_MAX:
         computed = parcel_properties(
@@ -348,7 +326,7 @@ def derived_properties(
         computed = block_properties(user=user, scope=spec.scope, as_of=spec.as_of, block=block, largest=largest)
         rest = [pk for pk in ids if pk not in computed]
         if rest:  # only where the GCJ-02 margin reaches past the block
-            rest_parcels = ledger.filter_by_ids(Parcel.objects.restrict(user), rest)
+            rest_parcels = filter_by_ids(Parcel.objects.restrict(user), rest)
             computed.update(parcel_properties(user=user, parcels=rest_parcels, as_of=spec.as_of))
     derived = _derived(computed)
     zones = {pk: props[2] for pk, props in computed.items()}
@@ -450,8 +428,6 @@ def sync_tile_rows(version: str, *, warm: bool = True) -> tuple[int, str]:
     start a new epoch when a polygon was drawn, moved or deleted. Returns the id of the newest entry applied
     and the epoch. Having dropped every row, it starts the background warm-up unless ``warm`` is False (the
     caller works the rows out itself)."""
-    from yuanqu.core.models import ChangeLogEntry
-
     newest = int(version.split(".")[0])
     state = ParcelTileSync.objects.filter(pk=SYNC_PK).values_list("last_entry", "epoch").first()
     if state is not None and state[0] >= newest:
@@ -470,9 +446,8 @@ def sync_tile_rows(version: str, *, warm: bool = True) -> tuple[int, str]:
         if touched.every_row:
             ParcelTileRow.objects.all().delete()
         else:
-            ids = sorted(touched.parcels)
-            for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
-                ParcelTileRow.objects.filter(parcel_id__in=ids[start : start + ledger.IDS_INLINE_MAX]).delete()
+            for chunk in chunks(sorted(touched.parcels)):
+                ParcelTileRow.objects.filter(parcel_id__in=chunk).delete()
         if touched.every_tile:
             TileBlock.objects.all().delete()
             state.epoch = version
@@ -575,12 +550,11 @@ WARM_SCOPES_MAX = 20
 
 def move_blocks(parcel_ids, entry: int) -> None:
     """Stamp the blocks in which a tile may draw these parcels (where they lie now) with the entry."""
-    ids = sorted(parcel_ids)
     blocks: set[tuple[int, int]] = set()
     m = BLOCK_MARGIN
-    for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
+    for chunk in chunks(sorted(parcel_ids)):
         boxes = (
-            Parcel.objects.filter(pk__in=ids[start : start + ledger.IDS_INLINE_MAX])
+            Parcel.objects.filter(pk__in=chunk)
             .exclude(min_lon=None)
             .values_list("min_lon", "min_lat", "max_lon", "max_lat")
         )
@@ -617,9 +591,7 @@ def touched_parcels(entries) -> Touched:
             touch.touch(
                 touched, object_id, before if isinstance(before, dict) else {}, after if isinstance(after, dict) else {}
             )
-    ids = sorted(touched.enterprises)
-    for start in range(0, len(ids), ledger.IDS_INLINE_MAX):
-        chunk = ids[start : start + ledger.IDS_INLINE_MAX]
+    for chunk in chunks(sorted(touched.enterprises)):
         touched.parcels.update(
             EnterpriseLand.objects.filter(enterprise_id__in=chunk).values_list("parcel_id", flat=True)
         )
@@ -641,19 +613,19 @@ def parcel_properties(*, user, parcels, as_of: dt.date, near=None) -> dict[int, 
     the land status as the ledger classifies it, the main enterprise with its grade, the current project.
     ``near``: a queryset of parcels including these, to narrow the joins with (default: ``parcels``)."""
     near = parcels if near is None else near
-    numbers = set(ledger.NUMBER_FIELDS)
+    numbers = set(status.NUMBER_FIELDS)
     # Numbers as floats straight from the database: no Decimal per value, the frame holds floats anyway.
-    fields = [Cast(name, FloatField()) if name in numbers else name for name in ledger.FRAME_FIELDS]
+    fields = [Cast(name, FloatField()) if name in numbers else name for name in status.FRAME_FIELDS]
     rows = list(parcels.values_list(*fields))
     if not rows:
         return {}
-    frame = ledger.frame_from_rows(rows, ledger.enterprise_figures(user=user, parcels=near, as_of=as_of))
-    classified = classify(frame, as_of=as_of, rules=ledger.current_rules())
+    frame = status.frame_from_rows(rows, status.enterprise_figures(user=user, parcels=near, as_of=as_of))
+    classified = classify(frame, as_of=as_of, rules=status.current_rules())
     status_of = dict(zip(classified["parcel_id"].to_list(), classified["status"].to_list(), strict=True))
     enterprise_of = main_enterprises(user=user, parcels=near, as_of=as_of)
     grade_of = latest_grades(user=user, enterprise_ids=sorted({e[0] for e in enterprise_of.values()}))
     project_of = current_projects(user=user, parcels=near)
-    area_at = ledger.FRAME_FIELDS.index("area_mu")
+    area_at = status.FRAME_FIELDS.index("area_mu")
     result = {}
     for row in rows:
         pk, zone_id, zone_name, short_name, code = row[:5]
@@ -673,56 +645,4 @@ def parcel_properties(*, user, parcels, as_of: dt.date, near=None) -> dict[int, 
             project,
             stage,
         )
-    return result
-
-
-def main_enterprises(*, user, parcels, as_of: dt.date) -> dict[int, tuple[int, str]]:
-    """Parcel id → (id, name) of the enterprise using it on the date: the one using the largest area, the
-    lowest enterprise id among equals."""
-    uses = (
-        EnterpriseLand.objects.restrict(user)
-        .filter(parcel_id__in=parcels.values("pk"))
-        .exclude(start_on__gt=as_of)
-        .exclude(end_on__lt=as_of)
-        .values_list("parcel_id", "enterprise_id", "enterprise__name", "area_mu")
-    )
-    best: dict[int, tuple] = {}
-    for parcel_id, enterprise_id, name, area in uses:
-        rank = (-(area or 0), enterprise_id)
-        if parcel_id not in best or rank < best[parcel_id][0]:
-            best[parcel_id] = (rank, enterprise_id, name)
-    return {parcel_id: (enterprise_id, name) for parcel_id, (_rank, enterprise_id, name) in best.items()}
-
-
-def latest_grades(*, user, enterprise_ids) -> dict[int, str]:
-    """Enterprise id → its grade in the latest published run (highest year, then newest run) with a result for
-    it ("" when that result has no grade, e.g. not evaluated)."""
-    if not enterprise_ids:
-        return {}
-    published = (
-        EvaluationResult.objects.restrict(user)
-        .filter(run__status=EvaluationRun.Status.PUBLISHED, run__in=EvaluationRun.objects.restrict(user))
-        .order_by("enterprise_id", "-run__year", "-run_id")
-    )
-    grades: dict[int, str] = {}
-    ids = list(enterprise_ids)
-    for start in range(0, len(ids), ledger.IDS_INLINE_MAX):  # a dense tile must not hit the parameter limit
-        chunk = ids[start : start + ledger.IDS_INLINE_MAX]
-        for enterprise_id, grade in published.filter(enterprise_id__in=chunk).values_list("enterprise_id", "grade"):
-            grades.setdefault(enterprise_id, grade)
-    return grades
-
-
-def current_projects(*, user, parcels) -> dict[int, tuple[int, str, str]]:
-    """Parcel id → (id, name, stage) of the project on it: the most recently updated one not dropped."""
-    projects = (
-        Project.objects.restrict(user)
-        .filter(parcel_id__in=parcels.values("pk"))
-        .exclude(stage=Stage.DROPPED)
-        .order_by("parcel_id", "-updated", "-id")
-        .values_list("parcel_id", "id", "name", "stage")
-    )
-    result: dict[int, tuple[int, str, str]] = {}
-    for parcel_id, pk, name, stage in projects:
-        result.setdefault(parcel_id, (pk, name, stage))
     return result

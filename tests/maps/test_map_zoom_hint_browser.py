@@ -34,13 +34,13 @@ def test_zoomed_out_map_says_so_and_zooms_to_the_parcels(live_server, far_apart,
         browser_args=["--use-angle=swiftshader"],
         also_local=[f"blob:{live_server.url}", "data:"],
     ) as (page, _problems):
-        page.goto(f"{live_server.url}/land/map/")
-        map_el = page.locator("#land-map")
+        page.goto(f"{live_server.url}/map/")
+        map_el = page.locator("#one-map")
         expect(map_el).to_have_attribute("data-ready", "1", timeout=20000)
-        overlay = page.locator("#land-map-zoom")
+        overlay = page.locator("#one-map-zoom")
         expect(overlay).to_be_visible()
         expect(overlay).to_contain_text("放大以查看地块")
         assert float(map_el.get_attribute("data-zoom")) < 12
-        page.click("#land-map-zoom-in")
+        page.click("#one-map-zoom-in")
         expect(overlay).to_be_hidden()
         assert float(map_el.get_attribute("data-zoom")) >= 12

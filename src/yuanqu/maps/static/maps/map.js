@@ -1,6 +1,7 @@
-/* The one map: zone boundaries, parcels (vector tiles of the platform) coloured by land status, grade or project
-   stage, enterprises and projects as points; over no base map unless an administrator configured one (it runs on
-   an intranet). Layer switcher, search, popups linking to each page, and the current view as a PNG. */
+/* The one map: zone boundaries and parcels (vector tiles of the platform), coloured in the ways and overlaid with
+   the points layers the apps registered (the page's config lists them); over no base map unless an administrator
+   configured one (it runs on an intranet). Layer switcher, search, popups linking to each page, and the current
+   view as a PNG. */
 (function () {
   "use strict";
 
@@ -23,9 +24,9 @@
     });
   }
 
-  /* ["match", ["get", key], value, colour, ..., colour of no value] from a legend. */
-  function colourExpression(key, legend) {
-    var expression = ["match", ["coalesce", ["get", key], ""]];
+  /* ["match", ["get", property], value, colour, ..., colour of no value] from a legend. */
+  function colourExpression(property, legend) {
+    var expression = ["match", ["coalesce", ["get", property], ""]];
     var fallback = "#d2d2d2";
     legend.forEach(function (item) {
       if (item.value === "") fallback = item.colour;
@@ -36,27 +37,37 @@
   }
 
   function labelOf(legend, value) {
-    var found = legend.filter(function (item) { return item.value === (value || ""); })[0];
+    var found = (legend || []).filter(function (item) { return item.value === (value || ""); })[0];
     return found ? found.label : value || "";
   }
 
+  /* "land-use" → "landUse": the key of an element's data-* attribute. */
+  function datasetKey(key) {
+    return key.replace(/-([a-z])/g, function (_match, letter) { return letter.toUpperCase(); });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    var node = document.getElementById("land-map-config");
-    var el = document.getElementById("land-map");
+    var node = document.getElementById("one-map-config");
+    var el = document.getElementById("one-map");
     if (!node || !el || typeof maplibregl === "undefined") return;
     var config = JSON.parse(node.textContent);
     // MapLibre loads tiles in a worker: a path of this site becomes an absolute URL of the page's origin.
     function absolute(url) { return url.charAt(0) === "/" ? window.location.origin + url : url; }
     var text = config.text;
-    var message = document.getElementById("land-map-message");
-    var hint = document.getElementById("land-map-hint");
-    var colourKey = "status";
+    var message = document.getElementById("one-map-message");
+    var hint = document.getElementById("one-map-hint");
+    var colourings = {};
+    config.colourings.forEach(function (colouring) { colourings[colouring.key] = colouring; });
+    var colourKey = config.colourings.length ? config.colourings[0].key : null;
+    var points = {};
+    config.points.forEach(function (layer) { points[layer.key] = layer; });
+    function pointLayerId(layer) { return "points-" + layer.key; }
+    function parcelColour(key) {
+      return key ? colourExpression(colourings[key].property, config.legends[key]) : "#999999";
+    }
 
-    var sources = {
-      zones: { type: "geojson", data: EMPTY },
-      enterprises: { type: "geojson", data: EMPTY },
-      projects: { type: "geojson", data: EMPTY }
-    };
+    var sources = { zones: { type: "geojson", data: EMPTY } };
+    config.points.forEach(function (layer) { sources[pointLayerId(layer)] = { type: "geojson", data: EMPTY }; });
     var parcelLayer = {};
     if (config.tiles_url) {
       sources.parcels = { type: "vector", tiles: [absolute(config.tiles_url)], minzoom: config.tiles_minzoom, maxzoom: 16 };
@@ -71,20 +82,20 @@
     }
     layers.push(
       Object.assign({ id: "parcel-fill", type: "fill", source: "parcels",
-        paint: { "fill-color": colourExpression("status", config.legends.status), "fill-opacity": 0.65 } }, parcelLayer),
+        paint: { "fill-color": parcelColour(colourKey), "fill-opacity": 0.65 } }, parcelLayer),
       Object.assign({ id: "parcel-line", type: "line", source: "parcels",
         paint: { "line-color": "#333333", "line-width": 0.5 } }, parcelLayer),
       { id: "zone-line", type: "line", source: "zones",
         paint: { "line-color": "#444444", "line-width": ["case", ["get", "sub_park"], 1.5, 2.5],
-                 "line-dasharray": [4, 2] } },
-      { id: "project-point", type: "circle", source: "projects",
-        paint: { "circle-radius": 6, "circle-color": colourExpression("stage", config.legends.stage),
-                 "circle-stroke-color": "#ffffff", "circle-stroke-width": 2,
-                 "circle-translate": [8, -8] } },  // beside the enterprise dot on the same parcel
-      { id: "enterprise-point", type: "circle", source: "enterprises",
-        paint: { "circle-radius": 5, "circle-color": "#222222", "circle-stroke-color": "#ffffff",
-                 "circle-stroke-width": 1.5 } }
+                 "line-dasharray": [4, 2] } }
     );
+    // The first points layer is drawn on top (and takes a click on dots that overlap).
+    config.points.slice().reverse().forEach(function (layer) {
+      var colour = layer.colour_by && colourings[layer.colour_by]
+        ? colourExpression(colourings[layer.colour_by].property, config.legends[layer.colour_by]) : layer.colour;
+      layers.push({ id: pointLayerId(layer), type: "circle", source: pointLayerId(layer),
+                    paint: Object.assign({ "circle-color": colour }, layer.paint) });
+    });
 
     var map = new maplibregl.Map({
       container: el,
@@ -99,7 +110,7 @@
 
     /* Parcels come as tiles from zoom tiles_minzoom up: below it the map says so over the map itself and
        offers to zoom to the parcels of the zone nearest the centre of the view. */
-    var zoomBox = document.getElementById("land-map-zoom");
+    var zoomBox = document.getElementById("one-map-zoom");
     var zoneBoxes = config.zone_bounds || [];
     function showHint() {
       var zoomedOut = Boolean(config.tiles_url) && map.getZoom() < config.tiles_minzoom;
@@ -124,23 +135,26 @@
                      zoom: config.tiles_minzoom });
       }
     }
-    document.getElementById("land-map-zoom-in").addEventListener("click", zoomToNearestZone);
+    document.getElementById("one-map-zoom-in").addEventListener("click", zoomToNearestZone);
+
+    var unmapped = {};
+    function showUnmapped() {
+      document.getElementById("one-map-unmapped").textContent = config.points.map(function (layer) {
+        return unmapped[layer.key] || "";
+      }).filter(Boolean).join(" ");
+    }
 
     map.on("load", function () {
       showHint();
-      var loads = [
-        getJSON(config.zones_url).then(function (c) { map.getSource("zones").setData(c); }),
-        getJSON(config.enterprises_url).then(function (c) {
-          map.getSource("enterprises").setData(c);
-          el.dataset.enterprises = String(c.features.length);
-        }),
-        getJSON(config.projects_url).then(function (c) {
-          map.getSource("projects").setData(c);
-          el.dataset.projects = String(c.features.length);
-          document.getElementById("land-map-unmapped").textContent =
-            c.unmapped ? text.unmapped_projects.replace("{n}", c.unmapped) : "";
-        })
-      ];
+      var loads = [getJSON(config.zones_url).then(function (c) { map.getSource("zones").setData(c); })];
+      config.points.forEach(function (layer) {
+        loads.push(getJSON(layer.url).then(function (c) {
+          map.getSource(pointLayerId(layer)).setData(c);
+          el.dataset[datasetKey(layer.key)] = String(c.features.length);
+          unmapped[layer.key] = c.unmapped && layer.unmapped_text ? layer.unmapped_text.replace("{n}", c.unmapped) : "";
+          showUnmapped();
+        }));
+      });
       if (!config.tiles_url) {
         loads.push(getJSON(config.data_url).then(function (c) { map.getSource("parcels").setData(c); }));
       }
@@ -153,44 +167,58 @@
 
     /* --- popups --------------------------------------------------------------------------------------- */
 
+    /* A parcel: its code and zone, a line per colouring of its own, and the object of each points layer on it
+       (linking to its page) with the colourings that qualify it. */
     function parcelPopup(p) {
-      var rows = ["<strong>" + escape(p.code) + "</strong>", escape(p.zone),
-                  escape(text.status) + "：" + escape(labelOf(config.legends.status, p.status))];
-      if (p.enterprise) {
-        rows.push(escape(text.enterprise) + "：" + link(config.enterprise_url.replace("{id}", p.enterprise_id), p.enterprise) +
-                  (p.grade ? "（" + escape(text.grade) + " " + escape(p.grade) + "）" : ""));
-      }
-      if (p.project) {
-        rows.push(escape(text.project) + "：" + link(config.project_url.replace("{id}", p.project_id), p.project) +
-                  "（" + escape(labelOf(config.legends.stage, p.stage)) + "）");
-      }
+      var rows = ["<strong>" + escape(p.code) + "</strong>", escape(p.zone)];
+      config.colourings.forEach(function (colouring) {
+        if (colouring.qualifies || !colouring.popup_label) return;
+        rows.push(escape(colouring.popup_label) + "：" +
+                  escape(labelOf(config.legends[colouring.key], p[colouring.property])));
+      });
+      config.points.forEach(function (layer) {
+        var name = layer.property ? p[layer.property] : "";
+        if (!name) return;
+        var line = escape(layer.label) + "：" +
+          (layer.detail_url ? link(layer.detail_url.replace("{id}", p[layer.property + "_id"]), name) : escape(name));
+        config.colourings.forEach(function (colouring) {
+          var value = p[colouring.property];
+          if (colouring.qualifies !== layer.key || !value) return;
+          line += "（" + (colouring.popup_label ? escape(colouring.popup_label) + " " : "") +
+                  escape(labelOf(config.legends[colouring.key], value)) + "）";
+        });
+        rows.push(line);
+      });
       rows.push(link(config.parcel_url.replace("{id}", p.id), text.open_parcel));
       return rows.join("<br>");
     }
 
-    function enterprisePopup(p) {
-      return "<strong>" + escape(p.name) + "</strong><br>" + escape(p.uscc) + "<br>" + escape(p.zone) +
-        (p.grade ? "<br>" + escape(text.grade) + "：" + escape(p.grade) : "") + "<br>" + link(p.url, text.open_enterprise);
-    }
-
-    function projectPopup(p) {
-      return "<strong>" + escape(p.name) + "</strong><br>" + escape(p.zone) + "<br>" + escape(text.stage) + "：" +
-        escape(p.stage_label) + "<br>" + link(p.url, text.open_project);
+    /* A dot: its name, the properties its layer lists (a labelled one only when it has a value), its page. */
+    function pointPopup(layer, p) {
+      var rows = ["<strong>" + escape(p.name) + "</strong>"];
+      layer.popup.forEach(function (line) {
+        var value = p[line.property];
+        if (!line.label) rows.push(escape(value));
+        else if (value) rows.push(escape(line.label) + "：" + escape(value));
+      });
+      rows.push(link(p.url, layer.link_text));
+      return rows.join("<br>");
     }
 
     function openPopup(lngLat, html) {
       new maplibregl.Popup({ maxWidth: "320px" }).setLngLat(lngLat).setHTML(html).addTo(map);
     }
 
-    var clickable = ["enterprise-point", "project-point", "parcel-fill"];
+    var byLayerId = {};
+    config.points.forEach(function (layer) { byLayerId[pointLayerId(layer)] = layer; });
+    var clickable = Object.keys(byLayerId).concat(["parcel-fill"]);
     map.on("click", function (event) {
       var visible = clickable.filter(function (id) { return map.getLayoutProperty(id, "visibility") !== "none"; });
       var hit = map.queryRenderedFeatures(event.point, { layers: visible })[0];
       if (!hit) return;
-      var p = hit.properties;
-      if (hit.layer.id === "enterprise-point") openPopup(hit.geometry.coordinates, enterprisePopup(p));
-      else if (hit.layer.id === "project-point") openPopup(hit.geometry.coordinates, projectPopup(p));
-      else openPopup(event.lngLat, parcelPopup(p));
+      var layer = byLayerId[hit.layer.id];
+      if (layer) openPopup(hit.geometry.coordinates, pointPopup(layer, hit.properties));
+      else openPopup(event.lngLat, parcelPopup(hit.properties));
     });
     clickable.forEach(function (id) {
       map.on("mouseenter", id, function () { map.getCanvas().style.cursor = "pointer"; });
@@ -200,13 +228,13 @@
     /* --- layer switcher and colours ------------------------------------------------------------------- */
 
     var switches = {
-      "land-map-layer-zones": ["zone-line"],
-      "land-map-layer-parcels": ["parcel-fill", "parcel-line"],
-      "land-map-layer-enterprises": ["enterprise-point"],
-      "land-map-layer-projects": ["project-point"]
+      "one-map-layer-zones": ["zone-line"],
+      "one-map-layer-parcels": ["parcel-fill", "parcel-line"]
     };
+    config.points.forEach(function (layer) { switches["one-map-layer-" + layer.key] = [pointLayerId(layer)]; });
     Object.keys(switches).forEach(function (id) {
       var box = document.getElementById(id);
+      if (!box) return;
       box.addEventListener("change", function () {
         switches[id].forEach(function (layer) {
           map.setLayoutProperty(layer, "visibility", box.checked ? "visible" : "none");
@@ -214,28 +242,32 @@
       });
     });
 
-    var legendEl = document.getElementById("land-map-legend");
+    var legendEl = document.getElementById("one-map-legend");
     function drawLegend() {
-      legendEl.innerHTML = config.legends[colourKey].map(function (item) {
+      var items = colourKey ? config.legends[colourKey] : [];
+      legendEl.innerHTML = items.map(function (item) {
         return '<li><span class="swatch" style="background:' + escape(item.colour) + '"></span> ' +
           escape(item.label) + "</li>";
-      }).join("") +
-        '<li><span class="swatch dot" style="background:#222222"></span> ' + escape(text.enterprise) + "</li>" +
-        '<li><span class="swatch dot" style="background:#6baed6;border:2px solid #fff"></span> ' +
-        escape(text.project) + "</li>";
-      legendEl.dataset.colour = colourKey;
+      }).join("") + config.points.map(function (layer) {
+        // A dot coloured by a colouring shows a sample of it, ringed as on the map.
+        return '<li><span class="swatch dot" style="background:' + escape(layer.colour) +
+          (layer.colour_by ? ";border:2px solid #fff" : "") + '"></span> ' + escape(layer.label) + "</li>";
+      }).join("");
+      legendEl.dataset.colour = colourKey || "";
     }
-    var colourSelect = document.getElementById("land-map-colour");
-    colourSelect.addEventListener("change", function () {
-      colourKey = colourSelect.value;
-      map.setPaintProperty("parcel-fill", "fill-color", colourExpression(colourKey, config.legends[colourKey]));
-      drawLegend();
-    });
+    var colourSelect = document.getElementById("one-map-colour");
+    if (colourSelect) {
+      colourSelect.addEventListener("change", function () {
+        colourKey = colourSelect.value;
+        map.setPaintProperty("parcel-fill", "fill-color", parcelColour(colourKey));
+        drawLegend();
+      });
+    }
     drawLegend();
 
     /* --- search --------------------------------------------------------------------------------------- */
 
-    var resultsEl = document.getElementById("land-map-results");
+    var resultsEl = document.getElementById("one-map-results");
 
     function go(result) {
       resultsEl.innerHTML = "";
@@ -254,9 +286,10 @@
           })[0];
           html = hit ? parcelPopup(hit.properties)
                      : "<strong>" + escape(result.label) + "</strong><br>" + link(result.url, text.open_parcel);
+        } else if (points[result.layer]) {
+          html = pointPopup(points[result.layer], result.properties);
         } else {
-          html = enterprisePopup({ name: result.label, uscc: result.detail, zone: "", grade: result.grade,
-                                   url: result.url });
+          html = "<strong>" + escape(result.label) + "</strong><br>" + escape(result.detail);
         }
         openPopup(result.center, html);
       });
@@ -264,7 +297,7 @@
 
     function search(event) {
       if (event) event.preventDefault();
-      var term = document.getElementById("land-map-search").value.trim();
+      var term = document.getElementById("one-map-search").value.trim();
       if (!term) return;
       var url = config.search_url + (config.search_url.indexOf("?") >= 0 ? "&" : "?") + "q=" + encodeURIComponent(term);
       getJSON(url).then(function (data) {
@@ -290,11 +323,11 @@
         });
       }).catch(function (error) { message.textContent = String(error); });
     }
-    document.getElementById("land-map-search-form").addEventListener("submit", search);
+    document.getElementById("one-map-search-form").addEventListener("submit", search);
 
     /* --- PNG export ----------------------------------------------------------------------------------- */
 
-    document.getElementById("land-map-export").addEventListener("click", function () {
+    document.getElementById("one-map-export").addEventListener("click", function () {
       var source = map.getCanvas();
       var canvas = document.createElement("canvas");
       canvas.width = source.width;
@@ -302,7 +335,7 @@
       var ctx = canvas.getContext("2d");
       ctx.drawImage(source, 0, 0);
       var scale = window.devicePixelRatio || 1;
-      var items = config.legends[colourKey];
+      var items = colourKey ? config.legends[colourKey] : [];
       var line = 18 * scale;
       ctx.font = (13 * scale) + "px sans-serif";
       ctx.textBaseline = "middle";

@@ -1,8 +1,8 @@
-"""The land ledger (土地台账): the rules in force, every parcel's status as of a date, totals per status,
-changes over time, and the ledger as an xlsx workbook.
+"""Land statuses (土地起底) as reads: the rules in force, every parcel's status as of a date, totals per status,
+changes over time, and the parcels as a GeoJSON layer coloured by status.
 
-The statuses themselves are decided by :mod:`yuanqu.analytics.land_status`; this module feeds it the
-parcels (and the enterprises on them) the user may see.
+The statuses themselves are decided by :mod:`yuanqu.analytics.land_status`; this module feeds it the parcels
+(and the enterprises on them) the user may see.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from collections import defaultdict
 from decimal import Decimal
 
 import polars as pl
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+import shapely
+from django.core.cache import cache
+from django.urls import reverse
 from django.utils import translation
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandRules, LandRulesError, classify, summarise
-from yuanqu.core.access import is_city_admin, zone_descendants
+from yuanqu.core.access import zone_descendants, zone_scope
+from yuanqu.core.changelog import NO_VERSION, data_version
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
 
@@ -29,6 +31,17 @@ FRAME_FIELDS = ("pk", "zone_id", "zone__name", "zone__short_name", "code", *PARC
 """The parcel values :func:`frame_from_rows` takes, in order."""
 CHANGE_YEARS = 10
 """How many years (up to the as-of year) the changes over time cover."""
+STATUS_COLOURS = {
+    "approved_unsupplied": "#8e7cc3",
+    "supplied_unused": "#f1c232",
+    "idle": "#b3261e",
+    "underused": "#e69138",
+    "inefficient": "#a64d79",
+    "in_use": "#0b5cad",
+    "revitalised": "#2e7d32",
+    "unknown": "#999999",
+}
+"""Fill colour of each status on the map (also the legend)."""
 
 # --- rules ----------------------------------------------------------------------------------------------
 
@@ -45,36 +58,12 @@ def current_rules() -> LandRules:
         return LandRules()
 
 
-def validate_rules(data) -> LandRules:
-    """The rules a dict describes; ValidationError listing every problem (Chinese / English)."""
-    if not isinstance(data, dict):
-        raise ValidationError("规则必须是 JSON 对象 / the rules must be a JSON object")
-    try:
-        return LandRules.from_dict(data)
-    except LandRulesError as exc:
-        raise ValidationError(exc.problems) from None
-    except TypeError as exc:
-        raise ValidationError(f"规则无效 / invalid rules: {exc}") from None
-
-
-@transaction.atomic
-def save_rules(*, rules: dict, user) -> LandRuleSet:
-    """Store the rules as the active rule set (one row, updated in place; the change log keeps the history)."""
-    if not is_city_admin(user):
-        raise PermissionDenied(
-            "只有市级管理员可以修改土地认定规则 / only a city administrator may change the land rules"
-        )
-    parsed = validate_rules(rules)
-    row = LandRuleSet.objects.select_for_update().filter(active=True).first() or LandRuleSet(active=True)
-    row.rules = parsed.to_dict()
-    row.save()
-    return row
-
-
 # --- statuses -------------------------------------------------------------------------------------------
 
 
-def _parcels(*, user, zone_ids, parcel_ids=None):
+def visible_parcels(*, user, zone_ids=None, parcel_ids=None):
+    """The parcels the user may see (``user=None``: all), optionally only those in these zones (with their
+    sub-parks) or with these ids."""
     qs = Parcel.objects.all() if user is None else Parcel.objects.restrict(user)
     if parcel_ids is not None:
         qs = qs.filter(pk__in=parcel_ids)
@@ -133,7 +122,7 @@ def enterprise_figures(*, user, parcels, as_of: dt.date) -> dict[int, tuple[str 
 def parcel_frame(*, user, as_of: dt.date, zone_ids=None, parcel_ids=None) -> pl.DataFrame:
     """The input frame of :func:`classify` for the parcels the user may see (``user=None``: all), optionally
     only those in these zones (with their sub-parks) or with these ids."""
-    parcels = _parcels(user=user, zone_ids=zone_ids, parcel_ids=parcel_ids)
+    parcels = visible_parcels(user=user, zone_ids=zone_ids, parcel_ids=parcel_ids)
     rows = list(parcels.order_by("zone__code", "zone__name", "code").values_list(*FRAME_FIELDS))
     return frame_from_rows(rows, enterprise_figures(user=user, parcels=parcels, as_of=as_of))
 
@@ -164,44 +153,47 @@ def frame_from_rows(rows, figures: dict[int, tuple[str | None, float | None]]) -
     return pl.DataFrame({name: columns.get(name, []) for name in schema}, schema=schema)
 
 
-def land_statuses(*, user, as_of: dt.date, zone_ids=None, rules: LandRules | None = None) -> pl.DataFrame:
-    """Every parcel the user may see (in these zones and their sub-parks), classified as of ``as_of``.
+def land_statuses(
+    *, user, as_of: dt.date, zone_ids=None, rules: LandRules | None = None, frame: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Every parcel the user may see (in these zones and their sub-parks), classified as of ``as_of``; ``frame``:
+    their :func:`parcel_frame`, when the caller has read it already.
 
     One row per parcel: its id, zone, code and figures, with ``status``, ``status_since``, ``reason_zh``,
     ``reason_en``, the idle-fee and recovery lines (see ``land_status.OUTPUT_COLUMNS``).
     """
-    frame = _reused_frame(user=user, as_of=as_of, zone_ids=zone_ids)
+    if frame is None:
+        frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
     return classify(frame, as_of=as_of, rules=rules or current_rules())
 
 
-_last_frame: tuple[str, pl.DataFrame] | None = None
+def ledger_summary(*, user, as_of: dt.date, zone_ids=None) -> dict:
+    """What the ledger shows for the user's parcels (in these zones and their sub-parks) as of the date, from one
+    reading of the parcels: ``classified`` (see :func:`land_statuses`), ``totals`` per status, ``by_zone`` totals
+    per zone and status, and the ``changes`` over the years (see :func:`changes_by_year`)."""
+    frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
+    classified = land_statuses(user=user, as_of=as_of, zone_ids=zone_ids, frame=frame)
+    by_zone = []
+    if classified.height:
+        for row in status_totals(classified, by=["zone", "status"]).iter_rows(named=True):
+            by_zone.append({**row, "label": status_label(row["status"])})
+    return {
+        "classified": classified,
+        "totals": totals_table(classified),
+        "by_zone": by_zone,
+        "changes": changes_by_year(user=user, as_of=as_of, zone_ids=zone_ids, frame=frame),
+    }
 
 
 def _data_key(*, user, as_of: dt.date, zone_ids, what: str) -> str | None:
-    """A key for what these arguments read at the current data version (the newest change-log entry, see
-    ``tiles.data_version``); None while the change log is empty and versions tell nothing apart."""
-    from yuanqu.land.tiles import NO_VERSION, data_version, zone_scope
-
+    """A key for what these arguments read at the current data version (the newest change-log entry); None while
+    the change log is empty and versions tell nothing apart."""
     version = data_version()
     if version == NO_VERSION:
         return None
     zones = ",".join(map(str, sorted(zone_ids))) if zone_ids is not None else "-"
     scope = "all" if user is None else zone_scope(user)
     return f"yuanqu:ledger:{what}:{version}:{scope}:{as_of.isoformat()}:{zones}"
-
-
-def _reused_frame(*, user, as_of: dt.date, zone_ids) -> pl.DataFrame:
-    """parcel_frame, reused while the data have not changed: the ledger page reads it for the statuses and
-    again for the changes over the years (the last frame is kept in the process)."""
-    global _last_frame
-    key = _data_key(user=user, as_of=as_of, zone_ids=zone_ids, what="frame")
-    last = _last_frame
-    if key is not None and last is not None and last[0] == key:
-        return last[1]
-    frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
-    if key is not None:
-        _last_frame = (key, frame)
-    return frame
 
 
 def status_totals(classified: pl.DataFrame, by=("zone", "status")) -> pl.DataFrame:
@@ -230,29 +222,9 @@ def parcel_status(*, parcel: Parcel, user, as_of: dt.date) -> dict:
     return frame.row(0, named=True) if frame.height else {}
 
 
-IDS_INLINE_MAX = 500
-"""Up to this many ids go into ``IN (…)`` as parameters; more travel as one array (JSON on SQLite)."""
-
-
-def filter_by_ids(queryset, ids: list[int]):
-    """The queryset narrowed to these primary keys, however many: SQLite and PostgreSQL limit the parameters
-    of one statement (32,766 and 65,535), so a long list is passed as a single array parameter."""
-    if len(ids) <= IDS_INLINE_MAX:
-        return queryset.filter(pk__in=ids)
-    column = f'"{queryset.model._meta.db_table}"."{queryset.model._meta.pk.column}"'
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        return queryset.extra(where=[f"{column} IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
-    if vendor == "postgresql":
-        return queryset.extra(where=[f"{column} = ANY(%s)"], params=[list(ids)])
-    return queryset.filter(pk__in=ids)
-
-
 def ids_with_status(*, user, status: str, as_of: dt.date, zone_ids=None) -> list[int]:
     """Ids of the parcels the user may see that have this status as of the date; cached while the data have
     not changed (the parcel list's status filter asks again for every page)."""
-    from django.core.cache import cache
-
     key = _data_key(user=user, as_of=as_of, zone_ids=zone_ids, what=f"ids-{status}")
     ids = cache.get(key) if key is not None else None
     if ids is None:
@@ -263,14 +235,18 @@ def ids_with_status(*, user, status: str, as_of: dt.date, zone_ids=None) -> list
     return ids
 
 
-def changes_by_year(*, user, as_of: dt.date, zone_ids=None, years: int = CHANGE_YEARS) -> list[dict]:
-    """Per year up to the as-of year: mu revitalised and mu newly idle that year.
+def changes_by_year(
+    *, user, as_of: dt.date, zone_ids=None, years: int = CHANGE_YEARS, frame: pl.DataFrame | None = None
+) -> list[dict]:
+    """Per year up to the as-of year: mu revitalised and mu newly idle that year; ``frame``: the parcels'
+    :func:`parcel_frame`, when the caller has read it already.
 
     Each year is classified at its last day (the as-of date for the as-of year); a parcel counts for the
     year in which its status (revitalised, idle) began.
     """
     rules = current_rules()
-    frame = _reused_frame(user=user, as_of=as_of, zone_ids=zone_ids)
+    if frame is None:
+        frame = parcel_frame(user=user, as_of=as_of, zone_ids=zone_ids)
     result = []
     for year in range(as_of.year - years + 1, as_of.year + 1):
         day = min(dt.date(year, 12, 31), as_of)
@@ -306,158 +282,21 @@ def totals_table(classified: pl.DataFrame) -> list[dict]:
     ]
 
 
-# --- the workbook ---------------------------------------------------------------------------------------
-
-LEDGER_COLUMNS = (
-    ("zone", "园区", 18),
-    ("code", "地块编号", 16),
-    ("land_use", "用地性质", 12),
-    ("area_mu", "面积（亩）", 12),
-    ("status", "状态", 12),
-    ("reason_zh", "认定理由", 60),
-    ("status_since", "状态起始日期", 14),
-    ("idle_from", "闲置起算日期", 14),
-    ("idle_fee_line", "可征收闲置费日期", 16),
-    ("idle_fee", "土地闲置费（万元）", 16),
-    ("recovery_line", "可无偿收回日期", 16),
-)
-LAND_USE_ZH = {value: str(label) for value, label in Parcel.LandUse.choices}
+# --- the map ----------------------------------------------------------------------------------------------
 
 
-def write_ledger(target, classified: pl.DataFrame, *, as_of: dt.date, progress=None) -> int:
-    """Write the ledger to an xlsx file: sheet 地块台账 (every parcel) and sheet 汇总 (totals per zone and
-    status). Labels are Chinese, as the land bureaus file them. Returns the number of parcels written."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(target, {"remove_timezone": True})
-    try:
-        bold = workbook.add_format({"bold": True})
-        date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        number = workbook.add_format({"num_format": "#,##0.00"})
-        wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-        sheet = workbook.add_worksheet("地块台账")
-        sheet.write(0, 0, f"土地台账（截至 {as_of.isoformat()}）", bold)
-        for col, (_key, header, width) in enumerate(LEDGER_COLUMNS):
-            sheet.write(1, col, header, bold)
-            sheet.set_column(col, col, width)
-        sheet.freeze_panes(2, 2)
-        for index, row in enumerate(classified.iter_rows(named=True)):
-            r = index + 2
-            for col, (key, _header, _width) in enumerate(LEDGER_COLUMNS):
-                value = row.get(key)
-                if key == "status":
-                    sheet.write_string(r, col, STATUS_LABELS.get(value, (value or "",))[0])
-                elif key == "land_use":
-                    sheet.write_string(r, col, LAND_USE_ZH.get(value, value or ""))
-                elif isinstance(value, dt.date):
-                    sheet.write_datetime(r, col, dt.datetime.combine(value, dt.time()), date)
-                elif isinstance(value, float):
-                    sheet.write_number(r, col, value, number)
-                elif value is None:
-                    sheet.write_blank(r, col, None)
-                else:
-                    sheet.write(r, col, value, wrap if key == "reason_zh" else None)
-            if progress is not None:
-                progress.advance()
-        totals = workbook.add_worksheet("汇总")
-        for col, (header, width) in enumerate((("园区", 18), ("状态", 12), ("宗数", 8), ("面积（亩）", 14))):
-            totals.write(0, col, header, bold)
-            totals.set_column(col, col, width)
-        r = 1
-        if classified.height:
-            for row in summarise(classified, by=["zone", "status"]).iter_rows(named=True):
-                totals.write(r, 0, row["zone"])
-                totals.write(r, 1, STATUS_LABELS[row["status"]][0])
-                totals.write_number(r, 2, row["parcels"])
-                totals.write_number(r, 3, row["area_mu"], number)
-                r += 1
-            for row in summarise(classified, by=["status"]).iter_rows(named=True):
-                totals.write(r, 0, "合计", bold)
-                totals.write(r, 1, STATUS_LABELS[row["status"]][0], bold)
-                totals.write_number(r, 2, row["parcels"])
-                totals.write_number(r, 3, row["area_mu"], number)
-                r += 1
-    finally:
-        workbook.close()
-    return classified.height
-
-
-# --- the status layer (GeoPackage / GeoJSON) ------------------------------------------------------------
-
-STATUS_LAYER_SUFFIXES = (".gpkg", ".geojson")
-STATUS_LAYER = "land_status"
-
-
-def status_features(*, user, as_of: dt.date, zone_ids=None, status: str = "") -> list[dict]:
-    """The parcels the user may see (all when ``user`` is None) with their land status as of the date, only
-    those of one status when given: attributes (zone, code, land use, area, status code and labels, reasons,
-    since-date, as-of date) and the EPSG:4490 polygon under ``geometry`` (None for a parcel without one)."""
-    import shapely
-
-    classified = land_statuses(user=user, as_of=as_of, zone_ids=zone_ids)
-    if status:
-        classified = classified.filter(pl.col("status") == status)
-    ids = classified["parcel_id"].to_list()
-    shapes = {}
-    rows = filter_by_ids(_parcels(user=user, zone_ids=zone_ids), ids).values_list("pk", "geometry_lonlat")
-    for pk, wkb in rows.iterator(chunk_size=2000):
-        shapes[pk] = shapely.from_wkb(bytes(wkb)) if wkb else None
-    features = []
-    for row in classified.iter_rows(named=True):
-        zh, en = STATUS_LABELS.get(row["status"], (row["status"], row["status"]))
-        features.append(
-            {
-                "zone": row["zone"],
-                "code": row["code"],
-                "land_use": LAND_USE_ZH.get(row["land_use"], row["land_use"] or ""),
-                "area_mu": row["area_mu"],
-                "status": row["status"],
-                "status_label": zh,
-                "status_label_en": en,
-                "reason": row["reason_zh"],
-                "reason_en": row["reason_en"],
-                "status_since": row["status_since"],
-                "as_of": as_of,
-                "geometry": shapes.get(row["parcel_id"]),
-            }
-        )
-    return features
-
-
-def write_status_layer(path, features: list[dict]):
-    """Write the status layer to a GeoPackage or GeoJSON file (by suffix), EPSG:4490, layer ``land_status``.
-
-    Parcels without a polygon are kept in both formats, with a null geometry (their attributes still count)."""
-    from yuanqu.core.importing.gis import write_features
-
-    return write_features(path, features, srid=4490, layer=STATUS_LAYER)
-
-
-# --- the map --------------------------------------------------------------------------------------------
-
-STATUS_COLOURS = {
-    "approved_unsupplied": "#8e7cc3",
-    "supplied_unused": "#f1c232",
-    "idle": "#b3261e",
-    "underused": "#e69138",
-    "inefficient": "#a64d79",
-    "in_use": "#0b5cad",
-    "revitalised": "#2e7d32",
-    "unknown": "#999999",
-}
-"""Fill colour of each status on the map (also the legend)."""
+def status_legend() -> list[dict]:
+    """The legend of the parcels coloured by land status: value, label and colour of each status."""
+    return [{"value": s, "label": status_label(s), "colour": colour} for s, colour in STATUS_COLOURS.items()]
 
 
 def status_geojson(*, user, as_of: dt.date, zone_ids=None) -> dict:
     """The parcels the user may see, with a polygon, as a GeoJSON FeatureCollection in EPSG:4490 (the
     platform's own lon/lat), each with its code, zone, status, label, colour and page; the collection's
     ``bbox`` frames them all. Parcels without a polygon are left out (the ledger lists them)."""
-    import shapely
-    from django.urls import reverse
-
     classified = land_statuses(user=user, as_of=as_of, zone_ids=zone_ids)
     status_of = dict(zip(classified["parcel_id"].to_list(), classified["status"].to_list(), strict=True))
-    parcels = _parcels(user=user, zone_ids=zone_ids).exclude(geometry_lonlat=None)
+    parcels = visible_parcels(user=user, zone_ids=zone_ids).exclude(geometry_lonlat=None)
     rows = parcels.values_list("pk", "code", "zone__name", "zone__short_name", "geometry_lonlat")
     features, bounds = [], None
     detail = reverse("land:parcel-detail", args=[0]).replace("/0/", "/{}/")
@@ -491,37 +330,3 @@ def status_geojson(*, user, as_of: dt.date, zone_ids=None) -> dict:
             }
         )
     return {"type": "FeatureCollection", "bbox": list(bounds) if bounds else None, "features": features}
-
-
-def zone_geojson(*, user, zone_ids=None) -> dict:
-    """The boundaries of the zones and sub-parks the user may see (those that have one) as GeoJSON, EPSG:4490."""
-    import shapely
-    from django.urls import reverse
-
-    from yuanqu.zones.models import Zone
-
-    zones = Zone.objects.restrict(user).exclude(boundary=None)
-    if zone_ids is not None:
-        zones = zones.filter(pk__in=zone_descendants(zone_ids))
-    detail = reverse("zones:zone-detail", args=[0]).replace("/0/", "/{}/")
-    features = []
-    for pk, name, short_name, parent_id, wkb in zones.values_list("pk", "name", "short_name", "parent_id", "boundary"):
-        if not wkb:
-            continue
-        shape = shapely.set_precision(shapely.from_wkb(bytes(wkb)), 1e-7)
-        if shape.is_empty:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "id": pk,
-                "properties": {
-                    "id": pk,
-                    "name": short_name or name,
-                    "sub_park": parent_id is not None,
-                    "url": detail.format(pk),
-                },
-                "geometry": json.loads(shapely.to_geojson(shape)),
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}

@@ -62,37 +62,37 @@ def test_open_the_map_switch_layers_search_export_and_reach_a_parcel(live_server
         accept_downloads=True,
     ) as (page, _problems):
         page.on("response", lambda r: tiles.append(r.status) if ".mvt" in r.url else None)
-        page.goto(f"{live_server.url}/land/map/")
-        expect(page.locator("#land-map")).to_have_attribute("data-ready", "1", timeout=20000)
-        expect(page.locator("#land-map")).to_have_attribute("data-enterprises", "1")  # not zone B's
-        expect(page.locator("#land-map")).to_have_attribute("data-projects", "1")
+        page.goto(f"{live_server.url}/map/")
+        expect(page.locator("#one-map")).to_have_attribute("data-ready", "1", timeout=20000)
+        expect(page.locator("#one-map")).to_have_attribute("data-enterprises", "1")  # not zone B's
+        expect(page.locator("#one-map")).to_have_attribute("data-projects", "1")
         assert 200 in tiles  # the parcels came as vector tiles
 
         # Toggle layers: enterprise and project points off (the parcel underneath takes the click).
-        page.uncheck("#land-map-layer-enterprises")
-        page.uncheck("#land-map-layer-projects")
-        page.uncheck("#land-map-layer-parcels")
-        page.check("#land-map-layer-parcels")
+        page.uncheck("#one-map-layer-enterprises")
+        page.uncheck("#one-map-layer-projects")
+        page.uncheck("#one-map-layer-parcels")
+        page.check("#one-map-layer-parcels")
 
-        page.select_option("#land-map-colour", "grade")
-        legend = page.locator("#land-map-legend")
+        page.select_option("#one-map-colour", "grade")
+        legend = page.locator("#one-map-legend")
         expect(legend).to_have_attribute("data-colour", "grade")
         expect(legend).to_contain_text("未评价")
 
-        page.fill("#land-map-search", "星辰")
-        page.press("#land-map-search", "Enter")
+        page.fill("#one-map-search", "星辰")
+        page.press("#one-map-search", "Enter")
         popup = page.locator(".maplibregl-popup")
         expect(popup).to_contain_text("甲星辰材料有限公司", timeout=10000)
         page.locator(".maplibregl-popup-close-button").click()
         expect(popup).to_have_count(0)
 
         with page.expect_download() as download_info:
-            page.click("#land-map-export")
+            page.click("#one-map-export")
         download = download_info.value
         assert download.suggested_filename.endswith(".png")
         target = tmp_path / "map.png"
         download.save_as(target)
-        canvas = page.locator("#land-map canvas")
+        canvas = page.locator("#one-map canvas")
         size = canvas.evaluate("c => [c.width, c.height]")
         assert list(png_size(target.read_bytes())) == size
 

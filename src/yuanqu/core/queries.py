@@ -1,0 +1,31 @@
+"""Query helpers every app shares."""
+
+from __future__ import annotations
+
+import json
+
+from django.db import connection
+
+IDS_INLINE_MAX = 500
+"""Up to this many ids go into ``IN (…)`` as parameters; more travel as one array (JSON on SQLite)."""
+
+
+def filter_by_ids(queryset, ids: list[int]):
+    """The queryset narrowed to these primary keys, however many: SQLite and PostgreSQL limit the parameters
+    of one statement (32,766 and 65,535), so a long list is passed as a single array parameter."""
+    if len(ids) <= IDS_INLINE_MAX:
+        return queryset.filter(pk__in=ids)
+    column = f'"{queryset.model._meta.db_table}"."{queryset.model._meta.pk.column}"'
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        return queryset.extra(where=[f"{column} IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
+    if vendor == "postgresql":
+        return queryset.extra(where=[f"{column} = ANY(%s)"], params=[list(ids)])
+    return queryset.filter(pk__in=ids)
+
+
+def chunks(ids, size: int | None = None):
+    """The ids in lists of at most ``size`` (IDS_INLINE_MAX), for lookups that must not hit the parameter limit."""
+    ids, size = list(ids), size or IDS_INLINE_MAX
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]

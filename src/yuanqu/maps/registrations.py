@@ -1,0 +1,9 @@
+"""What the maps app declares to the rest of the platform (yuanqu.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core import registry
+
+
+def register() -> None:
+    registry.navigation.register(registry.NavItem("map", _("一张图"), "maps:map", menu="main", order=10))
