@@ -12,8 +12,8 @@ from yuanqu.accounts.services import api_token
 from yuanqu.core.access import Role
 from yuanqu.core.testing import make_enterprise, make_enterprise_year, make_parcel, make_user, make_zone
 from yuanqu.land.models import EnterpriseLand
-from yuanqu.projects.models import Target
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
 
 
 @pytest.fixture(autouse=True)

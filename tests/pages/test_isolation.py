@@ -225,7 +225,7 @@ ADMIN_LISTS = [
     "/admin/land/parcel/",
     "/admin/land/parceltilerow/",
     "/admin/projects/project/",
-    "/admin/projects/target/",
+    "/admin/targets/target/",
     "/admin/core/changelogentry/",
 ]
 

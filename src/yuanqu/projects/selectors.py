@@ -12,7 +12,7 @@ from yuanqu.analytics.workdays import WorkdayCalendar, unpublished_note_en, unpu
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
-from yuanqu.projects.services import calendar
+from yuanqu.workdays.selectors import calendar
 
 
 def project_list(*, user, stage: str = "", q: str = ""):

@@ -32,8 +32,9 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import set_industry
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.services import set_geometry
-from yuanqu.projects.models import CalendarYear
-from yuanqu.projects.services import default_calendar_years, seed_calendar, seed_deadlines
+from yuanqu.projects.services import seed_deadlines
+from yuanqu.workdays.models import CalendarYear
+from yuanqu.workdays.services import default_calendar_years, seed_calendar
 from yuanqu.zones.models import Zone
 from yuanqu.zones.services import save_zone
 

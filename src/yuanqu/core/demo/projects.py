@@ -21,7 +21,15 @@ from decimal import Decimal
 
 from yuanqu.analytics.industry import parse_industry_code
 from yuanqu.core.demo.catalogue import TRADES, ZONES, ZoneSpec
-from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageEvent, Target, stage_rank
+from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageEvent, stage_rank
+from yuanqu.projects.statistics import (
+    COMPLETED_COUNT,
+    FOREIGN_INVESTMENT,
+    SIGNED_COUNT,
+    SIGNED_INVESTMENT,
+    STARTED_COUNT,
+)
+from yuanqu.targets.models import Target
 
 PROJECTS_PER_ENTERPRISE = 1 / 7
 MIN_PROJECTS, MAX_PROJECTS = 30, 600
@@ -630,7 +638,7 @@ def target_objects(rng: random.Random, plans: list[ProjectPlan], zones, years) -
                 if indicator.endswith("_count"):
                     target = max(Decimal(1), (value * factor).quantize(Decimal(1)))
                 else:
-                    step = ROUND_QUANTITY[0] if indicator == Target.Indicator.SIGNED_INVESTMENT else ROUND_QUANTITY[1]
+                    step = ROUND_QUANTITY[0] if indicator == SIGNED_INVESTMENT else ROUND_QUANTITY[1]
                     target = max(step, (value * factor / step).quantize(Decimal(1)) * step)
                 targets.append(Target(zone=zones[spec.key], year=year, indicator=indicator, value=target))
     return targets
@@ -647,9 +655,9 @@ def _achieved(facts, year: int) -> dict:
 
     signed = [p for p, r in facts if reached_in(r, Stage.SIGNED)]
     return {
-        Target.Indicator.SIGNED_COUNT: count(Stage.SIGNED),
-        Target.Indicator.STARTED_COUNT: count(Stage.STARTED),
-        Target.Indicator.COMPLETED_COUNT: count(Stage.COMPLETED),
-        Target.Indicator.SIGNED_INVESTMENT: sum((p.total_investment for p in signed), Decimal(0)),
-        Target.Indicator.FOREIGN_INVESTMENT: sum((p.foreign_investment or 0 for p in signed), Decimal(0)),
+        SIGNED_COUNT: count(Stage.SIGNED),
+        STARTED_COUNT: count(Stage.STARTED),
+        COMPLETED_COUNT: count(Stage.COMPLETED),
+        SIGNED_INVESTMENT: sum((p.total_investment for p in signed), Decimal(0)),
+        FOREIGN_INVESTMENT: sum((p.foreign_investment or 0 for p in signed), Decimal(0)),
     }

@@ -12,8 +12,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from yuanqu.core.testing import make_zone
-from yuanqu.projects.models import Stage, Target
+from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
 
 D = dt.date
 SIGNED = [(Stage.NEGOTIATING, D(2025, 1, 6)), (Stage.SIGNED, D(2025, 4, 8))]
