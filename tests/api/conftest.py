@@ -14,8 +14,8 @@ from yuanqu.core.access import Role
 from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand
 from yuanqu.land.testing import make_parcel
-from yuanqu.projects.models import Target
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
 from yuanqu.zones.testing import make_zone
 
 

@@ -20,8 +20,9 @@ from yuanqu.core.models import ChangeLogEntry
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.testing import make_uscc
 from yuanqu.land.models import EnterpriseLand, Parcel
-from yuanqu.projects.models import Agreement, Project, Target
+from yuanqu.projects.models import Agreement, Project
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
 from yuanqu.zones.models import Zone
 
 from .conftest import World, token_client

@@ -13,8 +13,10 @@ from django.utils import timezone
 from tests.browser.session import signed_in_page
 from yuanqu.accounts.testing import make_user
 from yuanqu.projects.models import Project, Stage
-from yuanqu.projects.services import calendar, forget_calendar, seed_calendar, seed_deadlines
+from yuanqu.projects.services import seed_deadlines
 from yuanqu.projects.testing import make_project
+from yuanqu.workdays.selectors import calendar, forget_calendar
+from yuanqu.workdays.services import seed_calendar
 from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.browser

@@ -225,7 +225,7 @@ ADMIN_LISTS = [
     "/admin/land/parcel/",
     "/admin/maps/parceltilerow/",
     "/admin/projects/project/",
-    "/admin/projects/target/",
+    "/admin/targets/target/",
     "/admin/core/changelogentry/",
 ]
 

@@ -12,7 +12,7 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, get_zone_model, zone_id_of
+from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, get_zone_model, is_city_admin, zone_id_of
 from yuanqu.core.changelog import acting
 from yuanqu.core.models import ChangeLogEntry
 
@@ -111,6 +111,34 @@ class ZoneScopedAdmin(ZoneScopedPermissions, admin.ModelAdmin):
         with transaction.atomic(), acting(source="page", user=request.user):
             for obj in queryset:
                 self.delete_service(obj, request.user)
+
+
+def _city_admin(request) -> bool:
+    return bool(request.user.is_staff and is_city_admin(request.user))
+
+
+class CityAdminOnly(admin.ModelAdmin):
+    """City-wide settings (the working-day calendar, deadline rules, admission rules): any staff user may read
+    them, only a city administrator changes them.
+
+    Saves go through the ordinary model save, which the change log records (the admin's requests carry
+    the user and the source "page").
+    """
+
+    def has_module_permission(self, request) -> bool:
+        return _staff(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request) -> bool:
+        return _city_admin(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return _city_admin(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return _city_admin(request)
 
 
 @admin.register(ChangeLogEntry)

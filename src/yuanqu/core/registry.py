@@ -279,15 +279,19 @@ tile_touches: Registry[TileTouch] = Registry("tile touches")
 @dataclass(frozen=True)
 class Measure:
     """An indicator the platform measures from its own records, for a zone (with its sub-parks) over a year up
-    to a date: ``measure(user=, zone=, year=, as_of=)`` → value (None: nothing to measure). ``unit`` is how
-    the value is written; ``url(zone=, year=)`` the page of the records behind it."""
+    to a date: ``measure(user=, zone=, year=, as_of=)`` → value (None: nothing to measure), counting only what
+    ``user`` may see (None: the system, e.g. the command line, which sees everything). ``unit`` is how the value
+    is written; ``url(zone=, year=)`` the page of the records behind it; ``series(user=, zone=, year=,
+    dates=)``, when given, the values at several dates in one go (a target's progress month by month), which
+    ``measure`` would otherwise give one call, and one reading of the records, per date."""
 
     key: str
     label: Any
-    unit: str
+    unit: Any
     measure: Callable[..., Any]
     order: int = 100
     url: Callable[..., str] | None = None
+    series: Callable[..., list] | None = None
 
 
 measures: Registry[Measure] = Registry("measures")

@@ -1,64 +1,19 @@
-"""Admin of projects (zone-restricted, saved through the services), and of the city-wide working-day calendar
-and stage deadlines, which only a city administrator may change."""
+"""Admin of projects (zone-restricted, saved through the services), and of the city-wide stage deadlines and
+admission rules, which only a city administrator may change."""
 
 from django.contrib import admin
 
-from yuanqu.core.access import is_city_admin
-from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
+from yuanqu.core.admin import CityAdminOnly, ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
 from yuanqu.core.changelog import acting
 from yuanqu.projects import services
 from yuanqu.projects.models import (
     AdmissionCheck,
     AdmissionRules,
     Agreement,
-    CalendarDay,
-    CalendarYear,
     Project,
     StageDeadline,
     StageEvent,
-    Target,
 )
-
-
-def _city_admin(request) -> bool:
-    return bool(request.user.is_staff and is_city_admin(request.user))
-
-
-class CityAdminOnly(admin.ModelAdmin):
-    """City-wide settings: any staff user may read them, only a city administrator changes them.
-
-    Saves go through the ordinary model save, which the change log records (the admin's requests carry
-    the user and the source "page").
-    """
-
-    def has_module_permission(self, request) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
-    def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request) -> bool:
-        return _city_admin(request)
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return _city_admin(request)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return _city_admin(request)
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(CityAdminOnly):
-    list_display = ("date", "kind", "name")
-    list_filter = ("kind",)
-    search_fields = ("name",)
-    date_hierarchy = "date"
-
-
-@admin.register(CalendarYear)
-class CalendarYearAdmin(CityAdminOnly):
-    list_display = ("year", "published", "source")
-    list_filter = ("published",)
 
 
 @admin.register(AdmissionRules)
@@ -133,16 +88,3 @@ class ProjectAdmin(ZoneScopedAdmin):
                 if isinstance(obj, Agreement):
                     services.save_agreement(agreement=obj, user=request.user)
             formset.save_m2m()
-
-
-@admin.register(Target)
-class TargetAdmin(ZoneScopedAdmin):
-    list_display = ("zone", "year", "indicator", "value")
-    list_filter = ("year", "indicator", ZoneListFilter)
-    list_select_related = ("zone",)
-
-    def save_service(self, obj, user, form):
-        services.save_target(target=obj, user=user)
-
-    def delete_service(self, obj, user):
-        services.delete_target(target=obj, user=user)

@@ -24,7 +24,7 @@ from yuanqu.land.status import current_rules, parcel_frame
 from yuanqu.projects.compliance import assess, facts_of, reached_dates
 from yuanqu.projects.models import Project, Stage, StageDeadline, stage_rank
 from yuanqu.projects.selectors import deadline_status
-from yuanqu.projects.services import calendar
+from yuanqu.workdays.selectors import calendar
 
 DEADLINE, STALLED, AGREEMENT, IDLE_LAND = "deadline", "stalled", "agreement", "idle_land"
 KINDS = {

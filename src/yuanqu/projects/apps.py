@@ -1,4 +1,4 @@
-"""App configuration for investment projects and the working-day calendar."""
+"""App configuration for investment projects."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -16,22 +16,16 @@ class ProjectsConfig(AppConfig):
             AdmissionCheck,
             AdmissionRules,
             Agreement,
-            CalendarDay,
-            CalendarYear,
             Project,
             StageDeadline,
             StageEvent,
-            Target,
         )
 
         for model in (
-            CalendarDay,
-            CalendarYear,
             Project,
             StageEvent,
             StageDeadline,
             Agreement,
-            Target,
             AdmissionRules,
             AdmissionCheck,
         ):

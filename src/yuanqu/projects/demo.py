@@ -26,8 +26,18 @@ from yuanqu.analytics.industry import parse_industry_code
 from yuanqu.core.demo import days, labels
 from yuanqu.enterprises.demo import TRADES
 from yuanqu.enterprises.models import EnterpriseYear
-from yuanqu.projects.models import STAGE_ORDER, Agreement, CalendarYear, Project, Stage, StageEvent, Target, stage_rank
-from yuanqu.projects.services import default_calendar_years, seed_calendar, seed_deadlines
+from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageEvent, stage_rank
+from yuanqu.projects.services import seed_deadlines
+from yuanqu.projects.statistics import (
+    COMPLETED_COUNT,
+    FOREIGN_INVESTMENT,
+    SIGNED_COUNT,
+    SIGNED_INVESTMENT,
+    STARTED_COUNT,
+)
+from yuanqu.targets.models import Target
+from yuanqu.workdays.models import CalendarYear
+from yuanqu.workdays.services import default_calendar_years, seed_calendar
 from yuanqu.zones.demo import ZONES, ZoneSpec
 
 PROJECTS_PER_ENTERPRISE = 1 / 7
@@ -624,7 +634,7 @@ def target_objects(rng: random.Random, plans: list[ProjectPlan], zones, years) -
                 if indicator.endswith("_count"):
                     target = max(Decimal(1), (value * factor).quantize(Decimal(1)))
                 else:
-                    step = ROUND_QUANTITY[0] if indicator == Target.Indicator.SIGNED_INVESTMENT else ROUND_QUANTITY[1]
+                    step = ROUND_QUANTITY[0] if indicator == SIGNED_INVESTMENT else ROUND_QUANTITY[1]
                     target = max(step, (value * factor / step).quantize(Decimal(1)) * step)
                 targets.append(Target(zone=zones[spec.key], year=year, indicator=indicator, value=target))
     return targets
@@ -641,11 +651,11 @@ def _achieved(facts, year: int) -> dict:
 
     signed = [p for p, r in facts if reached_in(r, Stage.SIGNED)]
     return {
-        Target.Indicator.SIGNED_COUNT: count(Stage.SIGNED),
-        Target.Indicator.STARTED_COUNT: count(Stage.STARTED),
-        Target.Indicator.COMPLETED_COUNT: count(Stage.COMPLETED),
-        Target.Indicator.SIGNED_INVESTMENT: sum((p.total_investment for p in signed), Decimal(0)),
-        Target.Indicator.FOREIGN_INVESTMENT: sum((p.foreign_investment or 0 for p in signed), Decimal(0)),
+        SIGNED_COUNT: count(Stage.SIGNED),
+        STARTED_COUNT: count(Stage.STARTED),
+        COMPLETED_COUNT: count(Stage.COMPLETED),
+        SIGNED_INVESTMENT: sum((p.total_investment for p in signed), Decimal(0)),
+        FOREIGN_INVESTMENT: sum((p.foreign_investment or 0 for p in signed), Decimal(0)),
     }
 
 

@@ -1,4 +1,4 @@
-"""Investment projects, their stage history and stage deadlines, and the working-day calendar as data.
+"""Investment projects, their stage history, stage deadlines, agreements and admission checks.
 
 Leader (挂钩领导) and agent (代办员) are free-text names, not user accounts: the city leader linked to a
 project and the agent who walks it through approvals usually have no login, yet alerts must name them.
@@ -13,48 +13,6 @@ from yuanqu.analytics.industry import DIVISIONS
 from yuanqu.core.access import ZoneScopedQuerySet
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
-
-
-class CalendarYear(models.Model):
-    """A year of the working-day calendar and whether its State Council holiday notice is in the data."""
-
-    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    published = models.BooleanField(_("放假安排已公布"), default=False)
-    source = models.CharField(_("来源"), max_length=100, blank=True)
-    updated = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    changelog_exclude = ("updated",)
-
-    class Meta:
-        verbose_name = _("日历年份")
-        verbose_name_plural = _("日历年份")
-        ordering = ["year"]
-
-    def __str__(self) -> str:
-        return str(self.year)
-
-
-class CalendarDay(models.Model):
-    """A weekday holiday (放假) or a weekend make-up workday (调休上班); other days follow Monday–Friday."""
-
-    class Kind(models.TextChoices):
-        HOLIDAY = "holiday", _("放假")
-        WORKDAY = "workday", _("调休上班")
-
-    date = models.DateField(_("日期"), unique=True)
-    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("名称"), max_length=100, blank=True)
-    updated = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    changelog_exclude = ("updated",)
-
-    class Meta:
-        verbose_name = _("节假日与调休")
-        verbose_name_plural = _("节假日与调休")
-        ordering = ["date"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
 
 
 class Stage(models.TextChoices):
@@ -250,35 +208,6 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}"
-
-
-class Target(models.Model):
-    """A zone's yearly target for one indicator (目标责任状), e.g. 25 projects ≥ 1 亿元 newly started."""
-
-    class Indicator(models.TextChoices):
-        SIGNED_COUNT = "signed_count", _("新签约亿元以上项目数")
-        STARTED_COUNT = "started_count", _("新开工亿元以上项目数")
-        COMPLETED_COUNT = "completed_count", _("新竣工亿元以上项目数")
-        SIGNED_INVESTMENT = "signed_investment", _("新签约项目总投资（万元）")
-        FOREIGN_INVESTMENT = "foreign_investment", _("新签约项目外资（万美元）")
-
-    zone_lookup = "zone"
-
-    zone = models.ForeignKey("zones.Zone", verbose_name=_("所属园区"), on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveSmallIntegerField(_("年度"))
-    indicator = models.CharField(_("指标"), max_length=30, choices=Indicator.choices)
-    value = models.DecimalField(_("目标值"), **MONEY)
-
-    objects = ZoneScopedQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("目标")
-        verbose_name_plural = _("目标")
-        ordering = ["zone_id", "year", "indicator"]
-        constraints = [models.UniqueConstraint(fields=["zone", "year", "indicator"], name="target_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.zone} {self.year} {self.get_indicator_display()}"
 
 
 class AdmissionRules(models.Model):

@@ -1,5 +1,8 @@
 """What the projects app declares to the rest of the platform (yuanqu.core.registry)."""
 
+from functools import partial
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
@@ -10,7 +13,13 @@ def _project_touches(touched: registry.Touched, object_id: str, before: dict, af
     touched.parcels.update(int(state["parcel_id"]) for state in (before, after) if state and state.get("parcel_id"))
 
 
+def _statistics_url(*, zone, year: int) -> str:
+    """The monthly statistics of the zone's projects, whose counts the measures are."""
+    return f"{reverse('projects:project-statistics')}?zone={zone.pk}&year={year}"
+
+
 def register() -> None:
+    from yuanqu.projects import statistics
     from yuanqu.projects.importers import ProjectImporter, export_rows
     from yuanqu.projects.selectors import project_geojson, stage_legend
 
@@ -51,3 +60,16 @@ def register() -> None:
             unmapped_text=_("未关联带图形地块的项目：{n} 个（不在地图上）"),
         )
     )
+    # What yearly targets can be set on: projects newly signed, started and completed, and their investment.
+    for order, (key, label, unit) in enumerate(statistics.INDICATORS, start=1):
+        registry.measures.register(
+            registry.Measure(
+                key,
+                label,
+                unit,
+                partial(statistics.measure, key),
+                order=10 * order,
+                url=_statistics_url,
+                series=partial(statistics.measure_series, key),
+            )
+        )

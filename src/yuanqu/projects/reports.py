@@ -10,9 +10,9 @@ import datetime as dt
 
 from django.utils import translation
 
-from yuanqu.projects import statistics
+from yuanqu.targets.selectors import AMBER, GREEN, RED
 
-RAG_LABELS = {statistics.GREEN: "正常", statistics.AMBER: "滞后", statistics.RED: "严重滞后"}
+RAG_LABELS = {GREEN: "正常", AMBER: "滞后", RED: "严重滞后"}
 
 TABLE_COLUMNS = (
     ("阶段", 10),
@@ -39,7 +39,7 @@ def report_title(*, zone, year: int, month: int) -> str:
 
 
 def write_monthly_report(target, report: dict) -> int:
-    """Write ``report`` (from :func:`statistics.monthly_statistics`) to an xlsx file or buffer.
+    """Write ``report`` (from :func:`yuanqu.projects.statistics.monthly_statistics`) to an xlsx file or buffer.
 
     The sheet holds a title row (zone, year, month, the date targets are measured at), the standard
     table (per stage and size class: new this month and cumulative this year, counts and 亿元), then
@@ -64,9 +64,9 @@ def _write(workbook, report: dict) -> None:
     whole = workbook.add_format({"num_format": "#,##0"})
     percent = workbook.add_format({"num_format": "0.0%"})
     colours = {
-        statistics.GREEN: workbook.add_format({"bg_color": "#c6efce"}),
-        statistics.AMBER: workbook.add_format({"bg_color": "#ffeb9c"}),
-        statistics.RED: workbook.add_format({"bg_color": "#ffc7ce"}),
+        GREEN: workbook.add_format({"bg_color": "#c6efce"}),
+        AMBER: workbook.add_format({"bg_color": "#ffeb9c"}),
+        RED: workbook.add_format({"bg_color": "#ffc7ce"}),
     }
     sheet = workbook.add_worksheet(SHEET)
     sheet.write(0, 0, report_title(zone=report["zone"], year=report["year"], month=report["month"]), title)
@@ -94,9 +94,12 @@ def _write(workbook, report: dict) -> None:
         sheet.write(r, 0, "该年度没有目标")
     for item in report["targets"]:
         target = item["target"]
-        sheet.write_string(r, 0, str(target.get_indicator_display()))
+        sheet.write_string(r, 0, str(item["label"]))
         sheet.write_number(r, 1, float(target.value), whole)
-        sheet.write_number(r, 2, float(item["actual"]), whole)
+        if item["actual"] is None:
+            sheet.write_blank(r, 2, None)
+        else:
+            sheet.write_number(r, 2, float(item["actual"]), whole)
         if item["share"] is None:
             sheet.write_blank(r, 3, None)
         else:

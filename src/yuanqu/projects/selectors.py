@@ -17,7 +17,7 @@ from yuanqu.land.models import Parcel
 from yuanqu.land.selectors import parcel_shapes, point_feature, zone_filter
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
-from yuanqu.projects.services import calendar
+from yuanqu.workdays.selectors import calendar
 
 
 def pipeline(*, user) -> list[dict]:

@@ -1,20 +1,18 @@
-"""Services of the projects app: the working-day calendar, project saving and stage transitions."""
+"""Services of the projects app: size classes, project saving, stage transitions, deadline rules, agreements and
+admission checks."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
-from yuanqu.analytics.workdays import WorkdayCalendar, package_notice_years
 from yuanqu.core.access import is_city_admin
 from yuanqu.core.services import check_can_edit, original_zone, save_object
 from yuanqu.projects import screening
@@ -24,84 +22,12 @@ from yuanqu.projects.models import (
     AdmissionCheck,
     AdmissionRules,
     Agreement,
-    CalendarDay,
-    CalendarYear,
     Project,
     Stage,
     StageDeadline,
     StageEvent,
     stage_rank,
 )
-
-# --- the working-day calendar -------------------------------------------------------------------------
-
-PACKAGE_SOURCE = "holidays"
-
-
-def seed_calendar(*, years, replace: bool = False) -> list[int]:
-    """Store the ``holidays`` package's calendar for ``years``; returns the years stored as published.
-
-    A year the package has no notice for is stored unpublished (and its days left alone). Without
-    ``replace`` a year already published keeps its (possibly hand-edited) days.
-    """
-    years = sorted({int(y) for y in years})
-    seeded = WorkdayCalendar.from_holidays_package(years)
-    stored = []
-    with transaction.atomic():
-        for year in years:
-            existing = CalendarYear.objects.filter(year=year).first()
-            if existing is not None and existing.published and not replace:
-                continue
-            published = seeded.is_published(year)
-            if published:
-                CalendarDay.objects.filter(date__year=year).delete()
-                for row in seeded.to_rows():
-                    if row["date"].year == year:
-                        CalendarDay.objects.create(date=row["date"], kind=row["kind"], name=row["name"][:100])
-                stored.append(year)
-            entry = existing or CalendarYear(year=year)
-            entry.published = published
-            entry.source = PACKAGE_SOURCE if published else ""
-            entry.save()
-    return stored
-
-
-def default_calendar_years() -> range:
-    """The years the package carries notices for, and the next one (so it shows as unpublished)."""
-    first, last = package_notice_years()
-    return range(first, last + 2)
-
-
-_cache_lock = threading.Lock()
-_cache: dict[str, object] = {"key": None, "calendar": None}
-
-
-def _fingerprint() -> tuple:
-    # Count and last change of both tables: any edit (in this process or another) changes it.
-    days = CalendarDay.objects.aggregate(n=Count("pk"), last=Max("updated"))
-    years = CalendarYear.objects.aggregate(n=Count("pk"), last=Max("updated"))
-    return days["n"], days["last"], years["n"], years["last"]
-
-
-def calendar() -> WorkdayCalendar:
-    """The working-day calendar from the stored days and years, cached until the tables change."""
-    key = _fingerprint()
-    with _cache_lock:
-        if _cache["key"] == key and _cache["calendar"] is not None:
-            return _cache["calendar"]
-    rows = list(CalendarDay.objects.values("date", "kind", "name"))
-    published = list(CalendarYear.objects.filter(published=True).values_list("year", flat=True))
-    built = WorkdayCalendar.from_rows(rows, published_years=published)
-    with _cache_lock:
-        _cache["key"], _cache["calendar"] = key, built
-    return built
-
-
-def forget_calendar() -> None:
-    """Drop the cached calendar (tests that change the tables within one transaction call it)."""
-    with _cache_lock:
-        _cache["key"], _cache["calendar"] = None, None
-
 
 # --- size classes --------------------------------------------------------------------------------------
 
@@ -346,16 +272,6 @@ def save_agreement(*, agreement, user):
 def delete_agreement(*, agreement, user) -> None:
     check_can_edit(user=user, obj=agreement)
     agreement.delete()
-
-
-def save_target(*, target, user):
-    """Validate and save a zone's yearly target (moving it needs rights on both zones)."""
-    return save_object(target, user=user, original_zone_id=original_zone(target))
-
-
-def delete_target(*, target, user) -> None:
-    check_can_edit(user=user, obj=target)
-    target.delete()
 
 
 # --- admission checks ----------------------------------------------------------------------------------

@@ -1,26 +1,41 @@
-"""Monthly project statistics of a zone and progress against its yearly targets (目标责任与督办).
+"""Monthly project statistics of a zone, and the indicators of the projects that yearly targets are set on.
 
 A project counts as newly signed, started or completed in the month it first reached that stage (or a
-later one, when stages were skipped). A zone's figures include its sub-parks. Progress is shown red,
-amber or green against the share of the year elapsed.
+later one, when stages were skipped). A zone's figures include its sub-parks. The indicators are registered
+as measures (``registrations.py``); the targets app shows each target's progress against them.
 """
 
 from __future__ import annotations
 
-import calendar as month_calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from yuanqu.core.access import zone_descendants
 from yuanqu.projects.compliance import reached_dates
-from yuanqu.projects.models import Project, Stage, Target
+from yuanqu.projects.models import Project, Stage
 from yuanqu.projects.services import size_classes
+from yuanqu.targets.selectors import month_end, target_progress
 
 ONE_YI = Decimal("10000")  # 1 亿元 in 万元: the threshold the count indicators use
 COUNTED_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED)
-GREEN, AMBER, RED = "green", "amber", "red"
-AMBER_SHARE = Decimal("0.8")  # below the elapsed share but within 80 % of it
+
+# The indicators measured from the projects, the keys of their targets.
+SIGNED_COUNT = "signed_count"
+STARTED_COUNT = "started_count"
+COMPLETED_COUNT = "completed_count"
+SIGNED_INVESTMENT = "signed_investment"
+FOREIGN_INVESTMENT = "foreign_investment"
+INDICATORS = (
+    (SIGNED_COUNT, _("新签约亿元以上项目数"), _("个")),
+    (STARTED_COUNT, _("新开工亿元以上项目数"), _("个")),
+    (COMPLETED_COUNT, _("新竣工亿元以上项目数"), _("个")),
+    (SIGNED_INVESTMENT, _("新签约项目总投资（万元）"), _("万元")),
+    (FOREIGN_INVESTMENT, _("新签约项目外资（万美元）"), _("万美元")),
+)
+"""(key, label, unit) of each indicator, in the order they are offered."""
 
 
 @dataclass
@@ -78,62 +93,34 @@ def monthly_table(*, user, zone, year: int, month: int) -> list[dict]:
     return rows
 
 
-def _actual(indicator: str, facts: list[ProjectFacts], year: int, last_month: int) -> Decimal:
+def _actual(indicator: str, facts: list[ProjectFacts], year: int, as_of: dt.date) -> Decimal:
     stage = {
-        Target.Indicator.SIGNED_COUNT: Stage.SIGNED,
-        Target.Indicator.STARTED_COUNT: Stage.STARTED,
-        Target.Indicator.COMPLETED_COUNT: Stage.COMPLETED,
+        SIGNED_COUNT: Stage.SIGNED,
+        STARTED_COUNT: Stage.STARTED,
+        COMPLETED_COUNT: Stage.COMPLETED,
     }.get(indicator, Stage.SIGNED)
-    reached = [f.project for f in facts if _in(f.reached.get(stage), year, 1, last_month)]
-    if indicator == Target.Indicator.SIGNED_INVESTMENT:
+    reached = [f.project for f in facts if _until(f.reached.get(stage), year, as_of)]
+    if indicator == SIGNED_INVESTMENT:
         return _sum(p.total_investment for p in reached)
-    if indicator == Target.Indicator.FOREIGN_INVESTMENT:
+    if indicator == FOREIGN_INVESTMENT:
         return _sum(p.foreign_investment for p in reached)
     return Decimal(sum(1 for p in reached if (p.total_investment or 0) >= ONE_YI))
 
 
-def elapsed_share(year: int, today: dt.date) -> Decimal:
-    """The share of the year elapsed by the end of ``today`` (0 before it starts, 1 after it ends)."""
-    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if today < start:
-        return Decimal(0)
-    if today >= end:
-        return Decimal(1)
-    return Decimal((today - start).days + 1) / Decimal((end - start).days + 1)
+def _until(d: dt.date | None, year: int, as_of: dt.date) -> bool:
+    return d is not None and d.year == year and d <= as_of
 
 
-def rag(share: Decimal | None, elapsed: Decimal) -> str:
-    if share is None or share >= elapsed:
-        return GREEN
-    return AMBER if share >= elapsed * AMBER_SHARE else RED
-
-
-def target_progress(*, user, zone, year: int, today: dt.date) -> list[dict]:
-    """Each target of the zone for the year: actual so far, month by month, share done and its colour."""
+def measure_series(indicator: str, *, user, zone, year: int, dates) -> list[Decimal]:
+    """The indicator for the zone (with its sub-parks) over ``year`` up to each of ``dates``, from one reading of
+    the projects the user may see (``user`` None: all)."""
     facts = _facts(user=user, zone=zone, year=year)
-    last_month = 12 if today.year > year else (today.month if today.year == year else 0)
-    elapsed = elapsed_share(year, today)
-    rows = []
-    for target in _scoped(Target, user).filter(zone=zone, year=year):
-        actual = _actual(target.indicator, facts, year, last_month)
-        share = actual / target.value if target.value else None
-        rows.append(
-            {
-                "target": target,
-                "actual": actual,
-                "share": share,
-                "elapsed": elapsed,
-                "rag": rag(share, elapsed),
-                "share_pct": None if share is None else share * 100,
-                "elapsed_pct": elapsed * 100,
-                "by_month": [_actual(target.indicator, facts, year, m) for m in range(1, last_month + 1)],
-            }
-        )
-    return rows
+    return [_actual(indicator, facts, year, as_of) for as_of in dates]
 
 
-def month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, month_calendar.monthrange(year, month)[1])
+def measure(indicator: str, *, user, zone, year: int, as_of: dt.date) -> Decimal:
+    """The indicator for the zone (with its sub-parks) over ``year`` up to ``as_of``."""
+    return measure_series(indicator, user=user, zone=zone, year=year, dates=[as_of])[0]
 
 
 def monthly_statistics(*, user, zone, year: int, month: int, today: dt.date) -> dict:

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "yuanqu.core",
     "yuanqu.accounts",
+    "yuanqu.workdays",
+    "yuanqu.targets",
     "yuanqu.zones",
     "yuanqu.land",
     "yuanqu.enterprises",

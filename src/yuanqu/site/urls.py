@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("yuanqu.land.api.urls")),
     path("", include("yuanqu.enterprises.api.urls")),
     path("", include("yuanqu.projects.api.urls")),
+    path("", include("yuanqu.targets.api.urls")),
     path("", include("yuanqu.evaluation.api.urls")),
     path("", include("yuanqu.accounts.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -22,7 +22,9 @@ from yuanqu.core.progress import Progress, summary
 from yuanqu.demo.builder import build_demo_city
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, Parcel
-from yuanqu.projects.models import Agreement, CalendarYear, Project, StageDeadline, StageEvent, Target
+from yuanqu.projects.models import Agreement, Project, StageDeadline, StageEvent
+from yuanqu.targets.models import Target
+from yuanqu.workdays.models import CalendarYear
 from yuanqu.zones.models import Zone
 
 SMALL = {"enterprises": 120, "parcels": 150, "years": 3}

@@ -12,11 +12,12 @@ from yuanqu.demo.builder import build_demo_city
 from yuanqu.land.models import EnterpriseLand
 from yuanqu.projects import selectors
 from yuanqu.projects import services as project_services
-from yuanqu.projects import statistics as project_statistics
 from yuanqu.projects.alerts import project_alerts
 from yuanqu.projects.demo import DOMESTIC, project_count
-from yuanqu.projects.models import Project, Stage, StageEvent, Target, stage_rank
+from yuanqu.projects.models import Project, Stage, StageEvent, stage_rank
 from yuanqu.projects.services import advance_stage, save_project
+from yuanqu.targets.models import Target
+from yuanqu.targets.selectors import target_progress
 from yuanqu.zones.models import Zone
 
 SMALL = {"enterprises": 120, "parcels": 150, "years": 3}
@@ -161,7 +162,7 @@ def test_every_top_level_zone_has_yearly_targets(admin):
     assert set(targets.values_list("year", flat=True)) == {2025, 2026}
     assert all(t.value > 0 for t in targets)
     etdz = Zone.objects.get(code="G321061")
-    rows = project_statistics.target_progress(user=admin, zone=etdz, year=2025, today=dt.date(2025, 12, 31))
+    rows = target_progress(user=admin, zone=etdz, year=2025, today=dt.date(2025, 12, 31))
     assert len(rows) == 5 and {r["rag"] for r in rows} <= {"green", "amber", "red"}
 
 

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from yuanqu.projects import statistics
 from yuanqu.projects.alerts import KINDS, counts_by_kind, project_alerts
 from yuanqu.projects.forms import AlertFilterForm, StatisticsForm
+from yuanqu.targets.api.serializers import TargetProgressSerializer
 
 KIND_HELP = "类型 / kind: " + ", ".join(KINDS)
 
@@ -80,17 +81,6 @@ class MonthlyRowSerializer(serializers.Serializer):
     year_count = serializers.IntegerField()
     year_investment = serializers.DecimalField(max_digits=22, decimal_places=4, help_text="万元")
     year_investment_yi = serializers.DecimalField(max_digits=22, decimal_places=8, help_text="亿元")
-
-
-class TargetProgressSerializer(serializers.Serializer):
-    indicator = serializers.CharField(source="target.indicator")
-    label = serializers.CharField(source="target.get_indicator_display")
-    value = serializers.DecimalField(source="target.value", max_digits=18, decimal_places=4)
-    actual = serializers.DecimalField(max_digits=22, decimal_places=4)
-    share = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
-    elapsed = serializers.DecimalField(max_digits=12, decimal_places=4)
-    rag = serializers.ChoiceField(choices=[statistics.GREEN, statistics.AMBER, statistics.RED])
-    by_month = serializers.ListField(child=serializers.DecimalField(max_digits=22, decimal_places=4))
 
 
 class MonthlyStatisticsSerializer(serializers.Serializer):

@@ -3,13 +3,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from yuanqu.projects.api.deadline_rules import DeadlineRuleViewSet
 from yuanqu.projects.api.reports import AlertListView, ProjectStatisticsView
-from yuanqu.projects.api.targets import DeadlineRuleViewSet, TargetViewSet
 from yuanqu.projects.api.views import ProjectViewSet
 
 router = SimpleRouter()
 router.register("projects", ProjectViewSet, basename="api-project")
-router.register("targets", TargetViewSet, basename="api-target")
 router.register("deadline-rules", DeadlineRuleViewSet, basename="api-deadline-rule")
 
 urlpatterns = [

@@ -10,8 +10,9 @@ from rest_framework.test import APIClient
 
 from yuanqu.accounts.services import api_token
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.projects.models import Stage, StageDeadline, Target
+from yuanqu.projects.models import Stage, StageDeadline
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
 
 D = dt.date
 

@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from yuanqu.projects.models import Stage, Target
+from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
 from yuanqu.zones.testing import make_zone
 
 D = dt.date

@@ -7,12 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.projects.models import Stage, Target
-from yuanqu.projects.statistics import AMBER, GREEN, RED, elapsed_share, monthly_table, rag, target_progress
+from yuanqu.core import registry
+from yuanqu.projects.models import Stage
+from yuanqu.projects.statistics import measure, monthly_table
 from yuanqu.projects.testing import make_project
+from yuanqu.targets.models import Target
+from yuanqu.targets.selectors import GREEN, target_progress
 from yuanqu.zones.testing import make_zone
 
 D = dt.date
+PROJECT_INDICATORS = {"signed_count", "started_count", "completed_count", "signed_investment", "foreign_investment"}
 
 
 @pytest.fixture
@@ -80,14 +84,23 @@ def test_target_progress_against_the_year_elapsed(ledger, zone_a, user_a):
     assert progress["foreign_investment"]["actual"] == Decimal("800")
 
 
-def test_rag_thresholds():
-    half = elapsed_share(2025, D(2025, 7, 2))  # 183 of 365 days
-    assert half == Decimal(183) / Decimal(365)
-    assert rag(Decimal("0.6"), half) == GREEN
-    assert rag(Decimal("0.45"), half) == AMBER
-    assert rag(Decimal("0.3"), half) == RED
-    assert elapsed_share(2025, D(2024, 12, 31)) == 0
-    assert elapsed_share(2025, D(2026, 1, 1)) == 1
+def test_projects_register_the_five_indicators_targets_are_set_on():
+    assert [(m.key, str(m.label), str(m.unit)) for m in registry.measures if m.key in PROJECT_INDICATORS] == [
+        ("signed_count", "新签约亿元以上项目数", "个"),
+        ("started_count", "新开工亿元以上项目数", "个"),
+        ("completed_count", "新竣工亿元以上项目数", "个"),
+        ("signed_investment", "新签约项目总投资（万元）", "万元"),
+        ("foreign_investment", "新签约项目外资（万美元）", "万美元"),
+    ]
+
+
+def test_a_measure_counts_the_year_up_to_its_date_with_sub_parks_for_the_users_zones(ledger, zone_a, user_a, user_b):
+    # By 19 March only the 25 亿元 project is signed; by 20 March the sub-park's 0.5 亿元 one too (below 1 亿元).
+    assert measure("signed_count", user=user_a, zone=zone_a, year=2025, as_of=D(2025, 3, 19)) == 1
+    assert measure("signed_investment", user=user_a, zone=zone_a, year=2025, as_of=D(2025, 3, 20)) == 255000
+    assert registry.measures["started_count"].measure(user=user_a, zone=zone_a, year=2025, as_of=D(2025, 12, 31)) == 2
+    assert measure("signed_count", user=user_b, zone=zone_a, year=2025, as_of=D(2025, 12, 31)) == 0
+    assert measure("signed_count", user=None, zone=zone_a, year=2024, as_of=D(2024, 12, 31)) == 0
 
 
 def test_statistics_page_shows_zone_a_only_and_refuses_zone_b(client, ledger, zone_a, zone_b, user_a):
@@ -98,6 +111,7 @@ def test_statistics_page_shows_zone_a_only_and_refuses_zone_b(client, ledger, zo
     assert response.status_code == 200
     assert '<tr data-stage="signed" data-size="all">' in html
     assert 'data-indicator="signed_count"' in html and "rag-red" in html  # 2 of 10 by the end of May, 41 % of the year
+    assert "<td>新签约亿元以上项目数</td>" in html
     refused = client.get("/projects/statistics/", {"zone": zone_b.pk, "year": 2025})
     assert refused.status_code == 400
     assert zone_b.name not in refused.content.decode()

@@ -15,7 +15,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.core.changelog import acting
-from yuanqu.projects.services import calendar, default_calendar_years, seed_calendar
+from yuanqu.workdays.selectors import calendar
+from yuanqu.workdays.services import default_calendar_years, seed_calendar
 
 WEEKDAY_ZH = "一二三四五六日"
 

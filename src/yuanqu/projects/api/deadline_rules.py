@@ -1,52 +1,13 @@
-"""Yearly targets (zone-restricted CRUD through ``save_target``/``delete_target``) and the stage deadline rules
-(readable by everyone, changed by city administrators only) in the API."""
+"""The stage deadline rules in the API: readable by everyone, changed by city administrators only."""
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 from rest_framework import permissions, serializers, viewsets
 
 from yuanqu.core.access import is_city_admin
-from yuanqu.core.api.fields import ScopedPrimaryKeyRelatedField
-from yuanqu.core.api.serializers import ServiceModelSerializer
-from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.projects.models import StageDeadline, Target
-from yuanqu.projects.services import (
-    delete_deadline_rule,
-    delete_target,
-    save_deadline_rule,
-    save_target,
-)
-from yuanqu.zones.models import Zone
-
-
-class TargetSerializer(ServiceModelSerializer):
-    """A zone's yearly target; counts in projects, investment in 万元, foreign investment in 万美元."""
-
-    zone = ScopedPrimaryKeyRelatedField(queryset=Zone.objects.all(), help_text=_("所属园区编号"))
-    zone_name = serializers.CharField(source="zone.name", read_only=True)
-    indicator_label = serializers.CharField(source="get_indicator_display", read_only=True)
-
-    class Meta:
-        model = Target
-        fields = ["id", "zone", "zone_name", "year", "indicator", "indicator_label", "value"]
-
-    def save_instance(self, instance, validated_data, *, user):
-        self.assign(instance, validated_data)
-        return save_target(target=instance, user=user)
-
-
-class TargetViewSet(ZoneScopedViewSet):
-    """Yearly targets of the user's zones; ``?zone=3``, ``?year=2026``, ``?indicator=started_count``."""
-
-    queryset = Target.objects.select_related("zone")
-    serializer_class = TargetSerializer
-    filterset_fields = ["zone", "year", "indicator"]
-    ordering_fields = ["year", "indicator", "zone"]
-
-    def delete_instance(self, instance, *, user) -> None:
-        delete_target(target=instance, user=user)
+from yuanqu.projects.models import StageDeadline
+from yuanqu.projects.services import delete_deadline_rule, save_deadline_rule
 
 
 class CityAdminWritesPermission(permissions.BasePermission):

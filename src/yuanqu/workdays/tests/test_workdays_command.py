@@ -90,7 +90,7 @@ def test_command_line_exits_non_zero_on_bad_date():
 
 
 def test_seed_restores_a_deleted_year_and_reports_it():
-    from yuanqu.projects.models import CalendarDay, CalendarYear
+    from yuanqu.workdays.models import CalendarDay, CalendarYear
 
     CalendarDay.objects.filter(date__year=2026).delete()
     CalendarYear.objects.filter(year=2026).update(published=False)

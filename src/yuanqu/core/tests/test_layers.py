@@ -1,0 +1,97 @@
+"""The apps stand in layers: no import cycle between apps, counting imports inside functions, and core imports no
+domain app. import-linter's layers contract (pyproject.toml) says which app may import which; this test reads the
+source itself, so that an import placed inside a function to dodge a cycle still counts."""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import yuanqu
+
+PACKAGE = Path(yuanqu.__file__).parent
+NOT_APPS = {"static", "templates", "locale", "__pycache__"}
+
+
+def app_imports(package: Path = PACKAGE) -> dict[tuple[str, str], list[str]]:
+    """(importing app, imported app) → the modules where it happens, for every import in the apps' code (tests and
+    migrations apart: a migration names other apps' models by label)."""
+    edges: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for path in package.rglob("*.py"):
+        parts = path.relative_to(package).parts
+        if len(parts) < 2 or parts[0] in NOT_APPS or "tests" in parts or "migrations" in parts:
+            continue
+        source_app = parts[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")
+                if top[0] == "yuanqu" and len(top) > 1 and top[1] != source_app and (package / top[1]).is_dir():
+                    edges[(source_app, top[1])].append(str(path.relative_to(package)))
+    return edges
+
+
+def cycles(edges) -> list[list[str]]:
+    """The groups of apps that import each other round in a circle (strongly connected components)."""
+    graph: dict[str, set[str]] = defaultdict(set)
+    for source, target in edges:
+        graph[source].add(target)
+        graph.setdefault(target, set())
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycle_between_apps():
+    assert cycles(app_imports()) == []
+
+
+def test_core_and_analytics_import_no_app_above_them():
+    edges = app_imports()
+    assert {edge: where for edge, where in edges.items() if edge[0] == "core" and edge[1] != "analytics"} == {}
+    assert {edge: where for edge, where in edges.items() if edge[0] == "analytics"} == {}
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_function_import(tmp_path):
+    # The control: two apps importing each other, one of them inside a function, are found.
+    for app, body in (
+        ("alpha", "from yuanqu.beta.models import B\n"),
+        ("beta", "def f():\n    from yuanqu.alpha.models import A\n"),
+    ):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "views.py").write_text(body, encoding="utf-8")
+    assert cycles(app_imports(tmp_path)) == [["alpha", "beta"]]

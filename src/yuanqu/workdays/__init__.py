@@ -1,0 +1,1 @@
+"""The working-day calendar as data (State Council holiday notices, make-up workdays included) for every deadline."""
