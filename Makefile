@@ -32,8 +32,8 @@ serve: setup
 test: setup check pytest
 
 check: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src benchmarks conftest.py
+	$(BIN)/ruff format --check src benchmarks conftest.py
 	$(BIN)/lint-imports
 	mkdir -p "$${YUANQU_DATA_DIR:-var}"
 	$(BIN)/yuanqu makemigrations --check --dry-run

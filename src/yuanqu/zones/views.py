@@ -4,10 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from yuanqu.core.access import can_see_zone
+from yuanqu.core.registry import panel_history, panels_for
 from yuanqu.core.views import object_history
 from yuanqu.zones import selectors
 from yuanqu.zones.filtersets import ZoneFilterSet
 from yuanqu.zones.models import Zone
+
+PAGE = "zones.zone-detail"
+"""A zone's page, as other apps name it when they add a panel to it."""
 
 
 @login_required
@@ -31,6 +35,7 @@ def zone_detail(request, pk: int):
         "sub_parks": sub_parks,
         "columns": selectors.zone_list_columns(),
         "totals": selectors.zone_totals(zone=zone, user=request.user),
-        "history": object_history(request.user, zone),
+        "page_panels": panels_for(PAGE, zone, request),
+        "history": object_history(request.user, zone, *panel_history(PAGE, zone)),
     }
     return render(request, "zones/zone_detail.html", context)
