@@ -12,12 +12,13 @@ from yuanqu.zones.selectors import ZoneRow, figure_rows, tree_order
 
 @dataclass
 class Overview:
-    """What the home page shows: the year of the yearly figures, the totals, one row per zone, the charts."""
+    """What the home page shows: the year of the yearly figures, the totals (column, value, and the year of a
+    yearly figure), one row per zone, the charts."""
 
     year: int | None
     zone_count: int
     columns: list[ZoneColumn]
-    totals: list[tuple[ZoneColumn, object]]
+    totals: list[tuple[ZoneColumn, object, int | None]]
     rows: list[ZoneRow]
     charts: list[dict] = field(default_factory=list)
 
@@ -28,8 +29,12 @@ def overview(*, user) -> Overview:
     ids = [zone.pk for zone, _depth in ordered]
     columns = list(zone_columns)
     rows = figure_rows(user=user, ordered=ordered, columns=columns)
-    totals = [(column, column.total(user=user, zone_ids=ids)) for column in columns if column.card_id]
     year = next((found for column in columns if column.year and (found := column.year(user=user))), None)
+    totals = [
+        (column, column.total(user=user, zone_ids=ids), year if column.year else None)
+        for column in columns
+        if column.card_id
+    ]
     charts = []
     for at, column in enumerate(columns):
         if not column.chart:
