@@ -48,6 +48,16 @@ FIGURES: tuple[ZoneFigure, ...] = (
     ZoneFigure("energy_tce", "综合能耗", "total energy use", "吨标准煤", "万吨标准煤", YI),
     ZoneFigure("industrial_electricity", "工业用电量", "industrial electricity use", "万千瓦时", "亿千瓦时", YI),
     ZoneFigure("employees", "从业人员", "people employed", "人", "人", count=True),
+    ZoneFigure("specialised_enterprises", "专精特新企业数", "specialised and new enterprises", "家", "家", count=True),
+    ZoneFigure("signed_projects", "新签约亿元以上项目数", "projects of 1 亿元 or more signed", "个", "个", count=True),
+    ZoneFigure("signed_investment", "新签约项目总投资", "investment of the projects signed", "万元", "亿元", YI),
+    ZoneFigure(
+        "started_projects", "新开工亿元以上项目数", "projects of 1 亿元 or more started", "个", "个", count=True
+    ),
+    ZoneFigure(
+        "completed_projects", "新竣工亿元以上项目数", "projects of 1 亿元 or more completed", "个", "个", count=True
+    ),
+    ZoneFigure("revitalised_land", "盘活存量土地", "land revitalised", "亩", "亩"),
     ZoneFigure(
         "safety_accidents",
         "较大及以上生产安全事故",

@@ -86,8 +86,11 @@ def diff(before: dict | None, after: dict | None) -> list[str]:
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
 
 
-def make_entry(*, instance, action: str, before: dict | None, after: dict | None, actor: Actor | None = None):
-    """An unsaved ChangeLogEntry for one change (importers save many at once with bulk_create)."""
+def make_entry(
+    *, instance, action: str, before: dict | None, after: dict | None, actor: Actor | None = None, label=None
+):
+    """An unsaved ChangeLogEntry for one change (importers save many at once with bulk_create); ``label`` names
+    the object when it cannot name itself any more (deleted)."""
     from django.contrib.contenttypes.models import ContentType
 
     from yuanqu.core.models import ChangeLogEntry
@@ -101,7 +104,7 @@ def make_entry(*, instance, action: str, before: dict | None, after: dict | None
         action=action,
         content_type=ContentType.objects.get_for_model(type(instance)),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=label if label is not None else str(instance)[:200],
         zone_id=zone_id_of(instance),
         before=before,
         after=after,
@@ -131,10 +134,18 @@ def _post_save(sender, instance, created, raw=False, **kwargs):
 def _pre_delete(sender, instance, **kwargs):
     instance._changelog_before = snapshot(instance)
     instance._changelog_zone_id = zone_id_of(instance)
+    # Named now: in a cascade the object's parents are gone by the time it is logged.
+    instance._changelog_repr = str(instance)[:200]
 
 
 def _post_delete(sender, instance, **kwargs):
-    entry = make_entry(instance=instance, action="delete", before=instance._changelog_before, after=None)
+    entry = make_entry(
+        instance=instance,
+        action="delete",
+        before=instance._changelog_before,
+        after=None,
+        label=getattr(instance, "_changelog_repr", None),
+    )
     entry.zone_id = getattr(instance, "_changelog_zone_id", entry.zone_id)
     entry.save()
 

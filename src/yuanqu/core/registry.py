@@ -283,7 +283,9 @@ class Measure:
     ``user`` may see (None: the system, e.g. the command line, which sees everything). ``unit`` is how the value
     is written; ``url(zone=, year=)`` the page of the records behind it; ``series(user=, zone=, year=,
     dates=)``, when given, the values at several dates in one go (a target's progress month by month), which
-    ``measure`` would otherwise give one call, and one reading of the records, per date."""
+    ``measure`` would otherwise give one call, and one reading of the records, per date. ``reported_figure``
+    names the figure zones report (``yuanqu.analytics.zone_figures``) that this measure is the platform's own
+    count of: a zone's figures page shows the two side by side."""
 
     key: str
     label: Any
@@ -292,6 +294,7 @@ class Measure:
     order: int = 100
     url: Callable[..., str] | None = None
     series: Callable[..., list] | None = None
+    reported_figure: str = ""
 
 
 measures: Registry[Measure] = Registry("measures")

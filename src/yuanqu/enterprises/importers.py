@@ -23,7 +23,7 @@ from yuanqu.core.importing.pipeline import (
 from yuanqu.core.importing.tabular import Column
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import UsccError, clean_uscc
-from yuanqu.zones.importers import ZoneResolver, first_labels
+from yuanqu.zones.importers import ZoneResolver, first_labels, zone_labels
 
 STATUS_LABELS = {
     "存续": "active",
@@ -359,13 +359,6 @@ def _scoped(queryset, *, user, zone_ids, lookup: str):
     if zone_ids is not None:
         queryset = queryset.filter(**{f"{lookup}__in": zone_ids})
     return queryset
-
-
-def zone_labels() -> dict[int, str]:
-    """Each zone's code, or its name when it has none: how files refer to zones."""
-    from yuanqu.zones.models import Zone
-
-    return {pk: code or name for pk, code, name in Zone.objects.values_list("pk", "code", "name")}
 
 
 def export_enterprise_rows(*, user=None, zone_ids=None):

@@ -1,5 +1,7 @@
 """What the enterprises app declares to the rest of the platform (yuanqu.core.registry)."""
 
+from functools import partial
+
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
@@ -13,6 +15,15 @@ def _enterprise_touches(touched: registry.Touched, object_id: str, before: dict,
 def _year_touches(touched: registry.Touched, object_id: str, before: dict, after: dict) -> None:
     """An enterprise's yearly figures (its tax per mu) change its parcels' land status."""
     touched.enterprises.update(int(state["enterprise_id"]) for state in (before, after) if state)
+
+
+MEASURES = (
+    # (key, label, unit, the reported figure it is the platform's own count of)
+    ("enterprise_tax", _("企业实缴税收合计（万元）"), _("万元"), "tax_revenue"),
+    ("enterprise_output", _("企业工业总产值合计（万元）"), _("万元"), "industrial_output"),
+    ("above_scale_count", _("规上企业数"), _("家"), "above_scale_enterprises"),
+    ("high_tech_count", _("高新技术企业数"), _("家"), "high_tech_enterprises"),
+)
 
 
 def register() -> None:
@@ -79,6 +90,17 @@ def register() -> None:
         ),
     ):
         registry.zone_columns.register(column)
+    for order, (key, label, unit, reported) in enumerate(MEASURES, start=1):
+        registry.measures.register(
+            registry.Measure(
+                key,
+                label,
+                unit,
+                partial(selectors.year_measure, key),
+                order=100 + order,
+                reported_figure=reported,
+            )
+        )
     registry.tile_touches.register(registry.TileTouch("enterprises.enterprise", touch=_enterprise_touches))
     registry.tile_touches.register(registry.TileTouch("enterprises.enterpriseyear", touch=_year_touches))
     registry.demo_steps.register(

@@ -13,6 +13,7 @@ from django.db.models import Case, Count, F, FilteredRelation, FloatField, Q, Qu
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from yuanqu.core.access import zone_descendants
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
 # Enterprises without figures for the year come last either way round.
@@ -227,3 +228,22 @@ def figure_table(figures: list[YearFigures]) -> list[FigureRow]:
     for name, label in ratios:
         rows.append(FigureRow(label, "number", 2, [getattr(f, name) for f in figures]))
     return rows
+
+
+# --- measures: what the enterprises' yearly figures say of a zone (targets; beside the zone's own report) ------
+
+YEAR_SUMS = {"enterprise_tax": "tax", "enterprise_output": "industrial_output"}
+YEAR_COUNTS = {"above_scale_count": "above_scale", "high_tech_count": "high_tech"}
+
+
+def year_measure(key: str, *, user, zone, year: int, as_of=None) -> Decimal | int | None:
+    """The year's tax or output of the zone's enterprises (its sub-parks included), or how many are above scale or
+    high-tech; None when none of them has figures for the year yet."""
+    rows = EnterpriseYear.objects.filter(year=year, enterprise__zone_id__in=zone_descendants([zone.pk]))
+    if user is not None:
+        rows = rows.restrict(user)
+    if key in YEAR_SUMS:
+        found = rows.aggregate(n=Count("pk"), total=Sum(YEAR_SUMS[key]))
+        return found["total"] if found["n"] else None
+    found = rows.aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(**{YEAR_COUNTS[key]: True})))
+    return found["flagged"] if found["n"] else None

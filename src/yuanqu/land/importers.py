@@ -22,7 +22,7 @@ from yuanqu.core.importing.pipeline import (
 from yuanqu.core.importing.tabular import Column, Table, read_grid, read_table
 from yuanqu.land.models import BBOX_FIELDS, Parcel
 from yuanqu.land.services import set_geometry
-from yuanqu.zones.importers import ZoneResolver, first_labels
+from yuanqu.zones.importers import ZoneResolver, first_labels, zone_labels
 
 SPATIAL_SUFFIXES = {".gpkg", ".shp", ".zip", ".geojson", ".json"}
 
@@ -303,8 +303,6 @@ def _header_en(key: str) -> str:
 
 def export_rows(*, user=None, zone_ids=None):
     """Parcels as rows of the parcel import's columns, each with its EPSG:4490 polygon under "geometry"."""
-    from yuanqu.enterprises.importers import zone_labels
-
     zones = zone_labels()
     land_uses, causes = first_labels(LAND_USE_LABELS), first_labels(DELAY_LABELS)
     queryset = Parcel.objects.order_by("zone_id", "code")

@@ -79,6 +79,16 @@ def register() -> None:
             history=lambda enterprise: [enterprise.land.all()],
         )
     )
+    registry.measures.register(
+        registry.Measure(
+            "revitalised_mu",
+            _("盘活土地（亩）"),
+            _("亩"),
+            status.revitalised_mu,
+            order=200,
+            reported_figure="revitalised_land",
+        )
+    )
     registry.tile_touches.register(registry.TileTouch("land.parcel", touch=_parcel_touches))
     registry.tile_touches.register(registry.TileTouch("land.enterpriseland", touch=_use_touches))
     registry.tile_touches.register(registry.TileTouch("land.landruleset", scope="row"))

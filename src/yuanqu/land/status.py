@@ -330,3 +330,12 @@ def status_geojson(*, user, as_of: dt.date, zone_ids=None) -> dict:
             }
         )
     return {"type": "FeatureCollection", "bbox": list(bounds) if bounds else None, "features": features}
+
+
+def revitalised_mu(*, user, zone, year: int, as_of: dt.date) -> float | None:
+    """Mu of the zone's parcels (its sub-parks included) revitalised in the year up to the date (None before the
+    year began): what the land ledger counts of what a zone reports as 盘活存量土地."""
+    day = min(as_of, dt.date(year, 12, 31))
+    if day.year < year:
+        return None
+    return changes_by_year(user=user, as_of=day, zone_ids=[zone.pk], years=1)[0]["revitalised_mu"]

@@ -22,9 +22,8 @@ from yuanqu.core.importing.pipeline import (
     write_plan,
 )
 from yuanqu.core.importing.tabular import Column
-from yuanqu.enterprises.importers import zone_labels
 from yuanqu.projects.models import Project, Stage, StageEvent
-from yuanqu.zones.importers import ZoneResolver
+from yuanqu.zones.importers import ZoneResolver, zone_labels
 
 FLAGS = ("is_top500", "is_china_top100_private", "is_regional_hq", "contact_verified")
 CAPACITY_LABELS = {"实力强": "strong", "实力一般": "adequate", "实力存疑": "doubtful"}

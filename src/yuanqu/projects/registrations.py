@@ -18,6 +18,15 @@ def _statistics_url(*, zone, year: int) -> str:
     return f"{reverse('projects:project-statistics')}?zone={zone.pk}&year={year}"
 
 
+# The figures zones report that these measures count from the project ledger (ranking shows both side by side).
+REPORTED = {
+    "signed_count": "signed_projects",
+    "started_count": "started_projects",
+    "completed_count": "completed_projects",
+    "signed_investment": "signed_investment",
+}
+
+
 def register() -> None:
     from yuanqu.projects import statistics
     from yuanqu.projects.importers import ProjectImporter, export_rows
@@ -71,5 +80,6 @@ def register() -> None:
                 order=10 * order,
                 url=_statistics_url,
                 series=partial(statistics.measure_series, key),
+                reported_figure=REPORTED.get(key, ""),
             )
         )

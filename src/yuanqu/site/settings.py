@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "yuanqu.accounts",
     "yuanqu.workdays",
     "yuanqu.targets",
+    "yuanqu.ranking",
     "yuanqu.zones",
     "yuanqu.land",
     "yuanqu.enterprises",

@@ -47,6 +47,11 @@ def first_labels(labels: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def zone_labels() -> dict[int, str]:
+    """Each zone's code, or its name when it has none: how files refer to zones."""
+    return {pk: code or name for pk, code, name in Zone.objects.values_list("pk", "code", "name")}
+
+
 class ZoneResolver:
     """Finds a zone by code, name or short name, among those the user may see (or edit)."""
 

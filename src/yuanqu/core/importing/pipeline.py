@@ -419,11 +419,14 @@ def check_values(
         low, high, too_large = bounds
         if low <= min(present) and max(present) <= high:
             continue
+        factor = table.factors.get(key)
         for row, value in zip(table.rows, values, strict=True):
             if value is None or low <= value <= high:
                 continue
             reason = ("不能为负数", "may not be negative") if value < 0 <= low else too_large
-            problems.append(problem(row.row, headers[key], value, *reason))
+            # The value as the file wrote it, in the unit of its header (stored units differ after a conversion).
+            shown = value if factor is None else Decimal(value) / (Decimal(factor.numerator) / factor.denominator)
+            problems.append(problem(row.row, headers[key], shown, *reason))
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -95,6 +95,7 @@ class Table:
     notes: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    factors: dict[str, Fraction] = field(default_factory=dict)  # key -> stored units per unit of the file
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -133,6 +134,7 @@ _DIMENSIONS = {
     "electricity": ("电量", "electricity"),
     "mass": ("重量", "mass"),
     "people": ("人数", "headcount"),
+    "count": ("数量", "count"),
 }
 
 
@@ -165,6 +167,7 @@ _define_units("mass", 1, "吨", "t")
 _define_units("mass", 10**4, "万吨")
 _define_units("people", 1, "人", "名", "人数")
 _define_units("people", 10**4, "万人")
+_define_units("count", 1, "家", "个", "户", "起", "项", "件", "次")
 
 
 def _strip_unit_prefix(annotation: str) -> str:
@@ -1082,6 +1085,8 @@ def _plan_columns(
             if dimension in sheet_units:
                 cell = _HeaderCell(cell.key, sheet_units[dimension], cell.shown, cell.from_lower)
         factor = _unit_factor(column, cell, row, table)
+        if factor != 1:
+            table.factors[cell.key] = factor
         plan.append(
             _ColumnPlan(
                 index=index,

@@ -23,6 +23,7 @@ from yuanqu.demo.builder import build_demo_city
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project, StageDeadline, StageEvent
+from yuanqu.ranking.models import PeerZone
 from yuanqu.targets.models import Target
 from yuanqu.workdays.models import CalendarYear
 from yuanqu.zones.models import Zone
@@ -81,7 +82,8 @@ def wipe() -> None:
     Enterprise.objects.all().delete()
     Parcel.objects.all().delete()
     Zone.objects.filter(parent__isnull=False).delete()
-    Zone.objects.all().delete()
+    Zone.objects.all().delete()  # their reported figures go with them
+    PeerZone.objects.all().delete()
     User.objects.all().delete()
     ChangeLogEntry.objects.all().delete()  # last: deleting the rest logged entries too
 

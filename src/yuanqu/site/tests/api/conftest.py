@@ -15,6 +15,7 @@ from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 from yuanqu.land.models import EnterpriseLand
 from yuanqu.land.testing import make_parcel
 from yuanqu.projects.testing import make_project
+from yuanqu.ranking.models import ZoneMonth, ZoneYear
 from yuanqu.targets.models import Target
 from yuanqu.zones.testing import make_zone
 
@@ -50,6 +51,10 @@ class World:
     projects_b: list = field(default_factory=list)  # in zone B and its sub-park
     targets_a: list = field(default_factory=list)  # yearly targets of zone A and its sub-park
     targets_b: list = field(default_factory=list)
+    reported_years_a: list = field(default_factory=list)  # figures zone A and its sub-park reported
+    reported_years_b: list = field(default_factory=list)
+    reported_months_a: list = field(default_factory=list)
+    reported_months_b: list = field(default_factory=list)
 
 
 @pytest.fixture
@@ -109,6 +114,14 @@ def world(db) -> World:
         targets_b=[
             Target.objects.create(zone=zone_b, year=2026, indicator="started_count", value=30),
             Target.objects.create(zone=sub_b, year=2026, indicator="signed_count", value=6),
+        ],
+        reported_years_a=[ZoneYear.objects.create(zone=z, year=2025, gdp=Decimal("100")) for z in (zone_a, sub_a)],
+        reported_years_b=[ZoneYear.objects.create(zone=z, year=2025, gdp=Decimal("200")) for z in (zone_b, sub_b)],
+        reported_months_a=[
+            ZoneMonth.objects.create(zone=z, year=2026, month=3, gdp=Decimal("30")) for z in (zone_a, sub_a)
+        ],
+        reported_months_b=[
+            ZoneMonth.objects.create(zone=z, year=2026, month=3, gdp=Decimal("60")) for z in (zone_b, sub_b)
         ],
     )
 

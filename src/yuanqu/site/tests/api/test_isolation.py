@@ -22,6 +22,7 @@ from yuanqu.enterprises.testing import make_uscc
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project
 from yuanqu.projects.testing import make_project
+from yuanqu.ranking.models import ZoneMonth, ZoneYear
 from yuanqu.targets.models import Target
 from yuanqu.zones.models import Zone
 
@@ -211,6 +212,36 @@ ENDPOINTS = [
             "B's sub-park": lambda w: {"zone": w.sub_b.pk, "year": 2027, "indicator": "signed_count", "value": "1"},
         },
         move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
+    ),
+    Endpoint(
+        name="zone-years",
+        url="/api/zone-years/",
+        model=ZoneYear,
+        own=lambda w: w.reported_years_a,
+        other=lambda w: w.reported_years_b,
+        create=lambda w: {"zone": w.zone_a.pk, "year": 2024, "gdp": "90"},
+        patch=lambda w: {"gdp": "120.0000"},
+        create_in_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk, "year": 2024, "gdp": "1"},
+            "B's sub-park": lambda w: {"zone": w.sub_b.pk, "year": 2024, "gdp": "1"},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk, "year": 2023}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
+    ),
+    Endpoint(
+        name="zone-months",
+        url="/api/zone-months/",
+        model=ZoneMonth,
+        own=lambda w: w.reported_months_a,
+        other=lambda w: w.reported_months_b,
+        create=lambda w: {"zone": w.zone_a.pk, "year": 2026, "month": 4, "gdp": "40"},
+        patch=lambda w: {"gdp": "45.0000"},
+        create_in_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk, "year": 2026, "month": 4, "gdp": "1"},
+            "B's sub-park": lambda w: {"zone": w.sub_b.pk, "year": 2026, "month": 4, "gdp": "1"},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk, "month": 5}},
         filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
     ),
 ]

@@ -14,6 +14,7 @@ from yuanqu.core.models import ChangeLogEntry
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.testing import make_uscc
 from yuanqu.land.models import EnterpriseLand, Parcel
+from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
 from yuanqu.zones.models import Zone
 
 YEAR_HEADERS = [
@@ -63,7 +64,7 @@ def run(*args, **options) -> tuple[str, str]:
 
 def counts() -> dict[str, int]:
     """Rows of every table an import may write, change log included."""
-    models = (Zone, Enterprise, EnterpriseYear, EnterpriseLand, Parcel, ChangeLogEntry)
+    models = (Zone, Enterprise, EnterpriseYear, EnterpriseLand, Parcel, ZoneYear, ZoneMonth, PeerZone, ChangeLogEntry)
     return {model.__name__: model.objects.count() for model in models}
 
 

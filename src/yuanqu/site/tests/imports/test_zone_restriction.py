@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management.base import CommandError
@@ -20,6 +21,7 @@ from yuanqu.enterprises.testing import make_enterprise_year
 from yuanqu.land.importers import ParcelImporter
 from yuanqu.land.testing import make_parcel
 from yuanqu.projects.testing import make_project
+from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
 from yuanqu.site.tests.imports.conftest import YEAR_HEADERS, counts, read_xlsx, run, write_xlsx
 from yuanqu.zones.importers import ZoneImporter
 from yuanqu.zones.testing import make_zone
@@ -41,6 +43,10 @@ def two_zones(zone_a, zone_b, enterprise_a, enterprise_b):
     make_project(sub_a, "甲光电显示项目")
     make_project(zone_b, "乙创新药项目")
     make_project(sub_b, "乙生物制剂项目")
+    for zone in (zone_a, sub_a, zone_b, sub_b):
+        ZoneYear.objects.create(zone=zone, year=2025, gdp=Decimal("1000"))
+        ZoneMonth.objects.create(zone=zone, year=2026, month=3, gdp=Decimal("250"))
+    ZoneYear.objects.create(peer=PeerZone.objects.create(name="邻市经开区", city="邻市"), year=2025, gdp=Decimal("9"))
     return sub_a, sub_b
 
 
@@ -170,7 +176,10 @@ def test_xlsx_exports_of_a_user_of_a_hold_nothing_of_b(kind, tmp_path, user_a, t
     text = json.dumps(read_xlsx(path), ensure_ascii=False, default=str)
     for secret in b_secrets(zone_b, enterprise_b):
         assert secret not in text, secret
-    assert "A001" in text or "甲" in text
+    if kind == "peer-years":  # peers belong to no zone: a zone user's export holds none
+        assert "邻市经开区" not in text
+    else:
+        assert "A001" in text or "甲" in text
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])

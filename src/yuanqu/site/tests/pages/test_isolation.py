@@ -63,6 +63,7 @@ LIST_PAGES = {
     "/projects/alerts/": lambda a: [a.project.name],  # signed 2025-09-26, 60 workdays long past
     "/projects/alerts/?kind=deadline": lambda a: [a.project.name],
     "/projects/statistics/?year=2025&month=9": lambda a: [a.zone.name],
+    "/ranking/figures/": lambda a: [a.zone.name, a.sub_park.name],
 }
 
 
@@ -149,6 +150,8 @@ DETAIL_AND_EDIT_PAGES = {
     "sub-park project edit": lambda b: f"/projects/{b.sub_project.pk}/edit/",
     "project delete": lambda b: f"/projects/{b.project.pk}/delete/",
     "project agreement": lambda b: f"/projects/{b.project.pk}/agreement/",
+    "reported figures": lambda b: f"/ranking/zones/{b.zone.pk}/figures/",
+    "sub-park reported figures": lambda b: f"/ranking/zones/{b.sub_park.pk}/figures/",
 }
 
 
