@@ -300,6 +300,25 @@ class Measure:
 measures: Registry[Measure] = Registry("measures")
 
 
+# --- `yuanqu evaluate KIND …` ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluationCommand:
+    """A kind of evaluation the command line runs (``yuanqu evaluate KIND …``): ``add_arguments(parser)`` adds
+    its options to its subcommand, ``handle(command, **options)`` runs it (``command`` is the management
+    command, for its output streams). Both may be dotted paths, imported only when the command runs."""
+
+    key: str
+    help: str
+    add_arguments: Callable[[Any], None] | str
+    handle: Callable[..., None] | str
+    order: int = 100
+
+
+evaluations: Registry[EvaluationCommand] = Registry("evaluations")
+
+
 # --- the demo city ---------------------------------------------------------------------------------------------
 
 

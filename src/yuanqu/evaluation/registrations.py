@@ -15,6 +15,15 @@ def register() -> None:
     # Grades are on every parcel of an enterprise that has one.
     for model in ("evaluation.evaluationrun", "evaluation.evaluationresult"):
         registry.tile_touches.register(registry.TileTouch(model, scope="row"))
+    registry.evaluations.register(
+        registry.EvaluationCommand(
+            "mujun",
+            "亩均效益评价 / per-mu evaluation",
+            "yuanqu.evaluation.commands.add_arguments",
+            "yuanqu.evaluation.commands.handle",
+            order=10,
+        )
+    )
     registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))
     registry.map_layers.register(
         registry.MapLayer(

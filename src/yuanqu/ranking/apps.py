@@ -12,8 +12,9 @@ class RankingConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.core.changelog import track
         from yuanqu.ranking import registrations
-        from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
+        from yuanqu.ranking.models import PeerZone, ZoneEvaluationMethod, ZoneEvaluationRun, ZoneMonth, ZoneYear
 
-        for model in (PeerZone, ZoneYear, ZoneMonth):
+        # A run's results are bulk-inserted; its entry stands for them.
+        for model in (PeerZone, ZoneYear, ZoneMonth, ZoneEvaluationMethod, ZoneEvaluationRun):
             track(model)
         registrations.register()

@@ -68,6 +68,8 @@ def _year_figures(rng: random.Random, *, gdp_yi: float, own: dict, flag: bool) -
         "safety_accidents": 1 if rng.random() < 0.04 else 0,
         "environmental_incidents": 1 if rng.random() < 0.03 else 0,
     }
+    # A peer's counts come with its published figures, roughly in proportion to its GDP.
+    own = {"above_scale_count": round(gdp_yi * 0.45), "high_tech_count": round(gdp_yi * 0.12), **own}
     for key, own_key, spread in (
         ("above_scale_enterprises", "above_scale_count", (1.0, 1.08)),
         ("high_tech_enterprises", "high_tech_count", (1.0, 1.2)),

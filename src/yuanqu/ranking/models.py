@@ -118,3 +118,145 @@ class ZoneMonth(ReportedFigures):
 
     def __str__(self) -> str:
         return f"{self.zone} {self.year}年1–{self.month}月"
+
+
+# --- zone evaluation: methods as data, runs, and each zone's result -------------------------------------------
+
+
+def zone_method_problems(text: str) -> str | None:
+    """The MethodError text (each problem with its line and key) or None when the method is valid."""
+    from yuanqu.analytics.zoneranking import MethodError, load_method
+
+    try:
+        load_method(text)
+    except MethodError as error:
+        return str(error)
+    return None
+
+
+class ZoneEvaluationMethod(models.Model):
+    """A zone-evaluation method as data (a shipped preset or one an analyst edited), city-wide and never changed
+    once stored: an edit stores a new method."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    text = models.TextField(_("方法文本"))
+    digest = models.CharField(_("摘要"), max_length=64, editable=False)
+    preset = models.CharField(_("预置方法"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("创建人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("园区评价方法")
+        verbose_name_plural = _("园区评价方法")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Validated on every save, whichever path writes it: a stored method always parses, and never changes.
+        from django.core.exceptions import ValidationError
+
+        from yuanqu.analytics.zoneranking import MethodError
+
+        if self.pk is not None and not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values_list("text", flat=True).first()
+            if stored is not None and stored != self.text:
+                raise ValidationError({"text": _("已保存的评价方法不能修改，请另存为新方法")})
+        try:
+            method = self.parsed()
+        except MethodError as error:
+            raise ValidationError({"text": str(error)}) from None
+        self.digest = method.digest
+        self.title = self.title or method.title
+        super().save(*args, **kwargs)
+
+    def parsed(self):
+        from yuanqu.analytics.zoneranking import load_method
+
+        return load_method(self.text, name=self.name)
+
+
+class ZoneEvaluationRun(models.Model):
+    """One ranking of one year's reported figures under one method, with the method's text as used; the city
+    decides whether zone users see the other zones' names, totals and ranks."""
+
+    method = models.ForeignKey(
+        ZoneEvaluationMethod, verbose_name=_("评价方法"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    method_name = models.CharField(_("方法名称"), max_length=200)
+    method_text = models.TextField(_("方法文本"))
+    method_digest = models.CharField(_("方法摘要"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    others_visible = models.BooleanField(
+        _("各园区可见全部排名"),
+        default=False,
+        help_text=_("开启后，园区用户可看到其他园区的名称、总分和排名（看不到其明细）"),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("创建人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("园区评价结果")
+        verbose_name_plural = _("园区评价结果")
+        ordering = ["-year", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.method_name}"
+
+
+class ZoneEvaluationResult(models.Model):
+    """A zone's (or a peer's) place in a run: total, rank in its group and its change, the band of ranks the
+    weights' ±10 % allow, reasons, warning, and the details behind them."""
+
+    zone_lookup = "zone"
+
+    run = models.ForeignKey(
+        ZoneEvaluationRun, verbose_name=_("评价结果"), on_delete=models.CASCADE, related_name="results"
+    )
+    zone = models.ForeignKey(
+        Zone, verbose_name=_("园区"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    peer = models.ForeignKey(
+        PeerZone, verbose_name=_("外部园区"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("园区名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=20, choices=Zone.Level.choices)
+    group = models.CharField(_("排名组"), max_length=30)
+    status = models.CharField(_("状态"), max_length=20)
+    total = models.FloatField(_("总分"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
+    group_size = models.PositiveIntegerField(_("组内园区数"), null=True, blank=True)
+    previous_rank = models.PositiveIntegerField(_("上年排名"), null=True, blank=True)
+    rank_change = models.IntegerField(_("位次变化"), null=True, blank=True)
+    rank_best = models.PositiveIntegerField(_("排名区间（高）"), null=True, blank=True)
+    rank_worst = models.PositiveIntegerField(_("排名区间（低）"), null=True, blank=True)
+    warning = models.CharField(_("预警"), max_length=30, blank=True)
+    reason_zh = models.TextField(_("说明"), blank=True)
+    reason_en = models.TextField(_("说明（英文）"), blank=True)
+    details = models.JSONField(_("明细"), default=dict)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("园区评价得分")
+        verbose_name_plural = _("园区评价得分")
+        ordering = ["run_id", "group", "rank", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(zone__isnull=False, peer__isnull=True) | Q(zone__isnull=True, peer__isnull=False),
+                name="zone_result_zone_or_peer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.name}"
+
+    @property
+    def external(self) -> bool:
+        return self.peer_id is not None

@@ -77,4 +77,13 @@ def register() -> None:
                 url=_figures_url,
             )
         )
+    registry.evaluations.register(
+        registry.EvaluationCommand(
+            "zones",
+            "园区综合评价 / zone evaluation and ranking",
+            "yuanqu.ranking.commands.add_arguments",
+            "yuanqu.ranking.commands.handle",
+            order=20,
+        )
+    )
     registry.demo_steps.register(registry.DemoStep("zone-figures", "yuanqu.ranking.demo.build_figures", order=85))

@@ -174,3 +174,86 @@ def reported_value(key: str, *, user, zone, year: int, as_of: dt.date):
 
 def figure_label(key: str) -> str:
     return BY_KEY[key].zh
+
+
+# --- zone evaluation --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RankRow:
+    """A result as a user sees it: everything for the user's own zones (and for city users), only the name, total
+    and rank of the others when the city lets zone users see them."""
+
+    result: object
+    detailed: bool
+
+    @property
+    def categories(self) -> dict:
+        return self.result.details.get("categories", {}) if self.detailed else {}
+
+
+def change_mark(change: int | None) -> str:
+    """+2 → "▲2", −1 → "▼1", 0 → "—", unknown → ""."""
+    if change is None:
+        return ""
+    if change > 0:
+        return f"▲{change}"
+    if change < 0:
+        return f"▼{-change}"
+    return "—"
+
+
+def ranking_results(*, run, user, group: str = "") -> list[RankRow]:
+    """The run's results the user may see, by group and rank (unranked last), peers included for those who see
+    every zone, or for everyone when the city lets zone users see the others."""
+    from yuanqu.core.access import sees_all_zones, visible_zone_ids
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    results = ZoneEvaluationResult.objects.filter(run=run).select_related("zone", "peer")
+    if group:
+        results = results.filter(group=group)
+    if user is None or sees_all_zones(user):
+        return [RankRow(result, True) for result in _ordered(results)]
+    own = visible_zone_ids(user) or frozenset()
+    rows = []
+    for result in _ordered(results):
+        mine = result.zone_id is not None and result.zone_id in own
+        if mine or run.others_visible:
+            rows.append(RankRow(result, mine))
+    return rows
+
+
+def _ordered(results) -> list:
+    return sorted(results, key=lambda r: (r.group, r.rank is None, r.rank or 0, r.name))
+
+
+def zone_history(*, zone, user) -> list:
+    """The zone's result in every run, newest year first (the latest run of each year)."""
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    found = {}
+    rows = ZoneEvaluationResult.objects.restrict(user).filter(zone=zone).select_related("run")
+    for result in rows.order_by("-run__year", "-run__created_at", "-run_id"):
+        found.setdefault(result.run.year, result)
+    return list(found.values())
+
+
+def group_profile(*, run, result) -> dict:
+    """The result's category scores against its group's average and best (the zone profile's radar chart)."""
+    from yuanqu.analytics.zoneranking import load_method
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    method = load_method(run.method_text, name=run.method_name)
+    peers = ZoneEvaluationResult.objects.filter(run=run, group=result.group, status="ranked")
+    scores: dict[str, list[float]] = {c.key: [] for c in method.categories}
+    for other in peers:
+        for key, value in other.details.get("categories", {}).items():
+            if value is not None and key in scores:
+                scores[key].append(value)
+    own = result.details.get("categories", {})
+    return {
+        "categories": [{"key": c.key, "zh": c.zh, "en": c.en, "max": 100} for c in method.categories],
+        "zone": [own.get(c.key) for c in method.categories],
+        "average": [sum(scores[c.key]) / len(scores[c.key]) if scores[c.key] else None for c in method.categories],
+        "best": [max(scores[c.key]) if scores[c.key] else None for c in method.categories],
+    }

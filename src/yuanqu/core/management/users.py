@@ -52,3 +52,14 @@ def output_option(name: str, *suffixes: str) -> Path:
     if not path.parent.is_dir():
         raise CommandError(f"目录不存在：{path.parent} / no such directory: {path.parent}")
     return path
+
+
+def year_option(text: str) -> int:
+    """The year named by --year: a whole number from 1949 to 2100."""
+    try:
+        year = int(text)
+    except (TypeError, ValueError):
+        year = 0
+    if not 1949 <= year <= 2100:
+        raise CommandError(f"年度无效：{text!r}，应为 1949–2100 / invalid year: {text!r}, expected 1949–2100")
+    return year
