@@ -565,7 +565,7 @@ def _resolve_srid(
     if has_coordinates and srid not in geo.GEOGRAPHIC_SRIDS and geo.looks_like_degrees(bounds):
         # Gauss-Krüger metres that small would put the parcels on the equator, each a few square millimetres.
         said_zh, said_en = ("指定为", "was given as") if explicit is not None else ("文件声明为", "the file declares")
-        found = f"{bounds[0]:.6g}–{bounds[2]:.6g}, {bounds[1]:.6g}–{bounds[3]:.6g}"
+        found = f"{bounds[0]:.4f}–{bounds[2]:.4f}, {bounds[1]:.4f}–{bounds[3]:.4f}"
         problems.append(
             _file_problem(
                 f"坐标像经纬度（{found}），但{said_zh} EPSG:{srid}（{geo.describe_srid(srid)}，单位为米）；"

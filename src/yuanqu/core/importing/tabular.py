@@ -685,6 +685,13 @@ def _load_workbook(
             archive = inspect_zip(handle, limits, packed_size=size)
         except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError) as error:
             raise _damaged(error) from None
+        # The reader loads every sheet of an .ods when it opens it; an .xlsx or .xlsb one sheet when asked,
+        # but which part of an .xlsb is which sheet is not told here: those are all checked now.
+        if archive.kind == "ods":
+            for name, extent in archive.sheets.items():
+                check_extent(extent, limits, name)
+        for index, extent in enumerate(archive.unnamed, start=1):
+            check_extent(extent, limits, f"#{index}")
         handle.seek(0)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
