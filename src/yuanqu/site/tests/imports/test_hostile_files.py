@@ -123,7 +123,7 @@ def test_ten_thousand_bad_rows_report_the_first_problems_and_the_counts(tmp_path
     ]
 
     with pytest.raises(CommandError) as refused:
-        _out, err = run("import", "enterprise-years", str(path))
+        run("import", "enterprise-years", str(path))
     assert (
         str(refused.value)
         == "bad.csv：10000 行，发现 10000 个问题，未写入任何数据 / 10000 rows, 10000 problem(s) found, nothing written"
