@@ -114,7 +114,9 @@ def _read_features(
     with tempfile.TemporaryDirectory(prefix="yuanqu-gis-") as tmp:
         try:
             inner, problem = _unpack_dataset(path, Path(tmp), limits)
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError):
+        except LimitError:
+            raise
+        except Exception:
             inner, problem = None, _file_problem("压缩包已损坏", "the zip file is corrupt", value=path.name)
         if inner is None:
             return FeatureSet([], None, problems=[problem])

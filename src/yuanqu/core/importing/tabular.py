@@ -10,7 +10,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
@@ -683,7 +682,9 @@ def _load_workbook(
         handle.seek(0)
         try:
             archive = inspect_zip(handle, limits, packed_size=size)
-        except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError, RuntimeError, OSError) as error:
+        except LimitError:
+            raise
+        except Exception as error:
             raise _damaged(error) from None
         # The reader loads every sheet of an .ods when it opens it; an .xlsx or .xlsb one sheet when asked,
         # but which part of an .xlsb is which sheet is not told here: those are all checked now.
