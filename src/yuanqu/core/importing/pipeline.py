@@ -167,6 +167,8 @@ class Plan:
     creates: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     unchanged: int = 0
+    # Updates an importer writes itself (model instances, as zones are): what the write checks for them.
+    guards: list[Change] = field(default_factory=list)
 
     def compare(
         self,
@@ -211,7 +213,7 @@ class Plan:
         with its values before and after; rows left unchanged are absent. Two plans of one file differ where
         the data changed in between."""
         prints = {}
-        for change in chain(self.creates, self.updates):
+        for change in chain(self.creates, self.updates, self.guards):
             if not isinstance(change, Change) or change.row is None:
                 continue
             if change.pk is None:
@@ -495,7 +497,11 @@ def changed_since_read(importer: Importer, plan: Plan, *, last_pk=None) -> list[
     if model is None:
         return []
     conflicts: list[Problem] = []
-    updates = {change.pk: change for change in plan.updates if isinstance(change, Change) and change.read is not None}
+    updates = {
+        change.pk: change
+        for change in chain(plan.updates, plan.guards)
+        if isinstance(change, Change) and change.read is not None
+    }
     if updates:
         fields = [f.attname for f in model._meta.concrete_fields]
         pk_name = model._meta.pk.attname

@@ -18,6 +18,7 @@ from yuanqu.enterprises.importers import EnterpriseImporter, EnterpriseYearImpor
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.testing import make_enterprise_year, make_uscc
 from yuanqu.site.tests.imports.conftest import write_xlsx
+from yuanqu.zones.importers import ZoneImporter
 
 USCC, NAME, YEAR, TAX, REVENUE = "统一社会信用代码", "企业名称", "年度", "实缴税收(万元)", "营业收入(万元)"
 
@@ -155,3 +156,19 @@ def test_the_web_confirmation_writes_when_nothing_changed_in_between(tmp_path, c
     response = client_a.post(reverse("imports:import-confirm", args=[token]))
     assert response.status_code == 200
     assert stored(year) == (Decimal("120"), Decimal("1000"))
+
+
+def test_a_zone_changed_since_the_file_was_read_is_refused(tmp_path, zone_a, zone_b):
+    path = years_file(
+        tmp_path, "zones.xlsx", ["园区代码", "园区名称", "简称", "上级园区代码"], ["A001", zone_a.name, "甲区", ""]
+    )
+    prepared = prepare_import(ZoneImporter(), path)
+    assert prepared.report.updated == 1
+    zone_a.parent = zone_b  # someone else makes it a sub-park meanwhile
+    zone_a.save()
+    report = write_import(prepared)
+    assert [(p.row, p.value, p.reason_en) for p in report.problems] == [
+        (2, zone_a.name, "changed by someone else after the file was read; import it again")
+    ]
+    zone_a.refresh_from_db()
+    assert (zone_a.short_name, zone_a.parent_id) == ("", zone_b.pk)
