@@ -116,7 +116,7 @@ def _read_features(
             inner, problem = _unpack_dataset(path, Path(tmp), limits)
         except LimitError:
             raise
-        except Exception:
+        except Exception:  # a damaged archive fails in many ways (zlib, CRC, headers): each is a corrupt zip
             inner, problem = None, _file_problem("压缩包已损坏", "the zip file is corrupt", value=path.name)
         if inner is None:
             return FeatureSet([], None, problems=[problem])
@@ -185,10 +185,11 @@ def _unpack_dataset(zip_path: Path, dest: Path, limits: Limits) -> tuple[Path | 
 
 def _check_feature_count(path: Path, limits: Limits) -> None:
     """Refuse a layer with more features or fields than the limits, from its header alone."""
+    encoding = _BYTES if path.suffix.lower() == ".shp" else None  # GBK field names or not, they count
     try:
-        info = pyogrio.read_info(path, force_feature_count=True)
+        info = pyogrio.read_info(path, encoding=encoding, force_feature_count=True)
     except Exception:
-        return
+        return  # whatever GDAL dislikes, the read reports it (and reads no more features than allowed)
     features = int(info.get("features") or 0)
     if features > limits.rows:
         raise LimitError(
@@ -215,7 +216,9 @@ def _read_dataset(
         # Shapefile text is read byte-for-byte (ISO-8859-1 maps each byte to one character) and decoded
         # here: GDAL cannot be asked to try encodings, and it truncates UTF-8 field names mid-character
         # at 10 bytes, which makes pyogrio raise even when the .cpg is right.
-        meta, _fids, wkb, columns = raw.read(path, encoding=_BYTES if is_shapefile else encoding, force_2d=True)
+        meta, _fids, wkb, columns = raw.read(
+            path, encoding=_BYTES if is_shapefile else encoding, force_2d=True, max_features=limits.rows + 1
+        )
     except UnicodeDecodeError as exc:
         problems.append(
             _file_problem(
@@ -225,9 +228,15 @@ def _read_dataset(
             )
         )
         return FeatureSet([], None, notes, problems)
-    except Exception as exc:
+    except Exception as exc:  # GDAL's reasons for refusing a file are many: each is a problem with the file
         problems.append(_file_problem(f"无法读取文件：{exc}", f"cannot read the file: {exc}", value=path.name))
         return FeatureSet([], None, notes, problems)
+    read = len(wkb) if wkb is not None else (len(columns[0]) if len(columns) else 0)
+    if read > limits.rows:
+        raise LimitError(
+            f"文件超过 {limits.rows:,} 个要素（YUANQU_IMPORT_MAX_ROWS）",
+            f"the file has more than {limits.rows:,} features (YUANQU_IMPORT_MAX_ROWS)",
+        )
     names = [str(name) for name in meta["fields"]]
     columns = list(columns)
     if is_shapefile:

@@ -236,7 +236,8 @@ def inspect_zip(handle: BinaryIO, limits: Limits, *, packed_size: int) -> Archiv
             result = Archive("xlsx")
             parts = _xlsx_sheet_parts(archive, budget)
             for name in sorted(names):
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                # A sheet is wherever the workbook's relationships say, usually xl/worksheets/.
+                if name in parts or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     extent = _xlsx_extent(archive, name, budget)
                     if name in parts:
                         result.sheets[parts[name]] = extent

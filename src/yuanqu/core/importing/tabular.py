@@ -684,7 +684,7 @@ def _load_workbook(
             archive = inspect_zip(handle, limits, packed_size=size)
         except LimitError:
             raise
-        except Exception as error:
+        except Exception as error:  # a damaged archive fails in many ways (zlib, CRC, headers)
             raise _damaged(error) from None
         # The reader loads every sheet of an .ods when it opens it; an .xlsx or .xlsb one sheet when asked,
         # but which part of an .xlsb is which sheet is not told here: those are all checked now.

@@ -349,3 +349,24 @@ def test_the_quick_pass_tells_cells_inside_the_dimension(rows, columns, inside, 
     for ref in outside:
         assert pattern.search(f'<c r="{ref}">'.encode()) is not None, ref
     assert pattern.search(b'<c s="1" r="A1">') is not None  # not written plainly: read every cell
+
+
+def test_a_sheet_stored_outside_the_usual_folder_is_measured_too(tmp_path):
+    data = FAR_CELL
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info)
+            name = info.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name = "xl/elsewhere.xml"
+            elif name == "xl/_rels/workbook.xml.rels":
+                body = body.replace(b"worksheets/sheet1.xml", b"elsewhere.xml")
+            elif name == "[Content_Types].xml":
+                body = body.replace(b"/xl/worksheets/sheet1.xml", b"/xl/elsewhere.xml")
+            target.writestr(name, body)
+    path = tmp_path / "elsewhere.xlsx"
+    path.write_bytes(buffer.getvalue())
+    code, output, _seconds = read_in_child(path)
+    assert code == 0, output
+    assert "工作表「数据」有 1,048,576 行（最远的单元格 XFD1048576）" in output
