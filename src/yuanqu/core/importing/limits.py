@@ -239,18 +239,20 @@ def inspect_zip(handle: BinaryIO, limits: Limits, *, packed_size: int) -> Archiv
                 # A sheet is wherever the workbook's relationships say, usually xl/worksheets/.
                 if name in parts or (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                     extent = _xlsx_extent(archive, name, budget)
-                    if name in parts:
-                        result.sheets[parts[name]] = extent
+                    sheet = parts.get(name)
+                    if sheet is not None:
+                        result.sheets[sheet] = extent
                     else:
                         result.unnamed.append(extent)
-                elif name not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+                elif name not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):  # read above
                     for _chunk in _chunks(archive, name, budget):
                         pass
             return result
         if "xl/workbook.bin" in names:
             result = Archive("xlsb")
+            parts = set(_worksheet_targets(archive, "xl/_rels/workbook.bin.rels", budget).values())
             for name in sorted(names):
-                if name.startswith("xl/worksheets/") and name.endswith(".bin"):
+                if name in parts or (name.startswith("xl/worksheets/") and name.endswith(".bin")):
                     result.unnamed.append(_xlsb_extent(_chunks(archive, name, budget)))
                 else:
                     for _chunk in _chunks(archive, name, budget):
@@ -287,20 +289,31 @@ def _attributes(text: bytes) -> dict[str, str]:
     return found
 
 
-def _xlsx_sheet_parts(archive: zipfile.ZipFile, budget: _Budget) -> dict[str, str]:
-    """Sheet part ("xl/worksheets/sheet1.xml") -> sheet name, from the workbook and its relationships."""
+def _worksheet_targets(archive: zipfile.ZipFile, rels_name: str, budget: _Budget) -> dict[str, str]:
+    """Relationship id -> part of each worksheet the workbook's relationships name (wherever it is stored)."""
     try:
-        workbook = b"".join(_chunks(archive, "xl/workbook.xml", budget))
-        rels = b"".join(_chunks(archive, "xl/_rels/workbook.xml.rels", budget))
+        rels = b"".join(_chunks(archive, rels_name, budget))
     except KeyError:
         return {}
     targets = {}
     for match in _RELATIONSHIP_TAG.finditer(rels):
         attributes = _attributes(match[1])
+        if not attributes.get("Type", "").endswith("/worksheet"):
+            continue
         target = attributes.get("Target", "")
         target = target.lstrip("/") if target.startswith("/") else "xl/" + target.removeprefix("./")
         targets[attributes.get("Id", "")] = target
-    parts = {}
+    return targets
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile, budget: _Budget) -> dict[str, str | None]:
+    """Worksheet part ("xl/worksheets/sheet1.xml") -> sheet name (None when the workbook names none)."""
+    targets = _worksheet_targets(archive, "xl/_rels/workbook.xml.rels", budget)
+    try:
+        workbook = b"".join(_chunks(archive, "xl/workbook.xml", budget))
+    except KeyError:
+        workbook = b""
+    parts: dict[str, str | None] = dict.fromkeys(targets.values())
     for match in _SHEET_TAG.finditer(workbook):
         attributes = _attributes(match[1])
         target = targets.get(attributes.get("id", ""))
