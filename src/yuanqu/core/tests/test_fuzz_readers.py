@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pytest
 import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -89,6 +90,7 @@ def real_geometry_files() -> tuple[bytes, ...]:
 GIS_SEEDS = real_geometry_files()
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # GDAL's remarks on odd files, e.g. a GeoPackage named .json
 @settings(max_examples=60, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(data=damaged(GIS_SEEDS), suffix=st.sampled_from((".gpkg", ".shp", ".geojson", ".json", ".zip")))
 def test_any_bytes_as_a_gis_file_give_problems_not_exceptions(data, suffix):
