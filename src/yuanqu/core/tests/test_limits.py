@@ -340,7 +340,12 @@ def test_problem_list_keeps_the_earliest_rows_whatever_the_order_they_come_in():
 
 @pytest.mark.parametrize(
     ("rows", "columns", "inside", "outside"),
-    [(100000, 14, ["A1", "N100000", "M99999", "A9"], ["O1", "A100001", "AA1", "N200000"]), (7, 28, ["AB7"], ["AC1"])],
+    [
+        (100000, 14, ["A1", "N100000", "M99999", "A9", "B10000"], ["O1", "A100001", "AA1", "N200000", "A0"]),
+        (30002, 14, ["A10000", "N999", "C30002", "D30001", "E29999", "F1"], ["A30003", "A40000", "A300020", "A01"]),
+        (7, 28, ["AB7", "Z1", "AA5"], ["AC1", "A8", "BA1", "AAA1"]),
+        (200000, 500, ["SF200000", "SE1", "RZ199999", "A1"], ["SG1", "TA1", "ZZ1", "A200001"]),
+    ],
 )
 def test_the_quick_pass_tells_cells_inside_the_dimension(rows, columns, inside, outside):
     pattern = bounds._beyond(rows, columns)
@@ -349,6 +354,8 @@ def test_the_quick_pass_tells_cells_inside_the_dimension(rows, columns, inside, 
     for ref in outside:
         assert pattern.search(f'<c r="{ref}">'.encode()) is not None, ref
     assert pattern.search(b'<c s="1" r="A1">') is not None  # not written plainly: read every cell
+    assert pattern.search(b"<c>") is not None and pattern.search(b'<c\nr="A1">') is not None
+    assert pattern.search(b'<col min="1"/><cfRule type="x"/>') is None
 
 
 def test_a_sheet_stored_outside_the_usual_folder_is_measured_too(tmp_path):
