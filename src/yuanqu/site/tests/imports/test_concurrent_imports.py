@@ -5,9 +5,11 @@ interleaving is made by hand: both files are read and checked, then one is writt
 from __future__ import annotations
 
 import re
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -16,9 +18,10 @@ from yuanqu.core.importing.pipeline import prepare_import, run_import, write_imp
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.enterprises.importers import EnterpriseImporter, EnterpriseYearImporter
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
-from yuanqu.enterprises.testing import make_enterprise_year, make_uscc
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year, make_uscc
 from yuanqu.site.tests.imports.conftest import write_xlsx
 from yuanqu.zones.importers import ZoneImporter
+from yuanqu.zones.testing import make_zone
 
 USCC, NAME, YEAR, TAX, REVENUE = "统一社会信用代码", "企业名称", "年度", "实缴税收(万元)", "营业收入(万元)"
 
@@ -172,3 +175,53 @@ def test_a_zone_changed_since_the_file_was_read_is_refused(tmp_path, zone_a, zon
     ]
     zone_a.refresh_from_db()
     assert (zone_a.short_name, zone_a.parent_id) == ("", zone_b.pk)
+
+
+class _HeldImporter(EnterpriseYearImporter):
+    """Holds its write transaction open (rows locked) until told to go on."""
+
+    locked = threading.Event()
+    go = threading.Event()
+
+    def write(self, plan, *, user, progress):
+        self.locked.set()
+        assert self.go.wait(timeout=30)
+        super().write(plan, user=user, progress=progress)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_writing_at_once_in_two_threads(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between two connections: PostgreSQL (SQLite's write transactions queue whole)")
+    zone = make_zone("并发园区", code="C001")
+    enterprise = make_enterprise(zone, "并发企业")
+    year = make_enterprise_year(enterprise, 2024, tax=Decimal("100"), revenue=Decimal("1000"))
+    first = years_file(tmp_path, "a.xlsx", [USCC, YEAR, TAX], [enterprise.uscc, 2024, 120])
+    second = years_file(tmp_path, "b.xlsx", [USCC, YEAR, TAX], [enterprise.uscc, 2024, 130])
+    a = prepare_import(_HeldImporter(), first)
+    b = prepare_import(EnterpriseYearImporter(), second)
+    reports = {}
+
+    def write(name, prepared):
+        try:
+            reports[name] = write_import(prepared)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=write, args=("a", a))
+    holder.start()
+    assert _HeldImporter.locked.wait(timeout=30)
+    waiter = threading.Thread(target=write, args=("b", b))
+    waiter.start()
+    waiter.join(timeout=1)
+    assert waiter.is_alive()  # waiting for the row the first import holds
+    _HeldImporter.go.set()
+    holder.join(timeout=30)
+    waiter.join(timeout=30)
+
+    assert reports["a"].written
+    assert not reports["b"].written
+    assert [(p.row, p.reason_en) for p in reports["b"].problems] == [
+        (2, "changed by someone else after the file was read; import it again")
+    ]
+    assert stored(year) == (Decimal("120"), Decimal("1000"))
