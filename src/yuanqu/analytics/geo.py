@@ -203,6 +203,33 @@ def _bounds(geom_or_bounds) -> tuple[float, float, float, float] | None:
     return (float(bounds[0]), float(bounds[1]), float(bounds[2]), float(bounds[3]))
 
 
+# Where a parcel in China can lie once converted to lon/lat: China reaches from 3°51' N (Zengmu Ansha) to
+# 53°33' N and from 73°33' E to 135°05' E. Latitude 0 is what degrees read as Gauss-Krüger metres become.
+CHINA_LON = (72.0, 138.0)
+CHINA_LAT = (3.0, 56.0)
+# A parcel smaller than this is no parcel: its coordinates are in the wrong unit.
+MIN_PARCEL_M2 = 1.0
+
+
+def lies_in_china(lonlat_bounds) -> bool:
+    """Whether lon/lat bounds (minx, miny, maxx, maxy, or a geometry) fall within China."""
+    bounds = _bounds(lonlat_bounds)
+    if bounds is None:
+        return False
+    minx, miny, maxx, maxy = bounds
+    return CHINA_LON[0] <= minx <= maxx <= CHINA_LON[1] and CHINA_LAT[0] <= miny <= maxy <= CHINA_LAT[1]
+
+
+def looks_like_degrees(bounds) -> bool:
+    """Whether coordinates (bounds or a geometry) could be longitude and latitude: no projected coordinate of
+    a parcel in China is that small (northings start about 330 km from the equator)."""
+    found = _bounds(bounds)
+    if found is None:
+        return False
+    minx, miny, maxx, maxy = found
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
 def infer_srid(geom_or_bounds) -> int | None:
     """Guess the EPSG code of coordinates that came without a CRS, from their magnitudes.
 

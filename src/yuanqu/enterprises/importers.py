@@ -16,7 +16,6 @@ from yuanqu.core.importing.pipeline import (
     check_values,
     chunked,
     column_values,
-    fill_before,
     present_keys,
     problem,
 )
@@ -182,7 +181,13 @@ class EnterpriseImporter(Importer):
                 )
             label = values.get("name") or (current or {}).get("name") or uscc
             plan.compare(
-                values, stored=current, label=label, zone_id=zone_id, key=(uscc,), new={"uscc": uscc, **values}
+                values,
+                stored=current,
+                label=label,
+                zone_id=zone_id,
+                key=(uscc,),
+                new={"uscc": uscc, **values},
+                row=row,
             )
         return plan
 
@@ -294,8 +299,8 @@ class EnterpriseYearImporter(Importer):
                 key=(enterprise_id, year),
                 new={**values, "enterprise_id": enterprise_id, "year": year},
                 partial=True,
+                row=row,
             )
-        fill_before(EnterpriseYear, plan.updates)
         if other_names:
             table.notes.append(_name_note(other_names))
         return plan

@@ -16,9 +16,11 @@ from yuanqu.core.importing.pipeline import (
     Plan,
     check_values,
     chunked,
+    import_limits,
     present_keys,
     problem,
 )
+from yuanqu.core.importing.problems import ProblemList
 from yuanqu.core.importing.tabular import Column, Table, read_grid, read_table
 from yuanqu.land.models import BBOX_FIELDS, Parcel
 from yuanqu.land.services import set_geometry
@@ -154,11 +156,12 @@ class ParcelImporter(Importer):
     def read(self, source, *, filename: str) -> Table:
         """A spreadsheet, or a GIS file whose attribute table is read like one (rows are feature numbers)."""
         suffix = Path(filename).suffix.lower()
+        limits = import_limits()
         if suffix not in SPATIAL_SUFFIXES:
-            return read_table(source, self._schema(), filename=filename)
+            return read_table(source, self._schema(), filename=filename, limits=limits)
         from yuanqu.core.importing.gis import read_features
 
-        features = read_features(Path(source), srid=self.srid, encoding=self.encoding)
+        features = read_features(Path(source), srid=self.srid, encoding=self.encoding, limits=limits)
         names: list[str] = []
         for feature in features.records:
             for name in feature.attributes:
@@ -167,10 +170,16 @@ class ParcelImporter(Importer):
         # The attribute table goes through the same header matching and value parsing as a spreadsheet;
         # the grid's row n + 1 is feature n, renumbered below so every message names the feature.
         grid = [names] + [[f.attributes.get(n) for n in names] for f in features.records]
-        table = read_grid(grid, self._schema(), filename=filename) if features.records else Table()
+        table = (
+            read_grid(grid, self._schema(), filename=filename, limits=limits)
+            if features.records
+            else Table(problems=ProblemList(limit=limits.problems))
+        )
         for parsed in table.rows:
             parsed.row -= 1
-        table.problems = [replace(p, row=None if p.row is None or p.row <= 1 else p.row - 1) for p in table.problems]
+        table.problems = table.problems.mapped(
+            lambda p: replace(p, row=None if p.row is None or p.row <= 1 else p.row - 1)
+        )
         table.problems.extend(features.problems)
         table.notes.insert(0, ("行号为要素序号", "row numbers are feature numbers"))
         table.notes.extend(tuple(note.split(" / ", 1)) if " / " in note else (note, note) for note in features.notes)
@@ -275,6 +284,7 @@ class ParcelImporter(Importer):
                 zone_id=zone_id,
                 key=(zone_id, code),
                 new={**values, "zone_id": zone_id, "code": code},
+                row=row,
             )
         if area_ignored:
             table.notes.append(

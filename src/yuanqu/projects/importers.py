@@ -105,7 +105,7 @@ class ProjectImporter(Importer):
             for p in Project.objects.filter(zone_id__in={z for _r, _n, z, *_ in rows}).values(*stored_fields)
         }
         plan = Plan()
-        for _row, name, zone_id, industry, v in rows:
+        for row, name, zone_id, industry, v in rows:
             if editable is not None and zone_id not in editable:
                 continue  # the resolver has reported it
             values = {k: v.get(k) for k in keys}
@@ -128,6 +128,7 @@ class ProjectImporter(Importer):
                 zone_id=zone_id,
                 key=(zone_id, name),
                 new={"name": name, "zone_id": zone_id, **values},
+                row=row,
             )
         return plan
 

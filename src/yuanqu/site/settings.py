@@ -134,6 +134,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+# Bounds on what one import reads, checked before the file is read (yuanqu.core.importing.limits): the file
+# (and an upload), what an archive (xlsx, ods, zipped shapefile) unpacks to, the rows of a sheet or CSV and the
+# features of a GIS file, the columns, the cells from A1 to the farthest one, and the problems listed in full.
+YUANQU_IMPORT_MAX_FILE_MB = int(os.environ.get("YUANQU_IMPORT_MAX_FILE_MB", "200"))
+YUANQU_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("YUANQU_IMPORT_MAX_UNPACKED_MB", "1000"))
+YUANQU_IMPORT_MAX_ROWS = int(os.environ.get("YUANQU_IMPORT_MAX_ROWS", "200000"))
+YUANQU_IMPORT_MAX_COLUMNS = int(os.environ.get("YUANQU_IMPORT_MAX_COLUMNS", "500"))
+YUANQU_IMPORT_MAX_CELLS = int(os.environ.get("YUANQU_IMPORT_MAX_CELLS", "5000000"))
+YUANQU_IMPORT_MAX_PROBLEMS = int(os.environ.get("YUANQU_IMPORT_MAX_PROBLEMS", "500"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 

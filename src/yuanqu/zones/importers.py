@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from yuanqu.core.access import editable_zone_ids, is_city_admin, visible_zone_ids
-from yuanqu.core.importing.pipeline import Importer, Plan, apply_values, check_values, present_keys, problem
+from yuanqu.core.importing.pipeline import (
+    Change,
+    Importer,
+    Plan,
+    apply_values,
+    check_values,
+    present_keys,
+    problem,
+)
 from yuanqu.core.importing.tabular import Column
 from yuanqu.zones.models import Zone
 from yuanqu.zones.services import save_zone
@@ -130,6 +138,7 @@ class ZoneImporter(Importer):
         names_in_file: dict[str, int] = {}
         plan = Plan()
         self.rows: list[tuple[Zone, str | None, int, bool]] = []  # zone, parent key (None: no column), row, changed
+        self.read: dict[int, dict] = {}  # id(zone) -> its fields as read, for zones the file may change
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
             code, name = (v.get("code") or "").strip(), (v.get("name") or "").strip()
@@ -186,16 +195,30 @@ class ZoneImporter(Importer):
                 apply_values(zone, values, fields)
                 self.rows.append((zone, parent_key, row, True))
             else:
+                original = {name: getattr(current, name) for name in [*fields, "parent_id"]}
+                self.read[id(current)] = original
                 self.rows.append((current, parent_key, row, bool(apply_values(current, values, fields))))
         self._resolve_parents(headers, problems, by_code, by_name, editable, user)
-        for zone, _parent, _row, changed in self.rows:
+        for zone, parent_key, row, changed in self.rows:
             if zone.pk is None:
                 plan.creates.append(zone)
             elif changed:
                 plan.updates.append(zone)
+                plan.guards.append(self._guard(zone, parent_key, row))
             else:
                 plan.unchanged += 1
         return plan
+
+    def _guard(self, zone: Zone, parent_key: str | None, row: int) -> Change:
+        """What the write checks has not changed since the file was read: the fields this row changes."""
+        original = self.read[id(zone)]
+        read = {name: value for name, value in original.items() if name != "parent_id" and getattr(zone, name) != value}
+        values = {name: getattr(zone, name) for name in read}
+        if parent_key is not None:
+            parent = self.parent_of.get(id(zone))
+            read["parent_id"] = original["parent_id"]
+            values["parent_id"] = parent.pk if parent is not None else None
+        return Change(values, zone.name, zone.pk, key=(zone.code or zone.name,), pk=zone.pk, row=row, read=read)
 
     def _resolve_parents(self, headers, problems, by_code, by_name, editable, user) -> None:
         """Every parent must exist (in the database or the file), be editable, and form no cycle;

@@ -49,7 +49,7 @@ def lonlat_problem(geometry) -> str | None:
     minx, miny, maxx, maxy = geometry.bounds
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)):
         return "坐标无效 / invalid coordinates"
-    if 72 <= minx <= maxx <= 138 and 0 <= miny <= maxy <= 56:
+    if geo.lies_in_china((minx, miny, maxx, maxy)):
         return None
     guess = geo.infer_srid(geometry)
     hint_zh = f"，可能是 EPSG:{guess}" if guess and guess not in geo.GEOGRAPHIC_SRIDS else ""

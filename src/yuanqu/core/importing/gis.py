@@ -7,7 +7,6 @@ import codecs
 import datetime as dt
 import decimal
 import math
-import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from pyogrio import raw
 from shapely.geometry.base import BaseGeometry
 
 from yuanqu.analytics import geo
+from yuanqu.core.importing.limits import DEFAULT_LIMITS, LimitError, Limits, check_file_size, check_zip_directory
 from yuanqu.core.importing.problems import Problem
 
 DATASET_SUFFIXES = (".gpkg", ".shp", ".geojson", ".json")
@@ -32,13 +32,8 @@ _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _FALLBACK_ENCODINGS = ("UTF-8", "GBK", "GB18030")
 _BYTES = "ISO-8859-1"  # maps every byte to the character of the same number, so text round-trips to bytes
 _CODE_PAGES = {"65001": "UTF-8", "936": "GBK", "54936": "GB18030", "950": "BIG5", "88591": "ISO-8859-1"}
-# Refuse zip members larger than this once unpacked, so an upload cannot fill the disk.
-MAX_UNZIPPED_BYTES = 2 * 1024**3
 # Attribute columns that name a parcel, tried in order to label features in notes and problems.
 LABEL_FIELDS = ("地块编号", "地块代码", "宗地编号", "宗地代码", "宗地号", "DKBH", "ZDDM", "ZDBH", "parcel_code", "code")
-# lon/lat window a supported CRS's coordinates must fall in once converted.
-_CHINA_LON = (70.0, 140.0)
-_CHINA_LAT = (0.0, 56.0)
 
 
 @dataclass
@@ -75,14 +70,24 @@ def read_features(
     srid: int | None = None,
     encoding: str | None = None,
     label_field: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> FeatureSet:
     """Read every feature of a .gpkg, .shp, zipped .shp or .geojson/.json file and check it.
 
     `srid` overrides the file's CRS; `encoding` overrides attribute decoding (normally found from the
     .cpg, or tried as UTF-8 then GBK). `label_field` names the column identifying a parcel in messages
-    (default: the first of LABEL_FIELDS present). Problems are collected, never raised.
+    (default: the first of LABEL_FIELDS present). The file's size, what a zip unpacks to and the number of
+    features are checked against `limits` before anything is read. Problems are collected, never raised.
     """
-    path = Path(path)
+    try:
+        return _read_features(Path(path), srid=srid, encoding=encoding, label_field=label_field, limits=limits)
+    except LimitError as error:
+        return FeatureSet([], None, problems=[_file_problem(error.reason_zh, error.reason_en, value=Path(path).name)])
+
+
+def _read_features(
+    path: Path, *, srid: int | None, encoding: str | None, label_field: str | None, limits: Limits
+) -> FeatureSet:
     if not path.is_file():
         return FeatureSet([], None, problems=[_file_problem("文件不存在", "file not found", value=str(path))])
     suffix = path.suffix.lower()
@@ -100,20 +105,42 @@ def read_features(
             ],
         )
     if suffix != ".zip":
-        return _read_dataset(path, srid=srid, encoding=encoding, label_field=label_field)
+        parts = [path]
+        if suffix == ".shp":
+            parts = [p for p in (path.with_suffix(part) for part in _SHAPEFILE_PARTS) if p.is_file()]
+        check_file_size(sum(part.stat().st_size for part in parts), limits)
+        return _read_dataset(path, srid=srid, encoding=encoding, label_field=label_field, limits=limits)
+    check_file_size(path.stat().st_size, limits)
     with tempfile.TemporaryDirectory(prefix="yuanqu-gis-") as tmp:
         try:
-            inner, problem = _unpack_dataset(path, Path(tmp))
-        except zipfile.BadZipFile:
+            inner, problem = _unpack_dataset(path, Path(tmp), limits)
+        except LimitError:
+            raise
+        except Exception:  # a damaged archive fails in many ways (zlib, CRC, headers): each is a corrupt zip
             inner, problem = None, _file_problem("压缩包已损坏", "the zip file is corrupt", value=path.name)
         if inner is None:
             return FeatureSet([], None, problems=[problem])
-        return _read_dataset(inner, srid=srid, encoding=encoding, label_field=label_field)
+        return _read_dataset(inner, srid=srid, encoding=encoding, label_field=label_field, limits=limits)
 
 
-def _unpack_dataset(zip_path: Path, dest: Path) -> tuple[Path | None, Problem | None]:
+def _copy_within(source, sink, budget: list[int], limits: Limits) -> None:
+    """Copy a zip member, refusing it once the archive has unpacked to more than the limit (a forged
+    directory may understate a member's size)."""
+    while chunk := source.read(1024 * 1024):
+        budget[0] -= len(chunk)
+        if budget[0] < 0:
+            raise LimitError(
+                f"压缩包解压后超过上限 {limits.unpacked_bytes // 1024**2} MB（YUANQU_IMPORT_MAX_UNPACKED_MB）",
+                f"the zip unpacks to more than the limit of {limits.unpacked_bytes // 1024**2} MB "
+                "(YUANQU_IMPORT_MAX_UNPACKED_MB)",
+            )
+        sink.write(chunk)
+
+
+def _unpack_dataset(zip_path: Path, dest: Path, limits: Limits) -> tuple[Path | None, Problem | None]:
     """Extract the one dataset in a zip (with its sidecar files) under plain ASCII names."""
     with zipfile.ZipFile(zip_path) as archive:
+        check_zip_directory(archive, limits, packed_size=zip_path.stat().st_size)
         members = [
             info
             for info in archive.infolist()
@@ -146,26 +173,52 @@ def _unpack_dataset(zip_path: Path, dest: Path) -> tuple[Path | None, Problem | 
                 if info.filename[: -len(Path(info.filename).suffix)].lower() == stem
                 and Path(info.filename).suffix.lower() in _SHAPEFILE_PARTS
             ]
-        if sum(info.file_size for info in parts) > MAX_UNZIPPED_BYTES:
-            return None, _file_problem("压缩包解压后过大", "the zip is too large once unpacked", value=zip_path.name)
         # Names inside Chinese zips are often GBK without the UTF-8 flag; renaming the parts sidesteps
         # every path-encoding question in GDAL.
+        budget = [limits.unpacked_bytes]
         for info in parts:
             target = dest / f"layer{Path(info.filename).suffix.lower()}"
             with archive.open(info) as source, target.open("wb") as sink:
-                shutil.copyfileobj(source, sink)
+                _copy_within(source, sink, budget, limits)
     return dest / f"layer{suffix}", None
 
 
-def _read_dataset(path: Path, *, srid: int | None, encoding: str | None, label_field: str | None) -> FeatureSet:
+def _check_feature_count(path: Path, limits: Limits) -> None:
+    """Refuse a layer with more features or fields than the limits, from its header alone."""
+    encoding = _BYTES if path.suffix.lower() == ".shp" else None  # GBK field names or not, they count
+    try:
+        info = pyogrio.read_info(path, encoding=encoding, force_feature_count=True)
+    except Exception:
+        return  # whatever GDAL dislikes, the read reports it (and reads no more features than allowed)
+    features = int(info.get("features") or 0)
+    if features > limits.rows:
+        raise LimitError(
+            f"文件有 {features:,} 个要素，超过上限 {limits.rows:,} 个（YUANQU_IMPORT_MAX_ROWS）",
+            f"the file has {features:,} features, above the limit of {limits.rows:,} (YUANQU_IMPORT_MAX_ROWS)",
+        )
+    fields = len(info.get("fields", ()))
+    if fields > limits.columns:
+        raise LimitError(
+            f"文件有 {fields:,} 个属性字段，超过上限 {limits.columns:,} 个（YUANQU_IMPORT_MAX_COLUMNS）",
+            f"the file has {fields:,} attribute fields, above the limit of {limits.columns:,} "
+            "(YUANQU_IMPORT_MAX_COLUMNS)",
+        )
+
+
+def _read_dataset(
+    path: Path, *, srid: int | None, encoding: str | None, label_field: str | None, limits: Limits = DEFAULT_LIMITS
+) -> FeatureSet:
     notes: list[str] = []
     problems: list[Problem] = []
     is_shapefile = path.suffix.lower() == ".shp"
+    _check_feature_count(path, limits)
     try:
         # Shapefile text is read byte-for-byte (ISO-8859-1 maps each byte to one character) and decoded
         # here: GDAL cannot be asked to try encodings, and it truncates UTF-8 field names mid-character
         # at 10 bytes, which makes pyogrio raise even when the .cpg is right.
-        meta, _fids, wkb, columns = raw.read(path, encoding=_BYTES if is_shapefile else encoding, force_2d=True)
+        meta, _fids, wkb, columns = raw.read(
+            path, encoding=_BYTES if is_shapefile else encoding, force_2d=True, max_features=limits.rows + 1
+        )
     except UnicodeDecodeError as exc:
         problems.append(
             _file_problem(
@@ -175,9 +228,15 @@ def _read_dataset(path: Path, *, srid: int | None, encoding: str | None, label_f
             )
         )
         return FeatureSet([], None, notes, problems)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    except Exception as exc:  # GDAL's reasons for refusing a file are many: each is a problem with the file
         problems.append(_file_problem(f"无法读取文件：{exc}", f"cannot read the file: {exc}", value=path.name))
         return FeatureSet([], None, notes, problems)
+    read = len(wkb) if wkb is not None else (len(columns[0]) if len(columns) else 0)
+    if read > limits.rows:
+        raise LimitError(
+            f"文件超过 {limits.rows:,} 个要素（YUANQU_IMPORT_MAX_ROWS）",
+            f"the file has more than {limits.rows:,} features (YUANQU_IMPORT_MAX_ROWS)",
+        )
     names = [str(name) for name in meta["fields"]]
     columns = list(columns)
     if is_shapefile:
@@ -226,7 +285,29 @@ def _read_dataset(path: Path, *, srid: int | None, encoding: str | None, label_f
             else:
                 notes.append(f"要素 {row}{which_zh}：{zh} / feature {row}{which_en}: {en}")
         records.append(Feature(row=row, attributes=attributes, geometry=geometry))
+    if resolved is not None:
+        _check_areas(records, resolved, problems)
     return FeatureSet(records, resolved, notes, problems)
+
+
+def _check_areas(records: list[Feature], srid: int, problems: list[Problem]) -> None:
+    """A polygon of less than a square metre is no parcel: its coordinates are in another unit than the CRS's."""
+    measured = [record for record in records if record.geometry is not None]
+    if not measured:
+        return
+    areas = geo.areas_m2(np.array([record.geometry for record in measured], dtype=object), srid)
+    for record, area in zip(measured, areas, strict=True):
+        if area < geo.MIN_PARCEL_M2:
+            problems.append(
+                Problem(
+                    row=record.row,
+                    column=None,
+                    value=f"{area:.3g} m²",
+                    reason_zh=f"按 EPSG:{srid} 计算面积不足 1 平方米，不像地块：坐标单位或坐标系可能有误",
+                    reason_en=f"in EPSG:{srid} the polygon is under 1 m², no parcel: the coordinates are probably in "
+                    "another unit or CRS",
+                )
+            )
 
 
 def _codec_of_cpg(text: str) -> str | None:
@@ -492,11 +573,31 @@ def _resolve_srid(
 
     if srid == geo.WGS84:
         srid = geo.CGCS2000  # the two agree to centimetres; one code keeps storage and queries simple
-    if has_coordinates and not _lands_in_china(bounds, srid):
+    if has_coordinates and srid not in geo.GEOGRAPHIC_SRIDS and geo.looks_like_degrees(bounds):
+        # Gauss-Krüger metres that small would put the parcels on the equator, each a few square millimetres.
+        said_zh, said_en = ("指定为", "was given as") if explicit is not None else ("文件声明为", "the file declares")
+        found = f"{bounds[0]:.4f}–{bounds[2]:.4f}, {bounds[1]:.4f}–{bounds[3]:.4f}"
         problems.append(
             _file_problem(
-                f"按 EPSG:{srid} 换算后坐标不在中国境内，坐标系可能有误",
-                f"in EPSG:{srid} the coordinates fall outside China; the CRS is probably wrong",
+                f"坐标像经纬度（{found}），但{said_zh} EPSG:{srid}（{geo.describe_srid(srid)}，单位为米）；"
+                "经纬度请用 EPSG:4490，或改正文件的坐标系",
+                f"the coordinates look like degrees ({found}) but {said_en} EPSG:{srid} "
+                f"({geo.describe_srid(srid)}, in metres); give EPSG:4490 for lon/lat, or correct the file's CRS",
+                value=f"EPSG:{srid}",
+            )
+        )
+        return None
+    window = _lonlat_window(bounds, srid) if has_coordinates else None
+    if has_coordinates and (window is None or not geo.lies_in_china(window)):
+        where_zh = where_en = ""
+        if window is not None:
+            where_zh = f"（经度 {window[0]:.4f}–{window[2]:.4f}，纬度 {window[1]:.4f}–{window[3]:.4f}）"
+            where_en = f" (lon {window[0]:.4f}–{window[2]:.4f}, lat {window[1]:.4f}–{window[3]:.4f})"
+        problems.append(
+            _file_problem(
+                f"按 EPSG:{srid}（{geo.describe_srid(srid)}）换算后坐标不在中国境内{where_zh}，坐标系可能有误",
+                f"in EPSG:{srid} ({geo.describe_srid(srid)}) the coordinates fall outside China{where_en}; the CRS "
+                "is probably wrong",
                 value=f"EPSG:{srid}",
             )
         )
@@ -510,15 +611,14 @@ def _epsg_name(code: int) -> str:
         return "unknown"
 
 
-def _lands_in_china(bounds: np.ndarray, srid: int) -> bool:
+def _lonlat_window(bounds: np.ndarray, srid: int) -> tuple[float, float, float, float] | None:
+    """The lon/lat box of the corners of ``bounds`` once converted; None when they cannot be."""
     corners = shapely.points([[bounds[0], bounds[1]], [bounds[2], bounds[3]]])
     lonlat = shapely.get_coordinates(geo.to_lonlat(corners, srid))
     if not np.all(np.isfinite(lonlat)):
-        return False
+        return None
     lon, lat = lonlat[:, 0], lonlat[:, 1]
-    return bool(
-        np.all((_CHINA_LON[0] <= lon) & (lon <= _CHINA_LON[1]) & (_CHINA_LAT[0] <= lat) & (lat <= _CHINA_LAT[1]))
-    )
+    return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import hashlib
 import json
 import sqlite3
 import time
@@ -23,19 +24,38 @@ from operator import attrgetter, is_, itemgetter
 from pathlib import Path
 
 import polars
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from yuanqu.core.access import can_edit
 from yuanqu.core.changelog import _json_value, acting, current_actor
-from yuanqu.core.importing.problems import Problem
+from yuanqu.core.importing.limits import DEFAULT_LIMITS, MB, Limits
+from yuanqu.core.importing.problems import Problem, ProblemList
 from yuanqu.core.importing.tabular import Column, Table, read_table
 
 # Rows per INSERT/UPDATE batch: large enough that statement overhead vanishes, small enough for progress.
 BATCH_SIZE = 5000
 ANALYZE_AFTER_ROWS = 10_000
 """An import writing more rows than this refreshes the database's planner statistics afterwards."""
+
+
+def import_limits() -> Limits:
+    """What one import may read, from the settings (``YUANQU_IMPORT_MAX_*``)."""
+
+    def setting(name: str, default: int) -> int:
+        return int(getattr(settings, f"YUANQU_IMPORT_MAX_{name}", default))
+
+    base = DEFAULT_LIMITS
+    return Limits(
+        file_bytes=setting("FILE_MB", base.file_bytes // MB) * MB,
+        unpacked_bytes=setting("UNPACKED_MB", base.unpacked_bytes // MB) * MB,
+        rows=setting("ROWS", base.rows),
+        columns=setting("COLUMNS", base.columns),
+        cells=setting("CELLS", base.cells),
+        problems=setting("PROBLEMS", base.problems),
+    )
 
 
 def refresh_planner_statistics() -> None:
@@ -58,12 +78,13 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     notes: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)
     dry_run: bool = False
     written: bool = False
     seconds: float = 0.0
+    fingerprint: dict[str, str] | None = None  # what the plan would do per row (`Plan.fingerprint`), when asked
 
     @property
     def ok(self) -> bool:
@@ -73,9 +94,10 @@ class ImportReport:
     def summary(self) -> str:
         """One line, Chinese then English."""
         if self.problems:
+            total = self.problem_count
             return (
-                f"{self.filename}：{self.rows} 行，发现 {len(self.problems)} 个问题，未写入任何数据 / "
-                f"{self.rows} rows, {len(self.problems)} problem(s) found, nothing written"
+                f"{self.filename}：{self.rows} 行，发现 {total} 个问题，未写入任何数据 / "
+                f"{self.rows} rows, {total} problem(s) found, nothing written"
             )
         verb_zh, verb_en = ("", "") if self.written else ("将", "would be ")
         dry_zh, dry_en = ("（试运行，未写入）", " (dry run, nothing written)") if self.dry_run else ("", "")
@@ -86,11 +108,33 @@ class ImportReport:
             f"{len(self.skipped)} skipped{dry_en} ({self.seconds:.1f} s)"
         )
 
+    @property
+    def problem_count(self) -> int:
+        """Every problem found, also those beyond the ones listed."""
+        return getattr(self.problems, "total", len(self.problems))
+
+    @property
+    def problems_omitted(self) -> int:
+        """Problems counted but not listed one by one."""
+        return getattr(self.problems, "omitted", 0)
+
+    def problem_counts(self):
+        """Every problem counted per column and reason (`ProblemCount`), the most frequent first."""
+        by_reason = getattr(self.problems, "by_reason", None)
+        return by_reason() if by_reason is not None else []
+
     def lines(self) -> list[str]:
-        """The whole report as text lines: notes, skipped rows, every problem, then the summary."""
+        """The whole report as text lines: notes, skipped rows, the problems (the first ones whole, then all of
+        them counted per column and reason), then the summary."""
         out = [f"说明 / note: {zh} / {en}" for zh, en in self.notes]
         out += [f"跳过 / skipped: 第 {row} 行 {zh} / row {row}: {en}" for row, zh, en in self.skipped]
         out += [f"问题 / problem: {p}" for p in self.problems]
+        if self.problems_omitted:
+            out.append(
+                f"问题 / problem: 另有 {self.problems_omitted} 个问题未逐一列出；全部问题按列和原因计数如下 / and "
+                f"{self.problems_omitted} more problems; all problems counted per column and reason:"
+            )
+            out += [f"问题 / problem: {count}" for count in self.problem_counts()]
         out.append(self.summary())
         return out
 
@@ -105,6 +149,15 @@ class Change:
     key: tuple = ()  # natural key of a created object, to find its id once inserted
     pk: int | None = None  # the object updated
     before: dict | None = None  # an updated object's stored values (attname -> value), before the change
+    row: int | None = None  # where in the file the change comes from
+    read: dict | None = None  # an update's changed fields as they were read: to find a change made since
+
+
+def _stable(value) -> str:
+    """A value as text that is the same in every process (for fingerprints)."""
+    if isinstance(value, memoryview | bytearray):
+        value = bytes(value)
+    return repr(value)
 
 
 @dataclass
@@ -114,6 +167,8 @@ class Plan:
     creates: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     unchanged: int = 0
+    # Updates an importer writes itself (model instances, as zones are): what the write checks for them.
+    guards: list[Change] = field(default_factory=list)
 
     def compare(
         self,
@@ -125,19 +180,54 @@ class Plan:
         key: tuple = (),
         new: dict | None = None,
         partial: bool = False,
+        row: int | None = None,
     ) -> None:
-        """One row of the file against the stored row with its natural key: a create where there is none (of
-        ``new``, the values with the key fields, when given), else an update of only the fields whose value
-        differs, else unchanged. ``stored`` holds "id" and at least the fields of ``values``; a ``partial`` one
-        is completed for the change log before writing (``fill_before``)."""
+        """One row of the file (``row``) against the stored row with its natural key: a create where there is
+        none (of ``new``, the values with the key fields, when given), else an update of only the fields whose
+        value differs, else unchanged. ``stored`` holds "id" and at least the fields of ``values``; a
+        ``partial`` one is completed for the change log when written. An update remembers its fields as read,
+        so that the write can refuse a row someone else changed in the meantime."""
         if stored is None:
-            self.creates.append(Change(values if new is None else new, label, zone_id, key=key))
+            self.creates.append(Change(values if new is None else new, label, zone_id, key=key, row=row))
             return
         changed = {name: value for name, value in values.items() if stored[name] != value}
         if changed:
-            self.updates.append(Change(changed, label, zone_id, pk=stored["id"], before=None if partial else stored))
+            read = {name: stored[name] for name in changed}
+            self.updates.append(
+                Change(
+                    changed,
+                    label,
+                    zone_id,
+                    key=key,
+                    pk=stored["id"],
+                    before=None if partial else stored,
+                    row=row,
+                    read=read,
+                )
+            )
         else:
             self.unchanged += 1
+
+    def fingerprint(self) -> dict[str, str]:
+        """What the plan does to each row of the file, as short digests by row number: a create, or an update
+        with its values before and after; rows left unchanged are absent. Two plans of one file differ where
+        the data changed in between."""
+        prints = {}
+        for change in chain(self.creates, self.updates, self.guards):
+            if not isinstance(change, Change) or change.row is None:
+                continue
+            if change.pk is None:
+                text = f"create {change.key!r}"
+            else:
+                text = repr(
+                    [
+                        change.pk,
+                        sorted((name, _stable(value)) for name, value in change.values.items()),
+                        sorted((name, _stable(value)) for name, value in (change.read or {}).items()),
+                    ]
+                )
+            prints[str(change.row)] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        return prints
 
 
 class FirstRows:
@@ -172,8 +262,8 @@ class Importer:
         """Options only some kinds understand (a spatial file's EPSG code and encoding)."""
 
     def read(self, source, *, filename: str) -> Table:
-        """Read the file into parsed rows and problems (spreadsheets by default)."""
-        return read_table(source, self.schema, filename=filename)
+        """Read the file into parsed rows and problems (spreadsheets by default), within the import limits."""
+        return read_table(source, self.schema, filename=filename, limits=import_limits())
 
     def required_keys(self) -> list[str]:
         """The columns without which no row can be checked (the reader reports them missing)."""
@@ -231,17 +321,31 @@ def run_import(
     user=None,
     dry_run: bool = False,
     progress_stream=None,
+    fingerprint: bool = False,
+    expected: dict[str, str] | None = None,
 ) -> ImportReport:
     """Read, validate, and (unless dry_run or anything is wrong) write one file; returns the report.
 
     ``user`` None is the system itself (the command line without --user); otherwise only the user's
     editable zones may be touched. Progress of the reading, checking and writing stages goes to
-    ``progress_stream`` (stderr for commands) when given.
+    ``progress_stream`` (stderr for commands) when given. ``fingerprint`` puts what the plan does per row in
+    the report; ``expected`` (such a fingerprint, from the dry run a user confirmed) refuses the rows whose
+    plan differs now, because someone changed their records in between.
     """
     with _collector_paused():
-        return _run_import(
-            importer, source, filename=filename, user=user, dry_run=dry_run, progress_stream=progress_stream
+        prepared = prepare_import(
+            importer,
+            source,
+            filename=filename,
+            user=user,
+            dry_run=dry_run,
+            progress_stream=progress_stream,
+            fingerprint=fingerprint,
+            expected=expected,
         )
+        if prepared.report.problems or dry_run:
+            return prepared.report
+        return write_import(prepared)
 
 
 @contextlib.contextmanager
@@ -261,13 +365,40 @@ def _collector_paused():
             gc.enable()
 
 
-def _run_import(importer: Importer, source, *, filename, user, dry_run, progress_stream) -> ImportReport:
+@dataclass
+class PreparedImport:
+    """A file read and checked, with the plan of what writing it would do (`prepare_import`)."""
+
+    importer: Importer
+    report: ImportReport
+    plan: Plan
+    user: object = None
+    progress_stream: object = None
+    last_pk: object = None  # the highest primary key when the file was checked: rows created since are newer
+    started: float = 0.0
+
+
+def prepare_import(
+    importer: Importer,
+    source,
+    *,
+    filename: str | None = None,
+    user=None,
+    dry_run: bool = False,
+    progress_stream=None,
+    fingerprint: bool = False,
+    expected: dict[str, str] | None = None,
+) -> PreparedImport:
+    """Read and check a file and plan its writes, writing nothing (see `run_import`); `write_import` writes it."""
     started = time.perf_counter()
     name = filename or (Path(source).name if isinstance(source, str | Path) else importer.kind)
+    limits = import_limits()
     report = ImportReport(kind=importer.kind, filename=name, dry_run=dry_run)
+    report.problems = ProblemList(limit=limits.problems)
+    prepared = PreparedImport(importer, report, Plan(), user=user, progress_stream=progress_stream, started=started)
     if user is not None and not can_edit(user):
         report.problems.append(problem(None, None, None, *NOT_ALLOWED))
-        return report
+        return prepared
     stage = progress_factory(progress_stream)
 
     with stage(f"读取 {name} / reading") as reading:
@@ -275,31 +406,143 @@ def _run_import(importer: Importer, source, *, filename, user, dry_run, progress
         reading.advance(len(table.rows))
     report.rows = len(table.rows)
     report.skipped = list(table.skipped)
-    problems = list(table.problems)
+    problems = table.problems
+    if not isinstance(problems, ProblemList):
+        problems = ProblemList(problems, limit=limits.problems)
     if not table.rows and not problems:
         problems.append(problem(None, None, None, "文件中没有数据行", "the file has no data rows"))
     plan = Plan()
     if table.rows and not _blocks_rows(problems) and all(key in table.headers for key in importer.required_keys()):
+        prepared.last_pk = _last_pk(importer)
         with stage("检查 / checking", total=len(table.rows)) as checking:
             plan = importer.plan(table, user=user, problems=problems)
             checking.advance(len(table.rows))
+        if expected is not None and not problems:
+            _compare_fingerprints(expected, plan.fingerprint(), problems)
+        if fingerprint and not problems:
+            report.fingerprint = plan.fingerprint()
     report.notes = list(table.notes)  # importers add theirs while planning
-    report.problems = sorted(problems, key=lambda p: (p.row or 0, p.column or ""))
+    problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+    report.problems = problems
     report.created, report.updated, report.unchanged = len(plan.creates), len(plan.updates), plan.unchanged
-    if report.problems or dry_run:
-        report.seconds = time.perf_counter() - started
+    prepared.plan = plan
+    report.seconds = time.perf_counter() - started
+    return prepared
+
+
+CHANGED_SINCE_READ = (
+    "该记录在读取文件后已被他人修改，请重新导入",
+    "changed by someone else after the file was read; import it again",
+)
+DELETED_SINCE_READ = (
+    "该记录在读取文件后已被他人删除，请重新导入",
+    "deleted by someone else after the file was read; import it again",
+)
+CREATED_SINCE_READ = (
+    "该记录在读取文件后已被他人新增，请重新导入",
+    "created by someone else after the file was read; import it again",
+)
+CONFLICT = (
+    "写入时与他人同时进行的修改冲突，未写入任何数据，请重新导入",
+    "the write collided with a change someone else was making; nothing was written; import it again",
+)
+
+
+def write_import(prepared: PreparedImport) -> ImportReport:
+    """Write a prepared import in one transaction, unless a record it changes was changed (or one it creates
+    was created) by someone else since the file was read: then nothing is written and the report names the
+    rows."""
+    report, plan, importer, user = prepared.report, prepared.plan, prepared.importer, prepared.user
+    stage = progress_factory(prepared.progress_stream)
+    conflicts: list[Problem] = []
+    try:
+        with (
+            stage("写入 / writing", total=len(plan.creates) + len(plan.updates)) as writing,
+            transaction.atomic(),
+            acting(source="import", user=user),
+        ):
+            conflicts = changed_since_read(importer, plan, last_pk=prepared.last_pk)
+            if not conflicts:
+                importer.write(plan, user=user, progress=writing)
+    except IntegrityError:
+        conflicts = [problem(None, None, None, *CONFLICT)]
+    if conflicts:
+        report.problems.extend(conflicts)
+        report.problems.sort(key=lambda p: (p.row or 0, p.column or ""))
+        report.seconds = time.perf_counter() - prepared.started
         return report
-    with (
-        stage("写入 / writing", total=len(plan.creates) + len(plan.updates)) as writing,
-        transaction.atomic(),
-        acting(source="import", user=user),
-    ):
-        importer.write(plan, user=user, progress=writing)
     report.written = True
     if report.created + report.updated > ANALYZE_AFTER_ROWS:
         refresh_planner_statistics()
-    report.seconds = time.perf_counter() - started
+    report.seconds = time.perf_counter() - prepared.started
     return report
+
+
+def _last_pk(importer: Importer):
+    model = importer.model
+    if model is None or not importer.natural_key:
+        return None
+    return model._base_manager.aggregate(last=models.Max("pk"))["last"]
+
+
+def changed_since_read(importer: Importer, plan: Plan, *, last_pk=None) -> list[Problem]:
+    """The rows of a plan whose records changed since the file was read; run inside the write's transaction.
+
+    Updated rows are locked (``SELECT ... FOR UPDATE`` where the database has it; SQLite's write transaction
+    already holds the database) in primary-key order, so two imports never wait on each other in a circle,
+    and the fields the plan changes are compared with what was read. Each update then carries its row as it
+    is now, for the change log. A created row is refused when a row with its natural key appeared since.
+    """
+    model = importer.model
+    if model is None:
+        return []
+    conflicts: list[Problem] = []
+    updates = {
+        change.pk: change
+        for change in chain(plan.updates, plan.guards)
+        if isinstance(change, Change) and change.read is not None
+    }
+    if updates:
+        fields = [f.attname for f in model._meta.concrete_fields]
+        pk_name = model._meta.pk.attname
+        rows = model._base_manager.order_by(pk_name)
+        if connection.features.has_select_for_update:
+            rows = rows.select_for_update()
+        found = set()
+        for chunk in chunked(sorted(updates)):
+            for stored in rows.filter(pk__in=chunk).values(*fields):
+                change = updates[stored[pk_name]]
+                found.add(change.pk)
+                if any(stored[name] != value for name, value in change.read.items()):
+                    conflicts.append(problem(change.row, None, change.label, *CHANGED_SINCE_READ))
+                else:
+                    change.before = stored
+        conflicts.extend(
+            problem(change.row, None, change.label, *DELETED_SINCE_READ)
+            for pk, change in updates.items()
+            if pk not in found
+        )
+    creates = {change.key: change for change in plan.creates if isinstance(change, Change) and change.key}
+    if creates and importer.natural_key:
+        rows = model._base_manager.order_by()
+        if last_pk is not None:
+            rows = rows.filter(pk__gt=last_pk)
+        for key in rows.values_list(*importer.natural_key).iterator(chunk_size=BATCH_SIZE):
+            change = creates.get(tuple(key))
+            if change is not None:
+                conflicts.append(problem(change.row, None, change.label, *CREATED_SINCE_READ))
+    return conflicts
+
+
+def _compare_fingerprints(expected: dict[str, str], actual: dict[str, str], problems) -> None:
+    """Refuse the rows whose plan differs from the one the user saw and confirmed."""
+    rows = sorted(
+        (row for row in expected.keys() | actual.keys() if expected.get(row) != actual.get(row)),
+        key=lambda row: int(row) if str(row).isdigit() else 0,
+    )
+    for row in rows:
+        number = int(row) if str(row).isdigit() else None
+        problems.append(problem(number, None, None, *CHANGED_SINCE_READ))
 
 
 def _blocks_rows(problems: list[Problem]) -> bool:
@@ -329,9 +572,11 @@ def apply_values(instance, values: dict, keys: Sequence[str]) -> list[str]:
 
 
 def fill_before(model: type[models.Model], changes: list[Change]) -> None:
-    """Give each update its object's complete stored values, for the change log; importers compare only
-    the columns of the file, so they need not load every field of every unchanged row."""
+    """Give each update without them its object's complete stored values, for the change log; importers
+    compare only the columns of the file, so they need not load every field of every unchanged row."""
     by_pk = {change.pk: change for change in changes if change.before is None}
+    if not by_pk:
+        return
     fields = [f.attname for f in model._meta.concrete_fields]
     pk_name = model._meta.pk.attname
     for chunk in chunked(list(by_pk)):
@@ -733,6 +978,7 @@ def log_changes(model: type[models.Model], plan: Plan, *, created: dict[str, lis
 
 def write_plan(model: type[models.Model], plan: Plan, *, natural_key: tuple[str, ...], progress=None) -> None:
     """Insert the new objects, update the changed ones, and log every change; inside the caller's transaction."""
+    fill_before(model, plan.updates)  # a no-op after `changed_since_read`, which read them under lock
     created = None
     if plan.creates:
         created = create_columns(model, [change.values for change in plan.creates])

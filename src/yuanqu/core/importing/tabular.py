@@ -23,11 +23,21 @@ import polars
 import python_calamine
 import xlsxwriter
 
-from yuanqu.core.importing.problems import Problem
+from yuanqu.core.importing.limits import (
+    DEFAULT_LIMITS,
+    Extent,
+    LimitError,
+    Limits,
+    check_extent,
+    check_file_size,
+    inspect_zip,
+)
+from yuanqu.core.importing.problems import Problem, ProblemList
 
 __all__ = [
     "KINDS",
     "Column",
+    "Limits",
     "ParsedRow",
     "Problem",
     "Table",
@@ -91,7 +101,7 @@ class Table:
     """What ``read_table`` found: typed rows, every problem, and statements for the import report."""
 
     rows: list[ParsedRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: ProblemList = field(default_factory=ProblemList)
     notes: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
@@ -619,23 +629,31 @@ _SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
 def _load(
-    source: str | Path | bytes | BinaryIO, filename: str | None, sheet: str | int | None
+    source: str | Path | bytes | BinaryIO, filename: str | None, sheet: str | int | None, limits: Limits
 ) -> tuple[Grid, MergedRanges | None, list[tuple[str, str]]]:
-    """Read the cells of one sheet (or a CSV) as an absolute grid: grid[i] is Excel row i + 1."""
+    """Read the cells of one sheet (or a CSV) as an absolute grid: grid[i] is Excel row i + 1.
+
+    The file's size is checked before it is read, and a workbook's archive and sheet before the reader
+    touches them (`limits`)."""
     if isinstance(source, str | Path):
         path = Path(source)
+        check_file_size(path.stat().st_size, limits)
         with path.open("rb") as handle:
             head = handle.read(8)
         name = filename or path.name
         if head.startswith(_ZIP_MAGIC) or head == _OLE_MAGIC:
             with path.open("rb") as handle:
-                return _load_workbook(handle, sheet)
+                return _load_workbook(handle, sheet, limits, zipped=head.startswith(_ZIP_MAGIC))
         data = path.read_bytes()
     else:
-        data = bytes(source) if isinstance(source, bytes | bytearray | memoryview) else source.read()
+        if isinstance(source, bytes | bytearray | memoryview):
+            data = bytes(source)
+        else:
+            data = source.read(limits.file_bytes + 1)
+        check_file_size(len(data), limits)
         name = filename or str(getattr(source, "name", "") or "")
         if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
-            return _load_workbook(io.BytesIO(data), sheet)
+            return _load_workbook(io.BytesIO(data), sheet, limits, zipped=data.startswith(_ZIP_MAGIC))
     if data.removeprefix(codecs.BOM_UTF8).lstrip()[:1] == b"<":
         raise _FileError(
             "文件不是真正的 Excel 文件（像是网页格式，常见于系统导出的 .xls），请用 Excel 打开后另存为 .xlsx",
@@ -643,21 +661,52 @@ def _load(
         )
     if Path(name).suffix.lower() in _SPREADSHEET_SUFFIXES:
         raise _FileError("文件已损坏或不是 Excel 文件", "the file is damaged or not an Excel file")
-    grid, notes = _load_csv(data)
+    grid, notes = _load_csv(data, limits)
     return grid, None, notes
 
 
+def _is_panic(error: BaseException) -> bool:
+    """Whether an exception is a panic of the Rust reader (which derives from BaseException, not Exception)."""
+    return type(error).__name__ == "PanicException"
+
+
+def _damaged(error: object) -> _FileError:
+    return _FileError(f"文件已损坏或不是 Excel 文件（{error}）", f"the file is damaged or not an Excel file ({error})")
+
+
 def _load_workbook(
-    handle: BinaryIO, sheet: str | int | None
+    handle: BinaryIO, sheet: str | int | None, limits: Limits, *, zipped: bool
 ) -> tuple[Grid, MergedRanges | None, list[tuple[str, str]]]:
+    archive = None
+    if zipped:
+        # Every member is unpacked (streamed) within the budget, and each sheet measured, before the reader
+        # sees the file: it would allocate the whole grid a single far cell claims.
+        size = handle.seek(0, io.SEEK_END)
+        handle.seek(0)
+        try:
+            archive = inspect_zip(handle, limits, packed_size=size)
+        except LimitError:
+            raise
+        except Exception as error:  # a damaged archive fails in many ways (zlib, CRC, headers)
+            raise _damaged(error) from None
+        # The reader loads every sheet of an .ods when it opens it; an .xlsx or .xlsb one sheet when asked,
+        # but which part of an .xlsb is which sheet is not told here: those are all checked now.
+        if archive.kind == "ods":
+            for name, extent in archive.sheets.items():
+                check_extent(extent, limits, name)
+        for index, extent in enumerate(archive.unnamed, start=1):
+            check_extent(extent, limits, f"#{index}")
+        handle.seek(0)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(handle)
     except python_calamine.PasswordError:
         raise _FileError("文件设有密码，请先取消密码", "the file is password-protected") from None
     except python_calamine.CalamineError as error:
-        raise _FileError(
-            f"文件已损坏或不是 Excel 文件（{error}）", f"the file is damaged or not an Excel file ({error})"
-        ) from None
+        raise _damaged(error) from None
+    except BaseException as error:
+        if _is_panic(error):
+            raise _damaged(error) from None
+        raise
     with workbook:
         names = workbook.sheet_names
         try:
@@ -669,49 +718,103 @@ def _load_workbook(
                     if meta.visible == python_calamine.SheetVisibleEnum.Visible
                     and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
                 ]
-                chosen = workbook.get_sheet_by_name(visible[0]) if visible else workbook.get_sheet_by_index(0)
+                name = visible[0] if visible else names[0]
             elif isinstance(sheet, int):
-                chosen = workbook.get_sheet_by_index(sheet)
+                name = names[sheet]
             else:
-                chosen = workbook.get_sheet_by_name(sheet)
+                name = sheet
+                if name not in names:
+                    raise python_calamine.WorksheetNotFound(name)
         except (python_calamine.WorksheetNotFound, IndexError):
             listed = "、".join(names)
             raise _FileError(
                 f"找不到工作表「{sheet}」；文件中有：{listed}", f"no sheet {sheet!r}; the file has: {listed}"
             ) from None
-        # skip_empty_area=False keeps the grid anchored at A1, so grid indexes are Excel row numbers - 1.
-        grid = chosen.to_python(skip_empty_area=False)
-        merged = chosen.merged_cell_ranges
+        if archive is not None:
+            for extent in archive.extent_of(name):
+                check_extent(extent, limits, name)
+        try:
+            chosen = workbook.get_sheet_by_name(name)
+            # What the reader holds now is bounded (by the checks above, or by the .xls format's 65536 x 256);
+            # the grid anchored at A1 must be too before it is built.
+            end = chosen.end
+            if end is not None:
+                check_extent(Extent(end[0] + 1, end[1] + 1), limits, name)
+            # skip_empty_area=False keeps the grid anchored at A1, so grid indexes are Excel row numbers - 1.
+            grid = chosen.to_python(skip_empty_area=False)
+            merged = chosen.merged_cell_ranges
+        except python_calamine.CalamineError as error:
+            raise _damaged(error) from None
+        except BaseException as error:
+            if _is_panic(error):
+                raise _damaged(error) from None
+            raise
     return grid, merged, []
 
 
-def _load_csv(data: bytes) -> tuple[Grid, list[tuple[str, str]]]:
-    """Decode a CSV as UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GBK/GB18030."""
-    notes: list[tuple[str, str]] = []
+_UNKNOWN_ENCODING = ("无法识别文件编码（应为 UTF-8 或 GBK）", "unknown text encoding (expected UTF-8 or GBK)")
+
+
+def _decode_csv(data: bytes) -> tuple[str, list[tuple[str, str]]]:
+    """The text of a CSV: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text") or GBK/GB18030."""
     if data.startswith(codecs.BOM_UTF8):
-        text = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="strict")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
-    else:
         try:
-            text = data.decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), []
         except UnicodeDecodeError:
-            try:
-                # GB18030 is a superset of GBK, which Excel uses when saving CSV on Chinese Windows.
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                raise _FileError(
-                    "无法识别文件编码（应为 UTF-8 或 GBK）", "unknown text encoding (expected UTF-8 or GBK)"
-                ) from None
-            notes.append(("文件按 GBK（GB18030）编码读取", "file decoded as GBK (GB18030)"))
+            # A byte-order mark says UTF-8, the rest is not (GBK saved behind a BOM): a guess either way.
+            raise _FileError(
+                f"{_UNKNOWN_ENCODING[0]}：文件开头标明是 UTF-8，但内容不是 UTF-8，请另存为 UTF-8",
+                f"{_UNKNOWN_ENCODING[1]}: the file starts with a UTF-8 byte-order mark but is not UTF-8; save it "
+                "as UTF-8",
+            ) from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError:
+            raise _FileError(
+                f"{_UNKNOWN_ENCODING[0]}：文件开头标明是 UTF-16，但内容不是 UTF-16",
+                f"{_UNKNOWN_ENCODING[1]}: the file starts with a UTF-16 byte-order mark but is not UTF-16",
+            ) from None
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        # GB18030 is a superset of GBK, which Excel uses when saving CSV on Chinese Windows.
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _FileError(*_UNKNOWN_ENCODING) from None
+    return text, [("文件按 GBK（GB18030）编码读取", "file decoded as GBK (GB18030)")]
+
+
+def _load_csv(data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[Grid, list[tuple[str, str]]]:
+    """Decode a CSV and split it into rows, within the limits on rows, columns and cells."""
+    text, notes = _decode_csv(data)
     first_lines = text[:4096].splitlines()[:5]
     sample = "\n".join(first_lines)
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    grid: Grid = []
+    width = 0
     try:
-        grid: Grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            grid.append(row)
+            if len(row) > width:
+                width = len(row)
+                if width > limits.columns:
+                    raise _FileError(
+                        f"第 {len(grid)} 行有 {width:,} 列，超过上限 {limits.columns:,} 列（YUANQU_IMPORT_MAX_COLUMNS）",
+                        f"row {len(grid)} has {width:,} columns, above the limit of {limits.columns:,} "
+                        "(YUANQU_IMPORT_MAX_COLUMNS)",
+                    )
+            if len(grid) > limits.rows:
+                raise _FileError(
+                    f"文件超过 {limits.rows:,} 行（YUANQU_IMPORT_MAX_ROWS）",
+                    f"the file has more than {limits.rows:,} rows (YUANQU_IMPORT_MAX_ROWS)",
+                )
+            if len(grid) * width > limits.cells:
+                check_extent(Extent(len(grid), width), limits, "", where=("文件", "the file"))
     except csv.Error as error:
         raise _FileError(f"CSV 格式错误：{error}", f"malformed CSV: {error}") from None
-    width = max((len(row) for row in grid), default=0)
     for row in grid:
         if len(row) < width:
             row.extend([""] * (width - len(row)))
@@ -948,6 +1051,7 @@ def read_table(
     *,
     filename: str | None = None,
     sheet: str | int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """Read a spreadsheet (.xlsx/.xlsm/.xls/.xlsb/.ods) or CSV against ``schema``; never raise on bad input.
 
@@ -955,12 +1059,13 @@ def read_table(
     named in headers to the stored units, parses every cell, and collects every problem with the row as
     Excel shows it and the header as written. Blank rows are skipped silently; total rows (合计/总计/小计)
     and notes below the table are skipped and listed in ``skipped``. The caller writes nothing unless
-    ``problems`` is empty.
+    ``problems`` is empty. Whatever breaks one of the ``limits`` (size, rows, columns, cells) is refused before
+    it is read; problems beyond ``limits.problems`` are counted, not kept.
     """
-    table = Table()
+    table = Table(problems=ProblemList(limit=limits.problems))
     try:
-        grid, merged, load_notes = _load(source, filename, sheet)
-    except _FileError as error:
+        grid, merged, load_notes = _load(source, filename, sheet, limits)
+    except (_FileError, LimitError) as error:
         table.problems.append(Problem(None, None, None, error.reason_zh, error.reason_en))
         return table
     except OSError as error:
@@ -972,13 +1077,19 @@ def read_table(
     return _read_grid_into(table, grid, schema, merged)
 
 
-def read_grid(grid: Sequence[Sequence[object]], schema: Sequence[Column], *, filename: str | None = None) -> Table:
+def read_grid(
+    grid: Sequence[Sequence[object]],
+    schema: Sequence[Column],
+    *,
+    filename: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Table:
     """Read rows already in memory (e.g. a GIS file's attribute table, header first) like a sheet.
 
     Row numbers in problems are positions in ``grid`` counted from 1, as in a spreadsheet.
     """
     rows = [["" if value is None else value for value in row] for row in grid]
-    return _read_grid_into(Table(), rows, schema, None)
+    return _read_grid_into(Table(problems=ProblemList(limit=limits.problems)), rows, schema, None)
 
 
 def _read_grid_into(table: Table, grid: Grid, schema: Sequence[Column], merged: MergedRanges | None) -> Table:
@@ -1204,6 +1315,10 @@ def _rows_needing_care(grid: Grid, start: int, left: int, lead_end: int, mapped:
     return careful
 
 
+def _row_of(problem: Problem) -> int:
+    return problem.row or 0
+
+
 def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> None:
     """Pick the data rows, then parse column by column: parsers were chosen once per column, and a uniform
     column is converted in one pass of C-level map() calls."""
@@ -1242,7 +1357,8 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
     data.extend(grid[following:])
     numbers.extend(range(following + 1, len(grid) + 1))
 
-    found: list[tuple[int, int, Problem]] = []  # (row, grid column, problem) for reporting in sheet order
+    # Straight into the report's list, which keeps the first few hundred in row order and counts the rest.
+    found = table.problems
     columns: list[list[Any]] = []
     for column in plan:
         cells = list(map(itemgetter(column.index), data))
@@ -1258,19 +1374,16 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
                 except _CellError as error:
                     append(_INVALID)
                     invalid = True
-                    problem = Problem(row_number, column.shown, _as_text(cell), error.reason_zh, error.reason_en)
-                    found.append((row_number, column.index, problem))
+                    found.append(Problem(row_number, column.shown, _as_text(cell), error.reason_zh, error.reason_en))
         if column.required and None in values:
             for row_number, value in zip(numbers, values, strict=True):
                 if value is None:
-                    problem = Problem(row_number, column.shown, None, "必填项为空", "required value is empty")
-                    found.append((row_number, column.index, problem))
+                    found.append(Problem(row_number, column.shown, None, "必填项为空", "required value is empty"))
         if invalid:
             values = [None if value is _INVALID else value for value in values]
         columns.append(values)
 
-    found.sort(key=lambda item: (item[0], item[1]))
-    table.problems.extend(problem for _, _, problem in found)
+    found.sort(key=_row_of)  # stable: a row's problems stay in column order
     keys = [column.key for column in plan]
     table.rows.extend(map(ParsedRow, numbers, map(dict, map(zip, repeat(keys), zip(*columns, strict=True)))))
 

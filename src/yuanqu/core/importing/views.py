@@ -7,6 +7,7 @@ a message (400), never a server error.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
 import time
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core.access import can_edit, get_zone_model, visible_zone_ids, zone_descendants
 from yuanqu.core.exporting import ExportError, export, formats
-from yuanqu.core.importing.pipeline import ImportReport, problem, run_import, template_columns
+from yuanqu.core.importing.pipeline import ImportReport, import_limits, problem, run_import, template_columns
 from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.importing.tabular import write_template
 
@@ -32,7 +33,6 @@ logger = logging.getLogger(__name__)
 ALLOWED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".csv", ".gpkg", ".geojson", ".json", ".zip"}
 SESSION_KEY = "yuanqu_pending_imports"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 # Uploads never confirmed are removed once this old.
 STALE_UPLOAD_SECONDS = 24 * 3600
 _TOKEN = re.compile(r"[0-9a-f]{32}")
@@ -72,10 +72,15 @@ def _report_page(request, report: ImportReport, importer, token: str | None):
     )
 
 
-def _import(importer, stored: Path, *, name: str, user, dry_run: bool) -> ImportReport:
-    """run_import, with anything unforeseen in a file turned into a reported problem rather than a 500."""
+def _import(importer, stored: Path, *, name: str, user, dry_run: bool, expected=None) -> ImportReport:
+    """run_import, with anything unforeseen in a file turned into a reported problem rather than a 500.
+
+    A dry run keeps what its plan does per row (the report's fingerprint); the confirmation passes it back as
+    ``expected``, so that rows whose records someone changed in between are refused, not overwritten."""
     try:
-        return run_import(importer, stored, filename=name, user=user, dry_run=dry_run)
+        return run_import(
+            importer, stored, filename=name, user=user, dry_run=dry_run, fingerprint=dry_run, expected=expected
+        )
     except Exception:
         logger.exception("import of %s (%s) failed", name, importer.kind)
         report = ImportReport(kind=importer.kind, filename=name, dry_run=dry_run)
@@ -107,6 +112,12 @@ def import_start(request):
         return render(request, "core/import_start.html", {"kinds": _kinds(), "can_import": can_edit(request.user)})
     if not can_edit(request.user):
         raise PermissionDenied(_("您的角色只能查看数据，不能导入。"))
+    limit = import_limits().file_bytes
+    too_large = _("文件太大（上限 %(mb)s MB，YUANQU_IMPORT_MAX_FILE_MB）。") % {"mb": limit // 1024**2}
+    # Refused before the upload is read (and spooled to disk) when the request says how large it is.
+    length = request.META.get("CONTENT_LENGTH", "")
+    if length.isdigit() and int(length) > limit + 1024**2:
+        return _form(request, too_large, 413)
     kind = request.POST.get("kind", "")
     upload = request.FILES.get("file")
     if kind not in import_kinds() or upload is None:
@@ -121,8 +132,8 @@ def import_start(request):
         )
     if upload.size == 0:
         return _form(request, _("文件是空的。"), 400)
-    if upload.size > MAX_UPLOAD_BYTES:
-        return _form(request, _("文件太大（上限 %(mb)s MB）。") % {"mb": MAX_UPLOAD_BYTES // 1024**2}, 400)
+    if upload.size > limit:
+        return _form(request, too_large, 413)
     try:
         srid = _srid(request.POST.get("srid", ""))
     except ValueError:
@@ -140,6 +151,8 @@ def import_start(request):
     if not report.ok:
         stored.unlink(missing_ok=True)
         return _report_page(request, report, importer, None)
+    # What the plan would do to each row, as the user sees it now; kept beside the file, not in the session.
+    _plan_path(token).write_text(json.dumps(report.fingerprint or {}), encoding="utf-8")
     pending = request.session.get(SESSION_KEY, {})
     pending[token] = {"kind": kind, "name": upload.name, "suffix": suffix, "srid": srid}
     request.session[SESSION_KEY] = pending
@@ -163,11 +176,31 @@ def import_confirm(request, token: str):
     importer = get_importer(item["kind"])
     if item.get("srid") is not None:
         importer.configure(srid=item["srid"])
+    plan_path = _plan_path(token)
     try:
-        report = _import(importer, stored, name=item["name"], user=request.user, dry_run=False)
+        try:
+            expected = json.loads(plan_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            expected = None
+        if not isinstance(expected, dict):
+            report = ImportReport(kind=importer.kind, filename=item["name"])
+            report.problems.append(problem(None, None, None, *_PLAN_LOST))
+        else:
+            report = _import(importer, stored, name=item["name"], user=request.user, dry_run=False, expected=expected)
     finally:
         stored.unlink(missing_ok=True)
+        plan_path.unlink(missing_ok=True)
     return _report_page(request, report, importer, None)
+
+
+_PLAN_LOST = (
+    "检查结果已失效，请重新上传文件",
+    "the check of this file is no longer available; upload the file again",
+)
+
+
+def _plan_path(token: str) -> Path:
+    return _upload_dir() / f"{token}.plan.json"
 
 
 @login_required

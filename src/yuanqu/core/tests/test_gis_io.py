@@ -330,7 +330,8 @@ def test_crs_that_puts_parcels_outside_china_is_a_problem(tmp_path):
     features = gis.read_features(path)
     assert features.srid == 4549
     assert [p.reason_en for p in features.problems] == [
-        "in EPSG:4549 the coordinates fall outside China; the CRS is probably wrong"
+        "in EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E) the coordinates fall outside China; the CRS is "
+        "probably wrong"
     ]
 
 
