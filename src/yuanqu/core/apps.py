@@ -1,6 +1,7 @@
 """App configuration for the shared core."""
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +23,11 @@ class CoreConfig(AppConfig):
             registry.NavItem("admin", _("后台管理"), "admin:index", order=99, visible=_staff),
         ):
             registry.navigation.register(item)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the platform's site (``yuanqu.core.adminsite``): listed in ``INSTALLED_APPS`` in place of
+    ``django.contrib.admin``."""
+
+    default = False  # yuanqu.core's own configuration stays CoreConfig
+    default_site = "yuanqu.core.adminsite.AdminSite"

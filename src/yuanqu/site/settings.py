@@ -14,7 +14,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("YUANQU_ALLOWED_HOSTS", "127.0.0.1,lo
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YUANQU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yuanqu.core.apps.AdminConfig",  # django.contrib.admin with the platform's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
