@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from yuanqu.core import registry
+        from yuanqu.core import checks, registry  # noqa: F401  (checks registers the deployment checks)
 
         for item in (
             registry.NavItem("imports", _("导入"), "imports:import-start", order=80),
