@@ -73,11 +73,18 @@ class RestrictedLookups:
     cannot use (letters for a year, a date of month 13, a page past the end) answers 400."""
 
     def get_changelist_instance(self, request):
+        # A NUL character fails only when PostgreSQL reads the query, after Django's own checks.
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            raise BadRequest(_("筛选条件无效。"))
         # Django would redirect to "?e=1" and then show a page blaming the database installation.
         try:
             return super().get_changelist_instance(request)
         except IncorrectLookupParameters as exc:
             raise BadRequest(_("筛选条件无效。")) from exc
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete endpoint searches here too; PostgreSQL refuses a NUL character in a text comparison.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "queryset" not in kwargs:
