@@ -92,3 +92,27 @@ def enterprise_b(zone_b):
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The real limits, for the tests that prove them (yuanqu.site.settings is what a deployment runs).
+REAL_THROTTLE_RATES = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+
+
+@pytest.fixture(autouse=True)
+def roomy_api_rates_and_a_fresh_cache(settings):
+    """The API's request counts live in the cache, which outlives a test: each test starts with none counted, and
+    with rates no sweep of the API reaches. The tests of the limits ask for ``real_api_rates``."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "token_failure": "100000/hour"},
+    }
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def real_api_rates(settings, roomy_api_rates_and_a_fresh_cache):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": REAL_THROTTLE_RATES}

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.accounts import services
 from yuanqu.accounts.models import User
 from yuanqu.core.access import can_manage_users, is_city_admin
+from yuanqu.core.admin import RestrictedLookups
 from yuanqu.core.changelog import acting
 from yuanqu.core.views import add_service_errors
 from yuanqu.zones.models import Zone
@@ -51,7 +52,7 @@ class UserEditForm(AssignmentCheckMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RestrictedLookups, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserAddForm
     list_display = ("username", "first_name", "last_name", "role", "is_active", "is_staff", "last_login")
@@ -76,7 +77,7 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
 
     def get_queryset(self, request):
-        return services.manageable_users(request.user)
+        return services.manageable_users(request.user).order_by(*(self.get_ordering(request) or ("username",)))
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -37,7 +37,7 @@ class UserForm(forms.Form):
         self.fields["zones"].queryset = Zone.objects.restrict(acting_user, action="change").order_by("code", "name")
         if user is None:
             self.fields["password"].required = True
-            self.fields["password"].help_text = _("至少 8 位")
+            self.fields["password"].help_text = _("至少 10 位，不能是常见密码、纯数字或与用户名相近")
             del self.fields["is_active"]
         else:
             self.fields["username"].disabled = True

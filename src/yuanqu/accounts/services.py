@@ -12,6 +12,7 @@ import secrets
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from yuanqu.accounts.models import User
@@ -101,11 +102,9 @@ def save_user(*, user: User, zones=None, password: str | None = None, acting_use
         acting_user=acting_user, role=user.role, zones=zones, is_staff=user.is_staff, is_superuser=user.is_superuser
     )
     if password:
-        try:
-            validate_password(password, user)
-        except ValidationError as exc:
-            reasons = "; ".join(exc.messages)
-            raise ValidationError({"password": f"密码不符合要求 / password rejected: {reasons}"}) from None
+        problems = password_problems(password, user)
+        if problems:
+            raise ValidationError({"password": problems})
         user.set_password(password)
     elif user.pk is None:
         user.set_unusable_password()
@@ -114,6 +113,21 @@ def save_user(*, user: User, zones=None, password: str | None = None, acting_use
     user.zones.set(zones)
     forget_zone_cache(user)
     return user
+
+
+def password_problems(password: str, user: User | None = None) -> str:
+    """Why the password rules (``AUTH_PASSWORD_VALIDATORS``) refuse this password, in Chinese and in English;
+    empty when they accept it."""
+    reasons = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            try:
+                validate_password(password, user)
+            except ValidationError as exc:
+                reasons[language] = " ".join(str(message) for message in exc.messages)
+    if not reasons:
+        return ""
+    return f"密码不符合要求：{reasons['zh-hans']} / password rejected: {reasons['en']}"
 
 
 def create_or_update_user(

@@ -1,15 +1,25 @@
-"""Admin building blocks shared by every app: zone-scoped querysets, role-based permissions, writes through
-the services, and the read-only change log.
+"""Admin building blocks shared by every app: zone-scoped querysets, role-based permissions, lookups restricted
+to the user's zones, writes through the services, and the read-only change log.
 
 In the admin as on the pages, a user's role and zones decide what they may see and change (Django's
 per-model permissions are not used); every save and delete goes through the app's service function,
 so the same checks run and the change log records the source "page".
+
+Django's admin looks related objects up with the unrestricted ``_default_manager`` in three places: the choices
+of a foreign-key field, the label beside a raw-id field, and the selected option of an autocomplete field.
+``RestrictedLookups`` hands each of them the user's restricted queryset, so walking ids (``?parcel=1``, ``=2``,
+...) on an add or change form names nothing of another zone, and such an id is refused on save.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, get_zone_model, is_city_admin, zone_id_of
@@ -25,8 +35,81 @@ def _staff(request) -> bool:
     return bool(request.user.is_active and request.user.is_staff)
 
 
+def restricted_queryset(model, request, admin_site=admin.site):
+    """The rows of ``model`` the request's user may see: its zone-scoped manager restricted, else what the
+    model's own admin shows the user; None for a model that belongs to no zone and has no admin (content types)."""
+    manager = model._default_manager
+    if hasattr(manager, "restrict"):
+        return manager.restrict(request.user)
+    if admin_site.is_registered(model):
+        return admin_site.get_model_admin(model).get_queryset(request)
+    return None
+
+
+class RestrictedRawIdWidget(ForeignKeyRawIdWidget):
+    """The raw-id field's label looked up among the rows the user may see; another zone's id gets no label."""
+
+    def __init__(self, rel, admin_site, *, queryset, attrs=None, using=None):
+        super().__init__(rel, admin_site, attrs=attrs, using=using)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            obj = self.queryset.using(self.db).get(**{key: value})
+        except (ValueError, TypeError, OverflowError, ValidationError, self.rel.model.DoesNotExist):
+            return "", ""
+        opts = obj._meta
+        try:
+            url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(obj.pk,))
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
+
+
+class RestrictedLookups:
+    """Foreign keys and many-to-many fields of the admin's forms (model admins and inlines) choose among, label
+    and validate against the rows the user may see, never the unrestricted manager; a list given filter values it
+    cannot use (letters for a year, a date of month 13, a page past the end) answers 400."""
+
+    def get_changelist_instance(self, request):
+        # A NUL character fails only when PostgreSQL reads the query, after Django's own checks.
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            raise BadRequest(_("筛选条件无效。"))
+        # Django would redirect to "?e=1" and then show a page blaming the database installation.
+        try:
+            return super().get_changelist_instance(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest(_("筛选条件无效。")) from exc
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete endpoint searches here too; PostgreSQL refuses a NUL character in a text comparison.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = restricted_queryset(db_field.remote_field.model, request, self.admin_site)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        if "widget" not in kwargs and "queryset" in kwargs and db_field.name in self.raw_id_fields:
+            kwargs["widget"] = RestrictedRawIdWidget(
+                db_field.remote_field, self.admin_site, queryset=kwargs["queryset"], using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = restricted_queryset(db_field.remote_field.model, request, self.admin_site)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 class ZoneListFilter(admin.SimpleListFilter):
-    """Filter by zone, offering only the zones the user may see (the stock filter would list every zone)."""
+    """Filter by zone, offering only the zones the user may see (the stock filter would list every zone).
+
+    A value that is not one of those zones (another zone's id, letters, ``²``, a number too large for the
+    database) lists nothing rather than failing."""
 
     title = _("园区")
     parameter_name = "zone"
@@ -37,9 +120,12 @@ class ZoneListFilter(admin.SimpleListFilter):
         return [(str(z.pk), z.name) for z in zones]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.zone_lookup}__pk": self.value()})
-        return queryset
+        value = self.value()
+        if not value:
+            return queryset
+        if value not in {pk for pk, _name in self.lookup_choices}:
+            return queryset.none()
+        return queryset.filter(**{f"{self.zone_lookup}__pk": int(value)})
 
 
 def zone_filter(lookup: str) -> type[ZoneListFilter]:
@@ -47,8 +133,9 @@ def zone_filter(lookup: str) -> type[ZoneListFilter]:
     return type(f"ZoneListFilter_{lookup}", (ZoneListFilter,), {"zone_lookup": lookup})
 
 
-class ZoneScopedPermissions:
-    """Permissions from the user's role and zones, for model admins and inlines alike."""
+class ZoneScopedPermissions(RestrictedLookups):
+    """Permissions from the user's role and zones, and lookups restricted to them, for model admins and inlines
+    alike."""
 
     def _parent_zone_id(self, obj):
         return zone_id_of(obj)
@@ -117,7 +204,7 @@ def _city_admin(request) -> bool:
     return bool(request.user.is_staff and is_city_admin(request.user))
 
 
-class CityAdminOnly(admin.ModelAdmin):
+class CityAdminOnly(RestrictedLookups, admin.ModelAdmin):
     """City-wide settings (the working-day calendar, deadline rules, admission rules): any staff user may read
     them, only a city administrator changes them.
 
@@ -142,7 +229,7 @@ class CityAdminOnly(admin.ModelAdmin):
 
 
 @admin.register(ChangeLogEntry)
-class ChangeLogEntryAdmin(admin.ModelAdmin):
+class ChangeLogEntryAdmin(RestrictedLookups, admin.ModelAdmin):
     """The change log, read-only, restricted to the user's zones."""
 
     list_display = ("time", "username", "source", "action", "content_type", "object_repr", "zone")

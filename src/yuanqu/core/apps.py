@@ -1,6 +1,7 @@
 """App configuration for the shared core."""
 
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,7 +15,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("基础")
 
     def ready(self) -> None:
-        from yuanqu.core import registry
+        from yuanqu.core import checks, registry  # noqa: F401  (checks registers the deployment checks)
 
         for item in (
             registry.NavItem("imports", _("导入"), "imports:import-start", order=80),
@@ -22,3 +23,11 @@ class CoreConfig(AppConfig):
             registry.NavItem("admin", _("后台管理"), "admin:index", order=99, visible=_staff),
         ):
             registry.navigation.register(item)
+
+
+class AdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the platform's site (``yuanqu.core.adminsite``): listed in ``INSTALLED_APPS`` in place of
+    ``django.contrib.admin``."""
+
+    default = False  # yuanqu.core's own configuration stays CoreConfig
+    default_site = "yuanqu.core.adminsite.AdminSite"

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from yuanqu.core.access import can_edit, is_city_admin
-from yuanqu.core.admin import ZoneListFilter
+from yuanqu.core.admin import RestrictedLookups, ZoneListFilter
 from yuanqu.core.changelog import acting
 from yuanqu.evaluation.models import EvaluationMethod, EvaluationResult, EvaluationRun, method_problems
 from yuanqu.evaluation.services import delete_run, save_method
@@ -21,7 +21,7 @@ def _staff(request) -> bool:
     return bool(request.user.is_active and request.user.is_staff)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(RestrictedLookups, admin.ModelAdmin):
     """Staff may look; nobody adds or changes here."""
 
     def has_module_permission(self, request) -> bool:

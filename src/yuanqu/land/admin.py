@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from yuanqu.core.access import is_city_admin
-from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions, zone_filter
+from yuanqu.core.admin import RestrictedLookups, ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions, zone_filter
 from yuanqu.core.changelog import acting
 from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
 from yuanqu.land.services import (
@@ -71,7 +71,7 @@ class LandRuleSetAdminForm(forms.ModelForm):
 
 
 @admin.register(LandRuleSet)
-class LandRuleSetAdmin(admin.ModelAdmin):
+class LandRuleSetAdmin(RestrictedLookups, admin.ModelAdmin):
     """The land rules: city administrators only; saved through ``save_rules`` (one active row, change-logged)."""
 
     form = LandRuleSetAdminForm

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from yuanqu.core.access import is_city_admin
-from yuanqu.core.admin import ZoneListFilter, ZoneScopedAdmin
+from yuanqu.core.admin import RestrictedLookups, ZoneListFilter, ZoneScopedAdmin
 from yuanqu.core.changelog import acting
 from yuanqu.maps.forms import BaseMapForm
 from yuanqu.maps.models import BaseMap, ParcelTileRow
@@ -13,7 +13,7 @@ from yuanqu.maps.services import delete_base_map, save_base_map
 
 
 @admin.register(BaseMap)
-class BaseMapAdmin(admin.ModelAdmin):
+class BaseMapAdmin(RestrictedLookups, admin.ModelAdmin):
     """The base maps: city administrators only; saved through ``save_base_map`` (one active, change-logged)."""
 
     list_display = ("name", "kind", "crs", "active", "updated")

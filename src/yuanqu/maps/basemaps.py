@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlsplit
 
 import shapely
 
@@ -44,6 +45,17 @@ def base_map_problems(*, url: str, min_zoom: int | None, max_zoom: int | None) -
             f"zoom {max_zoom}"
         )
     return problems
+
+
+def tile_origin(base_map) -> str | None:
+    """The origin (scheme://host[:port]) the base map's tiles come from, for the map page's Content-Security-Policy;
+    None when there is no base map or its tiles come from this site (a URL starting with /)."""
+    if base_map is None:
+        return None
+    parts = urlsplit(tile_template(base_map.url or "").strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or re.search(r"[{}\s;,'\"]", parts.netloc):
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def shift_for(base_map) -> bool:

@@ -17,7 +17,7 @@ from yuanqu.core.views import edit_page
 from yuanqu.land.selectors import zone_geojson
 from yuanqu.land.status import status_geojson
 from yuanqu.maps import selectors, tiles
-from yuanqu.maps.basemaps import base_map_source, shift_for, shifted_collection
+from yuanqu.maps.basemaps import base_map_source, shift_for, shifted_collection, tile_origin
 from yuanqu.maps.forms import BaseMapForm, MapFilterForm, MapSearchForm
 from yuanqu.maps.models import BaseMap
 from yuanqu.maps.services import save_base_map
@@ -86,7 +86,13 @@ def map_page(request):
         "base_map": base_map,
         "can_configure": is_city_admin(request.user),
     }
-    return render(request, "maps/map.html", context)
+    response = render(request, "maps/map.html", context)
+    origin = tile_origin(base_map)
+    if origin:
+        # MapLibre fetches the base map's tiles from the host an administrator configured: the page's
+        # Content-Security-Policy (django-csp) lets this one host in, for images and fetches.
+        response._csp_update = {"img-src": [origin], "connect-src": [origin]}
+    return response
 
 
 def _layer(request, build) -> JsonResponse:

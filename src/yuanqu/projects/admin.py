@@ -3,7 +3,7 @@ admission rules, which only a city administrator may change."""
 
 from django.contrib import admin
 
-from yuanqu.core.admin import CityAdminOnly, ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
+from yuanqu.core.admin import CityAdminOnly, RestrictedLookups, ZoneListFilter, ZoneScopedAdmin, ZoneScopedPermissions
 from yuanqu.core.changelog import acting
 from yuanqu.projects import services
 from yuanqu.projects.models import (
@@ -29,7 +29,7 @@ class StageDeadlineAdmin(CityAdminOnly):
     list_display = ("__str__", "from_stage", "to_stage", "days", "unit", "active")
 
 
-class StageEventInline(admin.TabularInline):
+class StageEventInline(RestrictedLookups, admin.TabularInline):
     """The timeline, read-only here: transitions are recorded through the project page or the API."""
 
     model = StageEvent

@@ -1,20 +1,36 @@
 """Django settings for yuanqu; everything a deployment changes comes from YUANQU_* environment variables."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("YUANQU_DATA_DIR", "var")).resolve()
 
-SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY", "yuanqu-insecure-development-key-change-me-in-production")
+
+def _whole_number(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip() or str(default)
+    if not text.isascii() or not text.isdigit():
+        raise ImproperlyConfigured(
+            f"{name} 应为非负整数，而不是 {text!r} / {name} must be a whole number, not {text!r}"
+        )
+    return int(text)
+
+
+# Public, so anyone could forge sessions with it: `yuanqu serve` refuses to serve beyond this machine with it, and
+# `check --deploy` reports it (yuanqu.core.checks).
+DEVELOPMENT_SECRET_KEY = "yuanqu-insecure-development-key-change-me-in-production"
+SECRET_KEY = os.environ.get("YUANQU_SECRET_KEY", "").strip() or DEVELOPMENT_SECRET_KEY
 DEBUG = os.environ.get("YUANQU_DEBUG", "0") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("YUANQU_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("YUANQU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yuanqu.core.apps.AdminConfig",  # django.contrib.admin with the platform's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -26,6 +42,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "yuanqu.core",
     "yuanqu.accounts",
     "yuanqu.workdays",
@@ -52,7 +70,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "yuanqu.core.middleware.ChangeContextMiddleware",
+    # Last, as django-axes asks: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yuanqu.site.urls"
@@ -114,9 +135,84 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Every password a person sets (user pages, the admin, the API, `yuanqu createuser`) passes these.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Password guessing: django-axes locks out after repeated failed logins (the pages and the admin alike) -------
+# Failures are counted per account (from any address) and per address (for any account); either reaching the limit
+# within the cool-off period refuses every login of that account, or from that address, until the period has passed
+# since the last failure. A success does not clear the count (it would let a guesser with an account of their own
+# clear their address). What a locked-out person sees: the lockout page in their language, HTTP 429. The lockouts
+# are logged (logger "yuanqu.security") and kept in axes' tables; `yuanqu axes_reset_username NAME` unlocks early.
+AUTHENTICATION_BACKENDS = [
+    "yuanqu.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = _whole_number("YUANQU_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=_whole_number("YUANQU_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "yuanqu.accounts.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "yuanqu.core.api.throttling.client_address"
+AXES_VERBOSE = False
+
+# --- Behind a reverse proxy and over HTTPS ------------------------------------------------------------------------
+# YUANQU_PROXY_COUNT: how many reverse proxies stand in front of the server (0: none). With one or more, the client's
+# address is read from X-Forwarded-For (that many entries from the right: login lockouts and API throttling count
+# per address) and X-Forwarded-Proto: https tells a request came over HTTPS. Only set it when the proxy overwrites
+# those headers, or anyone could forge them.
+PROXY_COUNT = _whole_number("YUANQU_PROXY_COUNT", 0)
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# YUANQU_HTTPS=1: the site is served over HTTPS only: plain HTTP is redirected, cookies are Secure, and browsers are
+# told (HSTS) to use HTTPS for YUANQU_HSTS_SECONDS. Subdomains are left out unless YUANQU_HSTS_INCLUDE_SUBDOMAINS=1,
+# and the site is not offered for browsers' preload lists: a government domain's other hosts are not ours to bind.
+HTTPS = os.environ.get("YUANQU_HTTPS", "0") == "1"
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = _whole_number("YUANQU_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("YUANQU_HSTS_INCLUDE_SUBDOMAINS", "0") == "1"
+SECURE_HSTS_PRELOAD = False
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# The two HSTS choices above are deliberate, so their deploy warnings are silenced.
+SILENCED_SYSTEM_CHECKS = ["security.W021"] + ([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"])
+
+# --- Content-Security-Policy (django-csp) --------------------------------------------------------------------------
+# Scripts only from this site (every library is served locally; no inline script, no eval). Styles from this site
+# plus inline style attributes: ECharts' tooltips, htmx and the map legend's colour swatches write them, and a style
+# cannot run code. MapLibre draws in a blob: worker and paints data:/blob: images. The map page adds the origin of
+# the active base map's tiles (an administrator enters it) to img-src and connect-src (yuanqu.maps.views); hosts in
+# YUANQU_CSP_EXTRA_HOSTS (comma separated, e.g. https://tiles.example.gov.cn) are allowed on every page.
+CSP_EXTRA_HOSTS = [h.strip() for h in os.environ.get("YUANQU_CSP_EXTRA_HOSTS", "").split(",") if h.strip()]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *CSP_EXTRA_HOSTS],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF, *CSP_EXTRA_HOSTS],
+        "worker-src": [SELF, "blob:"],
+        "child-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -148,7 +244,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "yuanqu.core.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["yuanqu.core.api.permissions.ZoneScopedPermission"],
@@ -161,6 +257,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "yuanqu.core.api.exceptions.exception_handler",
+    # Requests per client: "anon" per address, "user" per account; "token_failure": wrong API tokens per address,
+    # after which that address is answered 429 until the period has passed (yuanqu.core.api.authentication).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "yuanqu.core.api.throttling.AnonRateThrottle",
+        "yuanqu.core.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("YUANQU_API_ANON_RATE", "120/minute"),
+        "user": os.environ.get("YUANQU_API_USER_RATE", "1200/minute"),
+        "token_failure": os.environ.get("YUANQU_API_TOKEN_FAILURE_RATE", "10/hour"),
+    },
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "yuanqu API",
@@ -179,4 +287,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("YUANQU_LOG_LEVEL", "WARNING")},
+    # Lockouts and throttled token guessing, whatever the level of the rest.
+    "loggers": {"yuanqu.security": {"level": "WARNING"}},
 }

@@ -82,7 +82,24 @@
     el.dataset.ready = "1";
   }
 
+  /* Behaviour that would otherwise sit in attributes the Content-Security-Policy refuses (onchange=, htmx trigger
+     filters, which htmx evaluates as code): a select that submits its form (the language), and a form whose
+     selects announce a change to htmx under the event its data-select-changes names (the enterprise filters). */
+  function formBehaviour() {
+    document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    document.querySelectorAll("form[data-select-changes]").forEach(function (form) {
+      form.addEventListener("change", function (event) {
+        if (event.target.tagName === "SELECT" && typeof htmx !== "undefined") {
+          htmx.trigger(form, form.dataset.selectChanges);
+        }
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    formBehaviour();
     enterpriseChart();
     zoneCharts();
     parcelMap();

@@ -6,6 +6,9 @@ machine runs, and what `yuanqu demo` ends with.
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.core.management.commands.init import pending_migrations
@@ -32,6 +35,32 @@ def parse_addr(addr: str) -> tuple[str, int]:
     return host, int(port_text)
 
 
+def is_loopback(host: str) -> bool:
+    """Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_secret_key(host: str) -> None:
+    """Refuse to serve beyond this machine with the development secret key, which is public: anyone could forge
+    a session cookie, and so sign in as anyone."""
+    if is_loopback(host) or settings.SECRET_KEY != settings.DEVELOPMENT_SECRET_KEY:
+        return
+    raise CommandError(
+        f"拒绝在 {host} 上用开发密钥提供服务：开发密钥是公开的，任何人都能伪造登录。请把环境变量 YUANQU_SECRET_KEY 设为"
+        '一个长随机值（例如 python -c "import secrets; print(secrets.token_urlsafe(50))" 的输出），每次启动保持不变；'
+        "或只在本机地址 127.0.0.1 上提供服务。 / "
+        f"refusing to serve on {host} with the development secret key: it is public, so anyone could forge a "
+        "login. Set the environment variable YUANQU_SECRET_KEY to a long random value (e.g. the output of "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"), the same at every start; or serve on '
+        "127.0.0.1 only."
+    )
+
+
 def url_of(host: str, port: int) -> str:
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     if ":" in shown:
@@ -48,6 +77,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, addr: str, threads: int, **options):
         host, port = parse_addr(addr)
+        check_secret_key(host)
         if threads < 1:
             raise CommandError("线程数至少为 1 / --threads must be at least 1")
         if pending_migrations():
@@ -61,7 +91,7 @@ class Command(BaseCommand):
         application = get_internal_wsgi_application()
 
         self.stdout.write(f"yuanqu: serving at {url_of(host, port)} (waitress, {threads} threads; Ctrl-C stops)")
-        if host not in ("127.0.0.1", "localhost", "::1"):
+        if not is_loopback(host):
             self.stdout.write("  other hosts must be listed in YUANQU_ALLOWED_HOSTS to be served")
         try:
             waitress.serve(application, host=host, port=port, threads=threads, ident="yuanqu")

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from yuanqu.accounts.demo import DEMO_PASSWORD, create_demo_users
-from yuanqu.core.management.commands.serve import DEFAULT_ADDR, parse_addr, url_of
+from yuanqu.core.management.commands.serve import DEFAULT_ADDR, check_secret_key, parse_addr, url_of
 from yuanqu.core.progress import Progress, summary
 from yuanqu.demo.builder import build_demo_city, default_parcels
 from yuanqu.zones.models import Zone
@@ -38,6 +38,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         host, port = parse_addr(options["addr"])
+        if not options["no_serve"]:
+            check_secret_key(host)  # before the minutes of building, not after
         enterprises = options["enterprises"] if options["enterprises"] is not None else 2000
         parcels = options["parcels"] if options["parcels"] is not None else default_parcels(enterprises)
         years, last_year = options["years"], options["last_year"]

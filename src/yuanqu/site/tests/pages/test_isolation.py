@@ -518,3 +518,264 @@ def test_evaluation_admin_shows_zone_a_only_to_a_staff_zone_admin(staff_admin_a,
         assert_nothing_of(response.content.decode(), world_b)
     staff_admin_a.post(f"/admin/evaluation/evaluationrun/{only_b.pk}/delete/", {"post": "yes"})
     assert type(only_b).objects.filter(pk=only_b.pk).exists()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The admin, door by door, for a zone administrator of A with admin access: every list, every change form by
+# zone B's ids, every autocomplete endpoint, every raw-id label, every list filter and "view on site".
+
+
+def _admin_request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def _platform_admins():
+    """The model admins of the platform's own apps (Django's groups are for superusers alone)."""
+    from django.contrib import admin
+
+    return [(model, ma) for model, ma in admin.site._registry.items() if model.__module__.startswith("yuanqu.")]
+
+
+def _changelist(model) -> str:
+    return f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+
+
+def test_every_platform_admin_and_inline_looks_related_rows_up_restricted():
+    from yuanqu.core.admin import RestrictedLookups
+
+    loose = [type(ma).__name__ for _m, ma in _platform_admins() if not isinstance(ma, RestrictedLookups)]
+    loose += [
+        inline.__name__
+        for _m, ma in _platform_admins()
+        for inline in ma.inlines
+        if not issubclass(inline, RestrictedLookups)
+    ]
+    assert loose == []
+
+
+def _b_objects(world_b) -> list:
+    from yuanqu.core.models import ChangeLogEntry
+
+    b_zones = [world_b.zone.pk, world_b.sub_park.pk]
+    return [
+        world_b.zone,
+        world_b.sub_park,
+        world_b.enterprise,
+        world_b.sub_enterprise,
+        world_b.year,
+        world_b.parcel,
+        world_b.sub_parcel,
+        world_b.land,
+        world_b.project,
+        world_b.sub_project,
+        *ChangeLogEntry.objects.filter(zone__in=b_zones)[:3],
+    ]
+
+
+def test_every_admin_form_offers_only_zone_a_rows(staff_admin_a, world_a, world_b):
+    """Each foreign key of each form (and inline form) of the admin chooses among zone A's rows only."""
+    from django.forms import ModelChoiceField
+
+    user = User.objects.get(username="staff_admin_a")
+    request = _admin_request(user)
+    b_rows = {(type(obj)._meta.label, obj.pk) for obj in _b_objects(world_b)}
+    a_rows = {(type(obj)._meta.label, obj.pk) for obj in (world_a.zone, world_a.enterprise, world_a.parcel)}
+    offered, checked = set(), 0
+    for _model, ma in _platform_admins():
+        forms = [ma.get_form(request)] if ma.has_view_permission(request) else []
+        forms += [inline.get_formset(request, None).form for inline in ma.get_inline_instances(request, None)]
+        for form in forms:
+            for field in form.base_fields.values():
+                if isinstance(field, ModelChoiceField):
+                    checked += 1
+                    offered |= {(type(obj)._meta.label, obj.pk) for obj in field.queryset}
+    assert checked >= 10
+    assert offered & b_rows == set()
+    assert a_rows <= offered
+
+
+@pytest.mark.parametrize("url", [_changelist(model) for model, _ma in _platform_admins()])
+def test_every_admin_list_and_search_shows_nothing_of_zone_b(staff_admin_a, world_a, world_b, url):
+    for query in ({}, {"q": "乙"}, {"q": world_b.enterprise.uscc}, {"q": world_b.parcel.code}, {"q": "乙\x00"}):
+        response = staff_admin_a.get(url, query)
+        assert response.status_code in (200, 302, 400, 403)  # 302/403: a list closed to a zone administrator
+        if response.status_code == 302:
+            assert response["Location"].startswith("/admin/")
+        html = response.content.decode()
+        if query:  # the search box and the filters' links show back what was typed; nothing else may
+            html = html.replace(query["q"], "")
+        assert_nothing_of(html, world_b)
+
+
+def test_every_admin_page_of_a_zone_b_object_is_unreachable(staff_admin_a, world_b):
+    from django.contrib import admin
+
+    pages = 0
+    for obj in _b_objects(world_b):
+        if not admin.site.is_registered(type(obj)):
+            continue
+        base = f"{_changelist(type(obj))}{obj.pk}"
+        for suffix in ("/change/", "/history/", "/delete/"):
+            response = staff_admin_a.get(base + suffix, follow=True)
+            assert response.redirect_chain == [("/admin/", 302)] or response.status_code in (403, 404), base + suffix
+            assert_nothing_of(response.content.decode(), world_b)
+            pages += 1
+    assert pages >= 36
+
+
+# add/change forms with zone B's ids in the query string: Django fills the form from them and labels a raw-id
+# field (the project's parcel and enterprise) and an autocomplete field's selected option with the object's name.
+RAW_ID_AND_AUTOCOMPLETE_FORMS = {
+    "project add, raw-id parcel and enterprise": lambda a, b: (
+        f"/admin/projects/project/add/?parcel={b.parcel.pk}&enterprise={b.enterprise.pk}&zone={b.zone.pk}"
+    ),
+    "project change, raw-id sub-park parcel": lambda a, b: (
+        f"/admin/projects/project/{a.project.pk}/change/?parcel={b.sub_parcel.pk}&enterprise={b.sub_enterprise.pk}"
+    ),
+    "land add, autocomplete enterprise and parcel": lambda a, b: (
+        f"/admin/land/enterpriseland/add/?enterprise={b.enterprise.pk}&parcel={b.parcel.pk}"
+    ),
+    "year add, autocomplete enterprise": lambda a, b: (
+        f"/admin/enterprises/enterpriseyear/add/?enterprise={b.enterprise.pk}"
+    ),
+    "zone add, parent": lambda a, b: f"/admin/zones/zone/add/?parent={b.zone.pk}",
+    "parcel add, zone": lambda a, b: f"/admin/land/parcel/add/?zone={b.sub_park.pk}",
+}
+
+
+@pytest.mark.parametrize("form", RAW_ID_AND_AUTOCOMPLETE_FORMS)
+def test_admin_forms_name_nothing_of_zone_b_given_its_ids(staff_admin_a, world_a, world_b, form):
+    response = staff_admin_a.get(RAW_ID_AND_AUTOCOMPLETE_FORMS[form](world_a, world_b))
+    assert response.status_code == 200
+    assert_nothing_of(response.content.decode(), world_b)
+
+
+def test_admin_raw_id_label_names_zone_a_objects(staff_admin_a, world_a, world_b):
+    html = staff_admin_a.get(
+        f"/admin/projects/project/add/?parcel={world_a.parcel.pk}&enterprise={world_a.enterprise.pk}"
+    ).content.decode()
+    assert f'href="/admin/land/parcel/{world_a.parcel.pk}/change/"' in html
+    assert world_a.parcel.code in html and world_a.enterprise.name in html
+
+
+def test_admin_refuses_linking_a_zone_a_project_to_zone_b_land(staff_admin_a, world_a, world_b):
+    from yuanqu.projects.models import Project
+
+    project = world_a.project
+    response = staff_admin_a.post(
+        f"/admin/projects/project/{project.pk}/change/",
+        {
+            "name": project.name,
+            "zone": world_a.zone.pk,
+            "parcel": world_b.parcel.pk,
+            "enterprise": world_b.enterprise.pk,
+            "agreement-TOTAL_FORMS": "0",
+            "agreement-INITIAL_FORMS": "0",
+            "admission_checks-TOTAL_FORMS": "0",
+            "admission_checks-INITIAL_FORMS": "0",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200  # the form again, with its errors
+    errors = response.context["adminform"].form.errors
+    assert set(errors) >= {"parcel", "enterprise"}
+    assert_nothing_of(response.content.decode(), world_b)
+    assert Project.objects.filter(pk=project.pk, parcel=None, enterprise=None).exists()
+
+
+def _autocomplete_endpoints() -> list[tuple[str, str, str]]:
+    """Every (app, model, field) whose autocomplete the admin answers: a relation to a model with a search."""
+    from django.contrib import admin
+
+    endpoints = []
+    for model, _ma in _platform_admins():
+        for field in model._meta.get_fields():
+            if not (field.many_to_one or field.many_to_many) or field.auto_created or not field.concrete:
+                continue
+            target = field.remote_field.model
+            if admin.site.is_registered(target) and admin.site.get_model_admin(target).search_fields:
+                endpoints.append((model._meta.app_label, model._meta.model_name, field.name))
+    return endpoints
+
+
+@pytest.mark.parametrize("endpoint", _autocomplete_endpoints(), ids="/".join)
+def test_every_admin_autocomplete_offers_nothing_of_zone_b(staff_admin_a, world_a, world_b, endpoint):
+    app_label, model_name, field_name = endpoint
+    query = {"app_label": app_label, "model_name": model_name, "field_name": field_name}
+    for term in ("", "乙", world_b.enterprise.uscc, world_b.parcel.code, world_b.zone.code, "\x00"):
+        response = staff_admin_a.get("/admin/autocomplete/", {**query, "term": term})
+        assert response.status_code in (200, 403)  # 403: a model the zone administrator may not look at
+        html = response.content.decode()
+        assert_nothing_of(html.replace(term, "") if term else html, world_b)  # the 403 page shows its address
+
+
+def test_admin_autocomplete_endpoints_cover_the_land_and_projects(staff_admin_a, world_a):
+    endpoints = set(_autocomplete_endpoints())
+    assert {
+        ("land", "enterpriseland", "parcel"),
+        ("land", "enterpriseland", "enterprise"),
+        ("projects", "project", "parcel"),
+        ("zones", "zone", "parent"),
+        ("accounts", "user", "zones"),
+    } <= endpoints
+    response = staff_admin_a.get(
+        "/admin/autocomplete/",
+        {"app_label": "projects", "model_name": "project", "field_name": "parcel", "term": "GY"},
+    )
+    assert {item["text"] for item in response.json()["results"]} == {world_a.parcel.code, world_a.sub_parcel.code}
+
+
+def test_admin_view_on_site_answers_only_for_zone_a(staff_admin_a, world_a, world_b, monkeypatch):
+    from django.contrib.contenttypes.models import ContentType
+
+    monkeypatch.setattr(Enterprise, "get_absolute_url", lambda self: f"/enterprises/{self.pk}/", raising=False)
+    content_type = ContentType.objects.get_for_model(Enterprise)
+    mine = staff_admin_a.get(f"/admin/r/{content_type.pk}/{world_a.enterprise.pk}/")
+    assert (mine.status_code, mine["Location"]) == (302, f"http://testserver/enterprises/{world_a.enterprise.pk}/")
+    for pk in (world_b.enterprise.pk, world_b.sub_enterprise.pk, 10**9, "abc"):
+        response = staff_admin_a.get(f"/admin/r/{content_type.pk}/{pk}/")
+        assert response.status_code == 404
+        assert_nothing_of(response.content.decode(), world_b)
+
+
+# letters for a number or a date, exotic digits, a number past any column, a month 13, a NUL (PostgreSQL)
+BAD_FILTER_VALUES = ["abc", "²", "9" * 30, "2024-13-45", "\x00"]
+
+
+def test_every_admin_list_filter_given_bad_values_answers_400_or_lists_nothing_of_b(staff_admin_a, world_a, world_b):
+    """Each filter's parameters (from the list's own filters) with letters, exotic digits, huge numbers, NUL."""
+    user = User.objects.get(username="staff_admin_a")
+    tried = 0
+    for model, ma in _platform_admins():
+        request = _admin_request(user)
+        if not ma.has_view_permission(request):
+            continue
+        parameters = {
+            p for spec in ma.get_changelist_instance(request).filter_specs for p in spec.expected_parameters()
+        }
+        for parameter in sorted(parameters):
+            for value in BAD_FILTER_VALUES:
+                response = staff_admin_a.get(_changelist(model), {parameter: value})
+                assert response.status_code in (200, 400), (model, parameter, value, response.status_code)
+                assert_nothing_of(response.content.decode(), world_b)
+                tried += 1
+    assert tried >= 100
+
+
+def test_admin_zone_filter_lists_nothing_for_another_zone_or_bad_values(staff_admin_a, world_a, world_b):
+    ok = staff_admin_a.get("/admin/land/parcel/", {"zone": world_a.zone.pk})
+    assert [p.code for p in ok.context["cl"].result_list] == [world_a.parcel.code]
+    for value in (world_b.zone.pk, world_b.sub_park.pk, "abc", "²", "9" * 30):
+        response = staff_admin_a.get("/admin/land/parcel/", {"zone": value})
+        assert response.status_code == 200
+        assert list(response.context["cl"].result_list) == []
+
+
+def test_admin_list_filter_given_letters_for_a_year_answers_400(staff_admin_a, world_a):
+    response = staff_admin_a.get("/admin/enterprises/enterpriseyear/", {"year": "abc"})
+    assert response.status_code == 400
