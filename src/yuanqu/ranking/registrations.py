@@ -91,3 +91,4 @@ def register() -> None:
         )
     )
     registry.demo_steps.register(registry.DemoStep("zone-figures", "yuanqu.ranking.demo.build_figures", order=85))
+    registry.demo_steps.register(registry.DemoStep("zone-ranking", "yuanqu.ranking.demo.build_runs", order=86))
