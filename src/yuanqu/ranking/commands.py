@@ -69,7 +69,8 @@ def handle(command, *, method, year, user, out=None, report=None, **options) -> 
             command.stdout.write(f"{GROUP_LABELS.get(group, (group,))[0]} / {GROUP_LABELS.get(group, ('', group))[1]}")
         place = f"{result.rank:>3}" if result.rank else "  —"
         total = f"{result.total:6.2f}" if result.total is not None else "     —"
-        extra = " ".join(filter(None, (change_mark(result.rank_change), result.warning, result.reason_zh)))
+        warning = result.details.get("warning_zh") or result.warning
+        extra = " ".join(filter(None, (change_mark(result.rank_change), warning, result.reason_zh)))
         command.stdout.write(
             f"  {place}  {total}  {result.name}{'（外部）' if result.external else ''}  {extra}".rstrip()
         )

@@ -1,5 +1,6 @@
 """The ranking's part of the demo city: five years of figures each top-level zone reported, January to date for
-the last year and the current one, and eight zones of neighbouring cities as peers.
+the last year and the current one, eight zones of neighbouring cities as peers, and the reference method's runs
+of the last two years (so that the ranking shows its changes).
 
 A zone's report follows what the platform itself counts where it can (its enterprises' tax and output, its
 projects, its land), with the difference a zone's wider scope makes, and now and then a report far from the
@@ -14,6 +15,7 @@ from decimal import Decimal
 
 from yuanqu.core.registry import measures
 from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
+from yuanqu.ranking.services import preset_zone_method, run_zone_evaluation
 
 # Invented zones of invented neighbouring cities: (name, code, level, city, GDP in 亿元 in the last year).
 PEERS = (
@@ -27,6 +29,7 @@ PEERS = (
     ("瑶湾经济开发区", "S321303", "provincial", "青枫市", 95.0),
 )
 YI = Decimal(10_000)
+DEMO_METHOD = "zones-reference"
 
 
 def _own(key: str, zone, year: int):
@@ -153,3 +156,11 @@ def build_figures(city) -> None:
     city.bulk_create(years, "园区年度上报数据 / zones' yearly figures")
     city.bulk_create(months, "园区月度上报数据 / zones' monthly figures")
     city.count("zone_years", len(years))
+
+
+def build_runs(city) -> None:
+    """The reference method on the last year's figures and on the year before's, the older first."""
+    method = preset_zone_method(name=DEMO_METHOD)
+    years = [year for year in (city.last_year - 1, city.last_year) if year >= city.first_year]
+    runs = [run_zone_evaluation(method=method, year=year, user=None) for year in years]
+    city.count("zone_evaluation_runs", len(runs))

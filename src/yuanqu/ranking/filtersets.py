@@ -1,9 +1,10 @@
-"""The filters of the reported figures, for their API endpoints."""
+"""The filters of the reported figures and of the zone-evaluation results, for their API endpoints."""
 
 import django_filters
 
+from yuanqu.analytics.zoneranking import GROUP_LABELS
 from yuanqu.core.filtersets import ZoneFilter, ZoneScopedFilterSet
-from yuanqu.ranking.models import ZoneMonth, ZoneYear
+from yuanqu.ranking.models import ZoneEvaluationResult, ZoneMonth, ZoneYear
 
 
 class ZoneYearFilterSet(ZoneScopedFilterSet):
@@ -29,3 +30,19 @@ class ZoneMonthFilterSet(ZoneScopedFilterSet):
     class Meta:
         model = ZoneMonth
         fields = ["zone", "year", "month"]
+
+
+class ZoneEvaluationResultFilterSet(django_filters.FilterSet):
+    """``?run=3&group=provincial&zone=5`` (results are of top-level zones: ``zone`` is the zone itself)."""
+
+    run = django_filters.NumberFilter(field_name="run_id", help_text="评价编号 / run id")
+    group = django_filters.ChoiceFilter(
+        choices=[(key, labels[0]) for key, labels in GROUP_LABELS.items()],
+        help_text="排名组 / group: national, provincial, other, all",
+    )
+    zone = django_filters.NumberFilter(field_name="zone_id", help_text="园区编号 / zone id")
+    peer = django_filters.NumberFilter(field_name="peer_id", help_text="外部园区编号 / peer id")
+
+    class Meta:
+        model = ZoneEvaluationResult
+        fields = ["run", "group", "zone", "peer", "status"]

@@ -15,9 +15,10 @@ ZONE_PAGE = "zones.zone-detail"
 
 def _figures_panel(zone, request) -> dict:
     from yuanqu.ranking.models import ZoneYear
+    from yuanqu.ranking.selectors import latest_result
 
     latest = ZoneYear.objects.restrict(request.user).filter(zone=zone).order_by("-year").first()
-    return {"zone": zone, "latest": latest}
+    return {"zone": zone, "latest": latest, "ranked": latest_result(zone=zone, user=request.user)}
 
 
 def reported_label(figure):
@@ -49,6 +50,9 @@ def register() -> None:
         ),
     ):
         registry.data_kinds.register(kind)
+    registry.navigation.register(
+        registry.NavItem("ranking", _("园区综合评价"), "ranking:run-list", menu="main", order=50)
+    )
     registry.navigation.register(registry.NavItem("zone-figures", _("上报数据"), "ranking:figures", order=15))
     registry.navigation.register(
         registry.NavItem("peers", _("外部园区"), "ranking:peers", order=16, visible=sees_all_zones)
@@ -87,3 +91,4 @@ def register() -> None:
         )
     )
     registry.demo_steps.register(registry.DemoStep("zone-figures", "yuanqu.ranking.demo.build_figures", order=85))
+    registry.demo_steps.register(registry.DemoStep("zone-ranking", "yuanqu.ranking.demo.build_runs", order=86))

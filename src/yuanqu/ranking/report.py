@@ -41,6 +41,27 @@ def _table(document, headers: list[str], rows: list[list[str]]):
     return table
 
 
+def _warning(result) -> str:
+    return result.details.get("warning_zh") or result.warning or "—"
+
+
+def _move_text(result) -> str:
+    """What would lift the zone one place, in the bulletin's words: the three smallest single-indicator gains."""
+    move = result.details.get("move") or {}
+    if not move or move.get("above_rank") is None:
+        return "已是组内第一名。" if move else ""
+    head = f"超过上一名（第 {move['above_rank']} 名）"
+    options = [option for option in move.get("options", []) if option.get("reachable")]
+    if not options:
+        return head + "：没有单项指标足以做到。"
+    parts = []
+    for option in options[:3]:
+        percent = option.get("change_percent")
+        share = f"（{percent:+.1f}%）" if percent is not None else ""
+        parts.append(f"{option['zh']}达到 {_number(option['needed'])} {option['unit']}{share}")
+    return head + "，最少需要其一：" + "；".join(parts) + "。"
+
+
 def write_bulletin(target, *, run: ZoneEvaluationRun, user) -> dict:
     """Write the bulletin to a docx file or buffer; returns what it holds (groups, zones, warnings)."""
     from docx import Document
@@ -74,26 +95,27 @@ def write_bulletin(target, *, run: ZoneEvaluationRun, user) -> dict:
             if result.status != "ranked":
                 continue
             band = f"{result.rank_best}–{result.rank_worst}" if result.rank_best and result.rank_worst else "—"
+            # Another zone seen by name only (the city opened the ranks): its name, total and rank.
             table_rows.append(
                 [
                     str(result.rank or "—"),
                     result.name + ("（外部）" if result.external else ""),
                     _number(result.total),
-                    str(result.previous_rank or "—"),
-                    change_mark(result.rank_change) or "—",
-                    band,
-                    result.warning or "—",
+                    str(result.previous_rank or "—") if row.detailed else "",
+                    (change_mark(result.rank_change) or "—") if row.detailed else "",
+                    band if row.detailed else "",
+                    _warning(result) if row.detailed else "",
                 ]
             )
         _table(document, ["排名", "园区", "总分", "上年排名", "位次变化", "排名区间", "预警"], table_rows)
 
-    vetoed = [row.result for row in rows if row.result.status != "ranked"]
+    vetoed = [row.result for row in rows if row.detailed and row.result.status != "ranked"]
     if vetoed:
         document.add_heading("未参加排名的园区", level=1)
         for result in vetoed:
             document.add_paragraph(f"{result.name}：{result.reason_zh or '未参加排名'}", style="List Bullet")
 
-    warned = [row.result for row in ranked if row.result.warning]
+    warned = [row.result for row in ranked if row.detailed and row.result.warning]
     document.add_heading("预警", level=1)
     if warned:
         for result in warned:
@@ -110,7 +132,7 @@ def write_bulletin(target, *, run: ZoneEvaluationRun, user) -> dict:
         for result in explained:
             document.add_paragraph(result.name, style="List Bullet")
             document.add_paragraph(result.details["why"]["summary_zh"])
-            move = (result.details.get("move") or {}).get("summary_zh")
+            move = _move_text(result)
             if move:
                 document.add_paragraph(move)
 

@@ -7,9 +7,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, ZoneFigure
+from yuanqu.analytics.zoneranking import GROUP_LABELS, load_method
+from yuanqu.analytics.zoneranking.engine import issue_texts
+from yuanqu.core.access import sees_all_zones, visible_zone_ids
 from yuanqu.core.registry import measures
-from yuanqu.ranking.models import ZoneMonth, ZoneYear
+from yuanqu.ranking.models import ZoneEvaluationResult, ZoneMonth, ZoneYear
 
 DIFFERENCE_FLAG = Decimal("0.2")
 """A zone's report and the platform's own count differing by more than this share are flagged."""
@@ -178,6 +183,37 @@ def figure_label(key: str) -> str:
 
 # --- zone evaluation --------------------------------------------------------------------------------------------
 
+GROUP_ORDER = {key: index for index, key in enumerate(GROUP_LABELS)}
+"""Groups in the order the published lists give them: national, provincial, other (or all)."""
+
+
+def run_method(run):
+    """The method exactly as the run used it (its stored text)."""
+    return load_method(run.method_text, name=run.method_name)
+
+
+def sees_others(*, run, user) -> bool:
+    """Whether the user sees the other zones' names, totals and ranks in this run."""
+    return user is None or sees_all_zones(user) or run.others_visible
+
+
+def visible_results(*, user):
+    """The results a user may see, in any run: every result for city users; a zone user's own zones' results, and
+    the other ranked zones' (and peers') results of the runs whose ranks the city opened to the zones."""
+    results = ZoneEvaluationResult.objects.select_related("run", "zone", "peer")
+    if user is None or sees_all_zones(user):
+        return results
+    own = visible_zone_ids(user) or frozenset()
+    return results.filter(Q(zone_id__in=own) | Q(run__others_visible=True, status="ranked"))
+
+
+def sees_details(*, result, user) -> bool:
+    """Whether the user sees everything of a result (scores, reasons, band, change) or only its name, total and
+    rank: everything of every zone for city users, of their own zones for zone users."""
+    if user is None or sees_all_zones(user):
+        return True
+    return result.zone_id is not None and result.zone_id in (visible_zone_ids(user) or frozenset())
+
 
 @dataclass
 class RankRow:
@@ -186,10 +222,27 @@ class RankRow:
 
     result: object
     detailed: bool
+    scores: list = field(default_factory=list)  # the category scores in the method's order (detailed rows)
 
     @property
     def categories(self) -> dict:
         return self.result.details.get("categories", {}) if self.detailed else {}
+
+
+@dataclass
+class RankGroup:
+    """One group's list: its key (national, provincial, other or all) and its rows, ranked first."""
+
+    key: str
+    rows: list[RankRow] = field(default_factory=list)
+
+    @property
+    def zh(self) -> str:
+        return GROUP_LABELS.get(self.key, (self.key or "—", self.key or "—"))[0]
+
+    @property
+    def en(self) -> str:
+        return GROUP_LABELS.get(self.key, (self.key or "—", self.key or "—"))[1]
 
 
 def change_mark(change: int | None) -> str:
@@ -204,33 +257,42 @@ def change_mark(change: int | None) -> str:
 
 
 def ranking_results(*, run, user, group: str = "") -> list[RankRow]:
-    """The run's results the user may see, by group and rank (unranked last), peers included for those who see
-    every zone, or for everyone when the city lets zone users see the others."""
-    from yuanqu.core.access import sees_all_zones, visible_zone_ids
-    from yuanqu.ranking.models import ZoneEvaluationResult
-
-    results = ZoneEvaluationResult.objects.filter(run=run).select_related("zone", "peer")
+    """The run's results the user may see, by group (national, provincial, other) and rank, unranked last: every
+    result for city users; a zone user's own zones in full and, when the city lets zone users see the others,
+    the other ranked zones and peers with their name, total and rank only."""
+    results = visible_results(user=user).filter(run=run)
     if group:
         results = results.filter(group=group)
-    if user is None or sees_all_zones(user):
-        return [RankRow(result, True) for result in _ordered(results)]
-    own = visible_zone_ids(user) or frozenset()
-    rows = []
-    for result in _ordered(results):
-        mine = result.zone_id is not None and result.zone_id in own
-        if mine or run.others_visible:
-            rows.append(RankRow(result, mine))
-    return rows
+    return [RankRow(result, sees_details(result=result, user=user)) for result in _ordered(results)]
 
 
 def _ordered(results) -> list:
-    return sorted(results, key=lambda r: (r.group, r.rank is None, r.rank or 0, r.name))
+    return sorted(
+        results,
+        key=lambda r: (GROUP_ORDER.get(r.group, len(GROUP_ORDER)), r.group, r.rank is None, r.rank or 0, r.name),
+    )
+
+
+def run_groups(*, run) -> list[str]:
+    """The groups of a run, in the published order."""
+    found = set(ZoneEvaluationResult.objects.filter(run=run).values_list("group", flat=True).distinct())
+    return sorted(found, key=lambda g: (GROUP_ORDER.get(g, len(GROUP_ORDER)), g))
+
+
+def ranking_groups(*, run, user, method, group: str = "") -> list[RankGroup]:
+    """The ranking page's tables: one per group, each row with its category scores in the method's order."""
+    groups: list[RankGroup] = []
+    for row in ranking_results(run=run, user=user, group=group):
+        if not groups or groups[-1].key != row.result.group:
+            groups.append(RankGroup(row.result.group))
+        categories = row.categories
+        row.scores = [categories.get(c.key) for c in method.categories] if row.detailed else []
+        groups[-1].rows.append(row)
+    return groups
 
 
 def zone_history(*, zone, user) -> list:
     """The zone's result in every run, newest year first (the latest run of each year)."""
-    from yuanqu.ranking.models import ZoneEvaluationResult
-
     found = {}
     rows = ZoneEvaluationResult.objects.restrict(user).filter(zone=zone).select_related("run")
     for result in rows.order_by("-run__year", "-run__created_at", "-run_id"):
@@ -240,10 +302,7 @@ def zone_history(*, zone, user) -> list:
 
 def group_profile(*, run, result) -> dict:
     """The result's category scores against its group's average and best (the zone profile's radar chart)."""
-    from yuanqu.analytics.zoneranking import load_method
-    from yuanqu.ranking.models import ZoneEvaluationResult
-
-    method = load_method(run.method_text, name=run.method_name)
+    method = run_method(run)
     peers = ZoneEvaluationResult.objects.filter(run=run, group=result.group, status="ranked")
     scores: dict[str, list[float]] = {c.key: [] for c in method.categories}
     for other in peers:
@@ -257,3 +316,78 @@ def group_profile(*, run, result) -> dict:
         "average": [sum(scores[c.key]) / len(scores[c.key]) if scores[c.key] else None for c in method.categories],
         "best": [max(scores[c.key]) if scores[c.key] else None for c in method.categories],
     }
+
+
+@dataclass
+class IndicatorLine:
+    """One indicator of a zone's result: its value in its unit, score (0–100), points (its part of the total) out
+    of the most it can give, and why it scored nothing, in both languages."""
+
+    category: object
+    indicator: object
+    value: float | None
+    score: float | None
+    points: float | None
+    most: float
+    issue_zh: str = ""
+    issue_en: str = ""
+
+
+def indicator_lines(*, method, result) -> list[IndicatorLine]:
+    """The result's indicators in the method's order."""
+    stored = result.details.get("indicators", {})
+    lines = []
+    for category in method.categories:
+        for indicator in category.indicators:
+            found = stored.get(indicator.key) or {}
+            code = found.get("issue")
+            lines.append(
+                IndicatorLine(
+                    category=category,
+                    indicator=indicator,
+                    value=found.get("value"),
+                    score=found.get("score"),
+                    points=found.get("points"),
+                    most=float(category.weight) * float(indicator.share),
+                    issue_zh=issue_texts(indicator, "zh").get(code, "") if code else "",
+                    issue_en=issue_texts(indicator, "en").get(code, "") if code else "",
+                )
+            )
+    return lines
+
+
+def overtake(*, run, result, user) -> dict | None:
+    """What would lift the zone past the zone just above (the stored ``details["move"]``): the reachable options,
+    smallest change first, and who is above, named only for a user who may see the other zones."""
+    move = result.details.get("move")
+    if not move:
+        return None
+    options = [option for option in move.get("options", []) if option.get("reachable")]
+    above = []
+    if move.get("above_rank") is not None and sees_others(run=run, user=user):
+        above = list(
+            ZoneEvaluationResult.objects.filter(
+                run=run, group=result.group, status="ranked", rank=move["above_rank"]
+            ).values_list("name", flat=True)
+        )
+    return {
+        "first": move.get("above_rank") is None,
+        "above_rank": move.get("above_rank"),
+        "above_total": move.get("above_total") if above else None,
+        "above_names": above,
+        "options": options,
+        "unreachable": [option for option in move.get("options", []) if not option.get("reachable")],
+        "summary_zh": move.get("summary_zh", ""),
+        "summary_en": move.get("summary_en", ""),
+    }
+
+
+def latest_result(*, zone, user):
+    """The zone's place in the newest run of the newest year it was ranked in, or None."""
+    history = zone_history(zone=zone, user=user)
+    return history[0] if history else None
+
+
+def figure_years() -> list[int]:
+    """The years with reported figures (of any zone or peer), newest first: the years a run can rank."""
+    return sorted(set(ZoneYear.objects.values_list("year", flat=True).distinct()), reverse=True)

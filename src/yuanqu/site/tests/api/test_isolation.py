@@ -666,6 +666,61 @@ def test_evaluation_methods_refuse_a_bad_method_with_its_line(world):
     assert "第 3 行（bogus_field）" in str(response.json())
 
 
+# --- zone evaluation (methods and runs city-wide; results as far as the user may see them) ---------------------
+
+
+@pytest.fixture
+def zone_ranking(world):
+    """The reference method on 2025: zone A ranked among provincial zones, zone B among national ones (their
+    sub-parks' figures belong to them and are not ranked)."""
+    from yuanqu.ranking.services import preset_zone_method, run_zone_evaluation
+
+    return run_zone_evaluation(method=preset_zone_method(name="zones-reference"), year=2025, user=None)
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_zone_evaluation_results_hold_only_zone_a(world, zone_ranking, role):
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    client = token_client(world.users[role])
+    assert [row["id"] for row in results(client.get("/api/zone-evaluation-runs/"))] == [zone_ranking.pk]
+    response = client.get("/api/zone-evaluation-results/", {"page_size": 100})
+    assert [(row["zone"], row["detailed"]) for row in results(response)] == [(world.zone_a.pk, True)]
+    assert response.json()["count"] == 1
+    b_result = ZoneEvaluationResult.objects.get(zone=world.zone_b)
+    assert client.get(f"/api/zone-evaluation-results/{b_result.pk}/").status_code == 404
+    for query in ({"zone": world.zone_b.pk}, {"zone": world.sub_b.pk}, {"group": "national"}, {"search": "乙"}):
+        assert results(client.get("/api/zone-evaluation-results/", query)) == []
+    assert world.zone_b.name not in response.content.decode()
+    refused = client.post("/api/zone-evaluation-runs/", {"year": 2025, "preset": "zones-reference"}, format="json")
+    assert refused.status_code == 403
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_zone_evaluation_results_of_zone_b_by_name_total_and_rank_once_the_city_opens_them(world, zone_ranking, role):
+    from yuanqu.ranking.services import set_others_visible
+
+    set_others_visible(run=zone_ranking, visible=True, user=world.users["city_admin"])
+    client = token_client(world.users[role])
+    rows = {row["zone"]: row for row in results(client.get("/api/zone-evaluation-results/"))}
+    assert set(rows) == {world.zone_a.pk, world.zone_b.pk}
+    b = rows[world.zone_b.pk]
+    assert (b["name"], b["rank"], b["detailed"], b["categories"], b["indicators"], b["reason_zh"]) == (
+        world.zone_b.name,
+        1,
+        False,
+        None,
+        None,
+        None,
+    )
+    assert rows[world.zone_a.pk]["categories"] is not None
+
+
+def test_zone_evaluation_results_of_both_zones_for_a_city_analyst(world, zone_ranking):
+    rows = results(token_client(world.users["city_analyst"]).get("/api/zone-evaluation-results/"))
+    assert {(row["zone"], row["detailed"]) for row in rows} == {(world.zone_a.pk, True), (world.zone_b.pk, True)}
+
+
 # --- the alert list and the monthly project statistics ----------------------------------------------------
 
 

@@ -64,6 +64,8 @@ LIST_PAGES = {
     "/projects/alerts/?kind=deadline": lambda a: [a.project.name],
     "/projects/statistics/?year=2025&month=9": lambda a: [a.zone.name],
     "/ranking/figures/": lambda a: [a.zone.name, a.sub_park.name],
+    "/ranking/": lambda a: [],
+    "/ranking/methods/": lambda a: [],
 }
 
 
@@ -779,3 +781,76 @@ def test_admin_zone_filter_lists_nothing_for_another_zone_or_bad_values(staff_ad
 def test_admin_list_filter_given_letters_for_a_year_answers_400(staff_admin_a, world_a):
     response = staff_admin_a.get("/admin/enterprises/enterpriseyear/", {"year": "abc"})
     assert response.status_code == 400
+
+
+# Zone evaluation: a city-wide run ranks A (provincial) and B (national); a zone user sees A's result, nothing of B
+# until the city opens the run's ranks, and then B's name, total and rank only.
+
+
+@pytest.fixture
+def zone_ranking(world_a, world_b):
+    from yuanqu.ranking.models import ZoneYear
+    from yuanqu.ranking.services import preset_zone_method, run_zone_evaluation
+
+    for world, gdp in ((world_a, 100), (world_b, 300)):
+        for year in (2024, 2025):
+            ZoneYear.objects.create(zone=world.zone, year=year, gdp=gdp, budget_revenue=gdp / 10)
+        ZoneYear.objects.create(zone=world.sub_park, year=2025, gdp=1)
+    method = preset_zone_method(name="zones-reference")
+    return run_zone_evaluation(method=method, year=2025, user=None)
+
+
+def test_zone_evaluation_pages_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, zone_ranking):
+    run = zone_ranking
+    for url in ("/ranking/", f"/ranking/runs/{run.pk}/", f"/ranking/runs/{run.pk}/zones/{world_a.zone.pk}/"):
+        response = client_a.get(url)
+        assert response.status_code == 200
+        assert_nothing_of(response.content.decode(), world_b)
+    assert world_a.zone.name in client_a.get(f"/ranking/runs/{run.pk}/").content.decode()
+    panel = client_a.get(f"/zones/{world_a.zone.pk}/").content.decode()
+    assert f"/ranking/runs/{run.pk}/zones/{world_a.zone.pk}/" in panel
+    for zone in (world_b.zone, world_b.sub_park, world_a.sub_park):
+        assert client_a.get(f"/ranking/runs/{run.pk}/zones/{zone.pk}/").status_code == 404
+    filtered = client_a.get(f"/ranking/runs/{run.pk}/", {"group": "national"})
+    assert_nothing_of(filtered.content.decode(), world_b)
+
+
+def test_zone_evaluation_downloads_hold_only_zone_a(client_a, world_a, world_b, zone_ranking):
+    import docx
+
+    run = zone_ranking
+    book = openpyxl.load_workbook(io.BytesIO(client_a.get(f"/ranking/runs/{run.pk}/ranking.xlsx").content))
+    cells = " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c is not None)
+    assert world_a.zone.name in cells
+    assert_nothing_of(cells, world_b)
+    document = docx.Document(io.BytesIO(client_a.get(f"/ranking/runs/{run.pk}/bulletin.docx").content))
+    text = "\n".join(
+        [p.text for p in document.paragraphs] + [c.text for t in document.tables for r in t.rows for c in r.cells]
+    )
+    assert world_a.zone.name in text
+    assert_nothing_of(text, world_b)
+
+
+def test_zone_users_cannot_open_a_runs_ranks_or_start_one(client_a, world_a, world_b, zone_ranking):
+    from yuanqu.ranking.models import ZoneEvaluationRun
+
+    run = zone_ranking
+    assert client_a.post(f"/ranking/runs/{run.pk}/visibility/", {"others_visible": "1"}).status_code == 403
+    run.refresh_from_db()
+    assert run.others_visible is False
+    assert client_a.post("/ranking/runs/new/", {"method": "preset:zones-reference", "year": "2025"}).status_code == 403
+    assert ZoneEvaluationRun.objects.count() == 1
+
+
+def test_zone_evaluation_names_zone_b_with_its_total_and_rank_once_opened(client_a, world_a, world_b, zone_ranking):
+    from yuanqu.ranking.models import ZoneEvaluationResult, ZoneEvaluationRun
+
+    run = zone_ranking
+    ZoneEvaluationRun.objects.filter(pk=run.pk).update(others_visible=True)
+    html = client_a.get(f"/ranking/runs/{run.pk}/").content.decode()
+    b = ZoneEvaluationResult.objects.get(run=run, zone=world_b.zone)
+    assert world_b.zone.name in html and f"{b.total:.2f}" in html
+    # Nothing else of B: not its sub-park, enterprises or parcels, nor its profile.
+    for name in world_b.names[1:]:
+        assert name not in html
+    assert client_a.get(f"/ranking/runs/{run.pk}/zones/{world_b.zone.pk}/").status_code == 404
