@@ -18,5 +18,6 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:  # an app whose pages are not in the URL map
             continue
-        menus.setdefault(item.menu, []).append({"key": item.key, "label": item.label, "url": url})
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        menus.setdefault(item.menu, []).append({"key": item.key, "label": item.label, "url": url, "current": current})
     return {"nav_main": menus["main"], "nav_side": menus["side"]}

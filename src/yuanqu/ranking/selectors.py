@@ -391,3 +391,63 @@ def latest_result(*, zone, user):
 def figure_years() -> list[int]:
     """The years with reported figures (of any zone or peer), newest first: the years a run can rank."""
     return sorted(set(ZoneYear.objects.values_list("year", flat=True).distinct()), reverse=True)
+
+
+PEER_SETS = ("group", "platform", "external")
+"""Whom a zone is compared with: its group (the same level, peers included), the city's zones of its level,
+or the zones outside the platform of its level."""
+
+
+@dataclass
+class PeerLine:
+    """One indicator of a zone against the average of a set of zones: above or below, and better or worse (lower
+    is better for some)."""
+
+    indicator: object
+    value: float | None
+    average: float | None
+    count: int
+
+    @property
+    def better(self) -> bool | None:
+        if self.value is None or self.average is None:
+            return None
+        if self.value == self.average:
+            return None
+        higher = self.value > self.average
+        return higher if self.indicator.direction == "higher" else not higher
+
+    @property
+    def difference(self) -> float | None:
+        if self.value is None or not self.average:
+            return None
+        return (self.value - self.average) / abs(self.average)
+
+
+def peer_comparison(*, run, method, result, peers: str = "group") -> list[PeerLine]:
+    """Each indicator of the zone against the average value of a set of zones of its level in the run (the
+    stored values, vetoed zones left out): "高于苏州市同级开发区平均水平" as a table."""
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    others = ZoneEvaluationResult.objects.filter(run=run, level=result.level, status="ranked").exclude(pk=result.pk)
+    if peers == "platform":
+        others = others.filter(zone__isnull=False)
+    elif peers == "external":
+        others = others.filter(peer__isnull=False)
+    else:
+        others = others.filter(group=result.group)
+    values = [other.details.get("indicators", {}) for other in others]
+    own = result.details.get("indicators", {})
+    lines = []
+    for category in method.categories:
+        for indicator in category.indicators:
+            found = [v[indicator.key]["value"] for v in values if (v.get(indicator.key) or {}).get("value") is not None]
+            lines.append(
+                PeerLine(
+                    indicator=indicator,
+                    value=(own.get(indicator.key) or {}).get("value"),
+                    average=sum(found) / len(found) if found else None,
+                    count=len(found),
+                )
+            )
+    return lines

@@ -255,6 +255,9 @@ def zone_profile(request, pk: int, zone_pk: int):
     if not selectors.sees_details(result=result, user=request.user):
         raise Http404
     method = selectors.run_method(run)
+    peer_set = request.GET.get("peers") or "group"
+    if peer_set not in selectors.PEER_SETS:
+        raise Http404
     history = selectors.zone_history(zone=zone, user=request.user)
     english = _english()
     profile = selectors.group_profile(run=run, result=result) if result.status == "ranked" else None
@@ -288,6 +291,9 @@ def zone_profile(request, pk: int, zone_pk: int):
         "move": selectors.overtake(run=run, result=result, user=request.user),
         "history": history,
         "chart": chart,
+        "peer_set": peer_set,
+        "peer_sets": selectors.PEER_SETS,
+        "peer_lines": selectors.peer_comparison(run=run, method=method, result=result, peers=peer_set),
     }
     return render(request, "ranking/zone_profile.html", context)
 

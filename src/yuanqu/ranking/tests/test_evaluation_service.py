@@ -117,3 +117,21 @@ def test_the_command_prints_the_ranks_and_writes_the_workbook_and_the_bulletin(t
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
     assert headings[0] == "2025 年度园区综合评价结果通报" and "国家级开发区" in headings and "评价方法" in headings
     assert document.tables[0].rows[1].cells[1].text == "甲国家级经开区"
+
+
+def test_a_zone_is_compared_with_the_average_of_the_set_chosen(three_national, client, city_admin):
+    a, b, _peer = three_national
+    run_ = run_zone_evaluation(method=preset_zone_method(name="zones-reference"), year=2025, user=city_admin)
+    client.force_login(city_admin)
+    url = f"/ranking/runs/{run_.pk}/zones/{b.pk}/"
+
+    def gdp_row(peers):
+        html = client.get(url, {"peers": peers}).content.decode()
+        table = html[html.index('id="peer-comparison"') :]
+        return table[table.index('data-indicator="gdp"') :].split("</tr>")[0]
+
+    # b's GDP 1,000 against the city's other national zone (a: 1,200), then against the peer outside (800).
+    assert "1,200.00" in gdp_row("platform") and "低于平均" in gdp_row("platform")
+    assert "800.00" in gdp_row("external") and "优于平均" in gdp_row("external")
+    assert "1,000.00" in gdp_row("group") and "—" in gdp_row("group")  # (1,200 + 800) / 2: the same as b
+    assert client.get(url, {"peers": "nonsense"}).status_code == 404
