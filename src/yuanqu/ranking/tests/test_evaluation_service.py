@@ -111,8 +111,9 @@ def test_the_command_prints_the_ranks_and_writes_the_workbook_and_the_bulletin(t
     assert "甲国家级经开区  ▲1" in lines[1] and lines[1].lstrip().startswith("1")
     sheet = openpyxl.load_workbook(tmp_path / "r.xlsx").active
     header = [cell.value for cell in sheet[2]]
-    assert header[:7] == ["园区代码", "园区名称", "排名组", "总分", "排名", "上年排名", "位次变化"]
-    assert [cell.value for cell in sheet[3]][:7] == ["GA", "甲国家级经开区", "国家级开发区", 100, 1, 2, "▲1"]
+    categories = ["对外开放得分", "发展质量得分", "科技创新得分", "绿色发展得分", "统筹协调得分"]
+    assert header == ["园区代码", "园区名称", "总分", "排名", "上年排名", "位次变化", "预警", *categories, "排名组", "排名区间", "说明"]  # fmt: skip
+    assert [cell.value for cell in sheet[3]][:7] == ["GA", "甲国家级经开区", 100, 1, 2, "▲1", ""]
     document = Document(str(tmp_path / "r.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
     assert headings[0] == "2025 年度园区综合评价结果通报" and "国家级开发区" in headings and "评价方法" in headings
@@ -120,7 +121,7 @@ def test_the_command_prints_the_ranks_and_writes_the_workbook_and_the_bulletin(t
 
 
 def test_a_zone_is_compared_with_the_average_of_the_set_chosen(three_national, client, city_admin):
-    a, b, _peer = three_national
+    _a, b, _peer = three_national
     run_ = run_zone_evaluation(method=preset_zone_method(name="zones-reference"), year=2025, user=city_admin)
     client.force_login(city_admin)
     url = f"/ranking/runs/{run_.pk}/zones/{b.pk}/"
