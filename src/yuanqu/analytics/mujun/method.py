@@ -19,8 +19,9 @@ from pathlib import Path as FilePath
 from typing import Any
 
 from yuanqu.analytics.industry import DIVISIONS
+from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem
 from yuanqu.analytics.mujun.expression import BOOLEAN, NUMBER, Expression, ExpressionError, parse
-from yuanqu.analytics.mujun.locate import Locations, Path, format_path, locate_toml, locate_yaml
+from yuanqu.analytics.mujun.locate import Path, locate_toml, locate_yaml
 
 BENCHMARK_KINDS = ("fixed", "group_mean", "industry_mean", "previous_year_mean", "minmax")
 MEAN_KINDS = ("group_mean", "industry_mean", "previous_year_mean")
@@ -28,7 +29,6 @@ AVERAGES = ("aggregate", "arithmetic")
 DIRECTIONS = ("higher", "lower")
 MISSING_RULES = ("zero", "group_mean_score", "exclude")
 GRADING_MODES = ("quota", "thresholds")
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 # Output columns are "<key>_value" etc.; these keys would collide with the engine's own columns.
 RESERVED_KEYS = frozenset({"group", "status", "total", "rank", "grade", "subtotal", "additions", "deductions"})
 
@@ -205,85 +205,14 @@ class Method:
 # Problems
 
 
-@dataclass(frozen=True)
-class MethodProblem:
-    path: str
-    reason_zh: str
-    reason_en: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        where_zh = where_en = ""
-        if self.line is not None:
-            where_zh = f"第 {self.line} 行" + (f"第 {self.column} 列" if self.column else "")
-            where_en = f"line {self.line}" + (f" col {self.column}" if self.column else "")
-        key_zh = f"（{self.path}）" if self.path else ""
-        key_en = f" ({self.path})" if self.path else ""
-        return f"{where_zh}{key_zh}：{self.reason_zh} / {where_en}{key_en}: {self.reason_en}".lstrip(" /")
-
-
-class MethodError(ValueError):
-    """A method file that cannot be used; ``problems`` lists every problem found, each with its line."""
-
-    def __init__(self, problems: list[MethodProblem], *, origin: str = ""):
-        self.problems = tuple(problems)
-        self.origin = origin
-        head = f"{origin}: " if origin else ""
-        super().__init__(head + "\n".join(str(p) for p in self.problems))
-
-
 # ---------------------------------------------------------------------------------------------------
 # Reading
 
 
-class _Reader:
+class _Reader(FileReader):
     """Validates the parsed document, collecting every problem with its place in the file."""
 
-    def __init__(self, locations: Locations):
-        self.locations = locations
-        self.problems: list[MethodProblem] = []
-
-    def problem(self, path: Path, zh: str, en: str, *, column: int | None = None) -> None:
-        place = self.locations.find(path)
-        line = place.line if place else None
-        self.problems.append(MethodProblem(format_path(path), zh, en, line, column))
-
     # -- shapes ------------------------------------------------------------------------------------
-
-    def table(self, value: Any, path: Path, *, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
-        if not isinstance(value, dict):
-            self.problem(path, "应为表（键值对）", "should be a table of keys and values")
-            return {}
-        for key in value:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint_zh = f"（是否应为 {close[0]}？）" if close else f"（可用：{'、'.join(allowed)}）"
-                hint_en = f" (did you mean {close[0]}?)" if close else f" (allowed: {', '.join(allowed)})"
-                self.problem((*path, key), f"未知的键 {key}{hint_zh}", f"unknown key {key}{hint_en}")
-        for key in required:
-            if key not in value:
-                self.problem(path, f"缺少必填的键 {key}", f"required key {key} is missing")
-        return value
-
-    def tables(self, value: Any, path: Path) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            self.problem(path, "应为表的数组（[[...]]）", "should be an array of tables ([[...]])")
-            return []
-        return value
-
-    def text(self, data: dict, key: str, path: Path, *, default: str | None = None) -> str:
-        value = data.get(key, default)
-        if value is None:
-            return ""  # reported as missing by table()
-        if not isinstance(value, str):
-            self.problem((*path, key), "应为文本", "should be text")
-            return ""
-        if not value.strip() and default is None:
-            self.problem((*path, key), "不能为空", "must not be empty")
-        return value
 
     def number(
         self,
@@ -309,13 +238,6 @@ class _Reader:
             )
         return float(value)
 
-    def boolean(self, data: dict, key: str, path: Path, *, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem((*path, key), "应为 true 或 false", "should be true or false")
-            return default
-        return value
-
     def choice(self, data: dict, key: str, path: Path, choices: tuple[str, ...], *, default: str | None = None) -> str:
         value = data.get(key, default)
         if value is None:
@@ -338,16 +260,6 @@ class _Reader:
             self.problem((*path, key), "应为文本的数组", "should be an array of text")
             return ()
         return tuple(value)
-
-    def identifier(self, data: dict, key: str, path: Path) -> str:
-        value = self.text(data, key, path)
-        if value and not IDENTIFIER.match(value):
-            self.problem(
-                (*path, key),
-                f"{value!r} 应由小写英文字母、数字和下划线组成，以字母开头",
-                f"{value!r} should be lower-case letters, digits and _, starting with a letter",
-            )
-        return value
 
     def formula(self, data: dict, key: str, path: Path, *, kind: str) -> Expression | None:
         text = data.get(key)

@@ -19,8 +19,8 @@ from fractions import Fraction
 from importlib import resources
 from typing import Any
 
-from yuanqu.analytics.mujun.locate import Locations, Path, format_path, locate_toml
-from yuanqu.analytics.mujun.method import MethodError, MethodProblem
+from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem
+from yuanqu.analytics.mujun.locate import Locations, Path, locate_toml
 from yuanqu.analytics.zone_figures import BY_KEY, FIGURE_KEYS
 
 DIRECTIONS = ("higher", "lower")
@@ -34,7 +34,6 @@ GROUP_LABELS: dict[str, tuple[str, str]] = {
     "all": ("全部园区", "all zones"),
 }
 """Group key → (Chinese, English) label; groups are levels, or one group ``all``."""
-IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 FRACTION_TEXT = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 SHARE_TOLERANCE = 1e-6
 WEIGHT_TOTAL = 100.0
@@ -334,62 +333,10 @@ def _is_tables(value: Any) -> bool:
 # Reading
 
 
-class _Reader:
+class _Reader(FileReader):
     """Validates the parsed document, collecting every problem with its place in the text."""
 
-    def __init__(self, locations: Locations):
-        self.locations = locations
-        self.problems: list[MethodProblem] = []
-
-    def problem(self, path: Path, zh: str, en: str) -> None:
-        place = self.locations.find(path)
-        self.problems.append(MethodProblem(format_path(path), zh, en, place.line if place else None))
-
     # -- shapes --------------------------------------------------------------------------------------
-
-    def table(self, value: Any, path: Path, *, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict:
-        if not isinstance(value, dict):
-            self.problem(path, "应为表（键值对）", "should be a table of keys and values")
-            return {}
-        for key in value:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
-                hint_zh = f"（是否应为 {close[0]}？）" if close else f"（可用：{'、'.join(allowed)}）"
-                hint_en = f" (did you mean {close[0]}?)" if close else f" (allowed: {', '.join(allowed)})"
-                self.problem((*path, key), f"未知的键 {key}{hint_zh}", f"unknown key {key}{hint_en}")
-        for key in required:
-            if key not in value:
-                self.problem(path, f"缺少必填的键 {key}", f"required key {key} is missing")
-        return value
-
-    def tables(self, value: Any, path: Path) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            self.problem(path, "应为表的数组（[[...]]）", "should be an array of tables ([[...]])")
-            return []
-        return value
-
-    def text(self, data: dict, key: str, path: Path, *, default: str | None = None) -> str:
-        value = data.get(key, default)
-        if value is None:
-            return ""  # reported as missing by table()
-        if not isinstance(value, str):
-            self.problem((*path, key), "应为文本", "should be text")
-            return ""
-        if not value.strip() and default is None:
-            self.problem((*path, key), "不能为空", "must not be empty")
-        return value
-
-    def identifier(self, data: dict, key: str, path: Path) -> str:
-        value = self.text(data, key, path)
-        if value and not IDENTIFIER.match(value):
-            self.problem(
-                (*path, key),
-                f"{value!r} 应由小写英文字母、数字和下划线组成，以字母开头",
-                f"{value!r} should be lower-case letters, digits and _, starting with a letter",
-            )
-        return value
 
     def number(
         self, data: dict, key: str, path: Path, *, default: float | None = None, positive: bool = False
@@ -438,13 +385,6 @@ class _Reader:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             self.problem((*path, key), "应为不小于 1 的整数", "should be a whole number of at least 1")
             return None
-        return value
-
-    def boolean(self, data: dict, key: str, path: Path, *, default: bool) -> bool:
-        value = data.get(key, default)
-        if not isinstance(value, bool):
-            self.problem((*path, key), "应为 true 或 false", "should be true or false")
-            return default
         return value
 
     def choice(self, data: dict, key: str, path: Path, choices: tuple[str, ...], *, default: str) -> str:
