@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from yuanqu.analytics.mujun.locate import Locations, Path, format_path
@@ -105,3 +106,26 @@ class FileReader:
             self.problem((*path, key), "应为 true 或 false", "should be true or false")
             return default
         return value
+
+
+def preset_names_in(package: str) -> list[str]:
+    """The presets a package ships in its ``presets`` folder, by name (the file name without .toml)."""
+    folder = resources.files(package).joinpath("presets")
+    return sorted(item.name.removesuffix(".toml") for item in folder.iterdir() if item.name.endswith(".toml"))
+
+
+def preset_text_in(package: str, name: str) -> str:
+    """The text of a package's preset, exactly as shipped; MethodError naming the presets there are."""
+    name = name.removesuffix(".toml")
+    names = preset_names_in(package)
+    if name not in names:
+        raise MethodError(
+            [
+                MethodProblem(
+                    "",
+                    f"没有名为 {name} 的预置方法（可用：{'、'.join(names)}）",
+                    f"no preset named {name} (available: {', '.join(names)})",
+                )
+            ]
+        )
+    return resources.files(package).joinpath("presets", f"{name}.toml").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Q, QuerySet
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -99,6 +100,13 @@ def object_history(user, *sources: models.Model | QuerySet, limit: int = HISTORY
             condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
     entries = ChangeLogEntry.objects.restrict(user).filter(condition).select_related("content_type")[:limit]
     return History([_history_row(entry) for entry in entries], limit=limit)
+
+
+def attachment(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """A file for the browser to save under this name."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def add_service_errors(form, error: ValidationError) -> None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.analytics.mujun import preset_names, preset_text
 from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids
+from yuanqu.core.views import attachment
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.exporting import write_public_list
 from yuanqu.evaluation.filtersets import EvaluationResultFilterSet
@@ -107,9 +108,7 @@ def _run_download(request, pk: int, write, *, name: str, suffix: str, content_ty
     run = _run(request, pk)
     buffer = io.BytesIO()
     write(buffer, run=run, user=request.user)
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}-{run.year}-{run.pk}{suffix}"'
-    return response
+    return attachment(buffer.getvalue(), filename=f"{name}-{run.year}-{run.pk}{suffix}", content_type=content_type)
 
 
 @login_required

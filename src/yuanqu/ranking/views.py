@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.analytics.zoneranking import GROUP_LABELS, load_preset, preset_names, preset_text
 from yuanqu.core.access import can_edit_zone, is_city_admin, sees_all_zones
+from yuanqu.core.views import attachment
 from yuanqu.ranking import selectors
 from yuanqu.ranking.exporting import write_ranking
 from yuanqu.ranking.forms import GroupForm, MethodEditor, NewRunForm, Problem, method_initial
@@ -215,9 +216,7 @@ def _download(request, pk: int, write, *, name: str, suffix: str, content_type: 
     run = _run(pk)
     buffer = io.BytesIO()
     write(buffer, run=run, user=request.user)
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}-{run.year}-{run.pk}{suffix}"'
-    return response
+    return attachment(buffer.getvalue(), filename=f"{name}-{run.year}-{run.pk}{suffix}", content_type=content_type)
 
 
 @login_required

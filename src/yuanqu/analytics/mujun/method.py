@@ -14,12 +14,11 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path as FilePath
 from typing import Any
 
 from yuanqu.analytics.industry import DIVISIONS
-from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem
+from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem, preset_names_in, preset_text_in
 from yuanqu.analytics.mujun.expression import BOOLEAN, NUMBER, Expression, ExpressionError, parse
 from yuanqu.analytics.mujun.locate import Path, locate_toml, locate_yaml
 
@@ -793,24 +792,12 @@ def load_method(path: str | FilePath) -> Method:
 
 def preset_names() -> list[str]:
     """The shipped presets, by name (the file name without .toml)."""
-    folder = resources.files("yuanqu.analytics.mujun").joinpath("presets")
-    return sorted(item.name.removesuffix(".toml") for item in folder.iterdir() if item.name.endswith(".toml"))
+    return preset_names_in("yuanqu.analytics.mujun")
 
 
 def preset_text(name: str) -> str:
     """The text of a shipped preset, exactly as shipped."""
-    name = name.removesuffix(".toml")
-    if name not in preset_names():
-        raise MethodError(
-            [
-                MethodProblem(
-                    "",
-                    f"没有名为 {name} 的预置方法（可用：{'、'.join(preset_names())}）",
-                    f"no preset named {name} (available: {', '.join(preset_names())})",
-                )
-            ]
-        )
-    return resources.files("yuanqu.analytics.mujun").joinpath("presets", f"{name}.toml").read_text(encoding="utf-8")
+    return preset_text_in("yuanqu.analytics.mujun", name)
 
 
 def load_preset(name: str) -> Method:

@@ -16,10 +16,9 @@ import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from importlib import resources
 from typing import Any
 
-from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem
+from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem, preset_names_in, preset_text_in
 from yuanqu.analytics.mujun.locate import Locations, Path, locate_toml
 from yuanqu.analytics.zone_figures import BY_KEY, FIGURE_KEYS
 
@@ -751,26 +750,12 @@ def _with_text(method: Method, text: str, origin: str) -> Method:
 
 def preset_names() -> list[str]:
     """The shipped presets, by name (the file name without .toml)."""
-    folder = resources.files("yuanqu.analytics.zoneranking").joinpath("presets")
-    return sorted(item.name.removesuffix(".toml") for item in folder.iterdir() if item.name.endswith(".toml"))
+    return preset_names_in("yuanqu.analytics.zoneranking")
 
 
 def preset_text(name: str) -> str:
     """The text of a shipped preset, exactly as shipped."""
-    name = name.removesuffix(".toml")
-    if name not in preset_names():
-        raise MethodError(
-            [
-                MethodProblem(
-                    "",
-                    f"没有名为 {name} 的预置方法（可用：{'、'.join(preset_names())}）",
-                    f"no preset named {name} (available: {', '.join(preset_names())})",
-                )
-            ]
-        )
-    return (
-        resources.files("yuanqu.analytics.zoneranking").joinpath("presets", f"{name}.toml").read_text(encoding="utf-8")
-    )
+    return preset_text_in("yuanqu.analytics.zoneranking", name)
 
 
 def load_preset(name: str) -> Method:
