@@ -16,7 +16,8 @@ class Overview:
     yearly figure), one row per zone, the charts."""
 
     year: int | None
-    zone_count: int
+    zone_count: int  # top-level zones; their sub-parks are counted apart
+    sub_park_count: int
     columns: list[ZoneColumn]
     totals: list[tuple[ZoneColumn, object, int | None]]
     rows: list[ZoneRow]
@@ -48,7 +49,16 @@ def overview(*, user) -> Overview:
                 "values": [round(float(value), column.places) for _name, value in shown],
             }
         )
-    return Overview(year=year, zone_count=len(rows), columns=columns, totals=totals, rows=rows, charts=charts)
+    sub_parks = sum(1 for zone, _depth in ordered if zone.parent_id is not None)
+    return Overview(
+        year=year,
+        zone_count=len(rows) - sub_parks,
+        sub_park_count=sub_parks,
+        columns=columns,
+        totals=totals,
+        rows=rows,
+        charts=charts,
+    )
 
 
 def cards(request) -> list[dict]:

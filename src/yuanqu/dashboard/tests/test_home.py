@@ -14,7 +14,8 @@ def test_cards_total_every_zone_and_name_the_year_of_yearly_figures(client, city
         make_parcel(zone)
     client.force_login(city_admin)
     html = client.get("/").content.decode()
-    assert '<div class="figure" id="count-zones">3</div>' in html
+    assert '<div class="figure" id="count-zones">2</div>' in html  # 甲园 is a sub-park of A
+    assert '<div class="muted" id="count-sub-parks">另有 1 个分园</div>' in html
     assert '<div class="figure" id="count-enterprises">3</div>' in html
     assert '<div class="figure" id="total-tax">1,000.00</div>' in html
     # Tax per mu counts only the enterprises that reported land: (300 + 100) / 20.

@@ -295,11 +295,11 @@ def test_bulk_writes_are_in_the_change_log_unless_skipped(db):
     assert not ChangeLogEntry.objects.filter(content_type__model__in=["project", "stageevent"]).exists()
 
 
-def test_demo_command_prints_login_instructions_and_summary(db):
+def test_demo_command_prints_the_users_and_summary_and_no_address_it_does_not_serve(db):
     out = io.StringIO()
     call_command("demo", "--no-serve", "--enterprises", "60", "--parcels", "80", stdout=out, stderr=io.StringIO())
     text = out.getvalue()
-    assert "http://127.0.0.1:8000/" in text and f"password: {DEMO_PASSWORD}" in text
+    assert "http://" not in text and f"demo users  密码 / password: {DEMO_PASSWORD}" in text
     for name in ("admin", "analyst", "zone_admin", "zone_staff", "leader"):
         assert f"\n  {name} " in text
     last = text.strip().splitlines()[-1]

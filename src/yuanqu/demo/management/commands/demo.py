@@ -89,9 +89,11 @@ class Command(BaseCommand):
             result.seconds = time.monotonic() - started
             line = result.line()
 
-        url = url_of(host, port)
         self.stdout.write("")
-        self.stdout.write(f"登录 / log in at {url}  密码 / password: {DEMO_PASSWORD}")
+        if options["no_serve"]:  # not served: nowhere to log in yet (`yuanqu serve` says where)
+            self.stdout.write(f"演示用户 / demo users  密码 / password: {DEMO_PASSWORD}")
+        else:
+            self.stdout.write(f"登录 / log in at {url_of(host, port)}  密码 / password: {DEMO_PASSWORD}")
         width = max(len(u.username) for u in users)
         for user in users:
             self.stdout.write(f"  {user.username:<{width}}  {user.role:<12}  {user.role_label}：{user.scope}")

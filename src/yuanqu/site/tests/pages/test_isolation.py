@@ -205,7 +205,8 @@ def test_posting_to_edit_pages_of_zone_b_is_not_found_and_changes_nothing(client
 def test_home_page_counts_only_zone_a(client_a, world_a):
     html = client_a.get("/").content.decode()
     # A and its sub-park; one enterprise and one parcel in each; 2024 tax 1200 + 100 on 50 + 10 mu.
-    assert '<div class="figure" id="count-zones">2</div>' in html
+    assert '<div class="figure" id="count-zones">1</div>' in html
+    assert '<div class="muted" id="count-sub-parks">另有 1 个分园</div>' in html
     assert '<div class="figure" id="count-enterprises">2</div>' in html
     assert '<div class="figure" id="count-parcels">2</div>' in html
     assert '<div class="figure" id="total-tax">1,300.00</div>' in html
@@ -218,7 +219,8 @@ def test_city_analyst_sees_both_zones(client, world_a, world_b, analyst):
     html = client.get("/enterprises/").content.decode()
     assert world_a.enterprise.name in html
     assert world_b.enterprise.name in html
-    assert '<div class="figure" id="count-zones">4</div>' in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert '<div class="figure" id="count-zones">2</div>' in home and "另有 2 个分园" in home
 
 
 # The admin: zone users are not staff, so it is closed to them; a zone admin made staff sees only A.
