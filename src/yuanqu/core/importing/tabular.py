@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 
 import polars
 import python_calamine
-import xlsxwriter
 
+from yuanqu.core import xlsx
 from yuanqu.core.importing.limits import (
     DEFAULT_LIMITS,
     Extent,
@@ -1406,7 +1406,7 @@ class _SheetWriter:
     """Shared layout of templates and exports: optional title row, header row, typed cells."""
 
     def __init__(
-        self, workbook: xlsxwriter.Workbook, schema: Sequence[Column], title: str | None, sheet_name: str
+        self, workbook: xlsx.SafeWorkbook, schema: Sequence[Column], title: str | None, sheet_name: str
     ) -> None:
         self.schema = list(schema)
         self.sheet = workbook.add_worksheet(sheet_name)
@@ -1515,7 +1515,7 @@ def write_template(
 
     ``example`` (values in stored units, keyed by column key) fills one sample row.
     """
-    workbook = xlsxwriter.Workbook(str(path_or_buffer) if isinstance(path_or_buffer, Path) else path_or_buffer)
+    workbook = xlsx.workbook(path_or_buffer)
     writer = _SheetWriter(workbook, schema, title, sheet_name)
     first = writer.write_head()
     last = first + 9999
@@ -1573,7 +1573,7 @@ def write_rows(
     reads back through ``read_table`` unchanged. ``progress`` is called with the count every 1000 rows.
     """
     target = str(path_or_buffer) if isinstance(path_or_buffer, Path) else path_or_buffer
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    workbook = xlsx.workbook(target, constant_memory=True)
     writer = _SheetWriter(workbook, schema, title, sheet_name)
     row = writer.write_head()
     count = 0
