@@ -79,6 +79,7 @@ def register() -> None:
                 partial(selectors.reported_value, figure.key),
                 order=300 + order,
                 url=_figures_url,
+                months=partial(selectors.reported_months, figure.key),
             )
         )
     registry.evaluations.register(

@@ -291,3 +291,7 @@ LOGGING = {
     # Lockouts and throttled token guessing, whatever the level of the rest.
     "loggers": {"yuanqu.security": {"level": "WARNING"}},
 }
+
+# Targets: a line below its yardstick (the share of the year elapsed, or the seasonal share) is amber while it
+# reaches this part of it, red below.
+YUANQU_PACE_AMBER_SHARE = os.environ.get("YUANQU_PACE_AMBER_SHARE", "0.8")

@@ -32,6 +32,7 @@ urlpatterns = [
     path("evaluation/", include("yuanqu.evaluation.urls")),
     path("ranking/", include("yuanqu.ranking.urls")),
     path("map/", include("yuanqu.maps.urls")),
+    path("supervision/", include("yuanqu.targets.urls")),
     path("imports/", include("yuanqu.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

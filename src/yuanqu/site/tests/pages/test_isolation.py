@@ -856,3 +856,103 @@ def test_zone_evaluation_names_zone_b_with_its_total_and_rank_once_opened(client
     for name in world_b.names[1:]:
         assert name not in html
     assert client_a.get(f"/ranking/runs/{run.pk}/zones/{world_b.zone.pk}/").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------------
+# Supervision: letters, their lines and the supervised tasks (a zone's, a sub-park's, and one of the city's).
+
+
+@pytest.fixture
+def supervision(world_a, world_b):
+    import datetime as dt
+
+    from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+
+    made = {}
+    for world, tag in ((world_a, "甲"), (world_b, "乙")):
+        letter = ResponsibilityLetter.objects.create(zone=world.zone, year=2026, signed_by=f"{tag}签订人")
+        line = Target.objects.create(letter=letter, zone=world.zone, year=2026, name=f"{tag}营商环境评价", value=90)
+        tasks = [
+            Task.objects.create(
+                code=f"{tag}-DB-{n}",
+                title=f"{tag}督办事项{n}",
+                zone=zone,
+                lead_unit=f"{tag}招商局",
+                assigned_on=dt.date(2026, 1, 5),
+                deadline=dt.date(2026, 1, 9),
+            )
+            for n, zone in ((1, world.zone), (2, world.sub_park))
+        ]
+        made[tag] = (letter, line, tasks)
+    Task.objects.create(
+        code="市-DB-1", title="市级督办事项", lead_unit="市督查室", assigned_on=dt.date(2026, 1, 5),
+        deadline=dt.date(2026, 1, 9),
+    )  # fmt: skip
+    return made
+
+
+SUPERVISION_B_NAMES = ["乙签订人", "乙营商环境评价", "乙-DB-1", "乙-DB-2", "乙督办事项", "乙招商局", "市级督办事项"]
+SUPERVISION_PAGES = [
+    "/supervision/?year=2026&as_of=2026-06-30",
+    "/supervision/tasks/",
+    "/supervision/tasks/?overdue=true",
+    "/supervision/tasks/?mine=true",
+    "/supervision/tasks/bulletin/?start=2026-01-01&end=2026-12-31",
+]
+
+
+def test_supervision_pages_and_exports_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, supervision):
+    for url in SUPERVISION_PAGES:
+        response = client_a.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert "mine" in url or "甲-DB-1" in html or "甲营商环境评价" in html, url
+        assert_nothing_of(html, world_b)
+        assert [name for name in SUPERVISION_B_NAMES if name in html] == [], url
+    letter_a = supervision["甲"][0]
+    html = client_a.get(f"/supervision/letters/{letter_a.pk}/").content.decode()
+    assert "甲营商环境评价" in html
+    for url in ("/supervision/report.xlsx?year=2026", "/supervision/tasks/export.xlsx"):
+        book = openpyxl.load_workbook(io.BytesIO(client_a.get(url).content))
+        cells = " ".join(str(c) for s in book for row in s.iter_rows(values_only=True) for c in row if c is not None)
+        assert "甲" in cells
+        assert_nothing_of(cells, world_b)
+        assert [name for name in SUPERVISION_B_NAMES if name in cells] == []
+
+
+def test_supervision_pages_of_zone_b_are_not_found_and_its_filter_refused(client_a, world_b, supervision):
+    letter_b, _line_b, tasks_b = supervision["乙"]
+    city_task = supervision["甲"][2][0].__class__.objects.get(code="市-DB-1")
+    for url in (
+        f"/supervision/letters/{letter_b.pk}/",
+        *(f"/supervision/tasks/{task.pk}/" for task in [*tasks_b, city_task]),
+    ):
+        response = client_a.get(url)
+        assert response.status_code == 404, url
+        assert_nothing_of(response.content.decode(), world_b)
+    response = client_a.get(f"/supervision/tasks/?zone={world_b.zone.pk}")
+    assert response.status_code == 400
+    assert_nothing_of(response.content.decode(), world_b)
+
+
+def test_supervision_writes_on_zone_b_are_not_found_and_change_nothing(client_a, world_b, supervision):
+    _letter_b, line_b, tasks_b = supervision["乙"]
+    response = client_a.post(
+        f"/supervision/lines/{line_b.pk}/report/", {"value": "1", "on": "2026-03-01", "by": "x", "evidence": "x"}
+    )
+    assert response.status_code == 404
+    for task in tasks_b:
+        data = {"to_state": "assigned", "on": "2026-01-06", "by": "x"}
+        assert client_a.post(f"/supervision/tasks/{task.pk}/advance/", data).status_code == 404
+        data = {"new_deadline": "2026-12-31", "reason": "x", "approver": "x"}
+        assert client_a.post(f"/supervision/tasks/{task.pk}/extend/", data).status_code == 404
+        task.refresh_from_db()
+        assert (task.state, task.deadline, task.steps.count()) == ("registered", dt_date(2026, 1, 9), 0)
+    line_b.refresh_from_db()
+    assert line_b.reported_value is None
+
+
+def dt_date(*args):
+    import datetime as dt
+
+    return dt.date(*args)

@@ -1,0 +1,13 @@
+"""What the targets app declares to the rest of the platform (yuanqu.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core import registry
+
+
+def register() -> None:
+    registry.navigation.register(
+        registry.NavItem("supervision", _("目标督办"), "targets:letter-overview", menu="main", order=60)
+    )
+    registry.navigation.register(registry.NavItem("letters", _("目标责任状"), "targets:letter-overview", order=70))
+    registry.navigation.register(registry.NavItem("tasks", _("督办事项"), "targets:task-list", order=71))
