@@ -18,7 +18,7 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "zone", "status", "production_started_on"]
+        fields = ["uscc", "name", "zone", "status", "production_started_on", "main_products", "business_scope"]
 
     clean_uscc = EnterpriseForm.clean_uscc
     clean_industry_code = EnterpriseForm.clean_industry_code

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.projects",
     "yuanqu.evaluation",
+    "yuanqu.chains",
     "yuanqu.maps",
     "yuanqu.dashboard",
     "yuanqu.demo",
