@@ -30,7 +30,7 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "zone", "status", "production_started_on"]
+        fields = ["uscc", "name", "zone", "status", "production_started_on", *Enterprise.KEY_FIELDS]
         widgets = {"production_started_on": DATE}
 
     def __init__(self, *args, user, **kwargs):

@@ -72,6 +72,7 @@ class EnterpriseSerializer(ServiceModelSerializer):
             "industry_label",
             "status",
             "production_started_on",
+            *Enterprise.KEY_FIELDS,
             "created",
             "updated",
         ]
