@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "yuanqu.projects",
     "yuanqu.evaluation",
     "yuanqu.maps",
+    "yuanqu.service",
     "yuanqu.dashboard",
     "yuanqu.demo",
 ]
