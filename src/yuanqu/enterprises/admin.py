@@ -18,7 +18,16 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "zone", "status", "production_started_on", "main_products", "business_scope"]
+        fields = [
+            "uscc",
+            "name",
+            "zone",
+            "status",
+            "production_started_on",
+            "main_products",
+            "business_scope",
+            *Enterprise.KEY_FIELDS,
+        ]
 
     clean_uscc = EnterpriseForm.clean_uscc
     clean_industry_code = EnterpriseForm.clean_industry_code
@@ -39,7 +48,7 @@ class EnterpriseYearInline(ZoneScopedPermissions, admin.TabularInline):
 class EnterpriseAdmin(ZoneScopedAdmin):
     form = EnterpriseAdminForm
     list_display = ("name", "uscc", "zone", "industry_code", "status")
-    list_filter = ("status", ZoneListFilter)
+    list_filter = ("status", "key_enterprise", "specialised", "listing", "chain_leader", ZoneListFilter)
     search_fields = ("name", "uscc")
     list_select_related = ("zone",)
     inlines = (EnterpriseYearInline,)

@@ -14,6 +14,11 @@ from yuanqu.enterprises import selectors
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
 SCALE_CHOICES = [("", _("全部")), ("true", _("规上")), ("false", _("规下"))]
+YES_NO = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
+
+
+def _flag(label, help_text, **kwargs):
+    return django_filters.BooleanFilter(label=label, widget=forms.Select(choices=YES_NO), help_text=help_text, **kwargs)
 
 
 def division_choices():
@@ -66,6 +71,28 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
         label=_("年度"),
         help_text="年度：有该年度数据的企业 / enterprises with figures for this year",
     )
+    key_enterprise = _flag(_("重点企业"), "重点企业 / key enterprise")
+    specialised = django_filters.ChoiceFilter(
+        choices=Enterprise.Specialised.choices,
+        label=_("专精特新"),
+        empty_label=_("全部"),
+        help_text="专精特新等级 / specialised-and-innovative level: innovative, provincial, little_giant",
+    )
+    specialised_any = _flag(
+        _("专精特新（任一等级）"), "任一专精特新等级 / any specialised level", method="filter_in_queryset"
+    )
+    high_tech = _flag(_("高新技术企业"), "高新技术企业 / certified high-tech enterprise")
+    listing = django_filters.ChoiceFilter(
+        choices=Enterprise.Listing.choices,
+        label=_("上市情况"),
+        empty_label=_("全部"),
+        help_text="上市情况 / listing: preparing, listed",
+    )
+    chain_leader = _flag(_("链主企业"), "链主企业 / chain-leading firm")
+    top_taxpayer = _flag(_("纳税大户"), "有纳税大户位次 / has a top-taxpayer rank", method="filter_in_queryset")
+    top_taxpayer_rank_max = django_filters.NumberFilter(
+        field_name="top_taxpayer_rank", lookup_expr="lte", help_text="纳税位次不低于 / top-taxpayer rank at most"
+    )
     sort = SortFilter(
         orderings=SORTINGS,
         choices=[
@@ -83,11 +110,23 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
         model = Enterprise
         fields = ["q", "zone", "within_zone", "industry_section", "industry_division", "status", "uscc", "sort"]
 
+    def filter_queryset_flags(self, queryset):
+        """The two flags that are not plain fields: any specialised level, and having a top-taxpayer rank."""
+        data = self.form.cleaned_data
+        if data.get("specialised_any") is not None:
+            queryset = queryset.exclude(specialised="") if data["specialised_any"] else queryset.filter(specialised="")
+        if data.get("top_taxpayer") is not None:
+            queryset = queryset.filter(top_taxpayer_rank__isnull=not data["top_taxpayer"])
+        return queryset
+
+    def filter_in_queryset(self, queryset, name, value):
+        return queryset  # applied in filter_queryset_flags
+
     def filter_by_year(self, queryset, name, value):
         return queryset  # applied once for both parameters in filter_queryset
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+        queryset = self.filter_queryset_flags(super().filter_queryset(queryset))
         above_scale = self.form.cleaned_data.get("above_scale")
         year = self.form.cleaned_data.get("year")
         if above_scale is None and year is None:

@@ -30,7 +30,16 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "zone", "status", "production_started_on", "main_products", "business_scope"]
+        fields = [
+            "uscc",
+            "name",
+            "zone",
+            "status",
+            "production_started_on",
+            "main_products",
+            "business_scope",
+            *Enterprise.KEY_FIELDS,
+        ]
         widgets = {
             "production_started_on": DATE,
             "main_products": forms.Textarea(attrs={"rows": 2}),

@@ -33,6 +33,33 @@ STATUS_LABELS = {
     "注销": "closed",
 }
 
+SPECIALISED_LABELS = {
+    "创新型中小企业": "innovative",
+    "创新型": "innovative",
+    "省级专精特新中小企业": "provincial",
+    "省级专精特新": "provincial",
+    "专精特新中小企业": "provincial",
+    "国家级专精特新“小巨人”": "little_giant",
+    "国家级专精特新小巨人": "little_giant",
+    "专精特新小巨人": "little_giant",
+    "小巨人": "little_giant",
+    "无": "",
+}
+LISTING_LABELS = {"拟上市": "preparing", "上市后备": "preparing", "已上市": "listed", "上市": "listed", "未上市": ""}
+# The key-enterprise columns: flags (blank means no), choices and texts (blank means none).
+KEY_COLUMNS = (
+    Column("key_enterprise", "重点企业", "flag", aliases=("是否重点企业", "key_enterprise")),
+    Column("specialised", "专精特新", "choice", choices=SPECIALISED_LABELS, aliases=("专精特新等级", "specialised")),
+    Column("high_tech", "高新技术企业", "flag", aliases=("是否高新技术企业", "高企", "high_tech")),
+    Column("listing", "上市情况", "choice", choices=LISTING_LABELS, aliases=("是否上市", "listing")),
+    Column("chain_leader", "链主企业", "flag", aliases=("是否链主", "链主", "chain_leader")),
+    Column("top_taxpayer_rank", "纳税大户位次", "int", aliases=("纳税位次", "纳税排名", "top_taxpayer_rank")),
+    Column("contact_name", "企业联系人", "text", aliases=("联系人", "contact_name")),
+    Column("contact_phone", "联系电话", "text", aliases=("联系人电话", "电话", "contact_phone")),
+)
+KEY_FLAGS = ("key_enterprise", "high_tech", "chain_leader")
+KEY_TEXTS = ("specialised", "listing", "contact_name", "contact_phone")
+
 USCC = Column("uscc", "统一社会信用代码", "text", required=True, aliases=("社会信用代码", "信用代码", "uscc"))
 NAME = Column("name", "企业名称", "text", aliases=("企业名", "单位名称", "name"))
 
@@ -118,8 +145,18 @@ class EnterpriseImporter(Importer):
         Column("business_scope", "经营范围", "text", aliases=("business_scope",)),
         Column("status", "状态", "choice", choices=STATUS_LABELS, aliases=("企业状态", "status")),
         Column("production_started_on", "投产日期", "date", aliases=("production_started_on",)),
+        *KEY_COLUMNS,
     )
-    template_keys = ("uscc", "name", "zone", "industry_code", "main_products")
+    template_keys = (
+        "uscc",
+        "name",
+        "zone",
+        "industry_code",
+        "main_products",
+        "key_enterprise",
+        "specialised",
+        "contact_name",
+    )
 
     def plan(self, table, *, user, problems) -> Plan:
         """Check codes, zones and industry codes; an existing enterprise is updated, never duplicated."""
@@ -148,6 +185,18 @@ class EnterpriseImporter(Importer):
                     problems.append(
                         problem(row, headers["industry_code"], v["industry_code"], exc.reason_zh, exc.reason_en)
                     )
+            rank = v.get("top_taxpayer_rank")
+            if rank is not None and rank < 1:
+                problems.append(
+                    problem(
+                        row,
+                        headers["top_taxpayer_rank"],
+                        rank,
+                        "纳税大户位次应为 1 或更大的整数",
+                        "a top-taxpayer rank is a whole number from 1",
+                    )
+                )
+                continue
             if uscc is not None and zone_id is not None:
                 rows.append((row, uscc, zone_id, industry, v))
 
@@ -177,6 +226,12 @@ class EnterpriseImporter(Importer):
                     values[text] = (values[text] or "").strip()
             if "status" in values and not values["status"]:
                 values["status"] = Enterprise.Status.ACTIVE.value
+            for flag in KEY_FLAGS:
+                if flag in values and values[flag] is None:
+                    values[flag] = False
+            for text in KEY_TEXTS:
+                if text in values and values[text] is None:
+                    values[text] = ""
             values["zone_id"] = zone_id
             if "industry_code" in headers:
                 values.update(
@@ -361,6 +416,8 @@ def _name_note(rows: list[tuple[int, str, str]], shown: int = 5) -> tuple[str, s
 
 
 STATUS_DISPLAY = first_labels(STATUS_LABELS)
+SPECIALISED_DISPLAY = first_labels({k: v for k, v in SPECIALISED_LABELS.items() if v})
+LISTING_DISPLAY = first_labels({k: v for k, v in LISTING_LABELS.items() if v})
 
 
 def _scoped(queryset, *, user, zone_ids, lookup: str):
@@ -385,6 +442,7 @@ def export_enterprise_rows(*, user=None, zone_ids=None):
         "business_scope",
         "status",
         "production_started_on",
+        *Enterprise.KEY_FIELDS,
     ).iterator(chunk_size=2000):
         yield {
             "uscc": e["uscc"],
@@ -395,6 +453,14 @@ def export_enterprise_rows(*, user=None, zone_ids=None):
             "business_scope": e["business_scope"],
             "status": STATUS_DISPLAY.get(e["status"], e["status"]),
             "production_started_on": e["production_started_on"],
+            "key_enterprise": e["key_enterprise"],
+            "specialised": SPECIALISED_DISPLAY.get(e["specialised"], "") or None,
+            "high_tech": e["high_tech"],
+            "listing": LISTING_DISPLAY.get(e["listing"], "") or None,
+            "chain_leader": e["chain_leader"],
+            "top_taxpayer_rank": e["top_taxpayer_rank"],
+            "contact_name": e["contact_name"] or None,
+            "contact_phone": e["contact_phone"] or None,
         }
 
 

@@ -20,6 +20,17 @@ class Enterprise(models.Model):
         RELOCATED = "relocated", _("迁出")
         CLOSED = "closed", _("注销")
 
+    class Specialised(models.TextChoices):
+        """专精特新: the ladder of recognitions, lowest first ("" for none)."""
+
+        INNOVATIVE = "innovative", _("创新型中小企业")
+        PROVINCIAL = "provincial", _("省级专精特新中小企业")
+        LITTLE_GIANT = "little_giant", _("国家级专精特新“小巨人”")
+
+    class Listing(models.TextChoices):
+        PREPARING = "preparing", _("拟上市")
+        LISTED = "listed", _("已上市")
+
     zone_lookup = "zone"
 
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, unique=True)
@@ -36,20 +47,65 @@ class Enterprise(models.Model):
     business_scope = models.TextField(_("经营范围"), blank=True, help_text=_("营业执照上的经营范围"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     production_started_on = models.DateField(_("投产日期"), null=True, blank=True)
+    # Key-enterprise flags (重点企业 and what makes a firm one): read by the service and chain apps.
+    key_enterprise = models.BooleanField(_("重点企业"), default=False, db_index=True)
+    specialised = models.CharField(_("专精特新"), max_length=20, choices=Specialised.choices, blank=True)
+    high_tech = models.BooleanField(
+        _("高新技术企业"), default=False, help_text=_("当前有效的高新技术企业认定（各年度情况见年度数据）")
+    )
+    listing = models.CharField(_("上市情况"), max_length=20, choices=Listing.choices, blank=True)
+    chain_leader = models.BooleanField(_("链主企业"), default=False)
+    top_taxpayer_rank = models.PositiveSmallIntegerField(
+        _("纳税大户位次"), null=True, blank=True, help_text=_("在本地纳税百强中的位次，1 为最高")
+    )
+    contact_name = models.CharField(_("企业联系人"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = ZoneScopedQuerySet.as_manager()
     changelog_exclude = ("created", "updated")
+    # The key-enterprise flags and the enterprise's own contact, in the order forms and files show them.
+    KEY_FIELDS = (
+        "key_enterprise",
+        "specialised",
+        "high_tech",
+        "listing",
+        "chain_leader",
+        "top_taxpayer_rank",
+        "contact_name",
+        "contact_phone",
+    )
 
     class Meta:
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["name"]
         indexes = [models.Index(fields=["zone", "name"], name="enterprise_zone_name_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(top_taxpayer_rank__gte=1), name="enterprise_top_taxpayer_rank_positive")
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def flag_labels(self) -> list[str]:
+        """The key-enterprise flags it carries, as short labels in the language of the request."""
+        labels = []
+        if self.key_enterprise:
+            labels.append(str(_("重点企业")))
+        if self.specialised:
+            labels.append(self.get_specialised_display())
+        if self.high_tech:
+            labels.append(str(_("高新技术企业")))
+        if self.listing:
+            labels.append(self.get_listing_display())
+        if self.chain_leader:
+            labels.append(str(_("链主企业")))
+        if self.top_taxpayer_rank:
+            labels.append(str(_("纳税第 %(rank)s 位")) % {"rank": self.top_taxpayer_rank})
+        return labels
 
     @property
     def industry_label(self) -> str:

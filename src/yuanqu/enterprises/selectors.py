@@ -83,6 +83,7 @@ def enterprise_rows(*, user, ids: list[int], year: int | None) -> list[Enterpris
             "industry_division",
             "zone__name",
             "zone__short_name",
+            *Enterprise.KEY_FIELDS,
         )
     )
     by_id = {enterprise.pk: enterprise for enterprise in qs}

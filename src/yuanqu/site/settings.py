@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yuanqu.evaluation",
     "yuanqu.chains",
     "yuanqu.maps",
+    "yuanqu.service",
     "yuanqu.dashboard",
     "yuanqu.demo",
 ]

@@ -15,6 +15,7 @@ api_patterns = [
     path("", include("yuanqu.evaluation.api.urls")),
     path("", include("yuanqu.accounts.api.urls")),
     path("", include("yuanqu.chains.api.urls")),
+    path("", include("yuanqu.service.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -35,6 +36,7 @@ urlpatterns = [
     path("map/", include("yuanqu.maps.urls")),
     path("supervision/", include("yuanqu.targets.urls")),
     path("chains/", include("yuanqu.chains.urls")),
+    path("service/", include("yuanqu.service.urls")),
     path("imports/", include("yuanqu.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -78,6 +78,7 @@ class EnterpriseSerializer(ServiceModelSerializer):
             "business_scope",
             "status",
             "production_started_on",
+            *Enterprise.KEY_FIELDS,
             "created",
             "updated",
         ]

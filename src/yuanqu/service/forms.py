@@ -1,0 +1,71 @@
+"""Forms of the service pages: a new request, the next step of a request, a visit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.service.models import RequestStep, ServiceCategory, ServiceRequest, Visit
+from yuanqu.service.selectors import colleagues
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceRequestForm(forms.ModelForm):
+    """A request as it is received (受理); the enterprise list holds only enterprises the user may change."""
+
+    class Meta:
+        model = ServiceRequest
+        fields = ["enterprise", "received_on", "channel", "kind", "category", "content", "unit", "number"]
+        widgets = {"received_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"number": _("留空则自动编号"), "unit": _("可在派单时填写")}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, action="change").order_by("name")
+        self.fields["category"].queryset = ServiceCategory.objects.filter(active=True)
+        self.fields["number"].required = False
+        self.fields["received_on"].initial = timezone.localdate()
+
+
+class StepForm(forms.Form):
+    """The next step of a request: which one, on which day, with what (unit, reply, rating, extension)."""
+
+    action = forms.ChoiceField(label=_("环节"))
+    on = forms.DateField(label=_("日期"), widget=DATE)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    unit = forms.CharField(label=_("承办单位"), required=False, max_length=100)
+    satisfaction = forms.TypedChoiceField(
+        label=_("满意度"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *((n, str(n)) for n in range(5, 0, -1))],
+    )
+    days = forms.IntegerField(label=_("延期工作日"), required=False, min_value=1, max_value=60)
+    approver = forms.CharField(label=_("批准人"), required=False, max_length=100)
+
+    def __init__(self, *args, actions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(RequestStep.Action.choices)
+        self.fields["action"].choices = [(a, labels[a]) for a in actions]
+        self.fields["on"].initial = timezone.localdate()
+
+
+class VisitForm(forms.ModelForm):
+    """A visit planned or paid, with its write-up."""
+
+    class Meta:
+        model = Visit
+        fields = ["enterprise", "state", "visited_on", "official", "agency", "companions", "findings", "reason"]
+        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, action="change").order_by("name")
+        self.fields["official"].queryset = colleagues(user)
+        if not self.instance.pk:
+            self.fields["official"].initial = user.pk
+            self.fields["visited_on"].initial = timezone.localdate()

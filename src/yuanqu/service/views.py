@@ -1,0 +1,201 @@
+"""Pages of enterprise service: requests (list, board counts, detail with the loop and its next step, new),
+statistics, "my enterprises", and the visit log with its form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yuanqu.core.access import can_edit, can_edit_zone
+from yuanqu.core.filtersets import user_zone_choices
+from yuanqu.core.services import check_can_edit
+from yuanqu.core.views import add_service_errors, edit_page, object_history
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.service import selectors, services
+from yuanqu.service.filtersets import ServiceRequestFilterSet, VisitFilterSet
+from yuanqu.service.forms import ServiceRequestForm, StepForm, VisitForm
+from yuanqu.service.models import ServiceRequest, Visit
+
+PAGE_SIZE = 50
+
+
+def _filtered(request, filterset_class, queryset):
+    filterset = filterset_class(
+        request.GET or None, queryset=queryset, request=request, zone_choices=user_zone_choices(request.user)
+    )
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset, queryset.none(), 400
+    return filterset, (filterset.qs if filterset.is_bound else queryset), 200
+
+
+@login_required
+def request_list(request):
+    base = ServiceRequest.objects.restrict(request.user).select_related("enterprise", "category")
+    filterset, requests, status = _filtered(request, ServiceRequestFilterSet, base)
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.request_rows(page.object_list)
+    context = {
+        "form": filterset.form,
+        "page": page,
+        "board": [
+            (state, label, count)
+            for (state, label), count in zip(
+                ServiceRequest.State.choices, selectors.state_counts(base).values(), strict=True
+            )
+        ],
+        "late_open": base.filter(selectors.open_q(), due_on__lt=timezone.localdate()).count(),
+        "can_add": can_edit(request.user),
+    }
+    return render(request, "service/request_list.html", context, status=status)
+
+
+@login_required
+def request_detail(request, pk: int):
+    service_request = get_object_or_404(
+        ServiceRequest.objects.restrict(request.user).select_related("enterprise", "category", "visit"), pk=pk
+    )
+    may_edit = can_edit_zone(request.user, service_request.enterprise.zone_id)
+    actions = services.allowed_actions(service_request) if may_edit else []
+    form = StepForm(request.POST or None, actions=actions) if actions else None
+    if request.method == "POST":
+        check_can_edit(user=request.user, obj=service_request)
+        if form is not None and form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    services.advance_request(
+                        request=service_request,
+                        action=data["action"],
+                        user=request.user,
+                        on=data["on"],
+                        note=data["note"],
+                        unit=data["unit"],
+                        satisfaction=data["satisfaction"],
+                        days=data["days"],
+                        approver=data["approver"],
+                    )
+            except ValidationError as exc:
+                service_request.refresh_from_db()
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("已保存。"))
+                return redirect("service:request-detail", pk=pk)
+    row = selectors.request_rows([service_request])[0]
+    context = {
+        "r": service_request,
+        "row": row,
+        "steps": service_request.steps.select_related("by").order_by("on", "pk"),
+        "form": form,
+        "history": object_history(request.user, service_request, service_request.steps.all()),
+    }
+    return render(request, "service/request_detail.html", context, status=400 if form and form.errors else 200)
+
+
+@login_required
+def request_add(request):
+    initial = {}
+    if request.GET.get("enterprise", "").isdigit():
+        initial["enterprise"] = request.GET["enterprise"]
+    form = ServiceRequestForm(request.POST or None, user=request.user, initial=initial)
+    return edit_page(
+        request,
+        form=form,
+        save=lambda f: services.accept_request(request=f.instance, user=request.user),
+        template="service/request_form.html",
+        success_url=lambda saved: reverse("service:request-detail", args=[saved.pk]),
+        context={"cancel_url": reverse("service:request-list")},
+    )
+
+
+@login_required
+def statistics(request):
+    base = ServiceRequest.objects.restrict(request.user)
+    filterset, requests, status = _filtered(request, ServiceRequestFilterSet, base)
+    by_category = selectors.statistics(requests, by="category")
+    by_unit = selectors.statistics(requests, by="unit")
+    context = {
+        "form": filterset.form,
+        "tables": [(_("按诉求类别"), by_category), (_("按承办单位"), by_unit)],
+        "total": selectors.total(by_category),
+    }
+    return render(request, "service/statistics.html", context, status=status)
+
+
+@login_required
+def my_enterprises(request):
+    today = timezone.localdate()
+    rows = selectors.my_enterprises(user=request.user, today=today)
+    context = {
+        "rows": rows,
+        "my_requests": selectors.request_rows(
+            ServiceRequest.objects.restrict(request.user)
+            .filter(enterprise__officials__official=request.user, state__in=ServiceRequest.OPEN_STATES)
+            .select_related("enterprise", "category")
+            .distinct()
+            .order_by("due_on")[:100]
+        ),
+        "unvisited": selectors.unvisited_key_enterprises(user=request.user, today=today)[:50],
+    }
+    return render(request, "service/my_enterprises.html", context)
+
+
+@login_required
+def visit_list(request):
+    base = Visit.objects.restrict(request.user).select_related("enterprise", "official")
+    filterset, visits, status = _filtered(request, VisitFilterSet, base)
+    page = Paginator(visits, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    context = {
+        "form": filterset.form,
+        "page": page,
+        "unwritten": base.filter(selectors.unwritten_q(today)).count(),
+        "can_add": can_edit(request.user),
+    }
+    return render(request, "service/visit_list.html", context, status=status)
+
+
+def _visit_page(request, *, visit: Visit, enterprise: Enterprise | None):
+    form = VisitForm(
+        request.POST or None,
+        instance=visit,
+        user=request.user,
+        initial={"enterprise": enterprise.pk} if enterprise and not visit.pk else None,
+    )
+    target = enterprise or (visit.enterprise if visit.pk else None)
+    context = {
+        "visit": visit,
+        "cancel_url": reverse("service:visit-list"),
+        "before": selectors.before_visit(enterprise=target, user=request.user, exclude_official=None)
+        if target
+        else None,
+    }
+    return edit_page(
+        request,
+        form=form,
+        save=lambda f: services.save_visit(visit=f.instance, user=request.user),
+        template="service/visit_form.html",
+        success_url=lambda saved: reverse("service:visit-list") + f"?enterprise={saved.enterprise_id}",
+        context=context,
+    )
+
+
+@login_required
+def visit_add(request):
+    enterprise = None
+    if request.GET.get("enterprise", "").isdigit():
+        enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=request.GET["enterprise"])
+    return _visit_page(request, visit=Visit(), enterprise=enterprise)
+
+
+@login_required
+def visit_edit(request, pk: int):
+    visit = get_object_or_404(Visit.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+    check_can_edit(user=request.user, obj=visit)
+    return _visit_page(request, visit=visit, enterprise=visit.enterprise)
