@@ -60,7 +60,8 @@ class ChainImporter(Importer):
             stored_nodes[(node.chain.name, node.code)] = node
         seen: dict[tuple[str, str], int] = {}
         refused: set[str] = set()
-        for order, parsed in enumerate(table.rows):
+        orders: dict[str, int] = {}  # a link's place among its own chain's links, as the file lists them
+        for parsed in table.rows:
             v, row = parsed.values, parsed.row
             name = (v.get("chain") or "").strip()
             code = (v.get("code") or "").strip()
@@ -105,6 +106,7 @@ class ChainImporter(Importer):
                 )
                 continue
             seen[(name, code)] = row
+            order = orders[name] = orders.get(name, -1) + 1
             classes = split_list(v.get("industry_codes")) if "industry_codes" in headers else []
             wrong = [c for c in classes if c not in known]
             if wrong:

@@ -1,9 +1,10 @@
 """The coverage workbook: one row per link (环节编号, 环节名称, 环节类型, 企业数, 营业收入, 实缴税收, 缺链, 薄弱)
-and a sheet of firm × link, written with xlsxwriter."""
+and a sheet of firm × link, written through core.xlsx."""
 
 from __future__ import annotations
 
 from yuanqu.chains.selectors import Coverage, project_counts
+from yuanqu.core import xlsx
 
 POSITIONS = {"upstream": "上游", "midstream": "中游", "downstream": "下游"}
 BY = {"class": "行业代码", "keyword": "产品关键词", "manual": "人工确认", None: "下级环节"}
@@ -38,9 +39,7 @@ FIRM_HEADERS = (
 
 def write_coverage(target, result: Coverage) -> int:
     """Write the workbook; returns the number of links."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(target)
+    workbook = xlsx.workbook(target)
     try:
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
