@@ -13,7 +13,6 @@ from yuanqu.targets.models import Target, Task
 from yuanqu.targets.selectors import measure_choices
 from yuanqu.targets.services import FLOW, check_indicator
 
-
 DEFAULTED = ("above_step", "above_per", "below_step", "below_per", "below_basis", "order")
 
 
