@@ -281,7 +281,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name for the project stages, shared by a project's stage and its events' from/to stages.
-    "ENUM_NAME_OVERRIDES": {"ProjectStageEnum": "yuanqu.projects.models.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStageEnum": "yuanqu.projects.models.Stage",
+        "TaskStateEnum": "yuanqu.targets.models.Task.State",
+    },
 }
 
 LOGGING = {

@@ -935,7 +935,8 @@ def _map_header(upper: list[Any] | None, lower: list[Any], names: Mapping[str, s
         # (text, whether the lower row takes part in it)
         candidates = [(low, True)] if low else []
         if up and low and up != low:
-            if _normalise(low) in _UNITS:
+            # A column of units ("单位", "计量单位") holds units in its data: one under it is a value, not its unit.
+            if _normalise(low) in _UNITS and "单位" not in up:
                 candidates.append((f"{up}({low})", True))
             candidates.append((up + low, True))
         if up:

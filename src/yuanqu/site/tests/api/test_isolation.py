@@ -23,7 +23,7 @@ from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project
 from yuanqu.projects.testing import make_project
 from yuanqu.ranking.models import ZoneMonth, ZoneYear
-from yuanqu.targets.models import Target
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.zones.models import Zone
 
 from .conftest import World, token_client
@@ -243,6 +243,40 @@ ENDPOINTS = [
         },
         move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk, "month": 5}},
         filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
+    ),
+]
+
+NEW_TASK = {"title": "新任务", "lead_unit": "园区", "assigned_on": "2026-03-02"}
+ENDPOINTS += [
+    Endpoint(
+        name="letters",
+        url="/api/letters/",
+        model=ResponsibilityLetter,
+        own=lambda w: w.letters_a,
+        other=lambda w: w.letters_b,
+        create=lambda w: {"zone": w.zone_a.pk, "year": 2027},
+        patch=lambda w: {"signed_by": "王书记"},
+        create_in_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk, "year": 2027},
+            "B's sub-park": lambda w: {"zone": w.sub_b.pk, "year": 2027},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk, "year": 2028}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
+    ),
+    Endpoint(
+        name="tasks",
+        url="/api/tasks/",
+        model=Task,
+        own=lambda w: w.tasks_a,
+        other=lambda w: w.tasks_b,
+        create=lambda w: {**NEW_TASK, "code": "A-NEW", "zone": w.zone_a.pk, "limit_workdays": 5},
+        patch=lambda w: {"title": "改名的任务"},
+        create_in_b={
+            "zone B": lambda w: {**NEW_TASK, "code": "B-NEW", "zone": w.zone_b.pk, "deadline": "2026-03-09"},
+            "B's sub-park": lambda w: {**NEW_TASK, "code": "B-NEW", "zone": w.sub_b.pk, "deadline": "2026-03-09"},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}, "unit and zone": lambda w: {"zone": w.sub_b.pk}},
     ),
 ]
 

@@ -55,7 +55,24 @@ def two_zones(zone_a, zone_b, enterprise_a, enterprise_b):
     category = make_category()
     make_request(enterprise_a, received_on=dt.date(2026, 3, 2), category=category, content="甲企业用电增容")
     make_request(enterprise_b, received_on=dt.date(2026, 3, 2), category=category, content="乙企业用工招聘")
+    _supervision(zone_a, sub_a, zone_b, sub_b)
     return sub_a, sub_b
+
+
+def _supervision(*zones) -> None:
+    """A letter with a measured and a reported line, and a task, in each zone and sub-park."""
+    import datetime as dt
+
+    from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+
+    for n, zone in enumerate(zones):
+        letter = ResponsibilityLetter.objects.create(zone=zone, year=2026)
+        Target.objects.create(letter=letter, zone=zone, year=2026, indicator="started_count", value=5, points=25)
+        Target.objects.create(letter=letter, zone=zone, year=2026, name="营商环境评价", unit="分", value=90)
+        Task.objects.create(
+            code=f"DB-{n}", title=f"{zone.name}督办", zone=zone, lead_unit="招商局", assigned_on=dt.date(2026, 3, 2),
+            limit_workdays=5, deadline=dt.date(2026, 3, 9),
+        )  # fmt: skip
 
 
 def b_secrets(zone_b, enterprise_b) -> list[str]:
