@@ -879,12 +879,14 @@ CHAIN_PAGES = {
     "/chains/": lambda a: ["共享产业链"],
     "/chains/{shared}/": lambda a: ["共享产业链", a.enterprise.name, a.sub_enterprise.name, "甲目标企业"],
     "/chains/{shared}/tree/": lambda a: ["S1"],
+    "/map/layers/chain-land.geojson": lambda a: [],
+    "/zones/{zone_a}/": lambda a: ["共享产业链"],
 }
 
 
 @pytest.mark.parametrize("url", CHAIN_PAGES)
 def test_chain_pages_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, chains_ab, url):
-    response = client_a.get(url.format(shared=chains_ab["shared"].pk))
+    response = client_a.get(url.format(shared=chains_ab["shared"].pk, zone_a=world_a.zone.pk))
     html = response.content.decode()
     assert response.status_code == 200
     for name in CHAIN_PAGES[url](world_a):
