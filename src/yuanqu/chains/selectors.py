@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.db.models import Max
+from django.urls import reverse
 
 from yuanqu.analytics.chains import coverage, split_list
 from yuanqu.analytics.land_status import APPROVED_UNSUPPLIED, IDLE, SUPPLIED_UNUSED
@@ -263,4 +264,48 @@ def candidate_land(chain: Chain, *, user, as_of: dt.date | None = None, min_mu: 
         rows = rows.filter(pl.col(area) >= min_mu)
     if area is not None:
         rows = rows.sort(area, descending=True, nulls_last=True)
-    return rows.to_dicts()
+    from yuanqu.land.status import status_label
+
+    return [{**row, "status_label": status_label(row["status"])} for row in rows.to_dicts()]
+
+
+def gap_land_geojson(*, user, zone_ids=None, as_of: dt.date | None = None) -> dict:
+    """Parcels that could host a missing link, as lon/lat points: idle, supplied-unused or approved-unsupplied
+    land in the zones of every chain the user sees that has a gap, each with the chains and gaps it could serve;
+    ``unmapped`` counts such parcels without a polygon."""
+    from yuanqu.land.models import Parcel
+    from yuanqu.land.selectors import parcel_shapes, point_feature
+    from yuanqu.land.status import status_label
+
+    wanted: dict[int, dict] = {}
+    for chain in chains_for(user):
+        result = chain_coverage(chain, user=user, zone_ids=zone_ids)
+        if not result.gaps:
+            continue
+        gaps = "、".join(link.node.name for link in result.gaps[:3]) + ("…" if len(result.gaps) > 3 else "")
+        for row in candidate_land(chain, user=user, as_of=as_of):
+            if zone_ids is not None and row.get("zone_id") not in zone_descendants(zone_ids):
+                continue
+            entry = wanted.setdefault(
+                row["parcel_id"],
+                {"code": row.get("code"), "status": row.get("status"), "area": row.get("area_mu"), "chains": []},
+            )
+            entry["chains"].append(f"{chain.name}：{gaps}")
+    visible = Parcel.objects.restrict(user).filter(pk__in=list(wanted))
+    shapes = parcel_shapes(visible.values("pk"))
+    features = []
+    for pk, entry in wanted.items():
+        shape = shapes.get(pk)
+        if shape is None or shape.is_empty:
+            continue
+        centre = shape.centroid
+        properties = {
+            "id": pk,
+            "name": entry["code"],
+            "status_label": status_label(entry["status"]),
+            "area_mu": round(entry["area"], 1) if entry["area"] is not None else None,
+            "chains": "；".join(entry["chains"]),
+            "url": reverse("land:parcel-detail", args=[pk]),
+        }
+        features.append(point_feature(pk, properties, centre.x, centre.y))
+    return {"type": "FeatureCollection", "features": features, "unmapped": len(wanted) - len(features)}

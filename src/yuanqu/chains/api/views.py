@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from yuanqu.chains.api.serializers import (
@@ -16,8 +17,18 @@ from yuanqu.chains.api.serializers import (
 from yuanqu.chains.filtersets import ChainFilterSet, ChainNodeFilterSet, TargetFirmFilterSet
 from yuanqu.chains.models import Chain, ChainNode, TargetFirm
 from yuanqu.chains.selectors import chain_coverage
-from yuanqu.chains.services import delete_chain, delete_node, delete_target
+from yuanqu.chains.services import can_edit_chain, delete_chain, delete_node, delete_target
+from yuanqu.core.api.permissions import ZoneScopedPermission
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
+
+
+class ChainPermission(ZoneScopedPermission):
+    """A chain (or its link) belongs to every zone it serves: changed only by someone who may change them all."""
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return can_edit_chain(request.user, obj if isinstance(obj, Chain) else obj.chain)
 
 
 def _number(value, name):
@@ -33,6 +44,7 @@ class ChainViewSet(ZoneScopedViewSet):
     """Industry chains serving the user's zones; ``/coverage/`` computes which firms fill each link."""
 
     queryset = Chain.objects.all()
+    permission_classes = [ChainPermission]
     serializer_class = ChainSerializer
     filterset_class = ChainFilterSet
     ordering_fields = ["name"]
@@ -80,6 +92,7 @@ class ChainNodeViewSet(ZoneScopedViewSet):
     """The links of the chains the user sees."""
 
     queryset = ChainNode.objects.select_related("chain")
+    permission_classes = [ChainPermission]
     serializer_class = ChainNodeSerializer
     filterset_class = ChainNodeFilterSet
     ordering_fields = ["chain", "order", "code"]

@@ -130,3 +130,18 @@ def test_coverage_command_writes_links_and_firm_sheet(tmp_path, zone_a, firms):
         "电池管理系统、车灯",
         "产品关键词",
     ) in firm_rows
+
+
+def test_gap_land_lists_available_parcels_of_the_chains_zones(zone_a, zone_b, user_a, firms):
+    from yuanqu.chains.selectors import candidate_land, gap_land_geojson
+    from yuanqu.land.testing import make_parcel
+
+    chain = battery_chain([zone_a, zone_b])
+    idle_a = make_parcel(zone_a, "甲-GY-闲置", approved_on=dt.date(2019, 1, 1))
+    make_parcel(zone_b, "乙-GY-闲置", approved_on=dt.date(2019, 1, 1))
+    rows = candidate_land(chain, user=user_a, as_of=dt.date(2025, 6, 30))
+    assert [(row["code"], row["status"]) for row in rows] == [(idle_a.code, "approved_unsupplied")]
+    layer = gap_land_geojson(user=user_a, as_of=dt.date(2025, 6, 30))
+    assert all("乙" not in feature["properties"]["name"] for feature in layer["features"])
+    assert [f["properties"]["name"] for f in layer["features"]] == [idle_a.code]
+    assert "动力电池" in layer["features"][0]["properties"]["chains"]

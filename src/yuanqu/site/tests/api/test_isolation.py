@@ -790,3 +790,80 @@ def test_project_statistics_count_only_zone_a_and_refuse_zone_b(world, role):
         response = client.get("/api/project-statistics/", {"zone": zone.pk, "year": 2025, "month": 3})
         assert response.status_code == 400
         assert world.zone_b.name not in response.content.decode()
+
+
+# --- industry chains: a chain is seen through any zone it serves; its coverage counts only the user's firms ---
+
+
+@pytest.fixture
+def chains(world):
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import make_chain, make_node
+
+    chain_a = make_chain([world.zone_a], "甲产业链")
+    chain_b = make_chain([world.zone_b], "乙产业链")
+    shared = make_chain([world.zone_a, world.zone_b], "共享产业链")
+    nodes = {
+        "a": make_node(chain_a, "A1", industry_codes=world.enterprise_a.industry_code),
+        "b": make_node(chain_b, "B1", industry_codes=world.enterprise_b.industry_code),
+        "shared": make_node(shared, "S1", industry_codes=world.enterprise_a.industry_code),
+    }
+    targets = {
+        "a": TargetFirm.objects.create(node=nodes["shared"], zone=world.zone_a, name="甲目标企业"),
+        "b": TargetFirm.objects.create(node=nodes["shared"], zone=world.zone_b, name="乙目标企业"),
+    }
+    return {"a": chain_a, "b": chain_b, "shared": shared, "nodes": nodes, "targets": targets}
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_chains_links_and_targets_hold_only_what_zone_a_sees(world, chains, role):
+    client = token_client(world.users[role])
+    ids = {row["id"] for row in results(client.get("/api/chains/", {"page_size": 100}))}
+    assert ids == {chains["a"].pk, chains["shared"].pk}
+    shared = client.get(f"/api/chains/{chains['shared'].pk}/").json()
+    assert shared["zones"] == [world.zone_a.pk]  # zone B is not named to A's users
+    assert client.get(f"/api/chains/{chains['b'].pk}/").status_code == 404
+    assert client.get(f"/api/chains/{chains['b'].pk}/coverage/").status_code == 404
+    links = {row["id"] for row in results(client.get("/api/chain-links/", {"page_size": 100}))}
+    assert links == {chains["nodes"]["a"].pk, chains["nodes"]["shared"].pk}
+    assert client.get(f"/api/chain-links/{chains['nodes']['b'].pk}/").status_code == 404
+    targets = {row["id"] for row in results(client.get("/api/chain-targets/", {"page_size": 100}))}
+    assert targets == {chains["targets"]["a"].pk}
+    assert client.get(f"/api/chain-targets/{chains['targets']['b'].pk}/").status_code == 404
+    assert results(client.get("/api/chain-targets/", {"zone": world.zone_b.pk})) == []
+    assert results(client.get("/api/chains/", {"zone": world.zone_b.pk})) == []
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_coverage_of_a_shared_chain_counts_only_zone_a_firms(world, chains, role):
+    body = token_client(world.users[role]).get(f"/api/chains/{chains['shared'].pk}/coverage/").json()
+    (link,) = body["links"]
+    assert world.enterprise_a.pk in link["enterprises"]
+    assert world.enterprise_b.pk not in link["enterprises"]
+    assert world.enterprise_sub_b.pk not in link["enterprises"]
+
+
+@pytest.mark.parametrize("role", sorted(EDITING_ROLES))
+def test_zone_a_editors_cannot_change_shared_or_zone_b_chains(world, chains, role):
+    from yuanqu.chains.models import Chain, ChainNode, TargetFirm
+
+    client = token_client(world.users[role])
+    assert client.patch(f"/api/chains/{chains['shared'].pk}/", {"owner": "改"}, format="json").status_code == 403
+    assert client.patch(f"/api/chains/{chains['b'].pk}/", {"owner": "改"}, format="json").status_code == 404
+    assert client.patch(f"/api/chains/{chains['a'].pk}/", {"owner": "甲链长"}, format="json").status_code == 200
+    created = client.post(
+        "/api/chains/", {"name": "越界产业链", "zones": [world.zone_b.pk], "weak_below": 2}, format="json"
+    )
+    assert created.status_code == 400
+    assert not Chain.objects.filter(name="越界产业链").exists()
+    node = client.post("/api/chain-links/", {"chain": chains["b"].pk, "code": "X", "name": "越界"}, format="json")
+    assert node.status_code == 400
+    assert not ChainNode.objects.filter(code="X").exists()
+    target = client.post(
+        "/api/chain-targets/",
+        {"node": chains["nodes"]["shared"].pk, "zone": world.zone_b.pk, "name": "越界目标"},
+        format="json",
+    )
+    assert target.status_code == 400
+    assert not TargetFirm.objects.filter(name="越界目标").exists()
+    assert Chain.objects.get(pk=chains["shared"].pk).owner == ""

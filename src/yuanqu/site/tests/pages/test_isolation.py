@@ -956,3 +956,74 @@ def dt_date(*args):
     import datetime as dt
 
     return dt.date(*args)
+# --- industry chains: a chain is seen through any zone it serves; its pages show only the user's firms ---
+
+
+@pytest.fixture
+def chains_ab(world_a, world_b):
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import make_chain, make_node
+
+    chain_b = make_chain([world_b.zone], "乙产业链")
+    shared = make_chain([world_a.zone, world_b.zone], "共享产业链")
+    node_b = make_node(chain_b, "B1", industry_codes=world_b.enterprise.industry_code)
+    node = make_node(shared, "S1", industry_codes=world_a.enterprise.industry_code)
+    target_b = TargetFirm.objects.create(node=node, zone=world_b.zone, name="乙目标企业")
+    target_a = TargetFirm.objects.create(node=node, zone=world_a.zone, name="甲目标企业")
+    return {"b": chain_b, "shared": shared, "node_b": node_b, "node": node, "target_b": target_b, "target_a": target_a}
+
+
+CHAIN_PAGES = {
+    "/chains/": lambda a: ["共享产业链"],
+    "/chains/{shared}/": lambda a: ["共享产业链", a.enterprise.name, a.sub_enterprise.name, "甲目标企业"],
+    "/chains/{shared}/tree/": lambda a: ["S1"],
+    "/map/layers/chain-land.geojson": lambda a: [],
+    "/zones/{zone_a}/": lambda a: ["共享产业链"],
+}
+
+
+@pytest.mark.parametrize("url", CHAIN_PAGES)
+def test_chain_pages_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, chains_ab, url):
+    response = client_a.get(url.format(shared=chains_ab["shared"].pk, zone_a=world_a.zone.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in CHAIN_PAGES[url](world_a):
+        assert name in html
+    assert_nothing_of(html, world_b)
+    assert "乙产业链" not in html and "乙目标企业" not in html
+
+
+CHAIN_PAGES_OF_B = {
+    "chain of B": lambda c: f"/chains/{c['b'].pk}/",
+    "chain of B's tree": lambda c: f"/chains/{c['b'].pk}/tree/",
+    "chain of B's edit": lambda c: f"/chains/{c['b'].pk}/edit/",
+    "link of B's edit": lambda c: f"/chains/{c['b'].pk}/links/{c['node_b'].pk}/edit/",
+    "target of B on a shared chain": lambda c: (
+        f"/chains/{c['shared'].pk}/links/{c['node'].pk}/targets/{c['target_b'].pk}/edit/"
+    ),
+}
+
+
+@pytest.mark.parametrize("page", CHAIN_PAGES_OF_B)
+def test_chain_pages_of_zone_b_are_not_found(client_a, chains_ab, page):
+    assert client_a.get(CHAIN_PAGES_OF_B[page](chains_ab)).status_code == 404
+
+
+def test_chain_list_by_zone_b_shows_nothing_of_it(client_a, world_b, chains_ab):
+    html = client_a.get(f"/chains/?zone={world_b.zone.pk}").content.decode()
+    assert "乙产业链" not in html
+    assert_nothing_of(html.replace(f'value="{world_b.zone.pk}"', ""), world_b)
+
+
+def test_chain_posts_cannot_touch_zone_b(client_a, user_of_a, world_a, world_b, chains_ab):
+    from yuanqu.chains.models import ChainFirm, ChainNode
+
+    shared, node = chains_ab["shared"], chains_ab["node"]
+    # Zone A may not edit a chain zone B shares, nor correct a zone B firm, nor delete B's links.
+    assert client_a.post(f"/chains/{shared.pk}/links/{node.pk}/delete/").status_code == 403
+    client_a.post(
+        f"/chains/{shared.pk}/links/{node.pk}/firms/", {"enterprise": world_b.enterprise.pk, "decision": "include"}
+    )
+    assert not ChainFirm.objects.exists()
+    assert client_a.post(f"/chains/{chains_ab['b'].pk}/links/{chains_ab['node_b'].pk}/delete/").status_code == 404
+    assert ChainNode.objects.count() == 2
