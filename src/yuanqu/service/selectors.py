@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
@@ -260,3 +261,44 @@ def enterprise_panel(enterprise, *, user, today: dt.date | None = None) -> dict:
         "open_count": requests.filter(open_q()).count(),
         "before": before_visit(enterprise=enterprise, user=user, today=today),
     }
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the quarter the day is in."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    end = dt.date(day.year + (first_month == 10), 1 if first_month == 10 else first_month + 3, 1)
+    return start, end - dt.timedelta(days=1)
+
+
+def visit_quota() -> int:
+    """Visits each official is to pay per quarter (``YUANQU_SERVICE_VISIT_QUOTA``, default 6)."""
+    return int(getattr(settings, "YUANQU_SERVICE_VISIT_QUOTA", 6))
+
+
+@dataclass
+class QuotaRow:
+    """One official's visits paid this quarter against the quota."""
+
+    official: object
+    done: int
+    quota: int
+
+    @property
+    def share(self) -> float | None:
+        """Percent of the quota met (at most 100)."""
+        return min(100.0, 100 * self.done / self.quota) if self.quota else None
+
+
+def visit_quotas(*, user, today: dt.date | None = None) -> list[QuotaRow]:
+    """Per official linked to an enterprise the user sees, or visiting one this quarter: the visits they paid to
+    the user's enterprises in the quarter against the quota, the furthest behind first."""
+    today = today or timezone.localdate()
+    start, end = quarter_of(today)
+    visits = Visit.objects.restrict(user).filter(state=Visit.State.DONE, visited_on__range=(start, end))
+    done = dict(visits.exclude(official=None).values_list("official_id").annotate(n=Count("pk")).order_by())
+    linked = EnterpriseOfficial.objects.restrict(user).values_list("official_id", flat=True)
+    people = get_user_model().objects.filter(Q(pk__in=linked) | Q(pk__in=list(done))).order_by("username")
+    quota = visit_quota()
+    rows = [QuotaRow(person, done.get(person.pk, 0), quota) for person in people]
+    return sorted(rows, key=lambda r: (r.done, r.official.username))

@@ -124,6 +124,8 @@ def statistics(request):
         "form": filterset.form,
         "tables": [(_("按诉求类别"), by_category), (_("按承办单位"), by_unit)],
         "total": selectors.total(by_category),
+        "quotas": selectors.visit_quotas(user=request.user),
+        "quarter": selectors.quarter_of(timezone.localdate()),
     }
     return render(request, "service/statistics.html", context, status=status)
 
@@ -142,6 +144,10 @@ def my_enterprises(request):
             .order_by("due_on")[:100]
         ),
         "unvisited": selectors.unvisited_key_enterprises(user=request.user, today=today)[:50],
+        "quota": next(
+            (q for q in selectors.visit_quotas(user=request.user, today=today) if q.official == request.user), None
+        ),
+        "quarter": selectors.quarter_of(today),
     }
     return render(request, "service/my_enterprises.html", context)
 

@@ -202,3 +202,27 @@ def test_pages_in_english(client_a, requests_a, url):
     assert '<html lang="en">' in html
     for chinese in ("企业诉求", "走访记录", "诉求统计", "我的企业"):
         assert chinese not in html
+
+
+def test_quarters():
+    from yuanqu.service.selectors import quarter_of
+
+    assert quarter_of(D(2026, 2, 13)) == (D(2026, 1, 1), D(2026, 3, 31))
+    assert quarter_of(D(2026, 12, 7)) == (D(2026, 10, 1), D(2026, 12, 31))
+
+
+def test_visit_quota_this_quarter_per_official(client_a, enterprise_a, user_a, admin_a, settings):
+    settings.YUANQU_SERVICE_VISIT_QUOTA = 4
+    link(enterprise_a, user_a)
+    link(enterprise_a, admin_a, role="zone_contact")
+    today = timezone.localdate()
+    start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    make_visit(enterprise_a, official=user_a, visited_on=start, findings="a")
+    make_visit(enterprise_a, official=user_a, visited_on=today, findings="b")
+    make_visit(enterprise_a, official=user_a, visited_on=start - dt.timedelta(days=1), findings="last quarter")
+    html = client_a.get("/service/mine/").content.decode()
+    assert "已走访 2 次，任务 4 次" in html and "（50%）" in html
+    table = client_a.get("/service/statistics/").content.decode()
+    table = table[table.index('id="visit-quotas"') :]
+    assert table.index("admin_a") < table.index("staff_a")  # the furthest behind first
+    assert '<td class="num flagged">50%</td>' in table and '<td class="num flagged">0%</td>' in table
