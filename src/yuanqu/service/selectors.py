@@ -181,24 +181,33 @@ class Statistic:
 
 
 def statistics(requests, *, by: str, today: dt.date | None = None) -> list[Statistic]:
-    """The requests grouped by ``category`` or ``unit`` (blank unit: not dispatched), the busiest first."""
+    """The requests grouped by ``category``, ``unit`` (blank: not dispatched) or ``official`` (the enterprise's
+    linked leaders, each counting its requests; none: "—"), the busiest first."""
     today = today or timezone.localdate()
     groups: dict[str, Statistic] = {}
-    label_of = "category__name" if by == "category" else "unit"
+    label_of = {"category": "category__name", "unit": "unit", "official": "enterprise_id"}[by]
+    officials: dict[int, list[str]] = defaultdict(list)
+    if by == "official":
+        links = EnterpriseOfficial.objects.filter(
+            role=EnterpriseOfficial.Role.LINKED_OFFICIAL, enterprise_id__in=requests.values("enterprise_id")
+        ).select_related("official")
+        for link in links:
+            officials[link.enterprise_id].append(str(link.official))
     for r in requests.values(label_of, "state", "received_on", "due_on", "closed_on", "satisfaction"):
-        label = r[label_of] or "—"
-        s = groups.setdefault(label, Statistic(label))
-        s.received += 1
-        if r["closed_on"] is not None:
-            s.closed += 1
-            s.on_time += r["closed_on"] <= r["due_on"]
-            s.workdays += deadlines.workdays_taken(r["received_on"], r["closed_on"])
-        elif r["state"] in OPEN:
-            s.open += 1
-            s.late_open += today > r["due_on"]
-        if r["satisfaction"] is not None:
-            s.rated += 1
-            s.satisfaction_sum += r["satisfaction"]
+        names = (officials.get(r[label_of]) or ["—"]) if by == "official" else [r[label_of] or "—"]
+        for label in names:
+            s = groups.setdefault(label, Statistic(label))
+            s.received += 1
+            if r["closed_on"] is not None:
+                s.closed += 1
+                s.on_time += r["closed_on"] <= r["due_on"]
+                s.workdays += deadlines.workdays_taken(r["received_on"], r["closed_on"])
+            elif r["state"] in OPEN:
+                s.open += 1
+                s.late_open += today > r["due_on"]
+            if r["satisfaction"] is not None:
+                s.rated += 1
+                s.satisfaction_sum += r["satisfaction"]
     return sorted(groups.values(), key=lambda s: (-s.received, s.label))
 
 

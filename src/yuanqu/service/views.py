@@ -120,9 +120,10 @@ def statistics(request):
     filterset, requests, status = _filtered(request, ServiceRequestFilterSet, base)
     by_category = selectors.statistics(requests, by="category")
     by_unit = selectors.statistics(requests, by="unit")
+    by_official = selectors.statistics(requests, by="official")
     context = {
         "form": filterset.form,
-        "tables": [(_("按诉求类别"), by_category), (_("按承办单位"), by_unit)],
+        "tables": [(_("按诉求类别"), by_category), (_("按承办单位"), by_unit), (_("按挂钩领导"), by_official)],
         "total": selectors.total(by_category),
         "quotas": selectors.visit_quotas(user=request.user),
         "quarter": selectors.quarter_of(timezone.localdate()),

@@ -114,12 +114,15 @@ def test_a_new_request_is_accepted_with_its_due_date(client_a, enterprise_a):
     assert (request.number, request.due_on, request.steps.count()) == ("SQ20260213-0001", D(2026, 2, 27), 1)
 
 
-def test_statistics_by_category_and_unit(client_a, requests_a):
+def test_statistics_by_category_unit_and_linked_leader(client_a, requests_a, enterprise_a, admin_a):
+    link(enterprise_a, admin_a)
     html = client_a.get("/service/statistics/").content.decode()
     assert 'id="total-received">2<' in html
     assert 'id="total-closed">1<' in html
     assert 'id="total-on-time">100.0%<' in html
     assert "人社局" in html and "用工" in html
+    by_leader = html[html.index("按挂钩领导") :]
+    assert '<th scope="row">admin_a</th><td class="num">2</td><td class="num">1</td>' in by_leader
 
 
 def test_my_enterprises_lists_the_links_with_open_requests_and_last_visit(client_a, enterprise_a, user_a, requests_a):
