@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,6 +100,8 @@ def request_detail(request, pk: int):
 
 @login_required
 def request_add(request):
+    if not can_edit(request.user):
+        raise PermissionDenied
     initial = {}
     if request.GET.get("enterprise", "").isdigit():
         initial["enterprise"] = request.GET["enterprise"]
@@ -198,6 +200,8 @@ def visit_add(request):
     enterprise = None
     if request.GET.get("enterprise", "").isdigit():
         enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=request.GET["enterprise"])
+    if not can_edit(request.user):
+        raise PermissionDenied
     return _visit_page(request, visit=Visit(), enterprise=enterprise)
 
 

@@ -229,3 +229,16 @@ def test_visit_quota_this_quarter_per_official(client_a, enterprise_a, user_a, a
     table = table[table.index('id="visit-quotas"') :]
     assert table.index("admin_a") < table.index("staff_a")  # the furthest behind first
     assert '<td class="num flagged">50%</td>' in table and '<td class="num flagged">0%</td>' in table
+
+
+def test_a_new_visit_starts_today_by_the_user_and_read_only_users_cannot_add(client_a, enterprise_a, user_a, zone_a):
+    from yuanqu.accounts.testing import make_user
+
+    html = client_a.get(f"/service/visits/add/?enterprise={enterprise_a.pk}").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    assert f'<option value="{user_a.pk}" selected>' in html
+    assert f'<option value="{enterprise_a.pk}" selected>' in html
+    leader = Client()
+    leader.force_login(make_user("leader_of_a", "leader", zones=[zone_a]))
+    assert leader.get("/service/visits/add/").status_code == 403
+    assert leader.get("/service/requests/add/").status_code == 403

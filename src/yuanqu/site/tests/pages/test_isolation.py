@@ -898,7 +898,6 @@ SERVICE_PAGES = {
     "/service/mine/": ["甲-SQ-1"],
     "/service/visits/": ["甲走访纪要", "甲经发局"],
     "/service/visits/?unwritten=false": ["甲走访纪要"],
-    "/service/visits/add/": [],
 }
 
 
