@@ -27,7 +27,8 @@ class ServiceRequestForm(forms.ModelForm):
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, action="change").order_by("name")
         self.fields["category"].queryset = ServiceCategory.objects.filter(active=True)
         self.fields["number"].required = False
-        self.fields["received_on"].initial = timezone.localdate()
+        if self.initial.get("received_on") is None:
+            self.initial["received_on"] = timezone.localdate()
 
 
 class StepForm(forms.Form):
@@ -67,5 +68,6 @@ class VisitForm(forms.ModelForm):
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, action="change").order_by("name")
         self.fields["official"].queryset = colleagues(user)
         if not self.instance.pk:
-            self.fields["official"].initial = user.pk
-            self.fields["visited_on"].initial = timezone.localdate()
+            # The instance's empty fields are in self.initial and would hide a field's own initial value.
+            self.initial["official"] = self.initial.get("official") or user.pk
+            self.initial["visited_on"] = self.initial.get("visited_on") or timezone.localdate()

@@ -163,7 +163,7 @@ class ServiceRequestImporter(Importer):
                     )
                 )
                 bad = True
-            if bad or found is None or category_id is None or received is None or not number:
+            if bad or found is None or category_id is None or received is None or not number or not v.get("kind"):
                 continue
             values = {k: v.get(k) for k in keys if k != "number"}
             values["category_id"] = category_id

@@ -7,6 +7,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Max, Q
 from django.utils import timezone
@@ -180,24 +181,33 @@ class Statistic:
 
 
 def statistics(requests, *, by: str, today: dt.date | None = None) -> list[Statistic]:
-    """The requests grouped by ``category`` or ``unit`` (blank unit: not dispatched), the busiest first."""
+    """The requests grouped by ``category``, ``unit`` (blank: not dispatched) or ``official`` (the enterprise's
+    linked leaders, each counting its requests; none: "—"), the busiest first."""
     today = today or timezone.localdate()
     groups: dict[str, Statistic] = {}
-    label_of = "category__name" if by == "category" else "unit"
+    label_of = {"category": "category__name", "unit": "unit", "official": "enterprise_id"}[by]
+    officials: dict[int, list[str]] = defaultdict(list)
+    if by == "official":
+        links = EnterpriseOfficial.objects.filter(
+            role=EnterpriseOfficial.Role.LINKED_OFFICIAL, enterprise_id__in=requests.values("enterprise_id")
+        ).select_related("official")
+        for link in links:
+            officials[link.enterprise_id].append(str(link.official))
     for r in requests.values(label_of, "state", "received_on", "due_on", "closed_on", "satisfaction"):
-        label = r[label_of] or "—"
-        s = groups.setdefault(label, Statistic(label))
-        s.received += 1
-        if r["closed_on"] is not None:
-            s.closed += 1
-            s.on_time += r["closed_on"] <= r["due_on"]
-            s.workdays += deadlines.workdays_taken(r["received_on"], r["closed_on"])
-        elif r["state"] in OPEN:
-            s.open += 1
-            s.late_open += today > r["due_on"]
-        if r["satisfaction"] is not None:
-            s.rated += 1
-            s.satisfaction_sum += r["satisfaction"]
+        names = (officials.get(r[label_of]) or ["—"]) if by == "official" else [r[label_of] or "—"]
+        for label in names:
+            s = groups.setdefault(label, Statistic(label))
+            s.received += 1
+            if r["closed_on"] is not None:
+                s.closed += 1
+                s.on_time += r["closed_on"] <= r["due_on"]
+                s.workdays += deadlines.workdays_taken(r["received_on"], r["closed_on"])
+            elif r["state"] in OPEN:
+                s.open += 1
+                s.late_open += today > r["due_on"]
+            if r["satisfaction"] is not None:
+                s.rated += 1
+                s.satisfaction_sum += r["satisfaction"]
     return sorted(groups.values(), key=lambda s: (-s.received, s.label))
 
 
@@ -260,3 +270,44 @@ def enterprise_panel(enterprise, *, user, today: dt.date | None = None) -> dict:
         "open_count": requests.filter(open_q()).count(),
         "before": before_visit(enterprise=enterprise, user=user, today=today),
     }
+
+
+def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The first and last day of the quarter the day is in."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = dt.date(day.year, first_month, 1)
+    end = dt.date(day.year + (first_month == 10), 1 if first_month == 10 else first_month + 3, 1)
+    return start, end - dt.timedelta(days=1)
+
+
+def visit_quota() -> int:
+    """Visits each official is to pay per quarter (``YUANQU_SERVICE_VISIT_QUOTA``, default 6)."""
+    return int(getattr(settings, "YUANQU_SERVICE_VISIT_QUOTA", 6))
+
+
+@dataclass
+class QuotaRow:
+    """One official's visits paid this quarter against the quota."""
+
+    official: object
+    done: int
+    quota: int
+
+    @property
+    def share(self) -> float | None:
+        """Percent of the quota met (at most 100)."""
+        return min(100.0, 100 * self.done / self.quota) if self.quota else None
+
+
+def visit_quotas(*, user, today: dt.date | None = None) -> list[QuotaRow]:
+    """Per official linked to an enterprise the user sees, or visiting one this quarter: the visits they paid to
+    the user's enterprises in the quarter against the quota, the furthest behind first."""
+    today = today or timezone.localdate()
+    start, end = quarter_of(today)
+    visits = Visit.objects.restrict(user).filter(state=Visit.State.DONE, visited_on__range=(start, end))
+    done = dict(visits.exclude(official=None).values_list("official_id").annotate(n=Count("pk")).order_by())
+    linked = EnterpriseOfficial.objects.restrict(user).values_list("official_id", flat=True)
+    people = get_user_model().objects.filter(Q(pk__in=linked) | Q(pk__in=list(done))).order_by("username")
+    quota = visit_quota()
+    rows = [QuotaRow(person, done.get(person.pk, 0), quota) for person in people]
+    return sorted(rows, key=lambda r: (r.done, r.official.username))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -100,6 +100,8 @@ def request_detail(request, pk: int):
 
 @login_required
 def request_add(request):
+    if not can_edit(request.user):
+        raise PermissionDenied
     initial = {}
     if request.GET.get("enterprise", "").isdigit():
         initial["enterprise"] = request.GET["enterprise"]
@@ -120,10 +122,13 @@ def statistics(request):
     filterset, requests, status = _filtered(request, ServiceRequestFilterSet, base)
     by_category = selectors.statistics(requests, by="category")
     by_unit = selectors.statistics(requests, by="unit")
+    by_official = selectors.statistics(requests, by="official")
     context = {
         "form": filterset.form,
-        "tables": [(_("按诉求类别"), by_category), (_("按承办单位"), by_unit)],
+        "tables": [(_("按诉求类别"), by_category), (_("按承办单位"), by_unit), (_("按挂钩领导"), by_official)],
         "total": selectors.total(by_category),
+        "quotas": selectors.visit_quotas(user=request.user),
+        "quarter": selectors.quarter_of(timezone.localdate()),
     }
     return render(request, "service/statistics.html", context, status=status)
 
@@ -142,6 +147,10 @@ def my_enterprises(request):
             .order_by("due_on")[:100]
         ),
         "unvisited": selectors.unvisited_key_enterprises(user=request.user, today=today)[:50],
+        "quota": next(
+            (q for q in selectors.visit_quotas(user=request.user, today=today) if q.official == request.user), None
+        ),
+        "quarter": selectors.quarter_of(today),
     }
     return render(request, "service/my_enterprises.html", context)
 
@@ -191,6 +200,8 @@ def visit_add(request):
     enterprise = None
     if request.GET.get("enterprise", "").isdigit():
         enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=request.GET["enterprise"])
+    if not can_edit(request.user):
+        raise PermissionDenied
     return _visit_page(request, visit=Visit(), enterprise=enterprise)
 
 

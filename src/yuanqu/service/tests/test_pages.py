@@ -114,12 +114,15 @@ def test_a_new_request_is_accepted_with_its_due_date(client_a, enterprise_a):
     assert (request.number, request.due_on, request.steps.count()) == ("SQ20260213-0001", D(2026, 2, 27), 1)
 
 
-def test_statistics_by_category_and_unit(client_a, requests_a):
+def test_statistics_by_category_unit_and_linked_leader(client_a, requests_a, enterprise_a, admin_a):
+    link(enterprise_a, admin_a)
     html = client_a.get("/service/statistics/").content.decode()
     assert 'id="total-received">2<' in html
     assert 'id="total-closed">1<' in html
     assert 'id="total-on-time">100.0%<' in html
     assert "人社局" in html and "用工" in html
+    by_leader = html[html.index("按挂钩领导") :]
+    assert '<th scope="row">admin_a</th><td class="num">2</td><td class="num">1</td>' in by_leader
 
 
 def test_my_enterprises_lists_the_links_with_open_requests_and_last_visit(client_a, enterprise_a, user_a, requests_a):
@@ -202,3 +205,40 @@ def test_pages_in_english(client_a, requests_a, url):
     assert '<html lang="en">' in html
     for chinese in ("企业诉求", "走访记录", "诉求统计", "我的企业"):
         assert chinese not in html
+
+
+def test_quarters():
+    from yuanqu.service.selectors import quarter_of
+
+    assert quarter_of(D(2026, 2, 13)) == (D(2026, 1, 1), D(2026, 3, 31))
+    assert quarter_of(D(2026, 12, 7)) == (D(2026, 10, 1), D(2026, 12, 31))
+
+
+def test_visit_quota_this_quarter_per_official(client_a, enterprise_a, user_a, admin_a, settings):
+    settings.YUANQU_SERVICE_VISIT_QUOTA = 4
+    link(enterprise_a, user_a)
+    link(enterprise_a, admin_a, role="zone_contact")
+    today = timezone.localdate()
+    start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    make_visit(enterprise_a, official=user_a, visited_on=start, findings="a")
+    make_visit(enterprise_a, official=user_a, visited_on=today, findings="b")
+    make_visit(enterprise_a, official=user_a, visited_on=start - dt.timedelta(days=1), findings="last quarter")
+    html = client_a.get("/service/mine/").content.decode()
+    assert "已走访 2 次，任务 4 次" in html and "（50%）" in html
+    table = client_a.get("/service/statistics/").content.decode()
+    table = table[table.index('id="visit-quotas"') :]
+    assert table.index("admin_a") < table.index("staff_a")  # the furthest behind first
+    assert '<td class="num flagged">50%</td>' in table and '<td class="num flagged">0%</td>' in table
+
+
+def test_a_new_visit_starts_today_by_the_user_and_read_only_users_cannot_add(client_a, enterprise_a, user_a, zone_a):
+    from yuanqu.accounts.testing import make_user
+
+    html = client_a.get(f"/service/visits/add/?enterprise={enterprise_a.pk}").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+    assert f'<option value="{user_a.pk}" selected>' in html
+    assert f'<option value="{enterprise_a.pk}" selected>' in html
+    leader = Client()
+    leader.force_login(make_user("leader_of_a", "leader", zones=[zone_a]))
+    assert leader.get("/service/visits/add/").status_code == 403
+    assert leader.get("/service/requests/add/").status_code == 403

@@ -867,3 +867,113 @@ def test_zone_a_editors_cannot_change_shared_or_zone_b_chains(world, chains, rol
     assert target.status_code == 400
     assert not TargetFirm.objects.filter(name="越界目标").exists()
     assert Chain.objects.get(pk=chains["shared"].pk).owner == ""
+# --- enterprise service: requests (with their steps), visits, linked officials, plans and their measures ----------
+
+
+@pytest.fixture
+def service(world):
+    """In each zone and sub-park: a request, a visit, a link, a plan with one measure."""
+    from yuanqu.service.models import EnterprisePlan, PlanMeasure
+    from yuanqu.service.testing import link, make_request, make_visit
+
+    made = {"a": {}, "b": {}}
+    pairs = (("a", world.enterprise_a, "zone_staff"), ("a", world.enterprise_sub_a, "zone_staff"))
+    pairs += (("b", world.enterprise_b, "staff_b"), ("b", world.enterprise_sub_b, "staff_b"))
+    for side, enterprise, user in pairs:
+        plan = EnterprisePlan.objects.create(enterprise=enterprise, year=2026)
+        objects = {
+            "service-requests": make_request(enterprise, received_on=dt.date(2026, 3, 2)),
+            "service-visits": make_visit(enterprise, visited_on=dt.date(2026, 3, 1), findings="纪要"),
+            "service-officials": link(enterprise, world.users[user]),
+            "service-plans": plan,
+            "service-plan-measures": PlanMeasure.objects.create(
+                plan=plan, content="措施", owner="某局", due_on=dt.date(2026, 9, 1)
+            ),
+        }
+        for key, obj in objects.items():
+            made[side].setdefault(key, []).append(obj)
+    return made
+
+
+SERVICE_ENDPOINTS = [
+    "service-requests",
+    "service-visits",
+    "service-officials",
+    "service-plans",
+    "service-plan-measures",
+]
+
+
+@pytest.mark.parametrize("name", SERVICE_ENDPOINTS)
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_service_endpoints_list_only_zone_a_and_404_zone_b(world, service, name, role):
+    client = token_client(world.users[role])
+    response = client.get(f"/api/{name}/", {"page_size": 100})
+    assert {row["id"] for row in results(response)} == {obj.pk for obj in service["a"][name]}
+    assert response.json()["count"] == 2
+    for obj in service["b"][name]:
+        assert client.get(f"/api/{name}/{obj.pk}/").status_code == 404
+        # Editors are told it does not exist; the read-only leader may not write at all.
+        assert client.delete(f"/api/{name}/{obj.pk}/").status_code == (404 if role in EDITING_ROLES else 403)
+        assert type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("service-requests", lambda w: {"zone": w.zone_b.pk}),
+        ("service-requests", lambda w: {"enterprise": w.enterprise_b.pk}),
+        ("service-requests", lambda w: {"q": "乙"}),
+        ("service-visits", lambda w: {"zone": w.sub_b.pk}),
+        ("service-visits", lambda w: {"enterprise": w.enterprise_b.pk}),
+        ("service-officials", lambda w: {"enterprise": w.enterprise_b.pk}),
+        ("service-plans", lambda w: {"enterprise": w.enterprise_sub_b.pk}),
+    ],
+)
+def test_service_filters_naming_zone_b_find_nothing(world, service, name, query):
+    response = token_client(world.users["zone_staff"]).get(f"/api/{name}/", query(world))
+    assert response.status_code == 200
+    assert results(response) == []
+    assert results(token_client(world.users["city_analyst"]).get(f"/api/{name}/", query(world))) != []
+
+
+def test_service_writes_pointing_at_zone_b_are_refused(world, service):
+    client = token_client(world.users["zone_staff"])
+    from yuanqu.service.models import EnterpriseOfficial, ServiceRequest
+
+    before = (ServiceRequest.objects.count(), EnterpriseOfficial.objects.count())
+    response = client.post(
+        "/api/service-requests/",
+        {"enterprise": world.enterprise_b.pk, "category": "land", "content": "x", "received_on": "2026-03-02"},
+        format="json",
+    )
+    assert response.status_code == 400
+    request_b = service["b"]["service-requests"][0]
+    response = client.post(f"/api/service-requests/{request_b.pk}/steps/", {"action": "dispatch", "unit": "x"})
+    assert response.status_code == 404
+    request_b.refresh_from_db()
+    assert (request_b.state, request_b.steps.count()) == ("accepted", 1)
+    # A visit or link in zone A naming a person of zone B only.
+    response = client.post(
+        "/api/service-officials/",
+        {"enterprise": world.enterprise_a.pk, "official": world.users["staff_b"].pk},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert (ServiceRequest.objects.count(), EnterpriseOfficial.objects.count()) == before
+
+
+def test_zone_a_staff_take_the_loop_through_the_api(world, service):
+    client = token_client(world.users["zone_staff"])
+    request_a = service["a"]["service-requests"][0]
+    response = client.post(f"/api/service-requests/{request_a.pk}/steps/", {"action": "dispatch", "unit": "人社局"})
+    assert response.status_code == 200
+    assert (response.json()["state"], response.json()["unit"]) == ("dispatched", "人社局")
+    response = client.post(f"/api/service-requests/{request_a.pk}/steps/", {"action": "close"})
+    assert response.status_code == 400
+    assert (
+        token_client(world.users["leader"])
+        .post(f"/api/service-requests/{request_a.pk}/steps/", {"action": "handle"})
+        .status_code
+        == 403
+    )

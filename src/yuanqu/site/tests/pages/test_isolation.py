@@ -1027,3 +1027,129 @@ def test_chain_posts_cannot_touch_zone_b(client_a, user_of_a, world_a, world_b, 
     assert not ChainFirm.objects.exists()
     assert client_a.post(f"/chains/{chains_ab['b'].pk}/links/{chains_ab['node_b'].pk}/delete/").status_code == 404
     assert ChainNode.objects.count() == 2
+# --- enterprise service (诉求, 走访, 一企一策): each zone's requests, visits, links and plans -------------------
+
+
+@pytest.fixture
+def service_a_b(world_a, world_b, user_of_a):
+    """A request, a visit, a plan and a link in each zone; A's linked to the user of A."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yuanqu.service.models import EnterprisePlan, PlanMeasure
+    from yuanqu.service.testing import link, make_request, make_visit
+
+    made = {}
+    for tag, world in (("甲", world_a), ("乙", world_b)):
+        request = make_request(
+            world.enterprise, received_on=dt.date(2026, 3, 2), number=f"{tag}-SQ-1", unit=f"{tag}承办局"
+        )
+        recently = timezone.localdate() - dt.timedelta(days=10)
+        visit = make_visit(world.enterprise, visited_on=recently, findings=f"{tag}走访纪要", agency=f"{tag}经发局")
+        plan = EnterprisePlan.objects.create(enterprise=world.enterprise, year=2026, goal=f"{tag}扩能目标")
+        PlanMeasure.objects.create(plan=plan, content=f"{tag}协调措施", owner="某局", due_on=dt.date(2026, 9, 1))
+        made[tag] = (request, visit, plan)
+    link(world_a.enterprise, user_of_a)
+    world_a.enterprise.key_enterprise = world_b.enterprise.key_enterprise = True
+    world_a.enterprise.save()
+    world_b.enterprise.save()
+    return made
+
+
+SERVICE_B_NAMES = ["乙-SQ-1", "乙承办局", "乙走访纪要", "乙经发局", "乙扩能目标", "乙协调措施"]
+
+SERVICE_PAGES = {
+    "/service/": ["甲-SQ-1", "甲承办局"],
+    "/service/?late=true": ["甲-SQ-1"],
+    "/service/?category=land&state=accepted": ["甲-SQ-1"],
+    "/service/statistics/": ["甲承办局"],
+    "/service/mine/": ["甲-SQ-1"],
+    "/service/visits/": ["甲走访纪要", "甲经发局"],
+    "/service/visits/?unwritten=false": ["甲走访纪要"],
+}
+
+
+@pytest.mark.parametrize("url", SERVICE_PAGES)
+def test_service_pages_show_zone_a_and_nothing_of_zone_b(client_a, service_a_b, world_a, world_b, url):
+    response = client_a.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in SERVICE_PAGES[url]:
+        assert name in html
+    assert_nothing_of(html, world_b)
+    assert [name for name in SERVICE_B_NAMES if name in html] == []
+
+
+def test_the_enterprise_page_service_panel_holds_only_zone_a(client_a, service_a_b, world_a, world_b):
+    html = client_a.get(f"/enterprises/{world_a.enterprise.pk}/").content.decode()
+    assert "甲扩能目标" in html and "甲-SQ-1" in html and "甲走访纪要" in html
+    assert [name for name in SERVICE_B_NAMES if name in html] == []
+
+
+SERVICE_B_PAGES = {
+    "request": lambda s, b: f"/service/requests/{s['乙'][0].pk}/",
+    "visit edit": lambda s, b: f"/service/visits/{s['乙'][1].pk}/edit/",
+    "visit add for B's enterprise": lambda s, b: f"/service/visits/add/?enterprise={b.enterprise.pk}",
+}
+
+
+@pytest.mark.parametrize("page", SERVICE_B_PAGES)
+def test_service_pages_of_zone_b_are_not_found(client_a, service_a_b, world_b, page):
+    response = client_a.get(SERVICE_B_PAGES[page](service_a_b, world_b))
+    assert response.status_code == 404
+    assert [name for name in SERVICE_B_NAMES if name in response.content.decode()] == []
+
+
+@pytest.mark.parametrize(
+    "url", ["/service/?zone={}", "/service/statistics/?zone={}", "/service/visits/?zone={}"], ids=str
+)
+def test_service_filters_naming_zone_b_are_refused(client_a, service_a_b, world_b, url):
+    for zone in (world_b.zone, world_b.sub_park):
+        response = client_a.get(url.format(zone.pk))
+        assert response.status_code == 400
+        assert [name for name in SERVICE_B_NAMES if name in response.content.decode()] == []
+
+
+def test_searching_service_requests_for_zone_b_finds_nothing(client_a, service_a_b, world_b):
+    html = client_a.get("/service/", {"q": "乙-SQ"}).content.decode()
+    assert 'id="result-count">0<' in html
+
+
+def test_posting_steps_and_visits_to_zone_b_is_not_found_and_changes_nothing(client_a, service_a_b, world_a, world_b):
+    request_b, visit_b, _plan = service_a_b["乙"]
+    assert client_a.post(f"/service/requests/{request_b.pk}/", {"action": "dispatch", "unit": "x"}).status_code == 404
+    assert client_a.post(f"/service/visits/{visit_b.pk}/edit/", {"findings": "被篡改"}).status_code == 404
+    request_b.refresh_from_db()
+    visit_b.refresh_from_db()
+    assert (request_b.state, request_b.steps.count(), visit_b.findings) == ("accepted", 1, "乙走访纪要")
+
+
+SERVICE_ADMIN_LISTS = [
+    "/admin/service/servicerequest/",
+    "/admin/service/visit/",
+    "/admin/service/enterpriseofficial/",
+    "/admin/service/enterpriseplan/",
+]
+
+
+@pytest.mark.parametrize("url", SERVICE_ADMIN_LISTS)
+def test_service_admin_lists_show_zone_a_only(staff_admin_a, service_a_b, world_a, world_b, url):
+    response = staff_admin_a.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert world_a.enterprise.name in html
+    assert_nothing_of(html, world_b)
+    assert [name for name in SERVICE_B_NAMES if name in html] == []
+
+
+def test_service_admin_objects_of_zone_b_are_unreachable(staff_admin_a, service_a_b):
+    request_b, visit_b, plan_b = service_a_b["乙"]
+    for url in (
+        f"/admin/service/servicerequest/{request_b.pk}/change/",
+        f"/admin/service/visit/{visit_b.pk}/change/",
+        f"/admin/service/enterpriseplan/{plan_b.pk}/change/",
+    ):
+        response = staff_admin_a.get(url, follow=True)
+        assert response.redirect_chain == [("/admin/", 302)] or response.status_code == 404
+        assert [name for name in SERVICE_B_NAMES if name in response.content.decode()] == []
