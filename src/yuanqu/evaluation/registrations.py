@@ -24,6 +24,10 @@ def register() -> None:
             order=10,
         )
     )
+    # A run is one transaction, but one a dead worker had committed would be stored twice: retried by hand.
+    registry.job_kinds.register(
+        registry.JobKind("evaluation-run", _("亩均评价"), "yuanqu.evaluation.jobs.run_evaluation_job", retry_safe=False)
+    )
     registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))
     registry.map_layers.register(
         registry.MapLayer(

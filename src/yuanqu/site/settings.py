@@ -291,3 +291,26 @@ LOGGING = {
     # Lockouts and throttled token guessing, whatever the level of the rest.
     "loggers": {"yuanqu.security": {"level": "WARNING"}},
 }
+
+# --- jobs: long work done by a worker (yuanqu.core.jobs) --------------------------------------------------------
+# Django's task interface (the django-tasks backport). Without YUANQU_REDIS_URL the queue is the database
+# (django-tasks-db) and `yuanqu serve` starts a worker beside the web server; with it, the queue is Redis through
+# RQ (django-tasks-rq) and `yuanqu worker` runs on as many machines as needed.
+YUANQU_REDIS_URL = os.environ.get("YUANQU_REDIS_URL", "").strip()
+YUANQU_JOB_QUEUE = os.environ.get("YUANQU_JOB_QUEUE", "default").strip() or "default"
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if YUANQU_REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [YUANQU_JOB_QUEUE]}}
+    # A job may run for hours (a province's evaluation); RQ's default timeout is three minutes.
+    RQ_QUEUES = {YUANQU_JOB_QUEUE: {"URL": YUANQU_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [YUANQU_JOB_QUEUE]}}
+# A running job whose worker has not been heard of for this long is taken for dead (its heartbeat is every 2 s).
+YUANQU_JOB_STALE_SECONDS = int(os.environ.get("YUANQU_JOB_STALE_SECONDS", "60"))
+# Web imports of files larger than this run as jobs; smaller ones answer in the request.
+YUANQU_JOB_IMPORT_THRESHOLD_KB = int(os.environ.get("YUANQU_JOB_IMPORT_THRESHOLD_KB", "512"))
+# Per-mu runs over at least this many enterprises, and zone evaluation runs over at least this many zones, run as
+# jobs; smaller ones answer in the request.
+YUANQU_JOB_EVALUATION_MIN_ENTERPRISES = int(os.environ.get("YUANQU_JOB_EVALUATION_MIN_ENTERPRISES", "5000"))
+YUANQU_JOB_RANKING_MIN_ZONES = int(os.environ.get("YUANQU_JOB_RANKING_MIN_ZONES", "60"))
