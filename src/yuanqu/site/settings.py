@@ -114,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # The map's vector tiles are cached in files under the data directory, shared by every server process of the
 # host; their keys carry a data version, so a change is never served stale (see yuanqu.maps.tiles).
 # After a change that drops every stored tile row (new land rules, a published evaluation, a large import), work
-# the rows of the map's recently used scopes out again in a background thread of the server.
+# the rows of the map's recently used scopes out again in a job (yuanqu.core.jobs; a worker runs it).
 YUANQU_TILE_WARMUP = os.environ.get("YUANQU_TILE_WARMUP", "1") == "1"
 
 CACHES = {

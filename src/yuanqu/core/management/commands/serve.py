@@ -17,6 +17,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from yuanqu.cli import load_now
 from yuanqu.core.management.commands.init import pending_migrations
 
 DEFAULT_ADDR = "127.0.0.1:8000"
@@ -88,6 +89,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, addr: str, threads: int, workers: int = 1, no_jobs: bool = False, **options):
+        load_now()  # the libraries the command line defers (yuanqu.cli), before any thread may race to load them
         host, port = parse_addr(addr)
         check_secret_key(host)
         if threads < 1:
@@ -109,6 +111,7 @@ class Command(BaseCommand):
         if not is_loopback(host):
             self.stdout.write("  other hosts must be listed in YUANQU_ALLOWED_HOSTS to be served")
         self.stdout.flush()
+        parent = os.getpid()  # gunicorn's workers are forks of this process and leave through this frame too
         try:
             if server == "gunicorn":
                 serve_gunicorn(host=host, port=port, workers=workers, threads=threads)
@@ -116,10 +119,12 @@ class Command(BaseCommand):
                 serve_waitress(host=host, port=port, threads=threads)
         except OSError as exc:
             raise CommandError(f"无法监听 {host}:{port}：{exc} / cannot listen on {host}:{port}: {exc}") from None
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, SystemExit):
+            if os.getpid() != parent:
+                raise
             self.stdout.write("stopped")
         finally:
-            if job_worker is not None:
+            if job_worker is not None and os.getpid() == parent:
                 stop_job_worker(job_worker)
 
 
@@ -134,7 +139,12 @@ def gunicorn_available() -> bool:
 
 
 def serve_waitress(*, host: str, port: int, threads: int) -> None:
+    import signal
+
     import waitress
+
+    # A service manager stops the server with SIGTERM: end as on Ctrl-C, so the job worker stops with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     from django.core.servers.basehttp import get_internal_wsgi_application
 
     waitress.serve(get_internal_wsgi_application(), host=host, port=port, threads=threads, ident="yuanqu")

@@ -14,6 +14,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
+from yuanqu.cli import load_now
+
 logger = logging.getLogger("yuanqu.jobs")
 
 RECOVER_EVERY_SECONDS = 60
@@ -48,6 +50,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="database queue: seconds between polls")
 
     def handle(self, *args, burst: bool, interval: float, **options):
+        load_now()  # the libraries the command line defers (yuanqu.cli), before any thread may race to load them
         counts = _recover_now(requeue_older_than=0)
         queue = settings.YUANQU_JOB_QUEUE
         where = "Redis" if uses_redis() else "database"

@@ -156,3 +156,49 @@ def test_the_database_queue_worker_runs_queued_jobs(site, tmp_path):
     assert "on the database" in worker.stdout
     rows = job_rows(data, ids)
     assert [rows[i][0] for i in ids] == ["succeeded", "succeeded"], rows
+
+
+def test_serve_with_several_processes_runs_the_jobs_beside_itself(site, tmp_path):
+    """`yuanqu serve --workers 2`: gunicorn answers, and the database queue's worker it starts runs the jobs."""
+    data, env = site
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "yuanqu.cli",
+            "serve",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--addr",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        status = None
+        while status != 200 and time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+                    sock.sendall(b"GET /login/ HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")
+                    status = int(sock.recv(64).split()[1])
+            except (OSError, IndexError, ValueError):
+                time.sleep(0.5)
+        assert status == 200
+        ids = submit_imports(env, tmp_path, 1)
+        rows = wait_for(data, ids, seconds=180)
+        assert rows[ids[0]][0] == "succeeded", rows
+    finally:
+        server.terminate()
+        out, _ = server.communicate(timeout=60)
+    assert "gunicorn, 2 processes × 2 threads; jobs: a worker beside it" in out
+    assert out.count("stopped") == 1  # said once, by the server, not by each of its processes
