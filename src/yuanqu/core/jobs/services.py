@@ -370,8 +370,24 @@ def _finish(job_id: int, *, state: str, result: dict, figures: dict) -> None:
 # --- recovering after a restart ------------------------------------------------------------------------------------
 
 
+def alive_here(worker: str) -> bool:
+    """Whether the process a job names (``host:pid``) is running on this machine: its job is not dead, only
+    silent (a long transaction on SQLite holds back its heartbeat)."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
+
+
 def recover(*, stale_seconds: int | None = None, requeue_older_than: int = 0) -> dict[str, int]:
-    """What a worker does on starting and every minute: a running job whose worker went silent is queued again
+    """What a worker does on starting and every minute: a running job whose worker went silent (and is not a
+    process alive on this machine) is queued again
     when its kind is safe to retry (up to MAX_AUTOMATIC_ATTEMPTS), else failed with a problem saying why; queued
     jobs older than ``requeue_older_than`` seconds are put on the queue again (running a job twice is refused by
     its claim, so a lost queue loses nothing)."""
@@ -382,7 +398,7 @@ def recover(*, stale_seconds: int | None = None, requeue_older_than: int = 0) ->
     for job_id in list(dead.values_list("pk", flat=True)):
         with transaction.atomic():
             job = Job.objects.select_for_update().filter(pk=job_id, state=Job.State.RUNNING).first()
-            if job is None:
+            if job is None or alive_here(job.worker):
                 continue
             before = snapshot(job)
             spec = registry.job_kinds.get(job.kind)

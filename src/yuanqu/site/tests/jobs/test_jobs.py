@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import socket
+import subprocess
 from decimal import Decimal
 
 import pytest
@@ -177,19 +179,31 @@ def test_two_jobs_of_one_zone_and_kind_run_one_after_the_other(slow_kind, user_a
     assert services.execute(second.pk) == "succeeded"
 
 
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    probe = subprocess.Popen(["true"])
+    probe.wait()
+    return probe.pid
+
+
 def test_recovery_requeues_what_is_safe_and_fails_the_rest(slow_kind, user_a, zone_a):
     unsafe = services.submit(kind="test-count", user=user_a, zone=zone_a)
     safe = services.submit(kind="import", user=user_a, zone=zone_a, subkind="zones", params={"path": "x", "plan": "y"})
     alive = services.submit(kind="test-count", user=user_a, zone=None)
     long_ago = timezone.now() - dt.timedelta(minutes=10)
-    Job.objects.filter(pk__in=[unsafe.pk, safe.pk]).update(state="running", heartbeat=long_ago, attempts=1)
+    silent = services.submit(kind="test-count", user=user_a, subkind="another")  # another serial key
+    Job.objects.filter(pk__in=[unsafe.pk, safe.pk]).update(
+        state="running", heartbeat=long_ago, attempts=1, worker=f"{socket.gethostname()}:{dead_pid()}"
+    )
     Job.objects.filter(pk=alive.pk).update(state="running", heartbeat=timezone.now(), attempts=1)
+    # Silent for long, but its process still runs here (a long SQLite transaction holds its heartbeat back).
+    Job.objects.filter(pk=silent.pk).update(state="running", heartbeat=long_ago, worker=services.worker_name())
 
     counts = services.recover(stale_seconds=60, requeue_older_than=3600)
 
     assert (counts["requeued"], counts["failed"]) == (1, 1)
     states = dict(Job.objects.values_list("pk", "state"))
-    assert states == {unsafe.pk: "failed", safe.pk: "queued", alive.pk: "running"}
+    assert states == {unsafe.pk: "failed", safe.pk: "queued", alive.pk: "running", silent.pk: "running"}
     unsafe.refresh_from_db()
     assert "进程已停止" in unsafe.problems[-1]["zh"]
 
