@@ -337,3 +337,28 @@ class DemoStep:
 
 
 demo_steps: Registry[DemoStep] = Registry("demo steps")
+
+
+# --- jobs: long work done by a worker ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of long work an app hands to a worker (``yuanqu.core.jobs``): ``run(job, progress)`` (a function or
+    its dotted path, imported only when a worker runs it) does the work for the stored ``Job`` (its ``params``,
+    ``user``, ``zone``) and returns the result, a dict whose ``url`` is the page of what came of it (a run, a
+    report) and ``label`` what to call that; ``progress`` counts the work (``progress.stage(label, total)``,
+    ``progress.problem(zh, en)``) and raises when the user cancelled. ``retry_safe``: a job of this kind that a
+    dead worker left half done may simply run again (its writes are one transaction, or repeat harmlessly);
+    otherwise it is marked failed and the user retries it by hand. ``serial``: jobs of one kind and zone run one
+    after the other."""
+
+    key: str
+    label: Any
+    run: Callable[..., dict | None] | str
+    retry_safe: bool = False
+    serial: bool = True
+    order: int = 100
+
+
+job_kinds: Registry[JobKind] = Registry("job kinds")

@@ -30,6 +30,10 @@ def register() -> None:
         registry.Measure("grade_ab_share", _("亩均评价A、B类企业占比"), "%", share_a_b, order=210)
     )
     registry.measures.register(registry.Measure("grade_d_count", _("亩均评价D类企业数"), _("家"), count_d, order=211))
+    # A run is one transaction, but one a dead worker had committed would be stored twice: retried by hand.
+    registry.job_kinds.register(
+        registry.JobKind("evaluation-run", _("亩均评价"), "yuanqu.evaluation.jobs.run_evaluation_job", retry_safe=False)
+    )
     registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))
     registry.map_layers.register(
         registry.MapLayer(

@@ -91,5 +91,10 @@ def register() -> None:
             order=20,
         )
     )
+    registry.job_kinds.register(
+        registry.JobKind(
+            "zone-evaluation-run", _("园区综合评价"), "yuanqu.ranking.jobs.run_zone_evaluation_job", retry_safe=False
+        )
+    )
     registry.demo_steps.register(registry.DemoStep("zone-figures", "yuanqu.ranking.demo.build_figures", order=85))
     registry.demo_steps.register(registry.DemoStep("zone-ranking", "yuanqu.ranking.demo.build_runs", order=86))

@@ -16,6 +16,7 @@ api_patterns = [
     path("", include("yuanqu.accounts.api.urls")),
     path("", include("yuanqu.chains.api.urls")),
     path("", include("yuanqu.service.api.urls")),
+    path("", include("yuanqu.core.jobs.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("chains/", include("yuanqu.chains.urls")),
     path("service/", include("yuanqu.service.urls")),
     path("imports/", include("yuanqu.core.urls")),
+    path("jobs/", include("yuanqu.core.jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),

@@ -867,6 +867,8 @@ def test_zone_a_editors_cannot_change_shared_or_zone_b_chains(world, chains, rol
     assert target.status_code == 400
     assert not TargetFirm.objects.filter(name="越界目标").exists()
     assert Chain.objects.get(pk=chains["shared"].pk).owner == ""
+
+
 # --- enterprise service: requests (with their steps), visits, linked officials, plans and their measures ----------
 
 
@@ -977,3 +979,26 @@ def test_zone_a_staff_take_the_loop_through_the_api(world, service):
         .status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_jobs_endpoint_holds_only_zone_a_jobs(world, role):
+    from yuanqu.core.jobs.models import Job
+
+    jobs = {
+        zone.pk: Job.objects.create(kind="import", label=f"导入：{zone.name}", zone=zone)
+        for zone in (world.zone_a, world.sub_a, world.zone_b, world.sub_b)
+    }
+    client = token_client(world.users[role])
+    response = client.get("/api/jobs/", {"page_size": 100})
+    assert response.status_code == 200
+    assert {row["id"] for row in results(response)} == {jobs[world.zone_a.pk].pk, jobs[world.sub_a.pk].pk}
+    assert response.json()["count"] == 2
+    for zone in (world.zone_b, world.sub_b):
+        job = jobs[zone.pk]
+        assert client.get(f"/api/jobs/{job.pk}/").status_code == 404
+        assert client.post(f"/api/jobs/{job.pk}/cancel/").status_code == 404
+        job.refresh_from_db()
+        assert (job.state, job.cancel_requested) == ("queued", False)
+    everything = token_client(world.users["city_analyst"]).get("/api/jobs/", {"page_size": 100})
+    assert {row["id"] for row in results(everything)} == {job.pk for job in jobs.values()}

@@ -956,6 +956,8 @@ def dt_date(*args):
     import datetime as dt
 
     return dt.date(*args)
+
+
 # --- industry chains: a chain is seen through any zone it serves; its pages show only the user's firms ---
 
 
@@ -1027,6 +1029,8 @@ def test_chain_posts_cannot_touch_zone_b(client_a, user_of_a, world_a, world_b, 
     assert not ChainFirm.objects.exists()
     assert client_a.post(f"/chains/{chains_ab['b'].pk}/links/{chains_ab['node_b'].pk}/delete/").status_code == 404
     assert ChainNode.objects.count() == 2
+
+
 # --- enterprise service (诉求, 走访, 一企一策): each zone's requests, visits, links and plans -------------------
 
 
@@ -1153,3 +1157,36 @@ def test_service_admin_objects_of_zone_b_are_unreachable(staff_admin_a, service_
         response = staff_admin_a.get(url, follow=True)
         assert response.redirect_chain == [("/admin/", 302)] or response.status_code == 404
         assert [name for name in SERVICE_B_NAMES if name in response.content.decode()] == []
+
+
+@pytest.fixture
+def jobs_of_both(world_a, world_b):
+    """A job of each zone (and of its sub-park), as a large import leaves behind."""
+    from yuanqu.core.jobs.models import Job
+
+    made = {}
+    for world in (world_a, world_b):
+        for zone in (world.zone, world.sub_park):
+            made[zone.pk] = Job.objects.create(
+                kind="import", label=f"导入：{zone.name}.xlsx", zone=zone, problems=[{"zh": zone.name, "en": ""}]
+            )
+    return made
+
+
+def test_job_pages_show_zone_a_jobs_and_nothing_of_zone_b(client_a, world_a, world_b, jobs_of_both):
+    for url in ("/jobs/", "/jobs/?state=queued"):
+        html = client_a.get(url).content.decode()
+        assert f"导入：{world_a.zone.name}.xlsx" in html and f"导入：{world_a.sub_park.name}.xlsx" in html
+        assert_nothing_of(html, world_b)
+    for zone in (world_b.zone, world_b.sub_park):
+        job = jobs_of_both[zone.pk]
+        for suffix in ("", "status/"):
+            response = client_a.get(f"/jobs/{job.pk}/{suffix}")
+            assert response.status_code == 404
+            assert_nothing_of(response.content.decode(), world_b)
+        for action in ("cancel", "retry"):
+            assert client_a.post(f"/jobs/{job.pk}/{action}/").status_code == 404
+        job.refresh_from_db()
+        assert (job.state, job.cancel_requested) == ("queued", False)
+    own = jobs_of_both[world_a.zone.pk]
+    assert world_a.zone.name in client_a.get(f"/jobs/{own.pk}/").content.decode()
