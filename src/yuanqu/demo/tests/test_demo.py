@@ -15,6 +15,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from yuanqu.accounts.demo import DEMO_PASSWORD
 from yuanqu.accounts.models import User
 from yuanqu.analytics import geo
+from yuanqu.chains.models import TargetFirm
 from yuanqu.core.access import visible_zone_ids
 from yuanqu.core.management.commands.serve import parse_addr
 from yuanqu.core.models import ChangeLogEntry
@@ -24,6 +25,7 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project, StageDeadline, StageEvent
 from yuanqu.ranking.models import PeerZone
+from yuanqu.service.models import ServiceRequest
 from yuanqu.targets.models import Target, Task
 from yuanqu.workdays.models import CalendarYear
 from yuanqu.zones.models import Zone
@@ -78,6 +80,8 @@ def fingerprint() -> str:
 def wipe() -> None:
     Task.objects.all().delete()  # city-level tasks belong to no zone
     Project.objects.all().delete()  # its events and agreement go with it; zones protect their projects
+    ServiceRequest.objects.all().delete()  # a request protects its enterprise
+    TargetFirm.objects.all().delete()  # a target firm protects its zone
     EnterpriseYear.objects.all().delete()
     EnterpriseLand.objects.all().delete()
     Enterprise.objects.all().delete()
