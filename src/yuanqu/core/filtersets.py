@@ -14,12 +14,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import get_zone_model, visible_zone_ids, zone_descendants
+from yuanqu.core.params import IdField
 
 
 class ZoneFilter(django_filters.Filter):
     """A zone id, matching the records of that zone and of its sub-parks (none for a zone the user may not see)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *, lookup: str = "zone", **kwargs):
         kwargs.setdefault("label", _("园区"))
