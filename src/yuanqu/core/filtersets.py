@@ -8,18 +8,65 @@ user may not see; a page offers its zones as a choice (``zone_choices``) and cal
 from __future__ import annotations
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import get_zone_model, visible_zone_ids, zone_descendants
+from yuanqu.core.params import MAX_ID, IdField, to_id
+
+
+class BoundedNumberField(forms.DecimalField):
+    """A number a database can compare: finite and within ±(2**63 - 1), so no filter value overflows a query."""
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        if number is not None and (not number.is_finite() or abs(number) > MAX_ID):
+            raise ValidationError(_("数值超出范围"), code="invalid")
+        return number
+
+
+class NumberFilter(django_filters.NumberFilter):
+    """django-filter's number filter, bounded (``BoundedNumberField``)."""
+
+    field_class = BoundedNumberField
+
+
+class ModelIdFilterField(django_filters.fields.ModelChoiceField):
+    """django-filter's model choice field, refusing what is no id before the database is asked."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and value != self.null_value and to_id(value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """django-filter's model choice, refusing what is no id before the database is asked."""
+
+    field_class = ModelIdFilterField
+
+
+class BoundedFilterSet(django_filters.FilterSet):
+    """A filterset whose generated number and model filters are the bounded ones above: every filterset of the
+    platform is one (a value beyond what a database holds is a 400 naming the filter, not a 500)."""
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        filter_class, params = super().filter_for_lookup(field, lookup_type)
+        if filter_class is django_filters.NumberFilter:
+            filter_class = NumberFilter
+        elif filter_class is django_filters.ModelChoiceFilter:
+            filter_class = ModelChoiceFilter
+        return filter_class, params
 
 
 class ZoneFilter(django_filters.Filter):
     """A zone id, matching the records of that zone and of its sub-parks (none for a zone the user may not see)."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *, lookup: str = "zone", **kwargs):
         kwargs.setdefault("label", _("园区"))
@@ -76,7 +123,7 @@ def user_zone_choices(user) -> list[tuple[int, str]]:
     return [(z.pk, z.name) for z in get_zone_model().objects.restrict(user).order_by("code", "name")]
 
 
-class ZoneScopedFilterSet(django_filters.FilterSet):
+class ZoneScopedFilterSet(BoundedFilterSet):
     """A filterset over a queryset already restricted to the user (``request.user``).
 
     A page passes ``zone_choices`` ((id, name) pairs, see ``user_zone_choices``): its zone filters become a

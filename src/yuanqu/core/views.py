@@ -141,3 +141,16 @@ def edit_page(
             messages.success(request, _("已保存。"))
             return redirect(success_url(obj))
     return render(request, template, {"form": form, **(context or {})})
+
+
+def bad_request(request, exception=None):
+    """The 400 page (handler400): names what was wrong when a parameter was (``core.params.BadParameter``); the API
+    gets the same message as JSON."""
+    from django.http import JsonResponse
+
+    from yuanqu.core.params import BadParameter
+
+    message = str(exception) if isinstance(exception, BadParameter) else ""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message or "请求无效 / bad request"}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)

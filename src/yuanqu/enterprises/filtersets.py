@@ -8,7 +8,7 @@ from django.db.models import FilteredRelation, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import DIVISIONS
-from yuanqu.core.filtersets import SearchFilter, SortFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.filtersets import NumberFilter, SearchFilter, SortFilter, ZoneFilter, ZoneScopedFilterSet
 from yuanqu.core.templatetags.yuanqu_format import division_name
 from yuanqu.enterprises import selectors
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
@@ -66,7 +66,7 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
         widget=forms.Select(choices=SCALE_CHOICES),
         help_text="该年度是否规上（与 year 一起） / above scale in the year given by year",
     )
-    year = django_filters.NumberFilter(
+    year = NumberFilter(
         method="filter_by_year",
         label=_("年度"),
         help_text="年度：有该年度数据的企业 / enterprises with figures for this year",
@@ -144,7 +144,7 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
 class EnterpriseYearFilterSet(ZoneScopedFilterSet):
     """``?enterprise=12``, ``?uscc=9132…`` (or ``enterprise__uscc``), ``?year=2024``, ``?zone=3``, ``?above_scale=true``."""
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
     uscc = django_filters.CharFilter(
         field_name="enterprise__uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC"
     )
@@ -155,8 +155,8 @@ class EnterpriseYearFilterSet(ZoneScopedFilterSet):
     within_zone = ZoneFilter(
         lookup="enterprise__zone", help_text="同 zone（旧名） / the same as zone (its former name)"
     )
-    year_min = django_filters.NumberFilter(field_name="year", lookup_expr="gte", help_text="起始年度 / from year")
-    year_max = django_filters.NumberFilter(field_name="year", lookup_expr="lte", help_text="截止年度 / to year")
+    year_min = NumberFilter(field_name="year", lookup_expr="gte", help_text="起始年度 / from year")
+    year_max = NumberFilter(field_name="year", lookup_expr="lte", help_text="截止年度 / to year")
 
     class Meta:
         model = EnterpriseYear

@@ -5,7 +5,7 @@ from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import DIVISIONS
-from yuanqu.core.filtersets import SortFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.filtersets import NumberFilter, SortFilter, ZoneFilter, ZoneScopedFilterSet
 from yuanqu.evaluation.models import GRADES, EvaluationResult
 
 UNGRADED = "none"
@@ -29,8 +29,8 @@ class EvaluationResultFilterSet(ZoneScopedFilterSet):
     grade (not evaluated). ``zone`` includes its sub-parks; ``sort`` is one of the page's orders (rank within
     the group, total, name, zone, grade), the enterprises not evaluated last."""
 
-    run = django_filters.NumberFilter(field_name="run_id", help_text="评价结果批次编号 / run id")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    run = NumberFilter(field_name="run_id", help_text="评价结果批次编号 / run id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
     zone = ZoneFilter(label=_("所属园区"))
     group = django_filters.CharFilter(label=_("评价组别"))
     grade = django_filters.ChoiceFilter(

@@ -6,16 +6,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.mujun import preset_names
+from yuanqu.core import params
 
 
 class NewRunForm(forms.Form):
-    method = forms.IntegerField(label=_("已保存的方法"), required=False, widget=forms.Select)
+    method = params.IdField(label=_("已保存的方法"), required=False, widget=forms.Select)
     preset = forms.ChoiceField(label=_("预置方法"), required=False)
     method_file = forms.FileField(
         label=_("方法文件"), required=False, help_text=_("TOML 或 YAML；上传文件时不使用预置方法")
     )
-    year = forms.IntegerField(label=_("评价年度"), min_value=1949, max_value=2100)
-    zone = forms.IntegerField(label=_("评价园区"), required=False, widget=forms.Select)
+    year = params.YearField(label=_("评价年度"), min_value=1949, max_value=2100)
+    zone = params.IdField(label=_("评价园区"), required=False, widget=forms.Select)
 
     def __init__(self, *args, zones=(), methods=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,8 +55,8 @@ class MethodForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 30, "class": "code", "spellcheck": "false", "style": "width: 100%"}),
     )
-    year = forms.IntegerField(label=_("预览年度"), min_value=1949, max_value=2100, required=False)
-    zone = forms.IntegerField(label=_("预览园区"), required=False, widget=forms.Select)
+    year = params.YearField(label=_("预览年度"), min_value=1949, max_value=2100, required=False)
+    zone = params.IdField(label=_("预览园区"), required=False, widget=forms.Select)
 
     def __init__(self, *args, zones=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.analytics.mujun import preset_names, preset_text
 from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids
+from yuanqu.core.params import to_id
 from yuanqu.core.views import attachment
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.exporting import write_public_list
@@ -227,10 +228,7 @@ def migration(request):
 
 
 def _int(text) -> int | None:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
+    return to_id(text)
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES
+from yuanqu.core import params
 from yuanqu.land.models import Parcel
 from yuanqu.zones.models import Zone
 
@@ -19,14 +20,14 @@ class ParcelFilterForm(forms.Form):
     """The parcel list's filters; the zone choices are the user's own zones."""
 
     q = forms.CharField(label=_("地块编号"), required=False, max_length=64)
-    zone = forms.ModelChoiceField(
+    zone = params.ModelIdChoiceField(
         label=_("园区"), queryset=Zone.objects.none(), required=False, empty_label=_("全部园区")
     )
     land_use = forms.ChoiceField(
         label=_("用地性质"), choices=[("", _("全部用地性质")), *Parcel.LandUse.choices], required=False
     )
     status = forms.ChoiceField(label=_("土地状态"), choices=[], required=False)
-    as_of = forms.DateField(label=_("认定日期"), required=False, widget=DATE)
+    as_of = params.DateField(label=_("认定日期"), required=False, widget=DATE)
 
     def __init__(self, data=None, *, user, english: bool = False):
         super().__init__(data)
@@ -38,10 +39,10 @@ class ParcelFilterForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     """The land ledger's zone (one of the user's, with its sub-parks) and as-of date (today by default)."""
 
-    zone = forms.ModelChoiceField(
+    zone = params.ModelIdChoiceField(
         label=_("园区"), queryset=Zone.objects.none(), required=False, empty_label=_("全部园区")
     )
-    as_of = forms.DateField(label=_("认定日期"), required=False, widget=DATE)
+    as_of = params.DateField(label=_("认定日期"), required=False, widget=DATE)
 
     def __init__(self, data=None, *, user):
         super().__init__(data)

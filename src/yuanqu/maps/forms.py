@@ -4,6 +4,7 @@ base map."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yuanqu.core import params
 from yuanqu.land.forms import LedgerFilterForm
 from yuanqu.maps.models import BaseMap
 from yuanqu.zones.models import Zone
@@ -17,7 +18,7 @@ class MapSearchForm(forms.Form):
     """The map's search box: a parcel code, part of an enterprise's name or its USCC, in the user's zones."""
 
     q = forms.CharField(label=_("搜索"), max_length=100)
-    zone = forms.ModelChoiceField(label=_("园区"), queryset=Zone.objects.none(), required=False)
+    zone = params.ModelIdChoiceField(label=_("园区"), queryset=Zone.objects.none(), required=False)
 
     def __init__(self, data=None, *, user):
         super().__init__(data)

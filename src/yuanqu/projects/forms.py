@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
+from yuanqu.core import params
 from yuanqu.core.access import zone_descendants
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.land.models import Parcel
@@ -17,7 +18,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class AdvanceStageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
-    on = forms.DateField(label=_("日期"), widget=DATE)
+    on = params.DateField(label=_("日期"), widget=DATE)
     reason = forms.CharField(
         label=_("原因"),
         required=False,
@@ -38,8 +39,8 @@ class AdvanceStageForm(forms.Form):
 class StatisticsForm(forms.Form):
     """Zone (among the user's), year and month of the monthly statistics."""
 
-    zone = forms.ModelChoiceField(label=_("园区"), queryset=None, required=False)
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100, required=False)
+    zone = params.ModelIdChoiceField(label=_("园区"), queryset=None, required=False)
+    year = params.YearField(label=_("年度"), min_value=2000, max_value=2100, required=False)
     month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12, required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -181,7 +182,7 @@ class AlertFilterForm(forms.Form):
     """Kind and zone (among the user's, with its sub-parks) of the alert list."""
 
     kind = forms.ChoiceField(label=_("类型"), required=False)
-    zone = forms.ModelChoiceField(label=_("园区"), queryset=None, required=False)
+    zone = params.ModelIdChoiceField(label=_("园区"), queryset=None, required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -44,3 +44,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
 ]
+
+# A bad parameter answers 400 naming it (yuanqu.core.params), as a page or, under /api/, as JSON.
+handler400 = "yuanqu.core.views.bad_request"

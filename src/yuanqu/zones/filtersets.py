@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.filtersets import ZoneScopedFilterSet
+from yuanqu.core.filtersets import NumberFilter, ZoneScopedFilterSet
 from yuanqu.zones.models import Zone
 
 
@@ -12,7 +12,7 @@ class ZoneFilterSet(ZoneScopedFilterSet):
 
     level = django_filters.ChoiceFilter(choices=Zone.Level.choices, label=_("级别"), empty_label=_("全部级别"))
     kind = django_filters.ChoiceFilter(choices=Zone.Kind.choices, label=_("类型"), empty_label=_("全部类型"))
-    parent = django_filters.NumberFilter(field_name="parent_id", help_text="上级园区编号 / id of the parent zone")
+    parent = NumberFilter(field_name="parent_id", help_text="上级园区编号 / id of the parent zone")
     top_level = django_filters.BooleanFilter(
         field_name="parent", lookup_expr="isnull", help_text="只看一级园区 / only zones without a parent"
     )

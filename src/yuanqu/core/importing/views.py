@@ -27,6 +27,7 @@ from yuanqu.core.exporting import ExportError, export, formats
 from yuanqu.core.importing.pipeline import ImportReport, import_limits, problem, run_import, template_columns
 from yuanqu.core.importing.registry import get_importer, import_kinds
 from yuanqu.core.importing.tabular import write_template
+from yuanqu.core.params import BadParameter, to_id
 
 logger = logging.getLogger(__name__)
 
@@ -266,9 +267,13 @@ def _zone_filter(request) -> frozenset[int] | None:
     if not value:
         return None
     zones = get_zone_model().objects.restrict(request.user)
-    zone = zones.filter(pk=int(value)).first() if value.isdigit() else None
-    zone = zone or zones.filter(code=value).first()
+    zone_id = to_id(value)
+    zone = zones.filter(pk=zone_id).first() if zone_id is not None else None
+    zone = zone or zones.filter(code=value[:64]).first()
     if zone is None:
+        # Neither an id nor any code: digits of no id (², ١, beyond 2**63), a NUL, a length no code has.
+        if zone_id is None and (value.isdigit() or not value.isascii() or "\x00" in value or len(value) > 64):
+            raise BadParameter("zone", "应为园区编号或园区代码", "expected a zone id or code", value)
         raise Http404
     ids = zone_descendants([zone.pk])
     visible = visible_zone_ids(request.user)

@@ -27,7 +27,7 @@ class EvaluationMethodSerializer(serializers.ModelSerializer):
 class EvaluationRunSerializer(serializers.ModelSerializer):
     """A run: the method text exactly as used, its digest and the hash of the input data."""
 
-    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None)
+    zone_name = serializers.CharField(source="zone.name", read_only=True, default=None, allow_null=True)
     # Plain text here: the same choices as the method's "format" would otherwise get a second enum name.
     method_format = serializers.CharField(read_only=True, help_text="toml | yaml")
 

@@ -4,15 +4,16 @@ import django_filters
 from django.utils import timezone
 
 from yuanqu.analytics.land_status import STATUSES
+from yuanqu.core.filtersets import BoundedFilterSet, NumberFilter
 from yuanqu.core.queries import filter_by_ids
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.status import ids_with_status
 
 
-class ParcelFilter(django_filters.FilterSet):
+class ParcelFilter(BoundedFilterSet):
     """``?zone=3&land_use=industrial&code=P001&status=idle&as_of=2025-12-31``."""
 
-    zone = django_filters.NumberFilter(field_name="zone_id", help_text="园区编号 / zone id")
+    zone = NumberFilter(field_name="zone_id", help_text="园区编号 / zone id")
     code = django_filters.CharFilter(field_name="code", lookup_expr="iexact", help_text="地块编号 / parcel code")
     status = django_filters.ChoiceFilter(
         choices=[(s, s) for s in STATUSES],
@@ -34,15 +35,15 @@ class ParcelFilter(django_filters.FilterSet):
         fields = ["zone", "land_use", "code", "delay_cause"]
 
 
-class EnterpriseLandFilter(django_filters.FilterSet):
+class EnterpriseLandFilter(BoundedFilterSet):
     """``?enterprise=12``, ``?parcel=7``, ``?uscc=9132…``, ``?zone=3``, ``?tenure=rented``."""
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
-    parcel = django_filters.NumberFilter(field_name="parcel_id", help_text="地块编号（数据库编号） / parcel id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    parcel = NumberFilter(field_name="parcel_id", help_text="地块编号（数据库编号） / parcel id")
     uscc = django_filters.CharFilter(
         field_name="enterprise__uscc", lookup_expr="iexact", help_text="统一社会信用代码 / USCC"
     )
-    zone = django_filters.NumberFilter(field_name="enterprise__zone_id", help_text="园区编号 / zone id")
+    zone = NumberFilter(field_name="enterprise__zone_id", help_text="园区编号 / zone id")
 
     class Meta:
         model = EnterpriseLand

@@ -19,6 +19,8 @@ from yuanqu.zones.models import Zone
 
 class StageEventSerializer(serializers.ModelSerializer):
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True, default="")
+    # Blank on a project's first event (it came from no stage): the schema says so.
+    from_stage = serializers.ChoiceField(choices=Stage.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = StageEvent
@@ -85,7 +87,7 @@ class ProjectSerializer(ServiceModelSerializer):
     )
     size_class = serializers.SerializerMethodField(help_text=_("规模：按总投资划分的最高档"))
     events = StageEventSerializer(many=True, read_only=True)
-    agreement = AgreementSerializer(read_only=True, help_text=_("投资协议（通过 agreement 接口修改）"))
+    agreement = AgreementSerializer(read_only=True, allow_null=True, help_text=_("投资协议（通过 agreement 接口修改）"))
     compliance = serializers.SerializerMethodField(help_text=_("履约判断及原因"))
     possible_duplicates = serializers.SerializerMethodField(
         help_text=_(

@@ -1190,3 +1190,51 @@ def test_job_pages_show_zone_a_jobs_and_nothing_of_zone_b(client_a, world_a, wor
         assert (job.state, job.cancel_requested) == ("queued", False)
     own = jobs_of_both[world_a.zone.pk]
     assert world_a.zone.name in client_a.get(f"/jobs/{own.pk}/").content.decode()
+def _download_text(response) -> str:
+    """What a downloaded file says: every cell of a workbook, or the bytes of a GeoPackage/GeoJSON as text (a
+    GeoPackage is SQLite, which stores text as UTF-8)."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content[:2] == b"PK":
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return " ".join(
+            str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None
+        )
+    return content.decode("utf-8", errors="replace")
+
+
+def test_land_status_layer_as_geopackage_holds_only_zone_a(client_a, world_a, world_b):
+    response = client_a.get("/land/ledger/export/layer/", {"format": "gpkg"})
+    assert response.status_code == 200
+    data = _download_text(response)
+    assert world_a.parcel.code in data and world_a.sub_parcel.code in data
+    assert_nothing_of(data, world_b)
+
+
+# kind → the names of zone A's objects its export must hold
+EXPORT_NAMES = {
+    "zones": lambda a: [a.zone.name, a.sub_park.name],
+    "enterprises": lambda a: [a.enterprise.name, a.sub_enterprise.name, a.enterprise.uscc],
+    "enterprise-years": lambda a: [a.enterprise.uscc],
+    "parcels": lambda a: [a.parcel.code, a.sub_parcel.code],
+    "projects": lambda a: [a.project.name, a.sub_project.name],
+}
+
+
+def _export_downloads() -> list[tuple[str, str]]:
+    from yuanqu.core.exporting import export_kinds, formats
+
+    return [(kind, suffix.lstrip(".")) for kind in export_kinds() for suffix in formats(kind)]
+
+
+@pytest.mark.parametrize(("kind", "fmt"), _export_downloads())
+def test_every_export_download_holds_only_zone_a(client_a, world_a, world_b, kind, fmt):
+    response = client_a.get(f"/imports/export/{kind}.{fmt}")
+    assert response.status_code == 200
+    data = _download_text(response)
+    for name in EXPORT_NAMES.get(kind, lambda a: [])(world_a):
+        assert name in data
+    assert_nothing_of(data, world_b)
+    for zone in (world_b.zone, world_b.sub_park):
+        refused = client_a.get(f"/imports/export/{kind}.{fmt}", {"zone": zone.pk})
+        assert refused.status_code == 404
+        assert_nothing_of(_download_text(refused), world_b)
