@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, close_old_connections, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -310,7 +310,6 @@ class JobProgress:
 def execute(job_id: int, *, worker: str | None = None) -> str:
     """Run one queued job: claim it (SKIPPED when it is not queued any more, BLOCKED while another job of its
     serial key runs), do its kind's work, and store what came of it."""
-    close_old_connections()
     outcome = _claim(job_id, worker or worker_name())
     if outcome != CLAIMED:
         return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.db import close_old_connections
 
 from yuanqu.core.jobs import services
 
@@ -17,6 +18,7 @@ except ImportError:  # pragma: no cover - depends on the Django version
 @task(queue_name=settings.YUANQU_JOB_QUEUE)
 def run_job(job_id: int) -> str:
     """Run the job; while another job of its serial key runs, wait a moment and queue it again behind the rest."""
+    close_old_connections()  # a worker lives long: a connection the database dropped meanwhile is opened again
     outcome = services.execute(job_id)
     if outcome == services.BLOCKED:
         time.sleep(services.BLOCKED_WAIT_SECONDS)

@@ -34,12 +34,25 @@ def _recover_now(*, requeue_older_than: int) -> dict:
         connection.close()
 
 
+def _prune_delivered() -> None:
+    """The database queue keeps a row per delivered task; the jobs keep what matters, so a day is enough."""
+    if uses_redis():
+        return
+    call_command("prune_db_task_results", queue_name=settings.YUANQU_JOB_QUEUE, min_age_days=1, verbosity=0)
+
+
 def _recover_rounds(stop: threading.Event) -> None:
+    rounds = 0
     while not stop.wait(RECOVER_EVERY_SECONDS):
+        rounds += 1
         try:
             _recover_now(requeue_older_than=RECOVER_EVERY_SECONDS)
+            if rounds % 60 == 1:  # hourly
+                _prune_delivered()
         except Exception:  # the round comes again; the worker goes on
             logger.exception("recovering jobs failed")
+        finally:
+            connection.close()
 
 
 class Command(BaseCommand):

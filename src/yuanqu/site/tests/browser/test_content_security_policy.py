@@ -92,6 +92,7 @@ def test_every_main_page_loads_without_a_policy_violation(live_server, city, chr
         f"/evaluation/runs/{city['run'].pk}/distribution/",
         "/evaluation/methods/",
         "/imports/",
+        "/jobs/",
         "/users/",
         "/api/docs/",
         "/admin/",

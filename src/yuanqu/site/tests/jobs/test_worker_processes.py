@@ -108,6 +108,24 @@ def start_worker(env, *args) -> subprocess.Popen:
     )
 
 
+def forget_queue(url: str, queue: str) -> None:
+    """Remove what RQ kept of the test's queue, its jobs, their results and its workers from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(f"rq:*{queue}*"))
+    for key in client.scan_iter("rq:job:*"):
+        if client.hget(key, "origin") == queue.encode():
+            keys += [key, b"rq:results:" + key.removeprefix(b"rq:job:")]
+    for key in client.scan_iter("rq:worker:*"):
+        if client.type(key) == b"hash" and client.hget(key, "queues") == queue.encode():
+            keys.append(key)
+            client.srem("rq:workers", key)
+    if keys:
+        client.delete(*keys)
+    client.srem("rq:queues", f"rq:queue:{queue}")
+
+
 def stop(workers) -> None:
     for worker in workers:
         worker.terminate()
@@ -135,6 +153,7 @@ def test_two_redis_workers_run_one_zone_and_kinds_imports_one_after_the_other(si
         rows = wait_for(data, ids, seconds=240)
     finally:
         stop(workers)
+        forget_queue(env["YUANQU_REDIS_URL"], env["YUANQU_JOB_QUEUE"])
     assert [rows[i][0] for i in ids] == ["succeeded"] * 3, rows
     assert {rows[i][4] for i in ids} == {"import/zones:*"}
     for i in ids:
