@@ -133,12 +133,16 @@ def task_list(request):
     else:
         tasks, status = Task.objects.none(), 400
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.task_rows(page.object_list, as_of=dt.date.today())
+    as_of = filterset.as_of()
+    rows = selectors.task_rows(page.object_list, as_of=as_of)
     counts = dict.fromkeys(Task.State.values, 0)
     for state in tasks.values_list("state", flat=True):
         counts[state] += 1
     board = [(state, Task.State(state).label, count) for state, count in counts.items()]
-    context = {"form": filterset.form, "page": page, "rows": rows, "board": board, "query": request.GET.urlencode()}
+    context = {
+        "form": filterset.form, "page": page, "rows": rows, "board": board, "query": request.GET.urlencode(),
+        "as_of": as_of,
+    }  # fmt: skip
     return render(request, "targets/task_list.html", context, status=status)
 
 
@@ -148,7 +152,7 @@ def task_export(request):
     filterset = _task_filterset(request)
     tasks = filterset.qs if filterset.is_valid() else Task.objects.none()
     buffer = io.BytesIO()
-    write_task_report(buffer, user=request.user, as_of=dt.date.today(), tasks=tasks)
+    write_task_report(buffer, user=request.user, as_of=filterset.as_of(), tasks=tasks)
     return attachment(buffer.getvalue(), filename=f"tasks-{dt.date.today().isoformat()}.xlsx", content_type=XLSX)
 
 

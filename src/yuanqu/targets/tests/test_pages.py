@@ -78,6 +78,9 @@ def test_the_task_list_filters_and_exports(client, user_a, zone_a, zone_b):
     assert "A-1" in html and "A-2" in html and "B-1" not in html
     html = client.get("/supervision/tasks/", {"overdue": "true"}).content.decode()
     assert "A-1" in html and "A-2" not in html
+    html = client.get("/supervision/tasks/", {"overdue": "true", "as_of": "2026-01-07"}).content.decode()
+    assert "A-1" not in html  # due on the 9th: yellow on the 7th, not yet overdue
+    assert 'data-light="yellow"' in client.get("/supervision/tasks/", {"as_of": "2026-01-07"}).content.decode()
     html = client.get("/supervision/tasks/", {"unit": "建设局"}).content.decode()
     assert "A-2" in html and "A-1" not in html
     assert client.get("/supervision/tasks/", {"state": "made_up"}).status_code == 400
