@@ -126,3 +126,17 @@ def test_the_bulletin_page(client, city_admin, zone_a):
     html = client.get("/supervision/tasks/bulletin/", {"start": "2026-01-01", "end": "2026-01-31"}).content.decode()
     assert "招商局" in html and "A-1 厂房交付" in html
     assert client.get("/supervision/tasks/bulletin/", {"start": "bad"}).status_code == 400
+
+
+def test_the_zone_page_shows_its_letter_by_colour_and_its_open_tasks(client, user_a, zone_a):
+    this_year = dt.date.today().year
+    letter = ResponsibilityLetter.objects.create(zone=zone_a, year=this_year)
+    Target.objects.create(letter=letter, zone=zone_a, year=this_year, name="营商环境评价", value=90)
+    Task.objects.create(
+        code="Z-1", title="t", zone=zone_a, lead_unit="u", assigned_on=D(2020, 1, 2), deadline=D(2020, 1, 9)
+    )
+    client.force_login(user_a)
+    html = client.get(f"/zones/{zone_a.pk}/").content.decode()
+    panel = html.split('id="zone-supervision-panel"')[1].split("</div>")[0]
+    assert f"/supervision/letters/{letter.pk}/" in panel
+    assert "未报送 1" in panel and "未办结督办事项 1 项" in panel and "其中逾期 1 项" in panel
