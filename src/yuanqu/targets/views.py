@@ -23,11 +23,12 @@ from yuanqu.targets import selectors
 from yuanqu.targets.filtersets import TaskFilterSet
 from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, ReportValueForm
 from yuanqu.targets.models import Target, Task
-from yuanqu.targets.reports import write_target_report, write_task_report
+from yuanqu.targets.reports import write_supervision_notice, write_target_report, write_task_report
 from yuanqu.targets.services import FLOW, advance_task, extend_task, report_value
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _when(request) -> tuple[int, dt.date, bool]:
@@ -176,6 +177,14 @@ def task_detail(request, pk: int):
         "extend_form": ExtendTaskForm() if task.state != Task.State.CLOSED else None,
     }
     return render(request, "targets/task_detail.html", context)
+
+
+@login_required
+def task_notice(request, pk: int):
+    """The task's supervision notice (督办单), one page of docx."""
+    task = _task(request, pk)
+    content = write_supervision_notice(task, as_of=dt.date.today())
+    return attachment(content, filename=f"notice-{task.code}.docx", content_type=DOCX)
 
 
 @login_required

@@ -140,3 +140,22 @@ def test_the_zone_page_shows_its_letter_by_colour_and_its_open_tasks(client, use
     panel = html.split('id="zone-supervision-panel"')[1].split("</div>")[0]
     assert f"/supervision/letters/{letter.pk}/" in panel
     assert "未报送 1" in panel and "未办结督办事项 1 项" in panel and "其中逾期 1 项" in panel
+
+
+def test_the_supervision_notice_is_a_docx_naming_the_task_and_its_lateness(client, user_a, zone_a, zone_b):
+    import docx
+
+    task = save_task(
+        task=Task(code="A-7", title="厂房交付", zone=zone_a, lead_unit="招商局", assigned_on=D(2026, 1, 5),
+                  deadline=D(2026, 1, 9), responsible="王五"), user=None)  # fmt: skip
+    other = Task.objects.create(
+        code="B-7", title="乙", zone=zone_b, lead_unit="u", assigned_on=D(2026, 1, 5), deadline=D(2026, 1, 9)
+    )
+    client.force_login(user_a)
+    response = client.get(f"/supervision/tasks/{task.pk}/notice.docx")
+    document = docx.Document(io.BytesIO(response.content))
+    cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert document.paragraphs[0].text == "督 办 单"
+    assert (cells["督办事项"], cells["责任单位"], cells["应办结日期"]) == ("厂房交付", "招商局", "2026-01-09")
+    assert cells["预警"].startswith("逾期（逾期 ")
+    assert client.get(f"/supervision/tasks/{other.pk}/notice.docx").status_code == 404
