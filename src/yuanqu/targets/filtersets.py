@@ -28,10 +28,17 @@ class TaskFilterSet(ZoneScopedFilterSet):
         model = Task
         fields = ["q", "zone", "state", "unit", "overdue", "mine"]
 
+    def as_of(self) -> dt.date:
+        """The day lights and overdue are judged at: ``?as_of=2026-06-30``, else today."""
+        try:
+            return dt.date.fromisoformat((self.data or {}).get("as_of") or "")
+        except ValueError:
+            return dt.date.today()
+
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
-        late = queryset.exclude(state=Task.State.CLOSED).filter(deadline__lt=dt.date.today())
+        late = queryset.exclude(state=Task.State.CLOSED).filter(deadline__lt=self.as_of())
         return late if value else queryset.exclude(pk__in=late.values("pk"))
 
     def filter_mine(self, queryset, name, value):

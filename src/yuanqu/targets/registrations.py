@@ -4,8 +4,40 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
 
+ZONE_PAGE = "zones.zone-detail"
+
+
+def _supervision_panel(zone, request) -> dict | None:
+    """The zone's letter for this year, its lines counted by colour, and its tasks open and overdue."""
+    import datetime as dt
+
+    from yuanqu.targets import selectors
+    from yuanqu.targets.models import Task
+
+    today = dt.date.today()
+    letter = selectors.scoped_letters(request.user).filter(zone=zone, year=today.year).first()
+    rows = selectors.letter_progress(letter, user=request.user, as_of=today) if letter else []
+    colours = {
+        colour: sum(1 for row in rows if row["colour"] == colour) for colour in ("green", "amber", "red", "none")
+    }
+    tasks = selectors.scoped_tasks(request.user).filter(zone=zone).exclude(state=Task.State.CLOSED)
+    overdue = tasks.filter(deadline__lt=today).count()
+    if letter is None and not tasks.exists():
+        return None
+    return {"zone": zone, "letter": letter, "colours": colours, "open": tasks.count(), "overdue": overdue}
+
 
 def register() -> None:
+    registry.panels.register(
+        registry.Panel(
+            "zone-supervision",
+            ZONE_PAGE,
+            "targets/_zone_panel.html",
+            _supervision_panel,
+            order=30,
+            history=lambda zone: [zone.letters.all(), zone.tasks.all()],
+        )
+    )
     from yuanqu.targets.importers import TargetImporter, TaskImporter, export_target_rows, export_task_rows
 
     registry.data_kinds.register(

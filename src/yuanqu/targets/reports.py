@@ -4,6 +4,7 @@ colour, points at year end) and the tasks report (deadline, state, working days 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 from yuanqu.core.importing.tabular import Column, write_rows
 from yuanqu.targets.selectors import (
@@ -15,6 +16,7 @@ from yuanqu.targets.selectors import (
     letter_progress,
     scoped_letters,
     scoped_tasks,
+    task_light,
     task_rows,
 )
 
@@ -119,3 +121,56 @@ def write_task_report(out, *, user, as_of: dt.date, tasks=None) -> int:
     tasks = scoped_tasks(user).select_related("zone") if tasks is None else tasks
     rows = task_report_rows(tasks, as_of=as_of)
     return write_rows(out, TASK_COLUMNS, rows, title=f"督办事项办理情况（截至 {as_of.isoformat()}）", sheet_name="督办")
+
+
+def write_supervision_notice(task, *, as_of: dt.date) -> bytes:
+    """The supervision notice (督办单) of one task as a one-page docx: the task, its source and units, the
+    deadline (and the original one when extended), its light and working days overdue, the steps so far, and the
+    request to report back. In Chinese, the document the supervision office sends."""
+    from docx import Document
+    from docx.shared import Pt
+
+    row = task_light(task, as_of=as_of)
+    document = Document()
+    document.styles["Normal"].font.size = Pt(11)
+    document.add_heading("督 办 单", level=1)
+    document.add_paragraph(f"编号：{task.code}　　　　　　日期：{as_of.isoformat()}")
+    state = str(task.get_state_display())
+    light = {"green": "正常", "yellow": "临期", "red": "逾期"}[row["light"]]
+    if row["overdue"]:
+        light += f"（逾期 {row['overdue']} 个工作日{'办结' if row['closed'] else ''}）"
+    deadline = task.deadline.isoformat()
+    if task.original_deadline:
+        deadline += f"（原截止日期 {task.original_deadline.isoformat()}，已延期）"
+    facts = [
+        ("督办事项", task.title),
+        ("事项来源", f"{task.get_source_display()}{('：' + task.source_detail) if task.source_detail else ''}"),
+        ("所属园区", task.zone.name if task.zone_id else "市级"),
+        ("责任单位", task.lead_unit),
+        ("配合单位", task.co_units or "—"),
+        ("责任人", task.responsible or "—"),
+        ("交办日期", task.assigned_on.isoformat()),
+        ("办理时限", f"{task.limit_workdays} 个工作日" if task.limit_workdays else "—"),
+        ("应办结日期", deadline),
+        ("当前环节", state),
+        ("预警", light),
+    ]
+    table = document.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in facts:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, str(value)
+    steps = list(task.steps.all())
+    if steps:
+        document.add_paragraph(
+            "办理情况：" + "；".join(f"{s.on.isoformat()} {s.get_state_display()}（{s.by or '—'}）" for s in steps)
+        )
+    if task.milestones:
+        document.add_paragraph(f"节点安排：{task.milestones}")
+    document.add_paragraph(
+        "请责任单位按期办结，并于办结后一个工作日内书面反馈办理情况；确需延期的，须说明理由并经批准。"
+    )
+    document.add_paragraph("督办部门（盖章）")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

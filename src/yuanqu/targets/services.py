@@ -50,18 +50,16 @@ def letter_for(*, zone, year: int, user) -> ResponsibilityLetter:
 def save_target(*, target: Target, user) -> Target:
     """Validate and save a line of a zone's letter (moving it needs rights on both zones). A measured line's
     indicator must be one an installed app measures; a reported line (no indicator) needs its name. A line
-    without a letter goes into its zone's letter for its year."""
+    without a letter, or moved to another zone or year, goes into its zone's letter for its year."""
     if target.indicator:
         check_indicator(indicator=target.indicator)
     elif not target.name:
         raise ValidationError(
             {"name": "未选指标的目标须填写指标名称 / a target on no measured indicator needs the indicator's name"}
         )
-    if target.letter_id is not None and (target.letter.zone_id, target.letter.year) != (target.zone_id, target.year):
-        raise ValidationError(
-            {"letter": "目标的园区和年度须与责任状一致 / a target's zone and year must be its letter's"}
-        )
     check_can_edit(user=user, obj=target)
+    if target.letter_id is not None and (target.letter.zone_id, target.letter.year) != (target.zone_id, target.year):
+        target.letter = None  # moved to another zone or year: it goes into that zone's letter for that year
     if target.letter_id is None:
         target.letter = letter_for(zone=target.zone, year=target.year, user=user)
     return save_object(target, user=user, original_zone_id=original_zone(target))

@@ -23,11 +23,12 @@ from yuanqu.targets import selectors
 from yuanqu.targets.filtersets import TaskFilterSet
 from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, ReportValueForm
 from yuanqu.targets.models import Target, Task
-from yuanqu.targets.reports import write_target_report, write_task_report
+from yuanqu.targets.reports import write_supervision_notice, write_target_report, write_task_report
 from yuanqu.targets.services import FLOW, advance_task, extend_task, report_value
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _when(request) -> tuple[int, dt.date, bool]:
@@ -133,12 +134,16 @@ def task_list(request):
     else:
         tasks, status = Task.objects.none(), 400
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.task_rows(page.object_list, as_of=dt.date.today())
+    as_of = filterset.as_of()
+    rows = selectors.task_rows(page.object_list, as_of=as_of)
     counts = dict.fromkeys(Task.State.values, 0)
     for state in tasks.values_list("state", flat=True):
         counts[state] += 1
     board = [(state, Task.State(state).label, count) for state, count in counts.items()]
-    context = {"form": filterset.form, "page": page, "rows": rows, "board": board, "query": request.GET.urlencode()}
+    context = {
+        "form": filterset.form, "page": page, "rows": rows, "board": board, "query": request.GET.urlencode(),
+        "as_of": as_of,
+    }  # fmt: skip
     return render(request, "targets/task_list.html", context, status=status)
 
 
@@ -148,7 +153,7 @@ def task_export(request):
     filterset = _task_filterset(request)
     tasks = filterset.qs if filterset.is_valid() else Task.objects.none()
     buffer = io.BytesIO()
-    write_task_report(buffer, user=request.user, as_of=dt.date.today(), tasks=tasks)
+    write_task_report(buffer, user=request.user, as_of=filterset.as_of(), tasks=tasks)
     return attachment(buffer.getvalue(), filename=f"tasks-{dt.date.today().isoformat()}.xlsx", content_type=XLSX)
 
 
@@ -172,6 +177,14 @@ def task_detail(request, pk: int):
         "extend_form": ExtendTaskForm() if task.state != Task.State.CLOSED else None,
     }
     return render(request, "targets/task_detail.html", context)
+
+
+@login_required
+def task_notice(request, pk: int):
+    """The task's supervision notice (督办单), one page of docx."""
+    task = _task(request, pk)
+    content = write_supervision_notice(task, as_of=dt.date.today())
+    return attachment(content, filename=f"notice-{task.code}.docx", content_type=DOCX)
 
 
 @login_required

@@ -188,3 +188,11 @@ def test_the_city_matrix_holds_only_the_users_zones(zone_a, zone_b, user_a, city
     assert [row["letter"].zone for row in city_matrix(user=user_a, year=2026, as_of=D(2026, 6, 30))["rows"]] == [zone_a]
     matrix = city_matrix(user=city_admin, year=2026, as_of=D(2026, 6, 30))
     assert matrix["columns"] == ["测试指标"] and len(matrix["rows"]) == 2
+
+
+def test_a_line_moved_to_another_year_goes_into_that_years_letter(zone_a, admin_a, fixed_measure):
+    line = save_target(target=Target(zone=zone_a, year=2026, indicator="test_fixed", value=10), user=admin_a)
+    line.year = 2027
+    save_target(target=line, user=admin_a)
+    assert (line.letter.zone, line.letter.year) == (zone_a, 2027)
+    assert ResponsibilityLetter.objects.filter(zone=zone_a).count() == 2

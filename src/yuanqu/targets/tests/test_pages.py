@@ -78,6 +78,9 @@ def test_the_task_list_filters_and_exports(client, user_a, zone_a, zone_b):
     assert "A-1" in html and "A-2" in html and "B-1" not in html
     html = client.get("/supervision/tasks/", {"overdue": "true"}).content.decode()
     assert "A-1" in html and "A-2" not in html
+    html = client.get("/supervision/tasks/", {"overdue": "true", "as_of": "2026-01-07"}).content.decode()
+    assert "A-1" not in html  # due on the 9th: yellow on the 7th, not yet overdue
+    assert 'data-light="yellow"' in client.get("/supervision/tasks/", {"as_of": "2026-01-07"}).content.decode()
     html = client.get("/supervision/tasks/", {"unit": "建设局"}).content.decode()
     assert "A-2" in html and "A-1" not in html
     assert client.get("/supervision/tasks/", {"state": "made_up"}).status_code == 400
@@ -123,3 +126,36 @@ def test_the_bulletin_page(client, city_admin, zone_a):
     html = client.get("/supervision/tasks/bulletin/", {"start": "2026-01-01", "end": "2026-01-31"}).content.decode()
     assert "招商局" in html and "A-1 厂房交付" in html
     assert client.get("/supervision/tasks/bulletin/", {"start": "bad"}).status_code == 400
+
+
+def test_the_zone_page_shows_its_letter_by_colour_and_its_open_tasks(client, user_a, zone_a):
+    this_year = dt.date.today().year
+    letter = ResponsibilityLetter.objects.create(zone=zone_a, year=this_year)
+    Target.objects.create(letter=letter, zone=zone_a, year=this_year, name="营商环境评价", value=90)
+    Task.objects.create(
+        code="Z-1", title="t", zone=zone_a, lead_unit="u", assigned_on=D(2020, 1, 2), deadline=D(2020, 1, 9)
+    )
+    client.force_login(user_a)
+    html = client.get(f"/zones/{zone_a.pk}/").content.decode()
+    panel = html.split('id="zone-supervision-panel"')[1].split("</div>")[0]
+    assert f"/supervision/letters/{letter.pk}/" in panel
+    assert "未报送 1" in panel and "未办结督办事项 1 项" in panel and "其中逾期 1 项" in panel
+
+
+def test_the_supervision_notice_is_a_docx_naming_the_task_and_its_lateness(client, user_a, zone_a, zone_b):
+    import docx
+
+    task = save_task(
+        task=Task(code="A-7", title="厂房交付", zone=zone_a, lead_unit="招商局", assigned_on=D(2026, 1, 5),
+                  deadline=D(2026, 1, 9), responsible="王五"), user=None)  # fmt: skip
+    other = Task.objects.create(
+        code="B-7", title="乙", zone=zone_b, lead_unit="u", assigned_on=D(2026, 1, 5), deadline=D(2026, 1, 9)
+    )
+    client.force_login(user_a)
+    response = client.get(f"/supervision/tasks/{task.pk}/notice.docx")
+    document = docx.Document(io.BytesIO(response.content))
+    cells = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert document.paragraphs[0].text == "督 办 单"
+    assert (cells["督办事项"], cells["责任单位"], cells["应办结日期"]) == ("厂房交付", "招商局", "2026-01-09")
+    assert cells["预警"].startswith("逾期（逾期 ")
+    assert client.get(f"/supervision/tasks/{other.pk}/notice.docx").status_code == 404

@@ -926,6 +926,7 @@ def test_supervision_pages_of_zone_b_are_not_found_and_its_filter_refused(client
     for url in (
         f"/supervision/letters/{letter_b.pk}/",
         *(f"/supervision/tasks/{task.pk}/" for task in [*tasks_b, city_task]),
+        *(f"/supervision/tasks/{task.pk}/notice.docx" for task in [*tasks_b, city_task]),
     ):
         response = client_a.get(url)
         assert response.status_code == 404, url
