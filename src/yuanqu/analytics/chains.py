@@ -70,12 +70,13 @@ def direct_matches(nodes: pl.DataFrame, firms: pl.DataFrame, corrections: pl.Dat
                 "enterprise_id",
                 pl.col("main_products")
                 .fill_null("")
-                .str.to_lowercase()
-                .str.extract_many(patterns, overlapping=True)
+                .str.extract_many(patterns, overlapping=True, ascii_case_insensitive=True)
                 .alias("keyword"),
             )
             .explode("keyword")
             .drop_nulls("keyword")
+            # The pass returns the text as found ("bms" for the pattern "bms"): lower-cased here, on the few hits.
+            .with_columns(pl.col("keyword").str.to_lowercase())
             .unique()
         )
         by_keyword = found.join(keyword_nodes, on="keyword", how="inner").select(
