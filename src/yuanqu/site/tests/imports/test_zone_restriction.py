@@ -47,6 +47,14 @@ def two_zones(zone_a, zone_b, enterprise_a, enterprise_b):
         ZoneYear.objects.create(zone=zone, year=2025, gdp=Decimal("1000"))
         ZoneMonth.objects.create(zone=zone, year=2026, month=3, gdp=Decimal("250"))
     ZoneYear.objects.create(peer=PeerZone.objects.create(name="邻市经开区", city="邻市"), year=2025, gdp=Decimal("9"))
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import make_chain, make_node
+
+    make_node(make_chain([zone_a], "甲产业链"), "A1")
+    make_node(make_chain([zone_b], "乙高新区生物医药园产业链"), "B1")
+    shared = make_node(make_chain([zone_a, zone_b], "共享产业链"), "S1")
+    TargetFirm.objects.create(node=shared, zone=zone_a, name="甲目标企业")
+    TargetFirm.objects.create(node=shared, zone=zone_b, name="乙高新区生物医药园目标企业")
     return sub_a, sub_b
 
 
