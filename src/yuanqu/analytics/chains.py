@@ -70,12 +70,13 @@ def direct_matches(nodes: pl.DataFrame, firms: pl.DataFrame, corrections: pl.Dat
                 "enterprise_id",
                 pl.col("main_products")
                 .fill_null("")
-                .str.to_lowercase()
-                .str.extract_many(patterns, overlapping=True)
+                .str.extract_many(patterns, overlapping=True, ascii_case_insensitive=True)
                 .alias("keyword"),
             )
             .explode("keyword")
             .drop_nulls("keyword")
+            # The pass returns the text as found ("bms" for the pattern "bms"): lower-cased here, on the few hits.
+            .with_columns(pl.col("keyword").str.to_lowercase())
             .unique()
         )
         by_keyword = found.join(keyword_nodes, on="keyword", how="inner").select(
@@ -83,13 +84,11 @@ def direct_matches(nodes: pl.DataFrame, firms: pl.DataFrame, corrections: pl.Dat
         )
     else:
         by_keyword = pl.DataFrame(schema=MATCH_SCHEMA)
-    matched = (
-        pl.concat([by_class.cast(MATCH_SCHEMA), by_keyword.cast(MATCH_SCHEMA)])
-        .unique(subset=["node_id", "enterprise_id"], keep="first", maintain_order=True)
-        .sort("node_id", "enterprise_id")
-    )
+    by_class = by_class.cast(MATCH_SCHEMA).unique(subset=["node_id", "enterprise_id"])
+    by_keyword = by_keyword.cast(MATCH_SCHEMA).join(by_class, on=["node_id", "enterprise_id"], how="anti")
+    matched = pl.concat([by_class, by_keyword])
     if corrections is None or corrections.height == 0:
-        return matched
+        return matched.sort("node_id", "enterprise_id")
     corrections = corrections.cast(CORRECTION_SCHEMA)
     excluded = corrections.filter(pl.col("decision") == EXCLUDE).select("node_id", "enterprise_id")
     included = corrections.filter(pl.col("decision") == INCLUDE).select(
@@ -123,18 +122,17 @@ def ancestors(nodes: pl.DataFrame) -> pl.DataFrame:
 def link_firms(nodes: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
     """Every link's firms including those of its sub-links, each firm once per link: ``node_id``,
     ``enterprise_id``, ``direct`` (whether the link holds it by itself), ``by`` (how, for a direct one)."""
-    lifted = (
-        matches.join(ancestors(nodes), on="node_id", how="inner")
-        .with_columns((pl.col("node_id") == pl.col("ancestor_id")).alias("direct"))
-        .sort("direct", descending=True)
-        .unique(subset=["ancestor_id", "enterprise_id"], keep="first")
+    direct = matches.select("node_id", "enterprise_id", pl.lit(True).alias("direct"), "by")
+    above = ancestors(nodes).filter(pl.col("node_id") != pl.col("ancestor_id"))
+    inherited = (
+        matches.select("node_id", "enterprise_id")
+        .join(above, on="node_id", how="inner")
+        .select(pl.col("ancestor_id").alias("node_id"), "enterprise_id")
+        .unique()
+        .join(direct, on=["node_id", "enterprise_id"], how="anti")
+        .select("node_id", "enterprise_id", pl.lit(False).alias("direct"), pl.lit(None, dtype=pl.String).alias("by"))
     )
-    return lifted.select(
-        pl.col("ancestor_id").alias("node_id"),
-        "enterprise_id",
-        "direct",
-        pl.when(pl.col("direct")).then(pl.col("by")).otherwise(None).alias("by"),
-    ).sort("node_id", "enterprise_id")
+    return pl.concat([direct, inherited]).sort("node_id", "enterprise_id")
 
 
 def coverage(

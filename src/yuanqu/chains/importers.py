@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from yuanqu.analytics.chains import split_list
 from yuanqu.analytics.industry import class_codes
-from yuanqu.chains.models import Chain, ChainNode, Position
-from yuanqu.chains.services import can_edit_chain, save_chain, save_node
+from yuanqu.chains.models import Chain, ChainNode, Position, TargetFirm
+from yuanqu.chains.services import can_edit_chain, save_chain, save_node, save_target
 from yuanqu.core.importing.pipeline import Importer, Plan, apply_values, check_values, present_keys, problem
 from yuanqu.core.importing.tabular import Column
 from yuanqu.zones.importers import ZoneResolver, zone_labels
@@ -128,8 +128,9 @@ class ChainImporter(Importer):
                 "nbs_category": (v.get("nbs_category") or "").strip(),
                 "order": order,
             }
-            fields = [f for f in NODE_FIELDS if f == "order" or f == "name" or f in headers]
             node = stored_nodes.get((name, code))
+            # A new link takes its place from the file's order; a stored one keeps its own.
+            fields = [f for f in NODE_FIELDS if (f == "order" and node is None) or f == "name" or f in headers]
             parent = (v.get("parent") or "").strip() if "parent" in headers else None
             if node is None:
                 node = ChainNode(code=code)
@@ -253,3 +254,125 @@ def export_rows(*, user=None, zone_ids=None):
                 "zones": ",".join(zones),
                 "owner": chain.owner,
             }
+
+
+TARGET_STATUS_LABELS = {
+    "待联系": "to_contact",
+    "已联系": "contacted",
+    "考察中": "visiting",
+    "已转线索": "lead",
+}
+
+
+class TargetFirmImporter(Importer):
+    """Target firms of a chain's links (招商目标企业), keyed by chain, link, zone and firm name."""
+
+    kind = "chain-targets"
+    label_zh, label_en = "招商目标企业", "target firms"
+    template_title = "招商目标企业"
+    model = TargetFirm
+    schema = (
+        Column("chain", "产业链", "text", required=True, aliases=("chain",)),
+        Column("code", "环节编号", "text", required=True, aliases=("code",)),
+        Column("zone", "园区", "text", required=True, aliases=("园区代码", "zone")),
+        Column("name", "企业名称", "text", required=True, aliases=("name",)),
+        Column("uscc", "统一社会信用代码", "text", aliases=("uscc",)),
+        Column("location", "所在地", "text", aliases=("location",)),
+        Column("reason", "推荐理由", "text", aliases=("理由", "reason")),
+        Column("status", "状态", "choice", choices=TARGET_STATUS_LABELS, aliases=("status",)),
+    )
+    template_keys = ("chain", "code", "zone", "name", "uscc", "location", "reason", "status")
+
+    def plan(self, table, *, user, problems) -> Plan:
+        headers = table.headers
+        check_values(TargetFirm, table, [k for k in ("name", "uscc", "location") if k in headers], problems)
+        resolver = ZoneResolver(user)
+        visible = Chain.objects.all() if user is None else Chain.objects.restrict(user)
+        nodes = {
+            (node.chain.name, node.code): node
+            for node in ChainNode.objects.filter(chain__in=visible).select_related("chain")
+        }
+        served = {}
+        stored = {(t.node_id, t.zone_id, t.name): t for t in TargetFirm.objects.all()}
+        seen: dict[tuple, int] = {}
+        self.objects: list[TargetFirm] = []
+        plan = Plan()
+        for parsed in table.rows:
+            v, row = parsed.values, parsed.row
+            chain, code, name = (
+                (v.get("chain") or "").strip(),
+                (v.get("code") or "").strip(),
+                (v.get("name") or "").strip(),
+            )
+            if not chain or not code or not name:
+                continue
+            node = nodes.get((chain, code))
+            if node is None:
+                problems.append(
+                    problem(row, headers["code"], f"{chain} {code}", "没有这个产业链环节", "no such link of a chain")
+                )
+                continue
+            zone_id = resolver.resolve(v.get("zone"), row, headers["zone"], problems, must_edit=True)
+            if zone_id is None:
+                continue
+            if node.chain_id not in served:
+                served[node.chain_id] = set(node.chain.zones.values_list("pk", flat=True))
+            if zone_id not in served[node.chain_id]:
+                problems.append(
+                    problem(
+                        row,
+                        headers["zone"],
+                        v.get("zone"),
+                        "该产业链不服务此园区",
+                        "this chain does not serve the zone",
+                    )
+                )
+                continue
+            key = (node.pk, zone_id, name)
+            if (first := seen.get(key)) is not None:
+                problems.append(
+                    problem(row, headers["name"], name, f"与第 {first} 行重复", f"same target as row {first}")
+                )
+                continue
+            seen[key] = row
+            target = stored.get(key) or TargetFirm(node=node, zone_id=zone_id, name=name)
+            before = (target.uscc, target.location, target.reason, target.status)
+            for field in ("uscc", "location", "reason"):
+                if field in headers:
+                    setattr(target, field, (v.get(field) or "").strip())
+            if "status" in headers:
+                target.status = v.get("status") or TargetFirm.Status.TO_CONTACT
+            if target.pk is None:
+                plan.creates.append(target)
+                self.objects.append(target)
+            elif before != (target.uscc, target.location, target.reason, target.status):
+                plan.updates.append(target)
+                self.objects.append(target)
+            else:
+                plan.unchanged += 1
+        return plan
+
+    def write(self, plan, *, user, progress) -> None:
+        for target in self.objects:
+            save_target(target=target, user=user)
+            progress.advance(1)
+
+
+def export_target_rows(*, user=None, zone_ids=None):
+    """Target firms as rows of the target import's columns."""
+    queryset = TargetFirm.objects.all() if user is None else TargetFirm.objects.restrict(user)
+    if zone_ids is not None:
+        queryset = queryset.filter(zone_id__in=zone_ids)
+    labels = zone_labels()
+    status = {value: label for label, value in TARGET_STATUS_LABELS.items()}
+    for target in queryset.select_related("node__chain").order_by("node__chain__name", "node__code", "name"):
+        yield {
+            "chain": target.node.chain.name,
+            "code": target.node.code,
+            "zone": labels.get(target.zone_id, ""),
+            "name": target.name,
+            "uscc": target.uscc,
+            "location": target.location,
+            "reason": target.reason,
+            "status": status[target.status],
+        }

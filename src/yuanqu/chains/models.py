@@ -194,7 +194,7 @@ class TargetFirm(models.Model):
 
     node = models.ForeignKey(ChainNode, verbose_name=_("环节"), on_delete=models.CASCADE, related_name="targets")
     zone = models.ForeignKey(
-        "zones.Zone", verbose_name=_("园区"), on_delete=models.PROTECT, related_name="chain_targets"
+        "zones.Zone", verbose_name=_("园区"), on_delete=models.CASCADE, related_name="chain_targets"
     )
     name = models.CharField(_("企业名称"), max_length=200)
     uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)

@@ -18,10 +18,13 @@ def _zone_panel(zone, request) -> dict | None:
 
 
 def register() -> None:
-    from yuanqu.chains.importers import ChainImporter, export_rows
+    from yuanqu.chains.importers import ChainImporter, TargetFirmImporter, export_rows, export_target_rows
     from yuanqu.chains.selectors import gap_land_geojson
 
     registry.data_kinds.register(registry.DataKind("chains", ChainImporter, "chains.ChainNode", export_rows, order=70))
+    registry.data_kinds.register(
+        registry.DataKind("chain-targets", TargetFirmImporter, "chains.TargetFirm", export_target_rows, order=71)
+    )
     registry.navigation.register(registry.NavItem("chains", _("产业链"), "chains:chain-list", order=45))
     registry.demo_steps.register(registry.DemoStep("chains", "yuanqu.chains.demo.build_chains", order=90))
     registry.navigation.register(

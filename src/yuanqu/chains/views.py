@@ -152,6 +152,7 @@ def _diagram(chain: Chain, sections: list[dict]) -> dict:
             "state": section["state_label"],
             "anchor": f"link-{link.node.pk}",
             "itemStyle": {"color": section["colour"], "borderColor": section["colour"]},
+            "symbol": "circle",
             "children": [item(child) for child in by_parent.get(link.node.pk, [])],
         }
 

@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('node', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='chains.chainnode', verbose_name='环节')),
                 ('project', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='projects.project', verbose_name='项目')),
                 ('via_enterprise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='enterprises.enterprise', verbose_name='关联链主企业')),
-                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chain_targets', to='zones.zone', verbose_name='园区')),
+                ('zone', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chain_targets', to='zones.zone', verbose_name='园区')),
             ],
             options={
                 'verbose_name': '招商目标企业',

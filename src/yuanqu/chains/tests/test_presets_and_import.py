@@ -118,3 +118,41 @@ def test_template_headers_and_export_reimports_unchanged(tmp_path, zone_a):
     report = run_import(ChainImporter(), out)
     assert report.ok, report.lines()
     assert (report.created, report.updated, report.unchanged) == (0, 0, 16)
+
+
+def test_target_firms_import_with_problems_and_export(tmp_path, zone_a, zone_b, user_a):
+    from yuanqu.chains.importers import TargetFirmImporter, export_target_rows
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import battery_chain
+
+    battery_chain([zone_a])
+    headers = ["产业链", "环节编号", "园区", "企业名称", "统一社会信用代码", "所在地", "推荐理由", "状态"]
+    bad = [
+        headers,
+        ["动力电池", "D1", "A001", "某某循环科技有限公司", None, "常州市", "回收龙头", "待联系"],
+        ["动力电池", "Z9", "A001", "某某材料有限公司", None, None, None, None],  # row 3: no such link
+        ["动力电池", "D1", "B001", "乙某公司", None, None, None, None],  # row 4: not user A's zone
+    ]
+    report = run_import(TargetFirmImporter(), write_xlsx(tmp_path / "t.xlsx", bad), user=user_a)
+    assert sorted((p.row, p.column, p.reason_en) for p in report.problems) == [
+        (3, "环节编号", "no such link of a chain"),
+        (4, "园区", "no zone with this code or name (among your zones)"),
+    ]
+    assert not TargetFirm.objects.exists()
+    report = run_import(TargetFirmImporter(), write_xlsx(tmp_path / "t.xlsx", bad[:2]), user=user_a)
+    assert report.ok, report.lines()
+    target = TargetFirm.objects.get()
+    assert (target.node.code, target.zone, target.location, target.status) == ("D1", zone_a, "常州市", "to_contact")
+    rows = list(export_target_rows(user=user_a))
+    assert rows == [
+        {
+            "chain": "动力电池",
+            "code": "D1",
+            "zone": "A001",
+            "name": "某某循环科技有限公司",
+            "uscc": "",
+            "location": "常州市",
+            "reason": "回收龙头",
+            "status": "待联系",
+        }
+    ]

@@ -50,12 +50,17 @@ def two_zones(zone_a, zone_b, enterprise_a, enterprise_b):
         ZoneYear.objects.create(zone=zone, year=2025, gdp=Decimal("1000"))
         ZoneMonth.objects.create(zone=zone, year=2026, month=3, gdp=Decimal("250"))
     ZoneYear.objects.create(peer=PeerZone.objects.create(name="邻市经开区", city="邻市"), year=2025, gdp=Decimal("9"))
-    make_node(make_chain([zone_a], "甲动力电池链"), "A1", "电芯")
-    make_node(make_chain([zone_b], "乙生物医药链"), "B1", "原料药")
     category = make_category()
     make_request(enterprise_a, received_on=dt.date(2026, 3, 2), category=category, content="甲企业用电增容")
     make_request(enterprise_b, received_on=dt.date(2026, 3, 2), category=category, content="乙企业用工招聘")
     _supervision(zone_a, sub_a, zone_b, sub_b)
+    from yuanqu.chains.models import TargetFirm
+
+    make_node(make_chain([zone_a], "甲产业链"), "A1")
+    make_node(make_chain([zone_b], "乙高新区生物医药园产业链"), "B1")
+    shared = make_node(make_chain([zone_a, zone_b], "共享产业链"), "S1")
+    TargetFirm.objects.create(node=shared, zone=zone_a, name="甲目标企业")
+    TargetFirm.objects.create(node=shared, zone=zone_b, name="乙高新区生物医药园目标企业")
     return sub_a, sub_b
 
 
@@ -86,7 +91,6 @@ def b_secrets(zone_b, enterprise_b) -> list[str]:
         "乙-GY-002",
         "乙创新药项目",
         "乙生物制剂项目",
-        "乙生物医药链",
     ]
 
 

@@ -1191,6 +1191,8 @@ def test_job_pages_show_zone_a_jobs_and_nothing_of_zone_b(client_a, world_a, wor
         assert (job.state, job.cancel_requested) == ("queued", False)
     own = jobs_of_both[world_a.zone.pk]
     assert world_a.zone.name in client_a.get(f"/jobs/{own.pk}/").content.decode()
+
+
 def _download_text(response) -> str:
     """What a downloaded file says: every cell of a workbook, or the bytes of a GeoPackage/GeoJSON as text (a
     GeoPackage is SQLite, which stores text as UTF-8)."""
