@@ -183,3 +183,35 @@ def test_rules_in_the_admin_are_validated_and_for_city_administrators_only(clien
     admin_a.save()
     client.force_login(admin_a)
     assert client.get("/admin/land/landruleset/").status_code == 403
+
+
+def test_ledger_summary_is_a_zone_by_status_table(client, analyst, land_world):
+    import re
+
+    client.force_login(analyst)
+    html = client.get("/land/ledger/", {"as_of": AS_OF}).content.decode()
+    table = re.search(r'<table id="ledger-by-zone">.*?</table>', html, re.S).group(0)
+    statuses = re.findall(r'<th colspan="2" class="group" data-status="(\w+)">', table)
+    assert "idle" in statuses and len(statuses) == len(set(statuses))
+    rows = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table, re.S)
+    assert sorted(zone for zone, _cells in rows) == sorted(["甲经济开发区", "乙高新技术产业开发区"])
+    cells = dict(rows)
+    counts = [c.strip() for c in re.findall(r'<td class="num">(.*?)</td>', cells["乙高新技术产业开发区"])]
+    # zone B: one idle parcel, nothing else; its total is that parcel
+    idle = statuses.index("idle")
+    assert counts[2 * idle] == "1" and counts[-2] == "1"
+    assert [c for i, c in enumerate(counts[:-2]) if i // 2 != idle] == ['<span class="muted">—</span>'] * (
+        len(counts) - 4
+    )
+    total = re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)
+    assert re.findall(r"<td class=\"num\">(.*?)</td>", total)[-2] == "5"  # four in A, one in B
+
+
+def test_parcel_list_shows_each_parcels_status(client_a, land_world):
+    html = client_a.get("/land/parcels/", {"as_of": AS_OF}).content.decode()
+    assert "土地状态" in html
+    import re
+
+    statuses = dict(re.findall(r'>(甲-\w+-\d+)</a></td>.*?data-status="(\w*)"', html, re.S))
+    assert statuses["甲-XZ-001"] == "idle"
+    assert statuses["甲-ZF-002"] != "idle"  # delayed by the government: not idle

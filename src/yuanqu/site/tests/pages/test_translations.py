@@ -88,7 +88,7 @@ def test_scanner_finds_model_labels_choices_and_template_strings():
 
 def test_every_translatable_string_has_an_english_msgstr():
     catalogue = {
-        entry.msgid: entry.msgstr or all(entry.msgstr_plural.values()) and entry.msgstr_plural[0]
+        entry.msgid: entry.msgstr or (all(entry.msgstr_plural.values()) and entry.msgstr_plural[0])
         for entry in polib.pofile(str(PO_PATH))
         if not entry.obsolete
     }
