@@ -248,7 +248,9 @@ def people_names(user) -> dict[str, list[str]]:
             users.add(full)
     projects = Project.objects.restrict(user)
     return {
-        name: sorted(users | set(projects.exclude(**{name: ""}).values_list(name, flat=True).distinct()[:300]))
+        name: sorted(
+            users | set(projects.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()[:300])
+        )
         for name in ("leader", "agent")
     }
 
@@ -292,7 +294,7 @@ class DeleteForm(forms.Form):
 
 class AlertFilterForm(forms.Form):
     """What the alert list shows: state, kind, zone (among the user's, with its sub-parks), leader, agent, how
-    late, the order and the page."""
+    late and the order (the page number is the paginator's)."""
 
     state = forms.ChoiceField(label=_("处理状态"), required=False)
     kind = forms.ChoiceField(label=_("类型"), required=False)
@@ -307,7 +309,6 @@ class AlertFilterForm(forms.Form):
         widget=forms.NumberInput(attrs={"size": 5}),
     )
     sort = forms.ChoiceField(label=_("排序"), required=False)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -267,3 +267,29 @@ def test_export_then_import_is_a_round_trip(every_case, tmp_path, zone_a, zone_b
     report = run(target, user_a)
     assert (report.created, report.updated, report.unchanged) == (0, 0, 6), report.lines()
     assert (StageEvent.objects.count(), ChangeLogEntry.objects.count()) == (events, entries)
+
+
+def test_the_template_has_the_ledgers_columns(tmp_path):
+    from django.core.management import call_command
+
+    call_command("template", "projects", str(tmp_path / "template.xlsx"))
+    rows = list(openpyxl.load_workbook(tmp_path / "template.xlsx").active.iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "项目名称")
+    assert list(header) == [
+        "项目名称",
+        "所属园区",
+        "投资方",
+        "行业代码",
+        "总投资(万元)",
+        "挂钩领导",
+        "代办员",
+        "签约日期",
+        "注册日期",
+        "供地日期",
+        "开工日期",
+        "竣工日期",
+        "投产日期",
+        "达产日期",
+        "终止日期",
+        "终止原因",
+    ]

@@ -56,3 +56,23 @@ def test_a_zone_user_sees_only_its_zone_and_its_total(client, user_a, zone_a, zo
     assert cells(html, "comparison-total") == cells(html, zone_a.pk)
     chosen = client.get("/projects/statistics/?year=2025&month=3")
     assert cells(chosen.content.decode(), zone_a.pk)[:2] == ["1", "1"]
+
+
+def test_zone_and_enterprise_pages_show_their_projects(client, user_a, zone_a, zone_b):
+    from yuanqu.enterprises.testing import make_enterprise
+
+    firm = make_enterprise(zone_a, "甲精工机械有限公司")
+    ledger(zone_a, zone_b)
+    make_project(zone_a, "甲企业项目", history=[(Stage.LEAD, D(2025, 6, 1))], enterprise=firm, total_investment="30000")
+    make_project(zone_a, "甲终止项目", history=[(Stage.DROPPED, D(2025, 6, 1))])
+    client.force_login(user_a)
+    html = client.get(f"/zones/{zone_a.pk}/").content.decode()
+    assert 'id="zone-project-stages"' in html
+    # 甲大 started, 甲小 (the sub-park's) signed, 甲企业 a lead, 甲终止 dropped: counted, not listed
+    assert f'?zone={zone_a.pk}&amp;stage=started">1<' in html and f'?zone={zone_a.pk}&amp;stage=signed">1<' in html
+    assert f'?zone={zone_a.pk}&amp;stage=dropped">1<' in html
+    listed = html.split('id="zone-projects"')[1].split("</table>")[0]
+    assert listed.index("甲大项目") < listed.index("甲企业项目") < listed.index("甲小项目")
+    assert "甲终止项目" not in listed and "乙项目" not in html
+    page = client.get(f"/enterprises/{firm.pk}/").content.decode()
+    assert 'id="enterprise-projects"' in page and "甲企业项目" in page and "甲大项目" not in page
