@@ -65,8 +65,8 @@ class Silent:
 
 
 class DemoCity:
-    """The city being built: its seed and size, its reference date ``as_of`` (30 June of the year after the last
-    year of figures), ``progress`` (a Progress-like class), and ``shared``, where a step leaves what later steps
+    """The city being built: its seed and size, its reference date ``as_of`` (by default 30 June of the year after
+    the last year of figures; the demo command builds it as of the day it runs), ``progress`` (a Progress-like class), and ``shared``, where a step leaves what later steps
     use (the zones by key, the parcels and firms as planned)."""
 
     def __init__(
@@ -80,6 +80,7 @@ class DemoCity:
         projects: int | None = None,
         progress=None,
         log: bool = True,
+        as_of: dt.date | None = None,
     ) -> None:
         self.seed = seed
         self.enterprises = enterprises
@@ -90,7 +91,7 @@ class DemoCity:
         self.projects = projects
         self.progress = progress or Silent
         self.log = log
-        self.as_of = dt.date(last_year + 1, 6, 30)
+        self.as_of = as_of or dt.date(last_year + 1, 6, 30)
         self.summary = DemoSummary(logged=log, as_of=self.as_of)
         self.shared: dict = {}
 

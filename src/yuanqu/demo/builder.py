@@ -26,12 +26,14 @@ def build_demo_city(
     progress=None,
     log: bool = True,
     projects: int | None = None,
+    as_of=None,
 ) -> DemoSummary:
     """Build the fictional city into an empty database and return what was made.
 
     ``progress`` is a Progress-like class (``progress(label, total=n)`` as a context manager with
     ``advance(k)``); ``log=False`` skips the change-log entries of the bulk writes (benchmarks at scale).
-    The land ledger and the projects are dated as of 30 June of the year after ``last_year``;
+    The land ledger and the projects are dated as of ``as_of`` (a date in the year after ``last_year``; by default
+    30 June of it, so that a seed always gives the same city);
     ``projects`` defaults to about one per seven enterprises (at least 30, at most 600).
     """
     if enterprises < 1 or parcels < 1 or years < 1:
@@ -46,6 +48,7 @@ def build_demo_city(
         projects=projects,
         progress=progress,
         log=log,
+        as_of=as_of,
     )
     with transaction.atomic(), acting(source="cli"):
         for step in demo_steps:

@@ -4,6 +4,44 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
 
+ZONE_PAGE = "zones.zone-detail"
+ENTERPRISE_PAGE = "enterprises.enterprise-detail"
+
+
+def _latest_published(user, results):
+    from yuanqu.evaluation.models import EvaluationRun
+
+    return results.filter(
+        run__status=EvaluationRun.Status.PUBLISHED, run__in=EvaluationRun.objects.restrict(user)
+    ).order_by("-run__year", "-run_id")
+
+
+def _enterprise_grade_panel(enterprise, request) -> dict:
+    """The enterprise's result in the latest published run the user sees: grade, score, rank, with its run."""
+    from yuanqu.evaluation.models import EvaluationResult
+
+    results = EvaluationResult.objects.restrict(request.user).filter(enterprise=enterprise)
+    return {"result": _latest_published(request.user, results).select_related("run").first()}
+
+
+def _zone_grades_panel(zone, request) -> dict | None:
+    """How many of the zone's enterprises (with its sub-parks) got each grade in the latest published run that
+    graded any of them."""
+    from django.db.models import Count
+
+    from yuanqu.core.access import zone_descendants
+    from yuanqu.evaluation.models import GRADES, EvaluationResult
+
+    results = EvaluationResult.objects.restrict(request.user).filter(zone_id__in=zone_descendants([zone.pk]))
+    latest = _latest_published(request.user, results).select_related("run").first()
+    if latest is None:
+        return {"run": None}
+    counts = dict(
+        results.filter(run=latest.run).values_list("grade").annotate(n=Count("pk")).order_by().values_list("grade", "n")
+    )
+    grades = [{"grade": g, "count": counts.get(g, 0)} for g in GRADES]
+    return {"run": latest.run, "grades": grades, "ungraded": counts.get("", 0), "total": sum(counts.values())}
+
 
 def register() -> None:
     from yuanqu.evaluation.selectors import count_d, grade_legend, latest_grades, share_a_b
@@ -33,6 +71,17 @@ def register() -> None:
     # A run is one transaction, but one a dead worker had committed would be stored twice: retried by hand.
     registry.job_kinds.register(
         registry.JobKind("evaluation-run", _("亩均评价"), "yuanqu.evaluation.jobs.run_evaluation_job", retry_safe=False)
+    registry.panels.register(
+        registry.Panel("zone-grades", ZONE_PAGE, "evaluation/_zone_grades_panel.html", _zone_grades_panel, order=40)
+    )
+    registry.panels.register(
+        registry.Panel(
+            "enterprise-grade",
+            ENTERPRISE_PAGE,
+            "evaluation/_enterprise_grade_panel.html",
+            _enterprise_grade_panel,
+            order=5,
+        )
     )
     registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))
     registry.map_layers.register(

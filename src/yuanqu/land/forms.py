@@ -2,6 +2,9 @@
 the land ledger's filters and the land rules."""
 
 import datetime as dt
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -80,6 +83,53 @@ def _number(label, help_text, *, required: bool = True) -> forms.FloatField:
     )
 
 
+def share_text(value) -> str:
+    """A share as people write it: a simple fraction where a decimal would run on (1/3, 2/3), else a percentage
+    (25 %, 12.5 %); anything else as it is."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return "" if value is None else str(value)
+    if 0 < value < 1:
+        for denominator in range(3, 13):
+            numerator = round(value * denominator)
+            if abs(value * denominator - numerator) < 1e-9 and abs(round(value * 1000) - value * 1000) > 1e-6:
+                fraction = Fraction(numerator, denominator)
+                return f"{fraction.numerator}/{fraction.denominator}"
+    percent = f"{value * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{percent} %"
+
+
+class ShareField(forms.FloatField):
+    """A share (0–1) written as people write it: 0.25, 25 %, 25%, 1/3; shown back as a fraction or percentage."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        text = unicodedata.normalize("NFKC", str(value or "")).strip().replace(" ", "")
+        if text in self.empty_values:
+            return None
+        try:
+            if text.endswith("%"):
+                return float(Decimal(text[:-1]) / 100)
+            if "/" in text:
+                top, bottom = text.split("/", 1)
+                return float(Fraction(int(top), int(bottom)))
+        except (InvalidOperation, ValueError, ZeroDivisionError):
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        return super().to_python(text)
+
+    def prepare_value(self, value):
+        return share_text(value) if isinstance(value, int | float) else value
+
+
+def _share(label, help_text) -> ShareField:
+    return ShareField(
+        label=label,
+        help_text=help_text,
+        error_messages={**NUMBER_ERROR, "required": "必填 / required"},
+        widget=forms.TextInput(attrs={"size": 8, "inputmode": "decimal"}),
+    )
+
+
 def _years(label, help_text) -> forms.IntegerField:
     return forms.IntegerField(
         label=label, help_text=help_text, error_messages={**WHOLE_ERROR, "required": "必填 / required"}
@@ -93,10 +143,10 @@ class LandRulesForm(forms.Form):
     idle_after_years = _years(_("闲置认定年限（年）"), _("超过约定开工日期满几年未开工认定为闲置"))
     idle_fee_after_years = _years(_("征收闲置费年限（年）"), _("闲置满几年起可征收土地闲置费"))
     recovery_after_years = _years(_("无偿收回年限（年）"), _("闲置满几年起可无偿收回"))
-    idle_fee_share = _number(_("闲置费比例"), _("占土地价格的比例，0–1，如 0.2"))
+    idle_fee_share = _share(_("闲置费比例"), _("占土地价格的比例，如 20 %、0.2 或 1/5"))
     halted_counts_as_idle = forms.BooleanField(label=_("已开工但停工满期的按闲置认定"), required=False)
-    halted_developed_share_min = _number(_("已开发面积比例下限"), _("低于此比例（0–1）且停工满期的计入闲置"))
-    halted_invested_share_min = _number(_("已投资比例下限"), _("低于此比例（0–1）且停工满期的计入闲置"))
+    halted_developed_share_min = _share(_("已开发面积比例下限"), _("低于此比例且停工满期的计入闲置，如 1/3 或 33 %"))
+    halted_invested_share_min = _share(_("已投资比例下限"), _("低于此比例且停工满期的计入闲置，如 25 %"))
     indicator_land_uses = forms.MultipleChoiceField(
         label=_("适用控制指标的用地性质"),
         choices=Parcel.LandUse.choices,
@@ -104,7 +154,7 @@ class LandRulesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     plot_ratio_min_default = _number(_("容积率下限（未列行业）"), _("行业大类未单独列出时的容积率下限"))
-    building_coverage_min = _number(_("建筑系数下限"), _("0–1，如 0.3"))
+    building_coverage_min = _share(_("建筑系数下限"), _("如 30 % 或 0.3"))
     inefficient_tax_per_mu_min = _number(
         _("低效用地亩均税收线（万元/亩）"), _("低于此值认定为低效；留空则不按亩均税收认定"), required=False
     )

@@ -30,6 +30,27 @@ def _land_panel(enterprise, request) -> dict:
     return {"land": land_used(enterprise=enterprise, user=request.user)}
 
 
+ZONE_PAGE = "zones.zone-detail"
+
+
+def _zone_land_panel(zone, request) -> dict:
+    """The zone's land (with its sub-parks) by legal status as of today: parcels and mu per status."""
+    from django.utils import timezone
+
+    from yuanqu.land import status
+
+    as_of = timezone.localdate()
+    classified = status.land_statuses(user=request.user, as_of=as_of, zone_ids=[zone.pk])
+    totals = status.totals_table(classified)
+    return {
+        "zone": zone,
+        "as_of": as_of,
+        "totals": totals,
+        "parcels": sum(t["parcels"] for t in totals),
+        "area_mu": sum(t["area_mu"] for t in totals),
+    }
+
+
 def register() -> None:
     from yuanqu.land import selectors, status
     from yuanqu.land.importers import ParcelImporter, export_rows, write_spatial
@@ -68,6 +89,9 @@ def register() -> None:
             order=30,
             card_id="parcel-mu",
         )
+    )
+    registry.panels.register(
+        registry.Panel("zone-land-status", ZONE_PAGE, "land/_zone_land_panel.html", _zone_land_panel, order=20)
     )
     registry.panels.register(
         registry.Panel(

@@ -282,6 +282,32 @@ def totals_table(classified: pl.DataFrame) -> list[dict]:
     ]
 
 
+def zone_status_table(by_zone: list[dict], totals: list[dict]) -> dict:
+    """The per-zone summary as a zone × status table: a column per status present (in report order), a row per
+    zone with its parcels and mu in each, and the zone's total; the totals row is the ledger's."""
+    statuses = [{"status": t["status"], "label": t["label"]} for t in totals]
+    zones: dict[str, dict] = {}
+    for row in by_zone:
+        zones.setdefault(row["zone"], {})[row["status"]] = row
+    rows = []
+    for zone, cells in zones.items():
+        rows.append(
+            {
+                "zone": zone,
+                "cells": [cells.get(s["status"]) for s in statuses],
+                "parcels": sum(c["parcels"] for c in cells.values()),
+                "area_mu": round(sum(c["area_mu"] for c in cells.values()), 4),
+            }
+        )
+    return {
+        "statuses": statuses,
+        "rows": rows,
+        "totals": totals,
+        "parcels": sum(t["parcels"] for t in totals),
+        "area_mu": round(sum(t["area_mu"] for t in totals), 4),
+    }
+
+
 # --- the map ----------------------------------------------------------------------------------------------
 
 

@@ -46,7 +46,17 @@ def parcel_list(request):
         parcels, code = Parcel.objects.none(), 400
     page = Paginator(parcels.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.parcel_rows(user=request.user, ids=list(page.object_list))
-    return render(request, "land/parcel_list.html", {"form": form, "page": page}, status=code)
+    # Each parcel's land status as of the filter's date (today by default), classified for this page only.
+    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or timezone.localdate()
+    if page.object_list:
+        frame = status.parcel_frame(user=request.user, as_of=as_of, parcel_ids=[p.pk for p in page.object_list])
+        classified = status.land_statuses(user=request.user, as_of=as_of, frame=frame)
+        found = dict(zip(classified["parcel_id"].to_list(), classified["status"].to_list(), strict=True))
+        for parcel in page.object_list:
+            parcel.land_status = found.get(parcel.pk, "")
+            parcel.land_status_label = status.status_label(parcel.land_status) if parcel.land_status else ""
+    context = {"form": form, "page": page, "status_as_of": as_of}
+    return render(request, "land/parcel_list.html", context, status=code)
 
 
 @login_required
@@ -100,6 +110,7 @@ def land_ledger(request):
         "total_parcels": sum(t["parcels"] for t in totals),
         "total_mu": sum(t["area_mu"] for t in totals),
         "by_zone": summary["by_zone"],
+        "zone_table": status.zone_status_table(summary["by_zone"], totals),
         "changes": changes,
         "query": query,
         "layer_form": StatusLayerForm(user=request.user, english=(translation.get_language() or "").startswith("en")),

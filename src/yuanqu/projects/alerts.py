@@ -14,15 +14,16 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.land_status import IDLE, classify
 from yuanqu.core.access import zone_descendants
+from yuanqu.core.importing.tabular import Column, write_rows
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.status import current_rules, parcel_frame
 from yuanqu.projects.compliance import assess, facts_of, reached_dates
-from yuanqu.projects.models import Project, Stage, StageDeadline, stage_rank
+from yuanqu.projects.models import AlertResponse, Project, Stage, StageDeadline, stage_rank
 from yuanqu.projects.selectors import deadline_status
 from yuanqu.workdays.selectors import calendar
 
@@ -52,7 +53,7 @@ STALL_DAYS = {
 IDLE_WARNING_DAYS = 90
 
 
-@dataclass(frozen=True)
+@dataclass
 class Alert:
     """One thing to chase: the project, the rule it breaks, its owner, and how late, in Chinese and English."""
 
@@ -63,6 +64,8 @@ class Alert:
     late_zh: str
     late_en: str
     days: int  # how late, in days of the rule's unit (negative: days still left)
+    key: str = ""  # which alert of the project it is, for its response: "deadline:3", "stalled:signed", ...
+    response: object = None  # the AlertResponse someone gave it, when there is one (`attach_responses`)
 
     @property
     def leader(self) -> str:
@@ -125,6 +128,133 @@ def counts_by_kind(alerts: list[Alert]) -> list[dict]:
     return [{"kind": k, "label": label, "count": counts[k]} for k, label in KINDS.items()]
 
 
+# --- working through the list: responses, filters, sorting, counts -----------------------------------------
+
+OPEN, ACKNOWLEDGED, SNOOZED, ALL = "open", "acknowledged", "snoozed", "all"
+STATES = {
+    OPEN: _("待处理"),
+    ACKNOWLEDGED: _("已知悉"),
+    SNOOZED: _("暂缓中"),
+    ALL: _("全部"),
+}
+"""What the list shows: the alerts nobody has answered yet (or whose snooze has run out), those acknowledged,
+those snoozed, or all."""
+
+
+def attach_responses(alerts: list[Alert], *, today: dt.date | None = None) -> list[Alert]:
+    """Give each alert the response stored for it (its project and key); the alerts come from restricted
+    projects, so the responses read are the user's too."""
+    project_ids = {a.project.pk for a in alerts}
+    responses = {}
+    for chunk_start in range(0, len(project_ids), 900):
+        chunk = sorted(project_ids)[chunk_start : chunk_start + 900]
+        for response in AlertResponse.objects.filter(project_id__in=chunk).select_related("responded_by"):
+            responses[(response.project_id, response.key)] = response
+    for alert in alerts:
+        alert.response = responses.get((alert.project.pk, alert.key))
+    return alerts
+
+
+def state_of(alert: Alert, today: dt.date) -> str:
+    """open, acknowledged or snoozed (a snooze that has run out is open again)."""
+    response = alert.response
+    if response is None:
+        return OPEN
+    if response.action == AlertResponse.Action.SNOOZED:
+        return SNOOZED if response.until is not None and response.until > today else OPEN
+    return ACKNOWLEDGED
+
+
+SORTS = {
+    "kind": lambda a: (list(KINDS).index(a.kind), -a.days, a.project.name),
+    "days": lambda a: (a.days, a.project.name),
+    "project": lambda a: (a.project.name, list(KINDS).index(a.kind)),
+    "zone": lambda a: (a.project.zone.name, a.project.name),
+    "leader": lambda a: (a.leader == "", a.leader, -a.days),
+    "agent": lambda a: (a.agent == "", a.agent, -a.days),
+}
+"""The orders the list can be sorted in; "-days" (the latest first) reverses "days"."""
+
+
+def filter_alerts(
+    alerts: list[Alert],
+    *,
+    today: dt.date,
+    state: str = OPEN,
+    kind: str = "",
+    leader: str | None = None,
+    agent: str | None = None,
+    min_days: int | None = None,
+) -> list[Alert]:
+    """The alerts in a state, of a kind, of a leader or agent ("" means none named), at least ``min_days`` late."""
+    return [
+        a
+        for a in alerts
+        if (state == ALL or state_of(a, today) == state)
+        and (not kind or a.kind == kind)
+        and (leader is None or a.leader == leader)
+        and (agent is None or a.agent == agent)
+        and (min_days is None or a.days >= min_days)
+    ]
+
+
+def sort_alerts(alerts: list[Alert], sort: str) -> list[Alert]:
+    """The alerts in one of the `SORTS` orders, descending with a leading "-"."""
+    descending = sort.startswith("-")
+    key = SORTS.get(sort.lstrip("-"), SORTS["kind"])
+    return sorted(alerts, key=key, reverse=descending)
+
+
+def counts_by_owner(alerts: list[Alert], owner: str) -> list[dict]:
+    """How many alerts each leader (or agent) has, the most first; "" for alerts naming nobody."""
+    counts = Counter(getattr(a, owner) for a in alerts)
+    return [{"name": name, "count": n} for name, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+EXPORT_COLUMNS = (
+    Column("project", "项目名称", "text"),
+    Column("zone", "所属园区", "text"),
+    Column("kind", "类型", "text"),
+    Column("rule", "规则", "text"),
+    Column("late", "逾期情况", "text"),
+    Column("days", "逾期天数", "int"),
+    Column("leader", "挂钩领导", "text"),
+    Column("agent", "代办员", "text"),
+    Column("state", "处理状态", "text"),
+    Column("until", "暂缓至", "date"),
+    Column("reason", "说明", "text"),
+)
+"""The columns of the alert list's xlsx export (Chinese, as the bureau files it)."""
+
+
+def write_alerts(target, alerts: list[Alert], *, today: dt.date) -> int:
+    """The alerts as an xlsx workbook (the platform's export writer); returns the count."""
+    with translation.override("zh-hans"):
+        rows = list(export_rows(alerts, today=today))
+    title = f"督办提醒（{today}）"
+    return write_rows(target, EXPORT_COLUMNS, rows, title=title, sheet_name="督办提醒")
+
+
+def export_rows(alerts: list[Alert], *, today: dt.date, english: bool = False):
+    """The alerts as rows of `EXPORT_COLUMNS`."""
+    for a in alerts:
+        state = state_of(a, today)
+        response = a.response
+        yield {
+            "project": a.project.name,
+            "zone": a.project.zone.name,
+            "kind": str(KINDS[a.kind]),
+            "rule": a.rule_en if english else a.rule_zh,
+            "late": a.late_en if english else a.late_zh,
+            "days": a.days,
+            "leader": a.leader,
+            "agent": a.agent,
+            "state": str(STATES[state]),
+            "until": response.until if response is not None and state == SNOOZED else None,
+            "reason": response.reason if response is not None else "",
+        }
+
+
 def _deadline_alerts(projects, events, *, user, today):
     rules = list(StageDeadline.objects.filter(active=True))
     if not rules:
@@ -149,6 +279,7 @@ def _deadline_alerts(projects, events, *, user, today):
                     f"逾期 {status.days_overdue} {unit_zh}",
                     f"{status.days_overdue} {unit_en} overdue",
                     status.days_overdue,
+                    key=f"{DEADLINE}:{rule.pk}",
                 )
             )
     return alerts
@@ -172,6 +303,7 @@ def _stalled_alerts(projects, events, *, user, today):
                     f"{idle - limit} 天",
                     f"{idle - limit} days",
                     idle - limit,
+                    key=f"{STALLED}:{project.stage}",
                 )
             )
     return alerts
@@ -202,6 +334,7 @@ def _agreement_alerts(projects, events, *, user, today):
                 "；".join(f.zh for f in result.findings),
                 "; ".join(f.en for f in result.findings),
                 0,
+                key=AGREEMENT,
             )
         )
     return alerts
@@ -261,6 +394,7 @@ def _idle_land_alerts(projects, events, *, user, today):
                 late_zh,
                 late_en,
                 days,
+                key=f"{IDLE_LAND}:{project.parcel_id}",
             )
         )
     return alerts

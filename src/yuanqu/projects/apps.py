@@ -16,6 +16,7 @@ class ProjectsConfig(AppConfig):
             AdmissionCheck,
             AdmissionRules,
             Agreement,
+            AlertResponse,
             Project,
             StageDeadline,
             StageEvent,
@@ -28,6 +29,7 @@ class ProjectsConfig(AppConfig):
             Agreement,
             AdmissionRules,
             AdmissionCheck,
+            AlertResponse,
         ):
             track(model)
         registrations.register()

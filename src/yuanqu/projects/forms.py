@@ -10,7 +10,7 @@ from yuanqu.core import params
 from yuanqu.core.access import zone_descendants
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.land.models import Parcel
-from yuanqu.projects.models import Agreement, Project, Stage
+from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, stage_rank
 from yuanqu.zones.models import Zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -31,9 +31,16 @@ class AdvanceStageForm(forms.Form):
         help_text=_("线索有可能重复的项目时，核对后勾选才能推进"),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, current: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["on"].initial = timezone.localdate()
+        # The next stage in the order is proposed; a dropped project is proposed back at the start.
+        if current is not None:
+            rank = stage_rank(current)
+            if rank is not None and rank + 1 < len(STAGE_ORDER):
+                self.fields["to_stage"].initial = STAGE_ORDER[rank + 1]
+            elif rank is None:
+                self.fields["to_stage"].initial = Stage.LEAD
 
 
 class StatisticsForm(forms.Form):
@@ -48,6 +55,61 @@ class StatisticsForm(forms.Form):
         from yuanqu.zones.models import Zone
 
         self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
+
+
+def parcel_label(parcel) -> str:
+    """How a parcel is shown and typed in the project form's picker: its code and zone."""
+    return f"{parcel.code}（{parcel.zone.name}）"
+
+
+def enterprise_label(enterprise) -> str:
+    """How an enterprise is shown and typed in the picker: its name and credit code."""
+    return f"{enterprise.name}（{enterprise.uscc}）" if enterprise.uscc else enterprise.name
+
+
+class PickerField(forms.ModelChoiceField):
+    """A parcel or enterprise typed as text: the picker's label, or a code, credit code or name that names exactly
+    one of the user's objects. The page's script (``projects/picker.js``) proposes labels as the user types part of
+    a code or name; without it the field still takes what is typed."""
+
+    def __init__(self, *args, label_of, lookups, search_url: str, **kwargs):
+        self.label_of, self.lookups = label_of, lookups
+        super().__init__(*args, **kwargs)
+        self.widget = forms.TextInput(
+            attrs={"data-picker": search_url, "autocomplete": "off", "placeholder": _("输入代码或名称的一部分")}
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, int | str) and str(value).isdigit() and self.queryset is not None:
+            value = self.queryset.filter(pk=value).first()
+        if hasattr(value, "_meta"):
+            return self.label_of(value)
+        return value
+
+    def to_python(self, value):
+        text = (value or "").strip()
+        if text in self.empty_values:
+            return None
+        if text.isdigit():
+            found = self.queryset.filter(pk=int(text)).first()
+            if found is not None:
+                return found
+        key = text.split("（", 1)[0].strip()
+        for lookup in self.lookups:
+            matches = list(self.queryset.filter(**{lookup: key})[:20])
+            exact = [m for m in matches if self.label_of(m) == text]
+            if len(exact) == 1:
+                return exact[0]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise ValidationError(
+                    f"“{text}”对应多个，请从候选中选择 / “{text}” matches several; choose one of the suggestions"
+                )
+        raise ValidationError(
+            f"找不到“{text}”，请输入代码或名称的一部分并从候选中选择 / "
+            f"no match for “{text}”; type part of a code or name and choose a suggestion"
+        )
 
 
 class ProjectForm(forms.ModelForm):
@@ -94,7 +156,34 @@ class ProjectForm(forms.ModelForm):
             Parcel.objects.restrict(user, action="change").select_related("zone").order_by("code")
         )
         self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, action="change").order_by("name")
-        self.fields["parcel"].label_from_instance = lambda p: f"{p.code}（{p.zone.name}）"
+        from django.urls import reverse
+
+        self.fields["parcel"] = PickerField(
+            label=self.fields["parcel"].label,
+            queryset=self.fields["parcel"].queryset,
+            required=False,
+            label_of=parcel_label,
+            lookups=("code",),
+            search_url=reverse("projects:pick-parcels"),
+            help_text=_("输入地块代码的一部分，从候选中选择"),
+        )
+        self.fields["enterprise"] = PickerField(
+            label=self.fields["enterprise"].label,
+            queryset=self.fields["enterprise"].queryset,
+            required=False,
+            label_of=enterprise_label,
+            lookups=("uscc", "name"),
+            search_url=reverse("projects:pick-enterprises"),
+            help_text=_("输入企业名称或信用代码的一部分，从候选中选择"),
+        )
+        if self.instance.pk is not None:
+            for name in ("parcel", "enterprise"):
+                self.fields[name].widget.attrs["data-picker-project"] = self.instance.pk
+        # Leader and agent: the platform's people are proposed; any name may still be written.
+        people = people_names(user)
+        for name in ("leader", "agent"):
+            self.fields[name].widget.attrs.update({"list": f"people-{name}", "autocomplete": "off"})
+        self.people = people
         # The code is not a model field here: save_project parses "C3841" into code, section and division.
         self.fields["industry_code"].initial = self.instance.industry_code
         names = list(self.fields)
@@ -141,6 +230,32 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
+def people_names(user) -> dict[str, list[str]]:
+    """Names proposed for the leader and the agent: the platform's users (their full names) and the names already
+    written on the projects the user sees."""
+    from django.db.models import Q
+
+    from yuanqu.accounts.models import User
+    from yuanqu.core.access import visible_zone_ids
+
+    people = User.objects.filter(is_active=True)
+    visible = visible_zone_ids(user)
+    if visible is not None:  # the people of the user's zones, and those of the city (bound to no zone)
+        people = people.filter(Q(zones__in=visible) | Q(zones__isnull=True)).distinct()
+    users = set()
+    for first, last, _username in people.values_list("first_name", "last_name", "username")[:500]:
+        full = f"{last}{first}".strip()
+        if full:
+            users.add(full)
+    projects = Project.objects.restrict(user)
+    return {
+        name: sorted(
+            users | set(projects.exclude(**{name: ""}).order_by(name).values_list(name, flat=True).distinct()[:300])
+        )
+        for name in ("leader", "agent")
+    }
+
+
 class AgreementForm(forms.ModelForm):
     """What the investor promised when signing."""
 
@@ -179,14 +294,51 @@ class DeleteForm(forms.Form):
 
 
 class AlertFilterForm(forms.Form):
-    """Kind and zone (among the user's, with its sub-parks) of the alert list."""
+    """What the alert list shows: state, kind, zone (among the user's, with its sub-parks), leader, agent, how
+    late and the order (the page number is the paginator's)."""
 
+    state = forms.ChoiceField(label=_("处理状态"), required=False)
     kind = forms.ChoiceField(label=_("类型"), required=False)
     zone = params.ModelIdChoiceField(label=_("园区"), queryset=None, required=False)
+    leader = forms.CharField(label=_("挂钩领导"), required=False, max_length=100)
+    agent = forms.CharField(label=_("代办员"), required=False, max_length=100)
+    min_days = forms.IntegerField(
+        label=_("逾期至少（天）"),
+        required=False,
+        min_value=-3650,
+        max_value=36500,
+        widget=forms.NumberInput(attrs={"size": 5}),
+    )
+    sort = forms.ChoiceField(label=_("排序"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from yuanqu.projects.alerts import KINDS
+        from yuanqu.projects.alerts import KINDS, SORTS, STATES
 
+        self.fields["state"].choices = list(STATES.items())
         self.fields["kind"].choices = [("", _("全部")), *KINDS.items()]
         self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
+        labels = {
+            "kind": _("按类型"),
+            "days": _("逾期最少在前"),
+            "-days": _("逾期最多在前"),
+            "project": _("按项目名称"),
+            "zone": _("按园区"),
+            "leader": _("按挂钩领导"),
+            "agent": _("按代办员"),
+        }
+        self.fields["sort"].choices = [(key, labels[key]) for key in ("kind", "-days", "days", *list(SORTS)[2:])]
+
+
+class AlertResponseForm(forms.Form):
+    """Acknowledge, snooze (until a date, with a reason) or reopen one alert of a project."""
+
+    project = forms.IntegerField(widget=forms.HiddenInput)
+    key = forms.CharField(max_length=60, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[("acknowledged", _("已知悉")), ("snoozed", _("暂缓")), ("reopen", _("重新打开"))],
+        widget=forms.HiddenInput,
+    )
+    until = forms.DateField(label=_("暂缓至"), required=False, widget=DATE)
+    reason = forms.CharField(label=_("原因"), required=False, max_length=1000)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

@@ -266,3 +266,41 @@ class AdmissionCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.checked_at:%Y-%m-%d}"
+
+
+class AlertResponse(models.Model):
+    """What someone did about one alert of a project: acknowledged it, or snoozed it until a date, with a reason.
+
+    ``key`` names the alert within its project (``deadline:<rule>``, ``stalled:<stage>``, ``agreement``,
+    ``idle_land:<parcel>``), so that a new alert of the same project is not hidden by an old response.
+    """
+
+    class Action(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("已知悉")
+        SNOOZED = "snoozed", _("暂缓")
+
+    zone_lookup = "project__zone"
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="alert_responses"
+    )
+    key = models.CharField(_("提醒"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=20)
+    action = models.CharField(_("处理"), max_length=20, choices=Action.choices)
+    until = models.DateField(_("暂缓至"), null=True, blank=True)
+    reason = models.TextField(_("说明"), blank=True)
+    responded_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("处理人"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    responded_at = models.DateTimeField(_("处理时间"), auto_now=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("提醒处理")
+        verbose_name_plural = _("提醒处理")
+        ordering = ["project_id", "key"]
+        constraints = [models.UniqueConstraint(fields=["project", "key"], name="alert_response_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.key} {self.get_action_display()}"

@@ -27,6 +27,48 @@ REPORTED = {
 }
 
 
+ZONE_PAGE = "zones.zone-detail"
+ENTERPRISE_PAGE = "enterprises.enterprise-detail"
+PANEL_PROJECTS = 10
+
+
+def _zone_projects_panel(zone, request) -> dict:
+    """The zone's projects (with its sub-parks) the user sees: how many at each stage, and the largest going ones."""
+    from django.db.models import Count, Sum
+
+    from yuanqu.core.access import zone_descendants
+    from yuanqu.projects.models import Project, Stage
+
+    projects = Project.objects.restrict(request.user).filter(zone_id__in=zone_descendants([zone.pk]))
+    counts = {
+        row["stage"]: row
+        for row in projects.values("stage").annotate(n=Count("pk"), total=Sum("total_investment")).order_by()
+    }
+    stages = [
+        {
+            "stage": stage,
+            "label": label,
+            "count": counts.get(stage, {}).get("n", 0),
+            "total_yi": (counts[stage]["total"] or 0) / 10000 if stage in counts else 0,
+        }
+        for stage, label in Stage.choices
+    ]
+    going = (
+        projects.exclude(stage=Stage.DROPPED)
+        .select_related("zone")
+        .order_by("-total_investment", "name")[:PANEL_PROJECTS]
+    )
+    return {"zone": zone, "stages": stages, "projects": list(going), "count": sum(s["count"] for s in stages)}
+
+
+def _enterprise_projects_panel(enterprise, request) -> dict:
+    """The projects of the enterprise the user sees."""
+    from yuanqu.projects.models import Project
+
+    projects = Project.objects.restrict(request.user).filter(enterprise=enterprise).select_related("zone")
+    return {"projects": list(projects.order_by("-created", "name"))}
+
+
 def register() -> None:
     from yuanqu.projects import statistics
     from yuanqu.projects.importers import ProjectImporter, export_rows
@@ -39,6 +81,18 @@ def register() -> None:
         registry.NavItem("projects", _("项目全生命周期"), "projects:project-list", menu="main", order=30)
     )
     registry.navigation.register(registry.NavItem("project-list", _("项目"), "projects:project-list", order=40))
+    registry.panels.register(
+        registry.Panel("zone-projects", ZONE_PAGE, "projects/_zone_projects_panel.html", _zone_projects_panel, order=30)
+    )
+    registry.panels.register(
+        registry.Panel(
+            "enterprise-projects",
+            ENTERPRISE_PAGE,
+            "projects/_enterprise_projects_panel.html",
+            _enterprise_projects_panel,
+            order=30,
+        )
+    )
     registry.tile_touches.register(registry.TileTouch("projects.project", touch=_project_touches))
     registry.demo_steps.register(registry.DemoStep("projects", "yuanqu.projects.demo.build_projects", order=80))
     registry.map_layers.register(

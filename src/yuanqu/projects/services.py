@@ -22,6 +22,7 @@ from yuanqu.projects.models import (
     AdmissionCheck,
     AdmissionRules,
     Agreement,
+    AlertResponse,
     Project,
     Stage,
     StageDeadline,
@@ -290,8 +291,14 @@ def run_admission_check(*, project: Project, user):
     intensity = agreement.intensity if agreement and agreement.intensity is not None else None
     if intensity is None and project.fixed_asset_investment is not None and project.land_mu:
         intensity = project.fixed_asset_investment / project.land_mu
+    rules = admission_rules()
+    if rules.empty:  # nothing to check against: said so, never a pass
+        lines = [
+            {"rule": "unconfigured", "ok": False, "zh": "未配置准入规则", "en": "no admission rules are configured"}
+        ]
+        return AdmissionCheck.objects.create(project=project, checked_by=user, passed=False, report=lines)
     lines = evaluate(
-        rules=admission_rules(),
+        rules=rules,
         section=project.industry_section,
         code=project.industry_code,
         division=project.industry_division,
@@ -305,3 +312,42 @@ def run_admission_check(*, project: Project, user):
 
 def latest_admission_check(project: Project):
     return AdmissionCheck.objects.filter(project=project).order_by("-checked_at", "-pk").first()
+
+
+# --- alert responses -----------------------------------------------------------------------------------
+
+
+def respond_to_alert(
+    *, project: Project, key: str, kind: str, action: str, user, until: dt.date | None = None, reason: str = ""
+) -> AlertResponse:
+    """Acknowledge one alert of the project, or snooze it until a later date with a reason; replaces an earlier
+    response to the same alert. The user must be able to edit the project's zone."""
+    check_can_edit(user=user, obj=project)
+    reason = (reason or "").strip()
+    if action not in AlertResponse.Action.values:
+        raise ValidationError({"action": f"未知的处理方式：{action} / unknown response: {action}"})
+    if not key or len(key) > 60:
+        raise ValidationError({"key": "提醒无效 / invalid alert"})
+    if action == AlertResponse.Action.SNOOZED:
+        today = timezone.localdate()
+        if until is None or until <= today:
+            raise ValidationError({"until": "暂缓须定一个今天之后的日期 / a snooze needs a date after today"})
+        if until > today + dt.timedelta(days=366):
+            raise ValidationError({"until": "暂缓最长一年 / a snooze lasts at most a year"})
+        if not reason:
+            raise ValidationError({"reason": "暂缓须说明原因 / a snooze needs a reason"})
+    else:
+        until = None
+    response = AlertResponse.objects.filter(project=project, key=key).first() or AlertResponse(project=project, key=key)
+    response.kind, response.action, response.until, response.reason = kind, action, until, reason
+    response.responded_by = user
+    response.full_clean(exclude=["project", "responded_by"])
+    response.save()
+    return response
+
+
+def reopen_alert(*, project: Project, key: str, user) -> None:
+    """Withdraw the response to one alert of the project, so that it is open again."""
+    check_can_edit(user=user, obj=project)
+    for response in AlertResponse.objects.filter(project=project, key=key):
+        response.delete()

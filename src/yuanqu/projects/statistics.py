@@ -169,3 +169,50 @@ def monthly_statistics(*, user, zone, year: int, month: int, today: dt.date) -> 
         "rows": monthly_table(user=user, zone=zone, year=year, month=month),
         "targets": target_progress(user=user, zone=zone, year=year, today=as_of),
     }
+
+
+def latest_month_with_data(*, user, today: dt.date) -> tuple[int, int] | None:
+    """(year, month) of the latest stage change up to today among the projects the user sees; None when none."""
+    from yuanqu.projects.models import StageEvent
+
+    events = StageEvent.objects.all() if user is None else StageEvent.objects.restrict(user)
+    latest = events.filter(on__lte=today).order_by("-on").values_list("on", flat=True).first()
+    return None if latest is None else (latest.year, latest.month)
+
+
+def zone_comparison(*, user, zones, year: int, month: int) -> dict:
+    """Each of ``zones`` (with its sub-parks) side by side with their total, for the month and the year so far:
+    per counted stage (in `COUNTED_STAGES` order), new projects this month, this year, and this year's total
+    investment in 亿元."""
+    families = {zone.pk: zone_descendants([zone.pk]) for zone in zones}
+    every = frozenset().union(*families.values()) if families else frozenset()
+    projects = (
+        _scoped(Project, user).filter(zone_id__in=every, events__on__year=year).distinct().prefetch_related("events")
+    )
+    facts = [ProjectFacts(p, reached_dates(p.events.all())) for p in projects]
+
+    def figures(chosen) -> list[dict]:
+        out = []
+        for stage in COUNTED_STAGES:
+            month_projects = [f.project for f in chosen if _in(f.reached.get(stage), year, month, month)]
+            year_projects = [f.project for f in chosen if _in(f.reached.get(stage), year, 1, month)]
+            out.append(
+                {
+                    "stage": stage,
+                    "month_count": len(month_projects),
+                    "year_count": len(year_projects),
+                    "year_investment_yi": _sum(p.total_investment for p in year_projects) / ONE_YI,
+                }
+            )
+        return out
+
+    rows = [
+        {"zone": zone, "figures": figures([f for f in facts if f.project.zone_id in families[zone.pk]])}
+        for zone in zones
+    ]
+    # Zones chosen are disjoint families (top-level zones), so the total counts each project once.
+    return {
+        "stages": [{"stage": s, "label": Stage(s).label} for s in COUNTED_STAGES],
+        "rows": rows,
+        "total": figures([f for f in facts if f.project.zone_id in every]),
+    }

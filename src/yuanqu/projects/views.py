@@ -3,23 +3,29 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone
+from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, editable_zone_ids, visible_zone_ids
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import add_service_errors, edit_page
+from yuanqu.enterprises.models import Enterprise
+from yuanqu.land.models import Parcel
+from yuanqu.projects import alerts as alerts_module
 from yuanqu.projects import screening, selectors, statistics
 from yuanqu.projects.alerts import counts_by_kind
 from yuanqu.projects.alerts import project_alerts as project_alerts_of
@@ -28,6 +34,7 @@ from yuanqu.projects.forms import (
     AdvanceStageForm,
     AgreementForm,
     AlertFilterForm,
+    AlertResponseForm,
     DeleteForm,
     ProjectForm,
     StatisticsForm,
@@ -35,9 +42,12 @@ from yuanqu.projects.forms import (
 from yuanqu.projects.models import Agreement, Project, Stage
 from yuanqu.projects.reports import XLSX, write_monthly_report
 from yuanqu.projects.services import (
+    admission_rules,
     advance_stage,
     delete_project,
     latest_admission_check,
+    reopen_alert,
+    respond_to_alert,
     run_admission_check,
     save_agreement,
     save_project,
@@ -81,6 +91,7 @@ def _detail(request, project: Project, form: AdvanceStageForm, status: int = 200
         "agreement": getattr(project, "agreement", None),
         "compliance": selectors.project_compliance(project),
         "admission": latest_admission_check(project),
+        "admission_unconfigured": admission_rules().empty,
         "can_edit": can_edit_zone(request.user, project.zone_id),
         "form": form,
     }
@@ -105,7 +116,8 @@ def _project(request, pk: int) -> Project:
 
 @login_required
 def project_detail(request, pk: int):
-    return _detail(request, _project(request, pk), AdvanceStageForm())
+    project = _project(request, pk)
+    return _detail(request, project, AdvanceStageForm(current=project.stage))
 
 
 @login_required
@@ -113,46 +125,161 @@ def project_detail(request, pk: int):
 def project_advance(request, pk: int):
     project = _project(request, pk)
     check_can_edit(user=request.user, obj=project)
-    form = AdvanceStageForm(request.POST)
+    form = AdvanceStageForm(request.POST, current=project.stage)
     if form.is_valid():
         try:
             advance_stage(project=project, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for field, messages in exc.message_dict.items():
-                for message in messages:
+            for field, errors in exc.message_dict.items():
+                for message in errors:
                     form.add_error(field if field in form.fields else None, message)
         else:
+            messages.success(
+                request,
+                _("已记录：%(stage)s（%(on)s）")
+                % {"stage": Stage(form.cleaned_data["to_stage"]).label, "on": form.cleaned_data["on"]},
+            )
             return redirect("projects:project-detail", pk=project.pk)
     project.refresh_from_db()
     return _detail(request, project, form, status=400)
 
 
+ALERT_PAGE_SIZE = 50
+
+
+def _alert_list(request) -> tuple[AlertFilterForm, dict | None]:
+    """The alert list's form and, when it is valid, what the page (and its export) shows."""
+    form = AlertFilterForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    today = timezone.localdate()
+    zone = data["zone"]
+    every = alerts_module.attach_responses(
+        project_alerts_of(user=request.user, zone_ids=[zone.pk] if zone else None), today=today
+    )
+    state = data["state"] or alerts_module.OPEN
+    states = Counter(alerts_module.state_of(a, today) for a in every)
+    in_state = alerts_module.filter_alerts(every, today=today, state=state)
+    leader, agent, min_days, kind = data["leader"] or None, data["agent"] or None, data["min_days"], data["kind"]
+
+    def narrowed(**skip):
+        return alerts_module.filter_alerts(
+            in_state,
+            today=today,
+            state=alerts_module.ALL,
+            kind="" if "kind" in skip else kind,
+            leader=None if "owner" in skip else leader,
+            agent=None if "owner" in skip else agent,
+            min_days=min_days,
+        )
+
+    chosen = alerts_module.sort_alerts(narrowed(), data["sort"] or "kind")
+    owners = narrowed(owner=True)
+    return form, {
+        "today": today,
+        "state": state,
+        "states": [
+            {"key": key, "label": label, "count": len(every) if key == alerts_module.ALL else states[key]}
+            for key, label in alerts_module.STATES.items()
+        ],
+        "counts": counts_by_kind(narrowed(kind=True)),
+        "leaders": alerts_module.counts_by_owner(owners, "leader")[:12],
+        "agents": alerts_module.counts_by_owner(owners, "agent")[:12],
+        "alerts": chosen,
+    }
+
+
 @login_required
 def project_alerts(request):
-    """What to chase in the user's projects, each with its rule, leader, agent and how late; by kind and zone."""
-    form = AlertFilterForm(request.GET, user=request.user)
-    if not form.is_valid():  # a made-up kind or another zone: say so, show nothing
-        return render(request, "projects/project_alerts.html", {"form": form, "alerts": [], "counts": []}, status=400)
-    zone = form.cleaned_data["zone"]
-    alerts = project_alerts_of(user=request.user, zone_ids=[zone.pk] if zone else None)
-    kind = form.cleaned_data["kind"]
-    context = {
-        "form": form,
-        "counts": counts_by_kind(alerts),
-        "alerts": [a for a in alerts if a.kind == kind] if kind else alerts,
-    }
+    """The alert list as a to-do list: open alerts by default, with their state, kind, zone, owners and how late;
+    filters, sorting, pages, counts by kind and owner, and an acknowledge / snooze per alert."""
+    form, listed = _alert_list(request)
+    if listed is None:  # a made-up kind or another zone: say so, show nothing
+        context = {"form": form, "page": Paginator([], ALERT_PAGE_SIZE).get_page(1), "counts": []}
+        return render(request, "projects/project_alerts.html", context, status=400)
+    page = Paginator(listed.pop("alerts"), ALERT_PAGE_SIZE).get_page(request.GET.get("page"))
+    editable = editable_zone_ids(request.user)
+    for alert in page.object_list:
+        alert.can_respond = editable is None or alert.project.zone_id in editable
+        alert.state = alerts_module.state_of(alert, listed["today"])
+    context = {"form": form, "page": page, "next": request.get_full_path(), **listed}
     return render(request, "projects/project_alerts.html", context)
 
 
+@login_required
+def project_alerts_export(request):
+    """The alerts the list shows (every page, same filters and order) as an xlsx workbook."""
+    form, listed = _alert_list(request)
+    if listed is None:
+        context = {"form": form, "page": Paginator([], ALERT_PAGE_SIZE).get_page(1), "counts": []}
+        return render(request, "projects/project_alerts.html", context, status=400)
+    buffer = io.BytesIO()
+    alerts_module.write_alerts(buffer, listed["alerts"], today=listed["today"])
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="project-alerts-{listed["today"]}.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def project_alert_respond(request):
+    """Acknowledge, snooze or reopen one alert, then go back to the list as it was."""
+    form = AlertResponseForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("请求无效"))
+    data = form.cleaned_data
+    project = _project(request, data["project"])
+    check_can_edit(user=request.user, obj=project)
+    back = data["next"] if url_has_allowed_host_and_scheme(data["next"], allowed_hosts={request.get_host()}) else ""
+    back = back or reverse("projects:project-alerts")
+    if data["action"] == "reopen":
+        with transaction.atomic():
+            reopen_alert(project=project, key=data["key"], user=request.user)
+        messages.success(request, _("已重新打开：%(name)s") % {"name": project.name})
+        return redirect(back)
+    current = {
+        a.key: a for a in project_alerts_of(user=request.user, zone_ids=[project.zone_id]) if a.project == project
+    }
+    alert = current.get(data["key"])
+    if alert is None:
+        messages.error(request, _("该提醒已不存在（可能已处理）：%(name)s") % {"name": project.name})
+        return redirect(back)
+    try:
+        with transaction.atomic():
+            respond_to_alert(
+                project=project,
+                key=alert.key,
+                kind=alert.kind,
+                action=data["action"],
+                user=request.user,
+                until=data["until"],
+                reason=data["reason"],
+            )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"{project.name}：{message}")
+        return redirect(back)
+    if data["action"] == "snoozed":
+        messages.success(request, _("已暂缓至 %(until)s：%(name)s") % {"until": data["until"], "name": project.name})
+    else:
+        messages.success(request, _("已知悉：%(name)s") % {"name": project.name})
+    return redirect(back)
+
+
 def _statistics(request) -> tuple[StatisticsForm, dict | None]:
-    """The statistics form and, when it is valid and the user sees a zone, the month's figures."""
+    """The statistics form and, when it is valid and the user sees a zone, the month's figures. Without a year
+    and month, the latest month with a stage change is shown."""
     form = StatisticsForm(request.GET, user=request.user)
     if not form.is_valid():
         return form, None
     today = timezone.localdate()
     zone = form.cleaned_data["zone"] or form.fields["zone"].queryset.filter(parent__isnull=True).first()
-    year = form.cleaned_data["year"] or today.year
-    month = form.cleaned_data["month"] or (today.month if year == today.year else 12)
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    if year is None and month is None:
+        year, month = statistics.latest_month_with_data(user=request.user, today=today) or (today.year, today.month)
+    year = year or today.year
+    month = month or (today.month if year == today.year else 12)
     if zone is None:
         return form, {"zone": None}
     # The form shows the zone, year and month the figures are for, also when they were left to the defaults.
@@ -166,7 +293,16 @@ def project_statistics(request):
     form, report = _statistics(request)
     if report is None:
         return render(request, "projects/project_statistics.html", {"form": form, "zone": None}, status=400)
-    return render(request, "projects/project_statistics.html", {"form": form, **report})
+    comparison = None
+    if report["zone"] is not None:
+        visible = list(form.fields["zone"].queryset)
+        ids = {z.pk for z in visible}
+        top = [z for z in visible if z.parent_id not in ids]  # each zone with its sub-parks, once
+        comparison = statistics.zone_comparison(
+            user=request.user, zones=top, year=report["year"], month=report["month"]
+        )
+        comparison["city"] = visible_zone_ids(request.user) is None
+    return render(request, "projects/project_statistics.html", {"form": form, "comparison": comparison, **report})
 
 
 @login_required
@@ -188,7 +324,14 @@ def project_statistics_export(request):
 def project_admission(request, pk: int):
     """Run the admission check on the project and show its page with the report."""
     project = _project(request, pk)
-    run_admission_check(project=project, user=request.user)
+    if admission_rules().empty:
+        messages.error(request, _("未配置准入规则，无法检查；请市级管理员先设置准入规则"))
+        return redirect("projects:project-detail", pk=project.pk)
+    check = run_admission_check(project=project, user=request.user)
+    if check.passed:
+        messages.success(request, _("准入检查已完成：通过"))
+    else:
+        messages.warning(request, _("准入检查已完成：未通过"))
     return redirect("projects:project-detail", pk=project.pk)
 
 
@@ -213,7 +356,9 @@ def project_create(request):
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
-                messages.success(request, _("已保存。"))
+                messages.success(request, _("已新建项目：%(name)s") % {"name": project.name})
+                if warning := parcel_warning(project, request.user):
+                    messages.warning(request, warning)
                 return redirect("projects:project-detail", pk=project.pk)
     context = {
         "form": form,
@@ -236,13 +381,20 @@ def project_edit(request, pk: int):
             project=f.instance, user=request.user, industry_code=f.cleaned_data["industry_code"]
         ),
         template="projects/project_form.html",
-        success_url=lambda saved: reverse("projects:project-detail", args=[saved.pk]),
+        success_url=lambda saved: _warn_shared_parcel(request, saved),
         context={
             "title": _("编辑项目"),
             "project": project,
             "cancel_url": reverse("projects:project-detail", args=[pk]),
         },
     )
+
+
+def _warn_shared_parcel(request, project: Project) -> str:
+    """After saving: a warning when others use the project's parcel too; the project's page is next."""
+    if warning := parcel_warning(project, request.user):
+        messages.warning(request, warning)
+    return reverse("projects:project-detail", args=[project.pk])
 
 
 @login_required
@@ -276,3 +428,82 @@ def project_delete(request, pk: int):
         return redirect("projects:project-list")
     status = 400 if request.method == "POST" else 200
     return render(request, "projects/project_delete.html", {"project": project, "form": form}, status=status)
+
+
+PICK_LIMIT = 20
+
+
+def _parcel_uses(parcel_ids, *, user, project_id) -> dict[int, list[str]]:
+    """Who else uses each parcel: the other projects on it and the enterprises using it, among what the user sees."""
+    from yuanqu.land.models import EnterpriseLand
+
+    uses: dict[int, list[str]] = {}
+    others = Project.objects.restrict(user).filter(parcel_id__in=parcel_ids)
+    if project_id:
+        others = others.exclude(pk=project_id)
+    for parcel_id, name in others.values_list("parcel_id", "name"):
+        uses.setdefault(parcel_id, []).append(_("项目“%(name)s”") % {"name": name})
+    for parcel_id, name in (
+        EnterpriseLand.objects.restrict(user)
+        .filter(parcel_id__in=parcel_ids)
+        .values_list("parcel_id", "enterprise__name")
+        .distinct()
+    ):
+        uses.setdefault(parcel_id, []).append(_("企业“%(name)s”") % {"name": name})
+    return uses
+
+
+def _project_id(request) -> int | None:
+    value = request.GET.get("project", "")
+    return int(value) if value.isdigit() else None
+
+
+@login_required
+def pick_parcels(request):
+    """Parcels the user may link whose code contains what was typed, with who else uses each (a warning)."""
+    from yuanqu.projects.forms import parcel_label
+
+    q = request.GET.get("q", "").strip()[:50]
+    parcels = Parcel.objects.restrict(request.user, action="change").select_related("zone").order_by("code")
+    if q:
+        parcels = parcels.filter(code__icontains=q)
+    found = list(parcels[:PICK_LIMIT])
+    uses = _parcel_uses([p.pk for p in found], user=request.user, project_id=_project_id(request))
+    results = []
+    for parcel in found:
+        used = uses.get(parcel.pk, [])
+        warning = _("该地块已被%(who)s使用") % {"who": "、".join(used)} if used else ""
+        results.append({"id": parcel.pk, "label": parcel_label(parcel), "warning": warning})
+    return JsonResponse({"results": results})
+
+
+@login_required
+def pick_enterprises(request):
+    """Enterprises the user may link whose name or credit code contains what was typed, with their projects."""
+    from yuanqu.projects.forms import enterprise_label
+
+    q = request.GET.get("q", "").strip()[:50]
+    enterprises = Enterprise.objects.restrict(request.user, action="change").order_by("name")
+    if q:
+        enterprises = enterprises.filter(Q(name__icontains=q) | Q(uscc__icontains=q))
+    found = list(enterprises[:PICK_LIMIT])
+    others = Project.objects.restrict(request.user).filter(enterprise_id__in=[e.pk for e in found])
+    if (project_id := _project_id(request)) is not None:
+        others = others.exclude(pk=project_id)
+    projects: dict[int, list[str]] = {}
+    for enterprise_id, name in others.values_list("enterprise_id", "name"):
+        projects.setdefault(enterprise_id, []).append(name)
+    results = []
+    for enterprise in found:
+        names = projects.get(enterprise.pk, [])
+        warning = _("该企业已有项目：%(names)s") % {"names": "、".join(names)} if names else ""
+        results.append({"id": enterprise.pk, "label": enterprise_label(enterprise), "warning": warning})
+    return JsonResponse({"results": results})
+
+
+def parcel_warning(project: Project, user) -> str:
+    """The warning shown after saving a project whose parcel others use too ("" when nobody else does)."""
+    if project.parcel_id is None:
+        return ""
+    used = _parcel_uses([project.parcel_id], user=user, project_id=project.pk).get(project.parcel_id, [])
+    return _("该地块已被%(who)s使用") % {"who": "、".join(used)} if used else ""

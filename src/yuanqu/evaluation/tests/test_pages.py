@@ -214,3 +214,22 @@ def test_a_run_job_for_a_year_without_data_fails_saying_why(client, user_a, eval
     job.refresh_from_db()
     assert [p["zh"] for p in job.problems] == ["2031 年没有可评价的企业数据"]
     assert not EvaluationRun.objects.exists()
+
+
+def test_zone_and_enterprise_pages_show_the_latest_published_grades(client, city_admin, user_a, city_run, zone_a):
+    import re
+
+    from yuanqu.evaluation.services import publish_run
+
+    first = EvaluationResult.objects.get(run=city_run, enterprise__name="甲2号制造有限公司")
+    client.force_login(user_a)
+    zone_page = client.get(f"/zones/{zone_a.pk}/").content.decode()
+    assert "尚无已公布的亩均评价" in zone_page  # a draft is not shown
+    publish_run(run=city_run, user=city_admin)
+    zone_page = client.get(f"/zones/{zone_a.pk}/").content.decode()
+    found = re.findall(r'<td class="num" data-grade="(\w)">(\d+)</td>', zone_page)
+    grades = {grade: int(count) for grade, count in found}
+    assert grades == {"A": 0, "B": 2, "C": 2, "D": 0, "T": 1}  # zone A's five, not B's two
+    enterprise_page = client.get(f"/enterprises/{first.enterprise_id}/").content.decode()
+    assert f'<strong class="grade">{first.grade}</strong>' in enterprise_page
+    assert f"/evaluation/results/{first.pk}/" in enterprise_page

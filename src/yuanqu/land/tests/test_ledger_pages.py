@@ -92,7 +92,7 @@ def rules_post(divisions: dict[str, str] | None = None, **changes) -> dict:
 def test_rules_page_lets_a_city_administrator_change_the_rules(client, city_admin):
     client.force_login(city_admin)
     page = client.get("/land/rules/").content.decode()
-    assert 'name="idle_fee_share"' in page and 'value="0.2"' in page
+    assert 'name="idle_fee_share"' in page and 'value="20 %"' in page
     assert 'name="divisions-0-division"' in page
     response = client.post(
         "/land/rules/",
@@ -183,3 +183,74 @@ def test_rules_in_the_admin_are_validated_and_for_city_administrators_only(clien
     admin_a.save()
     client.force_login(admin_a)
     assert client.get("/admin/land/landruleset/").status_code == 403
+
+
+def test_ledger_summary_is_a_zone_by_status_table(client, analyst, land_world):
+    import re
+
+    client.force_login(analyst)
+    html = client.get("/land/ledger/", {"as_of": AS_OF}).content.decode()
+    table = re.search(r'<table id="ledger-by-zone">.*?</table>', html, re.S).group(0)
+    statuses = re.findall(r'<th colspan="2" class="group" data-status="(\w+)">', table)
+    assert "idle" in statuses and len(statuses) == len(set(statuses))
+    rows = re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table, re.S)
+    assert sorted(zone for zone, _cells in rows) == sorted(["甲经济开发区", "乙高新技术产业开发区"])
+    cells = dict(rows)
+    counts = [c.strip() for c in re.findall(r'<td class="num">(.*?)</td>', cells["乙高新技术产业开发区"])]
+    # zone B: one idle parcel, nothing else; its total is that parcel
+    idle = statuses.index("idle")
+    assert counts[2 * idle] == "1" and counts[-2] == "1"
+    assert [c for i, c in enumerate(counts[:-2]) if i // 2 != idle] == ['<span class="muted">—</span>'] * (
+        len(counts) - 4
+    )
+    total = re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)
+    assert re.findall(r"<td class=\"num\">(.*?)</td>", total)[-2] == "5"  # four in A, one in B
+
+
+def test_parcel_list_shows_each_parcels_status(client_a, land_world):
+    html = client_a.get("/land/parcels/", {"as_of": AS_OF}).content.decode()
+    assert "土地状态" in html
+    import re
+
+    statuses = dict(re.findall(r'>(甲-\w+-\d+)</a></td>.*?data-status="(\w*)"', html, re.S))
+    assert statuses["甲-XZ-001"] == "idle"
+    assert statuses["甲-ZF-002"] != "idle"  # delayed by the government: not idle
+
+
+def test_shares_are_written_and_shown_as_people_write_them(client, city_admin):
+    from yuanqu.land.forms import share_text
+
+    assert [share_text(v) for v in (0.2, 1 / 3, 2 / 3, 0.25, 0.125, 0.3, 1.0)] == [
+        "20 %",
+        "1/3",
+        "2/3",
+        "25 %",
+        "12.5 %",
+        "30 %",
+        "100 %",
+    ]
+    client.force_login(city_admin)
+    response = client.post(
+        "/land/rules/",
+        rules_post(idle_fee_share="25 %", halted_developed_share_min="1/3", building_coverage_min="0.3"),
+    )
+    assert response.status_code == 302
+    rules = current_rules()
+    assert (rules.idle_fee_share, rules.halted_developed_share_min, rules.building_coverage_min) == (0.25, 1 / 3, 0.3)
+    page = client.get("/land/rules/").content.decode()
+    assert 'value="25 %"' in page and 'value="1/3"' in page and 'value="30 %"' in page
+    assert "0.3333333333333333" not in page.split('id="land-rules"')[0]
+    refused = client.post("/land/rules/", rules_post(idle_fee_share="1/0"))
+    assert "请输入数字 / enter a number" in refused.content.decode()
+
+
+def test_zone_page_shows_its_land_by_status(client_a, land_world, zone_a):
+    import re
+
+    html = client_a.get(f"/zones/{zone_a.pk}/").content.decode()
+    table = re.search(r'<table id="zone-land-status">.*?</table>', html, re.S).group(0)
+    statuses = re.findall(r'<tr data-status="(\w+)">', table)
+    assert "idle" in statuses and "revitalised" in statuses
+    total = re.search(r"<tfoot>.*?</tfoot>", table, re.S).group(0)
+    assert re.findall(r'<td class="num">(.*?)</td>', total)[0] == "4"  # zone A's four parcels, not B's
+    assert "乙-XZ-001" not in html

@@ -152,10 +152,10 @@ def test_alerts_page_filters_by_kind_and_zone_and_counts_each_kind(client, suppl
     assert "甲供地未开工项目" in html and "甲逾期项目" in html and "王副市长" in html and "张代办" in html
     assert "乙停滞项目" not in html
     response = client.get("/projects/alerts/", {"kind": "idle_land"})
-    assert [a.project.name for a in response.context["alerts"]] == ["甲供地未开工项目"]
+    assert [a.project.name for a in response.context["page"].object_list] == ["甲供地未开工项目"]
     counts = {c["kind"]: c["count"] for c in response.context["counts"]}
     assert counts == {"deadline": 2, "stalled": 0, "agreement": 0, "idle_land": 1}  # overdue: not also stalled
-    assert 'data-kind="idle_land">临近闲置 <strong>1</strong>' in response.content.decode()
+    assert 'data-kind="idle_land" href="?kind=idle_land">临近闲置 <strong>1</strong>' in response.content.decode()
     assert client.get("/projects/alerts/", {"zone": zone_a.pk}).status_code == 200
     for query in ({"zone": zone_b.pk}, {"kind": "made_up"}):
         refused = client.get("/projects/alerts/", query)

@@ -155,9 +155,13 @@ def test_statistics_filter_errors_name_field_value_and_reason(client_a, projects
 
 
 def test_statistics_form_shows_the_zone_year_and_month_of_the_figures(client_a, projects, zone_a):
-    # Left empty, the page reported on the first zone and this month while the form still said "---------".
-    today = timezone.localdate()
+    # Left empty, the page reported on the first zone and this month while the form still said "---------";
+    # now it reports on the latest month with a stage change (the signing of 2025-09-26), and says so.
     html = client_a.get("/projects/statistics/").content.decode()
     form = html.split('id="statistics-filters"')[1].split("</form>")[0]
     assert f'<option value="{zone_a.pk}" selected>{zone_a.name}</option>' in form
-    assert f'name="year" value="{today.year}"' in form and f'name="month" value="{today.month}"' in form
+    assert 'name="year" value="2025"' in form and 'name="month" value="9"' in form
+    # a year without a month: that year's December (or this month in the current year)
+    today = timezone.localdate()
+    html = client_a.get("/projects/statistics/", {"year": today.year}).content.decode()
+    assert f'name="month" value="{today.month}"' in html

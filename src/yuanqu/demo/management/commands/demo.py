@@ -7,6 +7,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from yuanqu.accounts.demo import DEMO_PASSWORD, create_demo_users
 from yuanqu.core.management.commands.serve import DEFAULT_ADDR, check_secret_key, parse_addr, url_of
@@ -31,7 +32,13 @@ class Command(BaseCommand):
             "--projects", type=int, default=None, help="investment projects (default 1 per 7 enterprises, 30 to 600)"
         )
         parser.add_argument("--years", type=int, default=5, help="years of figures per enterprise (default 5)")
-        parser.add_argument("--last-year", type=int, default=2025, help="the latest year of figures (default 2025)")
+        parser.add_argument(
+            "--last-year",
+            type=int,
+            default=None,
+            help="the latest year of figures; the city is then dated 30 June of the next year (default: last year, "
+            "and the city is dated today, so that its deadlines and alerts look like a working day's)",
+        )
         parser.add_argument("--reset", action="store_true", help="wipe ALL data (users included) and rebuild")
         parser.add_argument("--no-log", action="store_true", help="skip change-log entries for the bulk writes")
         parser.add_argument("--addr", default=DEFAULT_ADDR, help=f"HOST:PORT to serve at (default {DEFAULT_ADDR})")
@@ -42,7 +49,10 @@ class Command(BaseCommand):
             check_secret_key(host)  # before the minutes of building, not after
         enterprises = options["enterprises"] if options["enterprises"] is not None else 2000
         parcels = options["parcels"] if options["parcels"] is not None else default_parcels(enterprises)
-        years, last_year = options["years"], options["last_year"]
+        years, last_year, as_of = options["years"], options["last_year"], None
+        if last_year is None:  # built relative to the day it is made
+            as_of = timezone.localdate()
+            last_year = as_of.year - 1
         for name, value in (("--enterprises", enterprises), ("--parcels", parcels), ("--years", years)):
             if value < 1:
                 raise CommandError(f"{name} 必须为正整数 / {name} must be a positive number, not {value}")
@@ -81,6 +91,7 @@ class Command(BaseCommand):
                 parcels=parcels,
                 years=years,
                 last_year=last_year,
+                as_of=as_of,
                 progress=Progress,
                 log=not options["no_log"],
                 projects=options["projects"],

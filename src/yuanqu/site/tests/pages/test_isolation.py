@@ -62,6 +62,7 @@ LIST_PAGES = {
     "/projects/board/": lambda a: [a.project.name, a.sub_project.name],
     "/projects/alerts/": lambda a: [a.project.name],  # signed 2025-09-26, 60 workdays long past
     "/projects/alerts/?kind=deadline": lambda a: [a.project.name],
+    "/projects/alerts/?state=all&sort=-days&min_days=0": lambda a: [a.project.name],
     "/projects/statistics/?year=2025&month=9": lambda a: [a.zone.name],
     "/ranking/figures/": lambda a: [a.zone.name, a.sub_park.name],
     "/ranking/": lambda a: [],
@@ -112,6 +113,7 @@ ZONE_FILTERS = {
     "project statistics export of B's sub-park": lambda b: f"/projects/statistics/export/?zone={b.sub_park.pk}",
     "project alerts of zone B": lambda b: f"/projects/alerts/?zone={b.zone.pk}",
     "project alerts of B's sub-park": lambda b: f"/projects/alerts/?zone={b.sub_park.pk}",
+    "project alerts export of zone B": lambda b: f"/projects/alerts/export.xlsx?zone={b.zone.pk}",
     "land ledger of zone B": lambda b: f"/land/ledger/?zone={b.zone.pk}",
     "land ledger of B's sub-park": lambda b: f"/land/ledger/?zone={b.sub_park.pk}",
     "land ledger export of zone B": lambda b: f"/land/ledger/export/?zone={b.zone.pk}",
@@ -321,6 +323,28 @@ def test_land_ledger_export_holds_and_counts_only_zone_a(client_a, world_a, worl
     assert [row[2] for row in totals] == [2]
 
 
+def test_project_alerts_export_holds_only_zone_a(client_a, world_a, world_b):
+    response = client_a.get("/projects/alerts/export.xlsx", {"state": "all"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = " ".join(
+        str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c is not None
+    )
+    assert world_a.project.name in cells
+    assert_nothing_of(cells, world_b)
+
+
+def test_responding_to_an_alert_of_zone_b_is_not_found(client_a, world_a, world_b):
+    from yuanqu.projects.models import AlertResponse
+
+    response = client_a.post(
+        "/projects/alerts/respond/",
+        {"project": world_b.project.pk, "key": "deadline:1", "action": "acknowledged", "next": "/projects/alerts/"},
+    )
+    assert response.status_code == 404
+    assert not AlertResponse.objects.exists()
+
+
 def test_land_status_layer_holds_only_zone_a(client_a, world_a, world_b):
     response = client_a.get("/land/ledger/export/layer/", {"format": "geojson"})
     assert response.status_code == 200
@@ -361,8 +385,18 @@ def test_new_project_form_offers_nothing_of_zone_b_and_refuses_it(client_a, user
         assert response.status_code == 403
     else:
         html = response.content.decode()
-        assert world_a.zone.name in html and world_a.parcel.code in html and world_a.enterprise.name in html
+        assert world_a.zone.name in html
         assert_nothing_of(html, world_b)
+        # the parcel and enterprise pickers propose A's and nothing of B's, whatever is typed
+        for url, term, found in (
+            ("/projects/pick/parcels.json", "GY", world_a.parcel.code),
+            ("/projects/pick/enterprises.json", "精工", world_a.enterprise.name),
+            ("/projects/pick/parcels.json", world_b.parcel.code, None),
+            ("/projects/pick/enterprises.json", world_b.enterprise.uscc, None),
+        ):
+            picked = client_a.get(url, {"q": term}).content.decode("unicode_escape")
+            assert (found is None and '"results": []' in picked) or found in picked
+            assert_nothing_of(picked, world_b)
     data = {"name": "甲越界项目", "zone": world_b.zone.pk, "parcel": world_b.parcel.pk}
     response = client_a.post("/projects/new/", data)
     assert response.status_code == (403 if user_of_a.role == Role.LEADER else 400)
