@@ -71,6 +71,7 @@ def register() -> None:
     # A run is one transaction, but one a dead worker had committed would be stored twice: retried by hand.
     registry.job_kinds.register(
         registry.JobKind("evaluation-run", _("亩均评价"), "yuanqu.evaluation.jobs.run_evaluation_job", retry_safe=False)
+    )
     registry.panels.register(
         registry.Panel("zone-grades", ZONE_PAGE, "evaluation/_zone_grades_panel.html", _zone_grades_panel, order=40)
     )
