@@ -7,11 +7,14 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyproj
 import shapely
-from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:  # shapely is loaded where it is used (the command line loads it lazily)
+    from shapely.geometry.base import BaseGeometry
 
 SQ_M_PER_MU = 10000 / 15
 """Square metres in one 亩 (mu)."""
@@ -190,7 +193,7 @@ def from_lonlat(geom, srid: int):
 
 
 def _bounds(geom_or_bounds) -> tuple[float, float, float, float] | None:
-    if isinstance(geom_or_bounds, BaseGeometry):
+    if isinstance(geom_or_bounds, shapely.Geometry):
         bounds = geom_or_bounds.bounds
     else:
         values = np.asarray(geom_or_bounds, dtype=object).ravel()

@@ -1,9 +1,18 @@
-"""GB/T 4754-2017 industry codes: sections, divisions, and parsing a code as people write it."""
+"""GB/T 4754-2017 industry codes: sections, divisions, groups and classes, and parsing a code as people write it.
+
+The full table (20 sections, 97 divisions, the groups and 1,380 classes) ships as ``data/gbt4754-2017.csv``
+(columns level, code, section, name); `SECTIONS` and `DIVISIONS` keep the English names the pages use.
+"""
 
 from __future__ import annotations
 
+import csv
+import functools
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
+
+CLASS_TABLE = Path(__file__).with_name("data") / "gbt4754-2017.csv"
 
 # section letter -> (Chinese name, English name, first division, last division)
 SECTIONS: dict[str, tuple[str, str, int, int]] = {
@@ -151,8 +160,13 @@ class IndustryCode:
         return SECTIONS[self.section][0]
 
     @property
+    def name(self) -> str:
+        """The Chinese name at the code's own level: the class name of a four-digit code."""
+        return code_names().get(self.code, self.division_name)
+
+    @property
     def label(self) -> str:
-        return f"{self.section}{self.code} {self.division_name}"
+        return f"{self.section}{self.code} {self.name}"
 
 
 class IndustryCodeError(ValueError):
@@ -162,6 +176,28 @@ class IndustryCodeError(ValueError):
         super().__init__(f"{reason_zh} / {reason_en}")
         self.reason_zh = reason_zh
         self.reason_en = reason_en
+
+
+@functools.cache
+def code_names() -> dict[str, str]:
+    """Every group (3 digits) and class (4 digits) of GB/T 4754-2017 with its Chinese name, divisions too."""
+    names: dict[str, str] = {}
+    with CLASS_TABLE.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["level"] in ("2", "3", "4"):
+                names[row["code"]] = row["name"]
+    return names
+
+
+@functools.cache
+def class_codes() -> frozenset[str]:
+    """The 1,380 four-digit classes."""
+    return frozenset(code for code in code_names() if len(code) == 4)
+
+
+def class_name(code: str) -> str:
+    """The Chinese name of a group or class code ("3841" → 锂离子电池制造), or "" for an unknown code."""
+    return code_names().get(code, "")
 
 
 def section_of_division(division: str) -> str | None:
@@ -194,5 +230,11 @@ def parse_industry_code(raw: str) -> IndustryCode:
         raise IndustryCodeError(
             f"门类字母 {letter} 与大类 {division} 不符（应为 {section}）",
             f"section letter {letter} does not match division {division} (should be {section})",
+        )
+    if len(text) > 2 and text not in code_names():
+        level_zh, level_en = ("小类", "class") if len(text) == 4 else ("中类", "group")
+        raise IndustryCodeError(
+            f"GB/T 4754-2017 中没有{level_zh} {text}",
+            f"GB/T 4754-2017 has no {level_en} {text}",
         )
     return IndustryCode(code=text, section=section, division=division)

@@ -23,6 +23,12 @@ class CoreConfig(AppConfig):
             registry.NavItem("admin", _("后台管理"), "admin:index", order=99, visible=_staff),
         ):
             registry.navigation.register(item)
+        registry.navigation.register(registry.NavItem("jobs", _("后台任务"), "jobs:job-list", order=85))
+        registry.job_kinds.register(
+            # A check writes nothing, and a write is one transaction checked against the confirmed plan: both
+            # may run again after a worker died.
+            registry.JobKind("import", _("导入"), "yuanqu.core.jobs.imports.run_import_job", retry_safe=True)
+        )
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -21,6 +21,7 @@ class ChangeLogEntry(models.Model):
         API = "api", _("接口")
         IMPORT = "import", _("导入")
         CLI = "cli", _("命令行")
+        JOB = "job", _("后台任务")
 
     zone_lookup = "zone"
 
@@ -64,3 +65,6 @@ class ChangeLogEntry(models.Model):
         """(field, before, after) for every changed field, in field order."""
         before, after = self.before or {}, self.after or {}
         return [(name, before.get(name), after.get(name)) for name in self.changed_fields]
+
+
+from yuanqu.core.jobs.models import Job  # noqa: E402, F401  (the jobs' model belongs to this app)

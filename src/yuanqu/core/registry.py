@@ -279,13 +279,15 @@ tile_touches: Registry[TileTouch] = Registry("tile touches")
 @dataclass(frozen=True)
 class Measure:
     """An indicator the platform measures from its own records, for a zone (with its sub-parks) over a year up
-    to a date: ``measure(user=, zone=, year=, as_of=)`` → value (None: nothing to measure), counting only what
-    ``user`` may see (None: the system, e.g. the command line, which sees everything). ``unit`` is how the value
-    is written; ``url(zone=, year=)`` the page of the records behind it; ``series(user=, zone=, year=,
-    dates=)``, when given, the values at several dates in one go (a target's progress month by month), which
-    ``measure`` would otherwise give one call, and one reading of the records, per date. ``reported_figure``
-    names the figure zones report (``yuanqu.analytics.zone_figures``) that this measure is the platform's own
-    count of: a zone's figures page shows the two side by side."""
+        to a date: ``measure(user=, zone=, year=, as_of=)`` → value (None: nothing to measure), counting only what
+        ``user`` may see (None: the system, e.g. the command line, which sees everything). ``unit`` is how the value
+        is written; ``url(zone=, year=)`` the page of the records behind it; ``series(user=, zone=, year=,
+        dates=)``, when given, the values at several dates in one go (a target's progress month by month), which
+        ``measure`` would otherwise give one call, and one reading of the records, per date. ``reported_figure``
+        names the figure zones report (``yuanqu.analytics.zone_figures``) that this measure is the platform's own
+        count of: a zone's figures page shows the two side by side. ``months(user=, zone=, year=, as_of=)``, given for a
+    figure reported month by month, is the number of months the value at ``as_of`` covers (None: nothing reported):
+    a target's pace is then measured against months ÷ 12 rather than the days of the year elapsed."""
 
     key: str
     label: Any
@@ -295,6 +297,7 @@ class Measure:
     url: Callable[..., str] | None = None
     series: Callable[..., list] | None = None
     reported_figure: str = ""
+    months: Callable[..., int | None] | None = None
 
 
 measures: Registry[Measure] = Registry("measures")
@@ -334,3 +337,28 @@ class DemoStep:
 
 
 demo_steps: Registry[DemoStep] = Registry("demo steps")
+
+
+# --- jobs: long work done by a worker ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of long work an app hands to a worker (``yuanqu.core.jobs``): ``run(job, progress)`` (a function or
+    its dotted path, imported only when a worker runs it) does the work for the stored ``Job`` (its ``params``,
+    ``user``, ``zone``) and returns the result, a dict whose ``url`` is the page of what came of it (a run, a
+    report) and ``label`` what to call that; ``progress`` counts the work (``progress.stage(label, total)``,
+    ``progress.problem(zh, en)``) and raises when the user cancelled. ``retry_safe``: a job of this kind that a
+    dead worker left half done may simply run again (its writes are one transaction, or repeat harmlessly);
+    otherwise it is marked failed and the user retries it by hand. ``serial``: jobs of one kind and zone run one
+    after the other."""
+
+    key: str
+    label: Any
+    run: Callable[..., dict | None] | str
+    retry_safe: bool = False
+    serial: bool = True
+    order: int = 100
+
+
+job_kinds: Registry[JobKind] = Registry("job kinds")

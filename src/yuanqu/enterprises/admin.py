@@ -18,7 +18,16 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "zone", "status", "production_started_on", *Enterprise.KEY_FIELDS]
+        fields = [
+            "uscc",
+            "name",
+            "zone",
+            "status",
+            "production_started_on",
+            "main_products",
+            "business_scope",
+            *Enterprise.KEY_FIELDS,
+        ]
 
     clean_uscc = EnterpriseForm.clean_uscc
     clean_industry_code = EnterpriseForm.clean_industry_code

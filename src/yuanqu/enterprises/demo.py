@@ -16,6 +16,7 @@ from decimal import Decimal
 from stdnum.cn import uscc as stdnum_uscc
 
 from yuanqu.core.demo import days, dec
+from yuanqu.enterprises.demo_products import business_scope, main_products
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import set_industry
 from yuanqu.zones.demo import PROVINCE, ZONES, ZoneSpec
@@ -51,7 +52,7 @@ TRADES: dict[str, Trade] = {
     "14": Trade(1.0, ("1411", "1441"), ("食品", "乳业", "食品科技"), 1.0, 0.9, 0.05, 0.6, 1.5),
     "15": Trade(0.4, ("1512", "1529"), ("酒业", "饮料"), 0.9, 2.0, 0.04, 0.6, 1.5),
     "17": Trade(5.0, ("1711", "1712", "1713", "1751"), ("纺织", "印染", "织造", "纺织科技"), 0.7, 0.7, 0.10, 0.7, 2.5),
-    "18": Trade(2.5, ("1810", "1820", "1830"), ("服饰", "服装", "制衣"), 0.6, 0.8, 0.03, 0.9, 0.5),
+    "18": Trade(2.5, ("1811", "1821", "1830"), ("服饰", "服装", "制衣"), 0.6, 0.8, 0.03, 0.9, 0.5),
     "19": Trade(0.4, ("1951", "1952"), ("鞋业", "皮革制品"), 0.6, 0.8, 0.03, 0.9, 1.0),
     "20": Trade(0.4, ("2021",), ("木业",), 0.6, 0.7, 0.06, 0.8, 1.2),
     "21": Trade(1.0, ("2110", "2130"), ("家具", "家居"), 0.7, 0.8, 0.04, 0.8, 1.0),
@@ -400,6 +401,8 @@ def _enterprise_objects(rng: random.Random, firms: list[EnterprisePlan], zones) 
             production_started_on=firm.production_started_on,
         )
         set_industry(firm.enterprise, code)
+        firm.enterprise.main_products = main_products(code, firm.enterprise.uscc)
+        firm.enterprise.business_scope = business_scope(code, firm.enterprise.main_products)
         objects.append(firm.enterprise)
     return objects
 

@@ -52,7 +52,7 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
     that year's tax or tax per mu (enterprises without figures last either way).
     """
 
-    q = SearchFilter(fields=("name", "uscc"), upper=("uscc",), label=_("名称或信用代码"))
+    q = SearchFilter(fields=("name", "uscc", "main_products"), upper=("uscc",), label=_("名称、信用代码或产品"))
     zone = ZoneFilter()
     within_zone = ZoneFilter(help_text="同 zone（旧名） / the same as zone (its former name)", label=_("园区"))
     industry_section = django_filters.CharFilter(field_name="industry_section", lookup_expr="iexact")

@@ -30,8 +30,21 @@ class EnterpriseForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = ["uscc", "name", "zone", "status", "production_started_on", *Enterprise.KEY_FIELDS]
-        widgets = {"production_started_on": DATE}
+        fields = [
+            "uscc",
+            "name",
+            "zone",
+            "status",
+            "production_started_on",
+            "main_products",
+            "business_scope",
+            *Enterprise.KEY_FIELDS,
+        ]
+        widgets = {
+            "production_started_on": DATE,
+            "main_products": forms.Textarea(attrs={"rows": 2}),
+            "business_scope": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

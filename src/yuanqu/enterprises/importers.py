@@ -141,11 +141,22 @@ class EnterpriseImporter(Importer):
         Column("name", "企业名称", "text", required=True, aliases=("企业名", "单位名称", "name")),
         Column("zone", "所属园区", "text", required=True, aliases=("园区", "园区代码", "园区名称", "zone")),
         Column("industry_code", "行业代码", "text", aliases=("国民经济行业代码", "行业分类代码", "industry_code")),
+        Column("main_products", "主要产品", "text", aliases=("主营产品", "主导产品", "main_products")),
+        Column("business_scope", "经营范围", "text", aliases=("business_scope",)),
         Column("status", "状态", "choice", choices=STATUS_LABELS, aliases=("企业状态", "status")),
         Column("production_started_on", "投产日期", "date", aliases=("production_started_on",)),
         *KEY_COLUMNS,
     )
-    template_keys = ("uscc", "name", "zone", "industry_code", "key_enterprise", "specialised", "contact_name")
+    template_keys = (
+        "uscc",
+        "name",
+        "zone",
+        "industry_code",
+        "main_products",
+        "key_enterprise",
+        "specialised",
+        "contact_name",
+    )
 
     def plan(self, table, *, user, problems) -> Plan:
         """Check codes, zones and industry codes; an existing enterprise is updated, never duplicated."""
@@ -210,6 +221,9 @@ class EnterpriseImporter(Importer):
                 )
                 continue
             values = {k: v.get(k) for k in keys}
+            for text in ("main_products", "business_scope"):
+                if text in values:
+                    values[text] = (values[text] or "").strip()
             if "status" in values and not values["status"]:
                 values["status"] = Enterprise.Status.ACTIVE.value
             for flag in KEY_FLAGS:
@@ -424,6 +438,8 @@ def export_enterprise_rows(*, user=None, zone_ids=None):
         "zone_id",
         "industry_code",
         "industry_section",
+        "main_products",
+        "business_scope",
         "status",
         "production_started_on",
         *Enterprise.KEY_FIELDS,
@@ -433,6 +449,8 @@ def export_enterprise_rows(*, user=None, zone_ids=None):
             "name": e["name"],
             "zone": zones.get(e["zone_id"], ""),
             "industry_code": f"{e['industry_section']}{e['industry_code']}" if e["industry_code"] else None,
+            "main_products": e["main_products"],
+            "business_scope": e["business_scope"],
             "status": STATUS_DISPLAY.get(e["status"], e["status"]),
             "production_started_on": e["production_started_on"],
             "key_enterprise": e["key_enterprise"],

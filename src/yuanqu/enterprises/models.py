@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.analytics.industry import DIVISIONS, SECTIONS
+from yuanqu.analytics.industry import DIVISIONS, SECTIONS, class_name
 from yuanqu.core.access import ZoneScopedQuerySet
 
 MONEY = {"max_digits": 18, "decimal_places": 4}
@@ -41,6 +41,10 @@ class Enterprise(models.Model):
     industry_code = models.CharField(_("行业代码"), max_length=4, blank=True, help_text=_("GB/T 4754-2017"))
     industry_section = models.CharField(_("行业门类"), max_length=1, blank=True, editable=False)
     industry_division = models.CharField(_("行业大类"), max_length=2, blank=True, editable=False, db_index=True)
+    main_products = models.TextField(
+        _("主要产品"), blank=True, help_text=_("主要产品或服务，以逗号或顿号分隔；产业链按关键词匹配")
+    )
+    business_scope = models.TextField(_("经营范围"), blank=True, help_text=_("营业执照上的经营范围"))
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     production_started_on = models.DateField(_("投产日期"), null=True, blank=True)
     # Key-enterprise flags (重点企业 and what makes a firm one): read by the service and chain apps.
@@ -108,6 +112,11 @@ class Enterprise(models.Model):
         if not self.industry_division:
             return ""
         return f"{self.industry_section}{self.industry_code} {DIVISIONS[self.industry_division][0]}"
+
+    @property
+    def industry_class_name(self) -> str:
+        """The name of the four-digit class (GB/T 4754-2017), e.g. 锂离子电池制造; "" for a shorter code."""
+        return class_name(self.industry_code) if len(self.industry_code) == 4 else ""
 
     @property
     def industry_section_name(self) -> str:

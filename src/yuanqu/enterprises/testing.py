@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from yuanqu.analytics.industry import section_of_division
 from yuanqu.core.testing import next_number
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
@@ -25,8 +26,9 @@ def make_uscc(n: int, *, region: str = "320500") -> str:
 def make_enterprise(zone, name: str | None = None, **fields) -> Enterprise:
     n = next_number()
     fields.setdefault("industry_code", "3981")
-    fields.setdefault("industry_section", "C")
-    fields.setdefault("industry_division", "39")
+    code = fields["industry_code"]
+    fields.setdefault("industry_section", section_of_division(code[:2]) if code else "")
+    fields.setdefault("industry_division", code[:2])
     return Enterprise.objects.create(
         uscc=fields.pop("uscc", make_uscc(n)), name=name or f"测试企业{n}", zone=zone, **fields
     )

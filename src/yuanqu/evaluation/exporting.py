@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from yuanqu.core import xlsx
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
 
 GRADE_ORDER = {grade: n for n, grade in enumerate(GRADES)}
@@ -37,7 +37,7 @@ def write_public_list(target, *, run: EvaluationRun, user, progress=None) -> int
     ``constant_memory`` mode can flush every row as it goes.
     """
     rows = public_rows(run=run, user=user)
-    book = xlsxwriter.Workbook(target, {"constant_memory": True})
+    book = xlsx.workbook(target, constant_memory=True)
     bold = book.add_format({"bold": True})
     number = book.add_format({"num_format": "0.000"})
     headers = [_("组别"), _("等级"), _("统一社会信用代码"), _("企业名称"), _("所属园区"), _("总分"), _("组内排名")]

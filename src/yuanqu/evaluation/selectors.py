@@ -139,3 +139,41 @@ def grade_legend() -> list[dict]:
         *({"value": g, "label": g, "colour": GRADE_COLOURS[g]} for g in GRADES),
         {"value": "", "label": _("未评价"), "colour": NO_VALUE_COLOUR},
     ]
+
+
+# --- measures: what targets can be set on (yuanqu.core.registry.measures) ---------------------------------------
+
+
+def _published_results(*, user, zone, year: int, as_of):
+    """The graded results in the zone (with its sub-parks) of the latest run published in the year by the date:
+    the evaluation the zone's letter for that year is judged on. None when no run was published by then."""
+    import datetime as dt
+
+    from yuanqu.core.access import zone_descendants
+
+    day = min(as_of, dt.date(year, 12, 31))
+    runs = _visible(EvaluationRun, user).filter(
+        status=EvaluationRun.Status.PUBLISHED, published_at__year=year, published_at__date__lte=day
+    )
+    run = runs.order_by("-published_at", "-pk").first()
+    if run is None:
+        return None
+    zones = zone_descendants([zone.pk])
+    return _visible(EvaluationResult, user).filter(run=run, zone_id__in=zones).exclude(grade="")
+
+
+def share_a_b(*, user, zone, year: int, as_of):
+    """Per cent of the zone's graded enterprises graded A or B in the latest evaluation published in the year."""
+    results = _published_results(user=user, zone=zone, year=year, as_of=as_of)
+    if results is None:
+        return None
+    total = results.count()
+    if not total:
+        return None
+    return round(100 * results.filter(grade__in=("A", "B")).count() / total, 2)
+
+
+def count_d(*, user, zone, year: int, as_of):
+    """The zone's enterprises graded D in the latest evaluation published in the year."""
+    results = _published_results(user=user, zone=zone, year=year, as_of=as_of)
+    return None if results is None else results.filter(grade="D").count()

@@ -22,6 +22,7 @@ from yuanqu.evaluation import selectors
 from yuanqu.evaluation.exporting import write_public_list
 from yuanqu.evaluation.filtersets import EvaluationResultFilterSet
 from yuanqu.evaluation.forms import MethodForm, NewRunForm
+from yuanqu.evaluation.jobs import runs_as_job, submit_run
 from yuanqu.evaluation.models import GRADES, EvaluationMethod, EvaluationResult, EvaluationRun, method_problems
 from yuanqu.evaluation.report import write_report
 from yuanqu.evaluation.services import (
@@ -186,6 +187,9 @@ def run_new(request):
                     )
                 else:
                     method = preset_method(name=data["preset"], user=request.user)
+                if runs_as_job(user=request.user, zone_ids=zone_ids):
+                    job = submit_run(method=method, year=data["year"], user=request.user, zone_ids=zone_ids)
+                    return redirect("jobs:job-detail", pk=job.pk)
                 run = run_evaluation(method=method, year=data["year"], user=request.user, zone_ids=zone_ids)
             except ValidationError as error:
                 form.add_error(None, "\n".join(error.messages))

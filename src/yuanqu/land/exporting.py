@@ -9,6 +9,7 @@ import polars as pl
 import shapely
 
 from yuanqu.analytics.land_status import STATUS_LABELS, summarise
+from yuanqu.core import xlsx
 from yuanqu.core.queries import filter_by_ids
 from yuanqu.land.models import Parcel
 from yuanqu.land.status import land_statuses, visible_parcels
@@ -32,9 +33,7 @@ LAND_USE_ZH = {value: str(label) for value, label in Parcel.LandUse.choices}
 def write_ledger(target, classified: pl.DataFrame, *, as_of: dt.date, progress=None) -> int:
     """Write the ledger to an xlsx file: sheet 地块台账 (every parcel) and sheet 汇总 (totals per zone and
     status). Labels are Chinese, as the land bureaus file them. Returns the number of parcels written."""
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(target, {"remove_timezone": True})
+    workbook = xlsx.workbook(target, remove_timezone=True)
     try:
         bold = workbook.add_format({"bold": True})
         date = workbook.add_format({"num_format": "yyyy-mm-dd"})

@@ -89,6 +89,9 @@ def register() -> None:
             reported_figure="revitalised_land",
         )
     )
+    registry.measures.register(
+        registry.Measure("idle_disposed_mu", _("处置闲置土地（亩）"), _("亩"), status.idle_disposed_mu, order=201)
+    )
     registry.tile_touches.register(registry.TileTouch("land.parcel", touch=_parcel_touches))
     registry.tile_touches.register(registry.TileTouch("land.enterpriseland", touch=_use_touches))
     registry.tile_touches.register(registry.TileTouch("land.landruleset", scope="row"))

@@ -339,3 +339,21 @@ def revitalised_mu(*, user, zone, year: int, as_of: dt.date) -> float | None:
     if day.year < year:
         return None
     return changes_by_year(user=user, as_of=day, zone_ids=[zone.pk], years=1)[0]["revitalised_mu"]
+
+
+def idle_disposed_mu(*, user, zone, year: int, as_of: dt.date) -> float | None:
+    """Mu of the zone's parcels (its sub-parks included) that were idle when the year began and are no longer idle
+    at the date (闲置土地处置): the idle land the zone disposed of in the year so far; None before the year."""
+    day = min(as_of, dt.date(year, 12, 31))
+    if day.year < year:
+        return None
+    rules = current_rules()
+    frame = parcel_frame(user=user, as_of=day, zone_ids=[zone.pk])
+    if frame.height == 0:
+        return 0.0
+    at_start = classify(frame, as_of=dt.date(year - 1, 12, 31), rules=rules)
+    now = classify(frame, as_of=day, rules=rules)
+    idle_before = set(at_start.filter(pl.col("status") == "idle")["parcel_id"].to_list())
+    idle_now = set(now.filter(pl.col("status") == "idle")["parcel_id"].to_list())
+    disposed = now.filter(pl.col("parcel_id").is_in(sorted(idle_before - idle_now)))
+    return round(float(disposed["area_mu"].fill_null(0.0).sum()), 4)

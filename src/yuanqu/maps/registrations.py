@@ -7,3 +7,7 @@ from yuanqu.core import registry
 
 def register() -> None:
     registry.navigation.register(registry.NavItem("map", _("一张图"), "maps:map", menu="main", order=10))
+    # Working the tile rows out again repeats harmlessly: safe to run again after a worker died.
+    registry.job_kinds.register(
+        registry.JobKind("map-warm-up", _("地图瓦片预热"), "yuanqu.maps.tiles.warm_job", retry_safe=True)
+    )

@@ -29,7 +29,6 @@ import datetime as dt
 import gzip
 import logging
 import operator
-import threading
 import time
 from dataclasses import dataclass
 
@@ -465,30 +464,39 @@ def sync_tile_rows(version: str, *, warm: bool = True) -> tuple[int, str]:
 WARM_DAYS = 14
 """The scopes and dates the map was used for within this many days are worked out again (warm_tile_rows)."""
 
-_warming = threading.Lock()
-
 
 def warm_in_background() -> None:
-    """Run warm_tile_rows in a thread of this process (one at a time; again while newer changes interrupt it),
-    unless settings.YUANQU_TILE_WARMUP is off."""
+    """Queue the job that runs warm_tile_rows (``map-warm-up``: one at a time, by a worker, not in a web
+    process), unless one is queued already or settings.YUANQU_TILE_WARMUP is off."""
     from django.conf import settings
 
-    if not getattr(settings, "YUANQU_TILE_WARMUP", False) or not _warming.acquire(blocking=False):
+    from yuanqu.core.jobs.models import Job
+    from yuanqu.core.jobs.services import submit
+
+    if not getattr(settings, "YUANQU_TILE_WARMUP", False):
         return
+    if Job.objects.filter(kind=WARM_JOB, state=Job.State.QUEUED).exists():
+        return  # the queued one will see this change too
+    submit(kind=WARM_JOB, user=None)
 
-    def work():
-        try:
-            for _attempt in range(WARM_ATTEMPTS):
-                if warm_tile_rows().finished:
-                    break
-                time.sleep(1)
-        except Exception:  # a background thread must not take the server down; the map works it out itself
-            logger.exception("working the map's tile rows out again failed")
-        finally:
-            connection.close()
-            _warming.release()
 
-    threading.Thread(target=work, name="yuanqu-tile-warmup", daemon=True).start()
+WARM_JOB = "map-warm-up"
+
+
+def warm_job(job, progress) -> dict:
+    """The warm-up job: warm_tile_rows, again while newer changes interrupt it (up to WARM_ATTEMPTS)."""
+    from django.utils.translation import gettext as _
+
+    total = Warmed()
+    with progress.stage(_("计算地图瓦片的地块属性"), total=WARM_ATTEMPTS) as stage:
+        for _attempt in range(WARM_ATTEMPTS):
+            done = warm_tile_rows()
+            total.scopes, total.blocks, total.parcels = done.scopes, done.blocks, done.parcels
+            stage.advance()
+            if done.finished:
+                break
+            time.sleep(1)
+    return {"scopes": total.scopes, "blocks": total.blocks, "parcels": total.parcels}
 
 
 WARM_ATTEMPTS = 10

@@ -70,7 +70,8 @@ def register() -> None:
         )
     )
     # What yearly targets can be set on: projects newly signed, started and completed, and their investment.
-    for order, (key, label, unit) in enumerate(statistics.INDICATORS, start=1):
+    indicators = [*statistics.INDICATORS, *statistics.size_class_indicators()]
+    for order, (key, label, unit) in enumerate(indicators, start=1):
         registry.measures.register(
             registry.Measure(
                 key,

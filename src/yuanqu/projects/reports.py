@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils import translation
 
+from yuanqu.core import xlsx
 from yuanqu.targets.selectors import AMBER, GREEN, RED
 
 RAG_LABELS = {GREEN: "正常", AMBER: "滞后", RED: "严重滞后"}
@@ -46,10 +47,8 @@ def write_monthly_report(target, report: dict) -> int:
     each target with its value, actual, share done, share of the year elapsed and its colour (RAG).
     Returns the number of table rows written.
     """
-    import xlsxwriter
-
     with translation.override("zh-hans"):
-        workbook = xlsxwriter.Workbook(target, {"in_memory": True})
+        workbook = xlsx.workbook(target, in_memory=True)
         try:
             _write(workbook, report)
         finally:

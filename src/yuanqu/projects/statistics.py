@@ -93,18 +93,50 @@ def monthly_table(*, user, zone, year: int, month: int) -> list[dict]:
     return rows
 
 
-def _actual(indicator: str, facts: list[ProjectFacts], year: int, as_of: dt.date) -> Decimal:
-    stage = {
-        SIGNED_COUNT: Stage.SIGNED,
-        STARTED_COUNT: Stage.STARTED,
-        COMPLETED_COUNT: Stage.COMPLETED,
-    }.get(indicator, Stage.SIGNED)
-    reached = [f.project for f in facts if _until(f.reached.get(stage), year, as_of)]
-    if indicator == SIGNED_INVESTMENT:
-        return _sum(p.total_investment for p in reached)
+STAGE_KEYS = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
+STAGE_LABELS = {"signed": _("新签约"), "started": _("新开工"), "completed": _("新竣工")}
+"""How each stage starts the name of its indicators."""
+
+
+def size_class_indicators() -> list[tuple[str, object, object]]:
+    """(key, label, unit) of the further indicators: for each stage, the projects of each size class above 1 亿元
+    (``started_count_200000``: started, 20 亿元 or more) and the investment of the projects started or completed
+    (from the stage timeline)."""
+    from django.utils.functional import lazy
+    from django.utils.translation import gettext
+
+    def class_label(stage_label, yi: str) -> str:
+        return gettext("%(stage)s%(n)s亿元以上项目数") % {"stage": stage_label, "n": yi}
+
+    indicators = []
+    for stage, stage_label in STAGE_LABELS.items():
+        for threshold, _class_label in size_classes():
+            if threshold > ONE_YI:
+                yi = f"{(threshold / ONE_YI).normalize():f}"
+                label = lazy(class_label, str)(stage_label, yi)
+                indicators.append((f"{stage}_count_{int(threshold)}", label, _("个")))
+    indicators.append(("started_investment", _("新开工项目总投资（万元）"), _("万元")))
+    indicators.append(("completed_investment", _("新竣工项目总投资（万元）"), _("万元")))
+    return indicators
+
+
+def _indicator_parts(indicator: str) -> tuple[Stage, str, Decimal]:
+    """The stage, what is summed ("count", "investment", "foreign") and the size threshold of an indicator key."""
     if indicator == FOREIGN_INVESTMENT:
+        return Stage.SIGNED, "foreign", Decimal(0)
+    stage, _sep, rest = indicator.partition("_")
+    kind, _sep, threshold = rest.partition("_")
+    return STAGE_KEYS.get(stage, Stage.SIGNED), kind, Decimal(threshold) if threshold else ONE_YI
+
+
+def _actual(indicator: str, facts: list[ProjectFacts], year: int, as_of: dt.date) -> Decimal:
+    stage, kind, threshold = _indicator_parts(indicator)
+    reached = [f.project for f in facts if _until(f.reached.get(stage), year, as_of)]
+    if kind == "investment":
+        return _sum(p.total_investment for p in reached)
+    if kind == "foreign":
         return _sum(p.foreign_investment for p in reached)
-    return Decimal(sum(1 for p in reached if (p.total_investment or 0) >= ONE_YI))
+    return Decimal(sum(1 for p in reached if (p.total_investment or 0) >= threshold))
 
 
 def _until(d: dt.date | None, year: int, as_of: dt.date) -> bool:

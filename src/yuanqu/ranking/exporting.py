@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import xlsxwriter
-
 from yuanqu.analytics.zoneranking import GROUP_LABELS, load_method
+from yuanqu.core import xlsx
 from yuanqu.ranking.models import ZoneEvaluationRun
 from yuanqu.ranking.selectors import change_mark, ranking_results
 
@@ -21,7 +20,7 @@ def write_ranking(target, *, run: ZoneEvaluationRun, user) -> int:
     categories = [(c.key, c.zh) for c in method.categories]
     rows = ranking_results(run=run, user=user)
     after = len(LEADING) + len(categories)  # where the trailing columns start
-    workbook = xlsxwriter.Workbook(target, {"in_memory": True})
+    workbook = xlsx.workbook(target, in_memory=True)
     try:
         bold = workbook.add_format({"bold": True})
         number = workbook.add_format({"num_format": "0.00"})

@@ -79,6 +79,7 @@ def register() -> None:
                 partial(selectors.reported_value, figure.key),
                 order=300 + order,
                 url=_figures_url,
+                months=partial(selectors.reported_months, figure.key),
             )
         )
     registry.evaluations.register(
@@ -88,6 +89,11 @@ def register() -> None:
             "yuanqu.ranking.commands.add_arguments",
             "yuanqu.ranking.commands.handle",
             order=20,
+        )
+    )
+    registry.job_kinds.register(
+        registry.JobKind(
+            "zone-evaluation-run", _("园区综合评价"), "yuanqu.ranking.jobs.run_zone_evaluation_job", retry_safe=False
         )
     )
     registry.demo_steps.register(registry.DemoStep("zone-figures", "yuanqu.ranking.demo.build_figures", order=85))

@@ -177,6 +177,20 @@ def reported_value(key: str, *, user, zone, year: int, as_of: dt.date):
     return months.order_by("-month").values_list(key, flat=True).first()
 
 
+def reported_months(key: str, *, user, zone, year: int, as_of: dt.date) -> int | None:
+    """How many months of the year the reported value at the date covers: 12 once the year's figure is reported,
+    else the latest month up to the date whose January-to-date figure was reported; None when nothing is."""
+    if as_of.year < year:
+        return None
+    months = ZoneMonth.objects.filter(zone=zone, year=year, month__lte=as_of.month if as_of.year == year else 12)
+    years = ZoneYear.objects.filter(zone=zone, year=year)
+    if user is not None:
+        months, years = months.restrict(user), years.restrict(user)
+    if as_of >= dt.date(year, 12, 31) and years.filter(**{f"{key}__isnull": False}).exists():
+        return 12
+    return months.filter(**{f"{key}__isnull": False}).order_by("-month").values_list("month", flat=True).first()
+
+
 def figure_label(key: str) -> str:
     return BY_KEY[key].zh
 

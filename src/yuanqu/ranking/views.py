@@ -24,6 +24,7 @@ from yuanqu.core.views import attachment
 from yuanqu.ranking import selectors
 from yuanqu.ranking.exporting import write_ranking
 from yuanqu.ranking.forms import GroupForm, MethodEditor, NewRunForm, Problem, method_initial
+from yuanqu.ranking.jobs import runs_as_job, submit_run
 from yuanqu.ranking.models import PeerZone, ZoneEvaluationMethod, ZoneEvaluationRun, ZoneMonth, ZoneYear
 from yuanqu.ranking.report import write_bulletin
 from yuanqu.ranking.services import (
@@ -164,6 +165,9 @@ def run_new(request):
             try:
                 with transaction.atomic():
                     stored = preset_zone_method(name=chosen, user=request.user) if kind == "preset" else chosen
+                    if runs_as_job():
+                        job = submit_run(method=stored, year=form.cleaned_data["year"], user=request.user)
+                        return redirect("jobs:job-detail", pk=job.pk)
                     run = run_zone_evaluation(method=stored, year=form.cleaned_data["year"], user=request.user)
             except ValidationError as error:
                 form.add_error(None, error)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "yuanqu.enterprises",
     "yuanqu.projects",
     "yuanqu.evaluation",
+    "yuanqu.chains",
     "yuanqu.maps",
     "yuanqu.service",
     "yuanqu.dashboard",
@@ -115,7 +116,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # The map's vector tiles are cached in files under the data directory, shared by every server process of the
 # host; their keys carry a data version, so a change is never served stale (see yuanqu.maps.tiles).
 # After a change that drops every stored tile row (new land rules, a published evaluation, a large import), work
-# the rows of the map's recently used scopes out again in a background thread of the server.
+# the rows of the map's recently used scopes out again in a job (yuanqu.core.jobs; a worker runs it).
 YUANQU_TILE_WARMUP = os.environ.get("YUANQU_TILE_WARMUP", "1") == "1"
 
 CACHES = {
@@ -280,7 +281,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
     # One name for the project stages, shared by a project's stage and its events' from/to stages.
-    "ENUM_NAME_OVERRIDES": {"ProjectStageEnum": "yuanqu.projects.models.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStageEnum": "yuanqu.projects.models.Stage",
+        "TaskStateEnum": "yuanqu.targets.models.Task.State",
+    },
 }
 
 LOGGING = {
@@ -292,3 +296,29 @@ LOGGING = {
     # Lockouts and throttled token guessing, whatever the level of the rest.
     "loggers": {"yuanqu.security": {"level": "WARNING"}},
 }
+
+# Targets: a line below its yardstick (the share of the year elapsed, or the seasonal share) is amber while it
+# reaches this part of it, red below.
+YUANQU_PACE_AMBER_SHARE = os.environ.get("YUANQU_PACE_AMBER_SHARE", "0.8")
+# --- jobs: long work done by a worker (yuanqu.core.jobs) --------------------------------------------------------
+# Django's task interface (the django-tasks backport). Without YUANQU_REDIS_URL the queue is the database
+# (django-tasks-db) and `yuanqu serve` starts a worker beside the web server; with it, the queue is Redis through
+# RQ (django-tasks-rq) and `yuanqu worker` runs on as many machines as needed.
+YUANQU_REDIS_URL = os.environ.get("YUANQU_REDIS_URL", "").strip()
+YUANQU_JOB_QUEUE = os.environ.get("YUANQU_JOB_QUEUE", "default").strip() or "default"
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+if YUANQU_REDIS_URL:
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [YUANQU_JOB_QUEUE]}}
+    # A job may run for hours (a province's evaluation); RQ's default timeout is three minutes.
+    RQ_QUEUES = {YUANQU_JOB_QUEUE: {"URL": YUANQU_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [YUANQU_JOB_QUEUE]}}
+# A running job whose worker has not been heard of for this long is taken for dead (its heartbeat is every 2 s).
+YUANQU_JOB_STALE_SECONDS = int(os.environ.get("YUANQU_JOB_STALE_SECONDS", "60"))
+# Web imports of files larger than this run as jobs; smaller ones answer in the request.
+YUANQU_JOB_IMPORT_THRESHOLD_KB = int(os.environ.get("YUANQU_JOB_IMPORT_THRESHOLD_KB", "512"))
+# Per-mu runs over at least this many enterprises, and zone evaluation runs over at least this many zones, run as
+# jobs; smaller ones answer in the request.
+YUANQU_JOB_EVALUATION_MIN_ENTERPRISES = int(os.environ.get("YUANQU_JOB_EVALUATION_MIN_ENTERPRISES", "5000"))
+YUANQU_JOB_RANKING_MIN_ZONES = int(os.environ.get("YUANQU_JOB_RANKING_MIN_ZONES", "60"))

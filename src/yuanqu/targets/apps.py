@@ -11,6 +11,9 @@ class TargetsConfig(AppConfig):
 
     def ready(self) -> None:
         from yuanqu.core.changelog import track
-        from yuanqu.targets.models import Target
+        from yuanqu.targets import registrations
+        from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskExtension, TaskStep
 
-        track(Target)
+        for model in (ResponsibilityLetter, Target, Task, TaskStep, TaskExtension):
+            track(model)
+        registrations.register()

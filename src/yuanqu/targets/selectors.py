@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import calendar as month_calendar
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
+
+from django.conf import settings
 
 from yuanqu.core import registry
-from yuanqu.targets.models import Target
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+from yuanqu.workdays.selectors import calendar
 
 GREEN, AMBER, RED = "green", "amber", "red"
-AMBER_SHARE = Decimal("0.8")  # below the elapsed share but within 80 % of it
+NONE = "none"  # nothing reported yet: no colour, and no zero pretending to be a figure
+AMBER_SHARE = Decimal("0.8")  # below the elapsed share but within 80 % of it (``YUANQU_PACE_AMBER_SHARE``)
+
+
+def amber_share() -> Decimal:
+    """The part of the yardstick a line may reach and still be amber (default 80 %), from the settings."""
+    return Decimal(str(getattr(settings, "YUANQU_PACE_AMBER_SHARE", AMBER_SHARE)))
 
 
 def measure_choices() -> list[tuple[str, str]]:
@@ -37,9 +46,10 @@ def elapsed_share(year: int, today: dt.date) -> Decimal:
 
 
 def rag(share: Decimal | None, elapsed: Decimal) -> str:
+    """Green on or above the yardstick, amber from the amber share of it (exactly 80 % is amber), red below."""
     if share is None or share >= elapsed:
         return GREEN
-    return AMBER if share >= elapsed * AMBER_SHARE else RED
+    return AMBER if share >= elapsed * amber_share() else RED
 
 
 def _scoped(user):
@@ -95,3 +105,208 @@ def target_progress(*, user, zone, year: int, today: dt.date) -> list[dict]:
             }
         )
     return rows
+
+
+# --- a letter's lines: actual, pace, colour, seasonal yardstick, points --------------------------------------
+
+
+def _same_day(year: int, day: dt.date) -> dt.date:
+    """The same month and day in another year (29 February becomes the 28th)."""
+    return dt.date(year, day.month, min(day.day, month_calendar.monthrange(year, day.month)[1]))
+
+
+def _value_at(measure: registry.Measure, *, user, zone, year: int, as_of: dt.date) -> Decimal | None:
+    return _decimal(measure.measure(user=user, zone=zone, year=year, as_of=as_of))
+
+
+def seasonal_share(measure: registry.Measure, *, user, zone, year: int, as_of: dt.date) -> Decimal | None:
+    """What part of the year's figure the zone usually reached by ``as_of``'s day: the mean, over the three
+    earlier years, of the figure at that day ÷ the figure of the whole year. None unless all three years have a
+    figure above zero (a shorter history is no yardstick)."""
+    shares = []
+    for earlier in (year - 1, year - 2, year - 3):
+        full = _value_at(measure, user=user, zone=zone, year=earlier, as_of=dt.date(earlier, 12, 31))
+        if full is None or full <= 0:
+            return None
+        part = _value_at(measure, user=user, zone=zone, year=earlier, as_of=_same_day(earlier, as_of))
+        shares.append(min(Decimal(1), (part or Decimal(0)) / full))
+    return sum(shares, Decimal(0)) / len(shares)
+
+
+def score(target: Target, actual: Decimal | None) -> Decimal | None:
+    """Year-end points of a line under its rule: the base points for meeting the target, plus ``above_step`` for
+    each whole ``above_per`` above it (at most ``above_cap``), or minus ``below_step`` for each whole
+    ``below_per`` below it, counted in the indicator's unit or in percentage points of the target (at most
+    ``below_cap``). None without a rule or without a figure."""
+    if target.points is None or actual is None:
+        return None
+    value = target.value
+    if actual >= value:
+        steps = ((actual - value) / target.above_per).to_integral_value(rounding=ROUND_FLOOR) if target.above_per else 0
+        change = steps * target.above_step
+        if target.above_cap is not None:
+            change = min(change, target.above_cap)
+        return target.points + change
+    shortfall = value - actual
+    if target.below_basis == Target.BelowBasis.PERCENT:
+        shortfall = shortfall / value * 100 if value else Decimal(0)
+    steps = (shortfall / target.below_per).to_integral_value(rounding=ROUND_FLOOR) if target.below_per else 0
+    change = steps * target.below_step
+    if target.below_cap is not None:
+        change = min(change, target.below_cap)
+    return target.points - change
+
+
+def line_progress(target: Target, *, user, as_of: dt.date) -> dict:
+    """One line measured at ``as_of``: its actual (from the ledger that measures it, or as reported), the share
+    done, the yardstick (months reported ÷ 12 for a figure reported monthly, else the days of the year elapsed),
+    the colour, the seasonal yardstick and its colour where three earlier years exist, and the points at year
+    end. ``reported`` is False when nothing has been reported: the line then says so rather than show zero."""
+    zone, year = target.zone, target.year
+    measure = target.measure
+    year_over = as_of >= dt.date(year, 12, 31)
+    as_of = min(as_of, dt.date(year, 12, 31))
+    days = elapsed_share(year, as_of)
+    months = None
+    seasonal = None
+    url = ""
+    if target.is_reported:
+        actual = target.reported_value
+        elapsed = days
+        source = "reported"
+    elif measure is None:
+        actual, elapsed, source = None, days, "missing"
+    else:
+        source = "ledger"
+        actual = _value_at(measure, user=user, zone=zone, year=year, as_of=as_of)
+        if measure.months is not None:
+            months = measure.months(user=user, zone=zone, year=year, as_of=as_of)
+            elapsed = Decimal(months or 0) / 12
+            season_day = month_end(year, months) if months else None
+        else:
+            elapsed = days
+            season_day = as_of if as_of.year == year else (dt.date(year, 12, 31) if as_of.year > year else None)
+        if season_day is not None and elapsed < 1:
+            seasonal = seasonal_share(measure, user=user, zone=zone, year=year, as_of=season_day)
+        if measure.url is not None:
+            url = measure.url(zone=zone, year=year)
+    reported = actual is not None
+    share = actual / target.value if reported and target.value else (Decimal(1) if reported else None)
+    colour = rag(share, elapsed) if reported else NONE
+    return {
+        "target": target,
+        "label": target.indicator_label,
+        "unit": target.unit_label,
+        "source": source,
+        "url": url,
+        "actual": actual,
+        "reported": reported,
+        "share": share,
+        "share_pct": None if share is None else share * 100,
+        "elapsed": elapsed,
+        "elapsed_pct": elapsed * 100,
+        "months": months,
+        "colour": colour,
+        "seasonal": seasonal,
+        "seasonal_pct": None if seasonal is None else seasonal * 100,
+        "seasonal_colour": None if seasonal is None else (rag(share, seasonal) if reported else NONE),
+        "points": score(target, actual) if year_over else None,
+        "year_over": year_over,
+    }
+
+
+def scoped_letters(user):
+    """The letters the user may see; ``user`` None is the system (the command line)."""
+    return ResponsibilityLetter.objects.all() if user is None else ResponsibilityLetter.objects.restrict(user)
+
+
+def letter_progress(letter: ResponsibilityLetter, *, user, as_of: dt.date) -> list[dict]:
+    """Every line of a letter measured at ``as_of``, in the letter's order."""
+    lines = _scoped(user).filter(letter=letter).select_related("zone").order_by("order", "pk")
+    return [line_progress(line, user=user, as_of=as_of) for line in lines]
+
+
+def letter_points(rows: list[dict]) -> Decimal | None:
+    """The letter's year-end total over the lines that have a rule and a figure; None before the year ends."""
+    points = [row["points"] for row in rows if row["points"] is not None]
+    return sum(points, Decimal(0)) if points else None
+
+
+def city_matrix(*, user, year: int, as_of: dt.date) -> dict:
+    """Zones × indicators for the year: each zone's lines by indicator (label), coloured by pace."""
+    letters = scoped_letters(user).filter(year=year).select_related("zone").order_by("zone__code")
+    columns: list[str] = []
+    rows = []
+    for letter in letters:
+        cells = {}
+        for row in letter_progress(letter, user=user, as_of=as_of):
+            label = str(row["label"])
+            if label not in columns:
+                columns.append(label)
+            cells[label] = row
+        rows.append({"letter": letter, "cells": cells})
+    for row in rows:
+        row["ordered"] = [row["cells"].get(label) for label in columns]
+    return {"columns": columns, "rows": rows}
+
+
+def stale_reported_lines(*, user, year: int, as_of: dt.date, days: int = 45) -> list[Target]:
+    """Reported lines whose owners never reported a value, or not in the last ``days`` days (the owners who do
+    not update their figures)."""
+    since = as_of - dt.timedelta(days=days)
+    lines = _scoped(user).filter(year=year, indicator="").select_related("zone")
+    return [line for line in lines if line.reported_on is None or line.reported_on < since]
+
+
+# --- supervised tasks: lights, overdue working days, the lists ---------------------------------------------------
+
+YELLOW_WORKDAYS = 3
+"""A task turns yellow this many working days before its deadline."""
+
+
+def task_light(task: Task, *, as_of: dt.date, workdays=None) -> dict:
+    """The task's light at ``as_of``: green; yellow from 3 working days before the deadline; red once it is past.
+    ``overdue`` counts the working days past the deadline (of an open task up to ``as_of``; of a closed one up to
+    its closing, so a closed task keeps whether it was closed late and by how much)."""
+    workdays = workdays or calendar()
+    closed = task.state == Task.State.CLOSED and task.closed_on is not None
+    end = task.closed_on if closed else as_of
+    overdue = max(0, workdays.workdays_between(task.deadline, end).days) if end > task.deadline else 0
+    if closed:
+        light = RED if overdue else GREEN
+    elif as_of > task.deadline:
+        light = RED
+    elif as_of >= workdays.add_workdays(task.deadline, -YELLOW_WORKDAYS).date:
+        light = YELLOW
+    else:
+        light = GREEN
+    return {"task": task, "light": light, "overdue": overdue, "closed": closed, "late": closed and overdue > 0}
+
+
+YELLOW = "yellow"
+
+
+def scoped_tasks(user):
+    """The tasks the user may see: their zones' (city-level tasks only for city users); None: all."""
+    return Task.objects.all() if user is None else Task.objects.restrict(user)
+
+
+def task_rows(tasks, *, as_of: dt.date) -> list[dict]:
+    """Each task with its light and overdue working days."""
+    workdays = calendar()
+    return [task_light(task, as_of=as_of, workdays=workdays) for task in tasks]
+
+
+def bulletin(*, user, start: dt.date, end: dt.date) -> list[dict]:
+    """The bulletin (通报) for a period, by lead unit: tasks overdue at its end, and tasks closed late within it."""
+    rows = task_rows(scoped_tasks(user).select_related("zone"), as_of=end)
+    units: dict[str, dict] = {}
+    for row in rows:
+        task = row["task"]
+        open_overdue = not row["closed"] and row["light"] == RED
+        closed_late = row["late"] and start <= task.closed_on <= end
+        if not (open_overdue or closed_late):
+            continue
+        unit = units.setdefault(task.lead_unit, {"unit": task.lead_unit, "overdue": [], "late": []})
+        (unit["overdue"] if open_overdue else unit["late"]).append(row)
+    return sorted(units.values(), key=lambda u: (-len(u["overdue"]) - len(u["late"]), u["unit"]))

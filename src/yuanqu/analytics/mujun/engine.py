@@ -42,10 +42,19 @@ from yuanqu.analytics.mujun.method import Group, Indicator, Method
 
 PASS_THROUGH = ("name", "zone", "industry_division", "production_years")
 TOTAL_DECIMALS = 6
-POLICY_TYPE = pl.List(
-    pl.Struct({"kind": pl.String, "label_zh": pl.String, "label_en": pl.String, "value": pl.Float64, "unit": pl.String})
-)
-STRING_LIST = pl.List(pl.String)
+
+
+def _policy_type() -> pl.DataType:
+    """The type of a result's policies (a function: Polars is loaded where it is used, not when this is imported)."""
+    return pl.List(
+        pl.Struct(
+            {"kind": pl.String, "label_zh": pl.String, "label_en": pl.String, "value": pl.Float64, "unit": pl.String}
+        )
+    )
+
+
+def _string_list() -> pl.DataType:
+    return pl.List(pl.String)
 
 
 class EngineError(ValueError):
@@ -470,12 +479,14 @@ def _applies(item, group: Group, statuses: tuple[str, ...]) -> pl.Expr | None:
 def _keys_applied(flags: list[tuple[str, str]]) -> pl.Expr:
     """A list of the keys whose flag column is true (concat + split: far cheaper than concat_list)."""
     if not flags:
-        return pl.lit(pl.Series([[]], dtype=STRING_LIST)).first()
+        return pl.lit(pl.Series([[]], dtype=_string_list())).first()
     joined = pl.concat_str(
         [pl.when(pl.col(flag)).then(pl.lit(key)) for flag, key in flags], separator=",", ignore_nulls=True
     )
     return (
-        pl.when(joined == "").then(pl.lit(pl.Series([[]], dtype=STRING_LIST)).first()).otherwise(joined.str.split(","))
+        pl.when(joined == "")
+        .then(pl.lit(pl.Series([[]], dtype=_string_list())).first())
+        .otherwise(joined.str.split(","))
     )
 
 
@@ -588,7 +599,10 @@ def _policy_table(method: Method) -> pl.DataFrame:
             for p in items
         ]
     return pl.DataFrame(
-        {"grade": pl.Series(grades, dtype=pl.String), "policies": pl.Series(list(policies.values()), dtype=POLICY_TYPE)}
+        {
+            "grade": pl.Series(grades, dtype=pl.String),
+            "policies": pl.Series(list(policies.values()), dtype=_policy_type()),
+        }
     )
 
 
@@ -621,8 +635,8 @@ def output_schema(method: Method, input_columns, *, explain: bool = True) -> dic
         if key in minmax:
             schema |= {col.minimum(key): pl.Float64, col.maximum(key): pl.Float64}
     schema |= {"subtotal": pl.Float64, "additions": pl.Float64, "deductions": pl.Float64}
-    schema |= {"adjustments": STRING_LIST, "vetoes": STRING_LIST, "total": pl.Float64, "rank": pl.UInt32}
-    schema |= {"group_size": pl.UInt32, "grade": pl.String, "policies": POLICY_TYPE}
+    schema |= {"adjustments": _string_list(), "vetoes": _string_list(), "total": pl.Float64, "rank": pl.UInt32}
+    schema |= {"group_size": pl.UInt32, "grade": pl.String, "policies": _policy_type()}
     if explain:
         schema |= {"explanation_zh": pl.String, "explanation_en": pl.String}
     return schema

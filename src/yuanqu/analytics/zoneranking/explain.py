@@ -247,22 +247,24 @@ class Overtake(_Plain):
     summary_en: str
 
 
-OPTION_SCHEMA = {
-    "indicator": pl.String,
-    "zh": pl.String,
-    "en": pl.String,
-    "unit": pl.String,
-    "direction": pl.String,
-    "value": pl.Float64,
-    "needed": pl.Float64,
-    "change": pl.Float64,
-    "change_percent": pl.Float64,
-    "step": pl.Float64,
-    "numerator_needed": pl.Float64,
-    "numerator_change": pl.Float64,
-    "shared_with": pl.List(pl.String),
-    "reachable": pl.Boolean,
-}
+def option_schema() -> dict:
+    """The columns of a zone's options (a function: Polars is loaded where it is used)."""
+    return {
+        "indicator": pl.String,
+        "zh": pl.String,
+        "en": pl.String,
+        "unit": pl.String,
+        "direction": pl.String,
+        "value": pl.Float64,
+        "needed": pl.Float64,
+        "change": pl.Float64,
+        "change_percent": pl.Float64,
+        "step": pl.Float64,
+        "numerator_needed": pl.Float64,
+        "numerator_change": pl.Float64,
+        "shared_with": pl.List(pl.String),
+        "reachable": pl.Boolean,
+    }
 
 
 def what_would_move(ranking: Ranking, zone_id) -> Overtake:
@@ -295,7 +297,7 @@ def what_would_move(ranking: Ranking, zone_id) -> Overtake:
             above=(),
             above_rank=None,
             above_total=None,
-            options=pl.DataFrame(schema=OPTION_SCHEMA),
+            options=pl.DataFrame(schema=option_schema()),
             summary_zh="已是组内第一名。",
             summary_en="Already first in its group.",
         )
@@ -315,7 +317,7 @@ def what_would_move(ranking: Ranking, zone_id) -> Overtake:
         for (search, ks), passed in zip(batch, verdicts, strict=True):
             search.record(ks, passed)
     options = [_option(method, search, zone, figures) for search in searches]
-    frame = pl.DataFrame(options, schema=OPTION_SCHEMA)
+    frame = pl.DataFrame(options, schema=option_schema())
     order = pl.col("change_percent").abs()
     frame = frame.sort(
         [~pl.col("reachable"), order], nulls_last=True, maintain_order=True

@@ -305,6 +305,8 @@ def progress_factory(stream) -> Callable:
     """Makes `Progress(label, total)` reporting to the stream, or silent ones when there is no stream."""
     if stream is None:
         return _Silent
+    if callable(getattr(stream, "stage", None)):  # a job's progress (yuanqu.core.jobs.services.JobProgress)
+        return stream.stage
     from yuanqu.core.progress import Progress
 
     return lambda label, total=None: Progress(label, total, stream=stream)

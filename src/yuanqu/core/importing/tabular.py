@@ -21,8 +21,8 @@ from typing import Any, BinaryIO
 
 import polars
 import python_calamine
-import xlsxwriter
 
+from yuanqu.core import xlsx
 from yuanqu.core.importing.limits import (
     DEFAULT_LIMITS,
     Extent,
@@ -935,7 +935,8 @@ def _map_header(upper: list[Any] | None, lower: list[Any], names: Mapping[str, s
         # (text, whether the lower row takes part in it)
         candidates = [(low, True)] if low else []
         if up and low and up != low:
-            if _normalise(low) in _UNITS:
+            # A column of units ("单位", "计量单位") holds units in its data: one under it is a value, not its unit.
+            if _normalise(low) in _UNITS and "单位" not in up:
                 candidates.append((f"{up}({low})", True))
             candidates.append((up + low, True))
         if up:
@@ -1406,7 +1407,7 @@ class _SheetWriter:
     """Shared layout of templates and exports: optional title row, header row, typed cells."""
 
     def __init__(
-        self, workbook: xlsxwriter.Workbook, schema: Sequence[Column], title: str | None, sheet_name: str
+        self, workbook: xlsx.SafeWorkbook, schema: Sequence[Column], title: str | None, sheet_name: str
     ) -> None:
         self.schema = list(schema)
         self.sheet = workbook.add_worksheet(sheet_name)
@@ -1515,7 +1516,7 @@ def write_template(
 
     ``example`` (values in stored units, keyed by column key) fills one sample row.
     """
-    workbook = xlsxwriter.Workbook(str(path_or_buffer) if isinstance(path_or_buffer, Path) else path_or_buffer)
+    workbook = xlsx.workbook(path_or_buffer)
     writer = _SheetWriter(workbook, schema, title, sheet_name)
     first = writer.write_head()
     last = first + 9999
@@ -1573,7 +1574,7 @@ def write_rows(
     reads back through ``read_table`` unchanged. ``progress`` is called with the count every 1000 rows.
     """
     target = str(path_or_buffer) if isinstance(path_or_buffer, Path) else path_or_buffer
-    workbook = xlsxwriter.Workbook(target, {"constant_memory": True})
+    workbook = xlsx.workbook(target, constant_memory=True)
     writer = _SheetWriter(workbook, schema, title, sheet_name)
     row = writer.write_head()
     count = 0

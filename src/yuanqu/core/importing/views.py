@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -96,6 +96,35 @@ def _import(importer, stored: Path, *, name: str, user, dry_run: bool, expected=
         return report
 
 
+def _as_job(size: int) -> bool:
+    """Whether a file this large is checked and written by a worker (a job) rather than in the request."""
+    return size > settings.YUANQU_JOB_IMPORT_THRESHOLD_KB * 1024
+
+
+def _submit_job(request, *, kind: str, stored: Path, name: str, srid, dry_run: bool, token: str):
+    """Hand the check (or the write) of a large file to a worker; the answer is the job's page."""
+    from yuanqu.core.jobs.services import home_zone, submit
+
+    label = (_("检查导入文件：%(name)s") if dry_run else _("导入：%(name)s")) % {"name": name}
+    job = submit(
+        kind="import",
+        user=request.user,
+        zone=home_zone(request.user),
+        subkind=kind,
+        label=label,
+        params={
+            "data_kind": kind,
+            "path": str(stored),
+            "plan": str(_plan_path(token)),
+            "filename": name,
+            "srid": srid,
+            "dry_run": dry_run,
+            "token": token,
+        },
+    )
+    return redirect("jobs:job-detail", pk=job.pk)
+
+
 def _srid(value: str) -> int | None:
     value = (value or "").strip().upper().removeprefix("EPSG:")
     if not value:
@@ -144,6 +173,11 @@ def import_start(request):
     with stored.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
+    if _as_job(upload.size):
+        pending = request.session.get(SESSION_KEY, {})
+        pending[token] = {"kind": kind, "name": upload.name, "suffix": suffix, "srid": srid}
+        request.session[SESSION_KEY] = pending
+        return _submit_job(request, kind=kind, stored=stored, name=upload.name, srid=srid, dry_run=True, token=token)
     importer = get_importer(kind)
     if srid is not None:
         importer.configure(srid=srid)
@@ -173,6 +207,16 @@ def import_confirm(request, token: str):
     stored = _upload_dir() / f"{token}{item['suffix']}"
     if not stored.exists():
         raise Http404
+    if _as_job(stored.stat().st_size):
+        return _submit_job(
+            request,
+            kind=item["kind"],
+            stored=stored,
+            name=item["name"],
+            srid=item.get("srid"),
+            dry_run=False,
+            token=token,
+        )
     importer = get_importer(item["kind"])
     if item.get("srid") is not None:
         importer.configure(srid=item["srid"])

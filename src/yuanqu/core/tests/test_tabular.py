@@ -729,3 +729,15 @@ def test_exported_rows_read_back_unchanged(tmp_path: Path) -> None:
     for written, read in zip(rows, table.rows, strict=True):
         assert {key: read.values[key] for key in written} == written
         assert read.values["revenue"] is None
+
+
+def test_a_column_of_units_is_not_read_as_the_unit_of_its_header(tmp_path: Path) -> None:
+    schema = (
+        Column("name", "指标", "text", required=True),
+        Column("value", "目标值", "decimal"),
+        Column("unit", "单位", "text"),
+    )
+    path = save_sheet(tmp_path / "units.xlsx", [["指标", "目标值", "单位"], ["实际使用外资", 1200, "万美元"]])
+    table = read_table(path, schema)
+    assert not table.problems
+    assert [row.values for row in table.rows] == [{"name": "实际使用外资", "value": Decimal(1200), "unit": "万美元"}]

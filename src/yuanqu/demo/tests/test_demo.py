@@ -15,6 +15,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from yuanqu.accounts.demo import DEMO_PASSWORD
 from yuanqu.accounts.models import User
 from yuanqu.analytics import geo
+from yuanqu.chains.models import TargetFirm
 from yuanqu.core.access import visible_zone_ids
 from yuanqu.core.management.commands.serve import parse_addr
 from yuanqu.core.models import ChangeLogEntry
@@ -24,7 +25,8 @@ from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project, StageDeadline, StageEvent
 from yuanqu.ranking.models import PeerZone
-from yuanqu.targets.models import Target
+from yuanqu.service.models import ServiceRequest
+from yuanqu.targets.models import Target, Task
 from yuanqu.workdays.models import CalendarYear
 from yuanqu.zones.models import Zone
 
@@ -76,7 +78,10 @@ def fingerprint() -> str:
 
 
 def wipe() -> None:
+    Task.objects.all().delete()  # city-level tasks belong to no zone
     Project.objects.all().delete()  # its events and agreement go with it; zones protect their projects
+    ServiceRequest.objects.all().delete()  # a request protects its enterprise
+    TargetFirm.objects.all().delete()  # a target firm protects its zone
     EnterpriseYear.objects.all().delete()
     EnterpriseLand.objects.all().delete()
     Enterprise.objects.all().delete()
@@ -381,3 +386,21 @@ def test_progress_writes_a_line_per_tenth_and_a_closing_line():
     out = io.StringIO()
     assert summary("imported 3 rows", stream=out) == "imported 3 rows"
     assert out.getvalue() == "imported 3 rows\n"
+
+
+def test_every_zone_has_a_signed_letter_and_forty_tasks_in_every_state(small_city):
+    from yuanqu.targets.models import ResponsibilityLetter
+    from yuanqu.targets.selectors import GREEN, RED, letter_progress, task_rows
+
+    as_of = dt.date(2026, 6, 30)
+    tops = Zone.objects.filter(parent__isnull=True)
+    letters = ResponsibilityLetter.objects.filter(year=2026)
+    assert sorted(letters.values_list("zone_id", flat=True)) == sorted(tops.values_list("pk", flat=True))
+    assert not Target.objects.filter(letter__isnull=True).exists()
+    colours = {row["colour"] for letter in letters for row in letter_progress(letter, user=None, as_of=as_of)}
+    assert {GREEN, RED} <= colours
+    assert Task.objects.count() == 40
+    assert set(Task.objects.values_list("state", flat=True)) == {s.value for s in Task.State}
+    rows = task_rows(Task.objects.all(), as_of=as_of)
+    assert any(r["light"] == RED and not r["closed"] for r in rows)
+    assert Task.objects.filter(zone__isnull=True).exists()

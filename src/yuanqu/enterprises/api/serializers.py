@@ -56,6 +56,9 @@ class EnterpriseSerializer(ServiceModelSerializer):
         read_only=True, help_text=_("行业，如“C3981 计算机、通信和其他电子设备制造业”")
     )
     industry_section_name = serializers.CharField(read_only=True, help_text=_("行业门类名称"))
+    industry_class_name = serializers.CharField(
+        read_only=True, help_text=_("行业小类名称（四位代码时），如“锂离子电池制造”")
+    )
 
     class Meta:
         model = Enterprise
@@ -70,6 +73,9 @@ class EnterpriseSerializer(ServiceModelSerializer):
             "industry_section_name",
             "industry_division",
             "industry_label",
+            "industry_class_name",
+            "main_products",
+            "business_scope",
             "status",
             "production_started_on",
             *Enterprise.KEY_FIELDS,

@@ -182,3 +182,35 @@ def test_a_new_run_on_a_zone_b_id_is_a_form_error_not_a_403(client, user_a, eval
     assert "不是您可以评价的园区" in response.content.decode()
     assert zone_b.name not in response.content.decode()
     assert not EvaluationRun.objects.exists()
+
+
+def test_a_large_run_goes_to_a_job_whose_page_links_to_the_run(client, user_a, evaluation_world, zone_a, settings):
+    from yuanqu.core.jobs.models import Job
+    from yuanqu.core.jobs.services import execute
+
+    settings.YUANQU_JOB_EVALUATION_MIN_ENTERPRISES = 1  # every run is "large"
+    client.force_login(user_a)
+    response = client.post("/evaluation/new/", {"preset": "huangyan-2022", "year": "2024"})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert (job.kind, job.user, job.state) == ("evaluation-run", user_a, "queued")
+    assert not EvaluationRun.objects.exists()  # the page answered at once
+    assert execute(job.pk) == "succeeded"
+    run = EvaluationRun.objects.get()
+    assert run.zone == zone_a
+    page = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert f'href="/evaluation/runs/{run.pk}/"' in page and "查看评价结果" in page
+
+
+def test_a_run_job_for_a_year_without_data_fails_saying_why(client, user_a, evaluation_world, settings):
+    from yuanqu.core.jobs.models import Job
+    from yuanqu.core.jobs.services import execute
+
+    settings.YUANQU_JOB_EVALUATION_MIN_ENTERPRISES = 1
+    client.force_login(user_a)
+    client.post("/evaluation/new/", {"preset": "huangyan-2022", "year": "2031"})
+    job = Job.objects.get()
+    assert execute(job.pk) == "failed"
+    job.refresh_from_db()
+    assert [p["zh"] for p in job.problems] == ["2031 年没有可评价的企业数据"]
+    assert not EvaluationRun.objects.exists()

@@ -116,3 +116,18 @@ def test_a_long_list_of_ids_filters_like_a_short_one(land_world, user_a, monkeyp
     monkeypatch.setattr(queries, "IDS_INLINE_MAX", 1)
     long = list(queries.filter_by_ids(Parcel.objects.order_by("pk"), ids).values_list("code", flat=True))
     assert short == long == ["甲-XZ-001", "甲-YJ-003"]
+
+
+def test_idle_land_disposed_of_counts_parcels_idle_at_the_years_start_and_no_longer_idle(land_world, user_a, user_b):
+    from yuanqu.core import registry
+    from yuanqu.land.models import Parcel
+    from yuanqu.land.status import idle_disposed_mu
+
+    zone = land_world.idle.zone
+    assert idle_disposed_mu(user=user_a, zone=zone, year=2026, as_of=dt.date(2026, 6, 30)) == 0
+    Parcel.objects.filter(pk=land_world.idle.pk).update(started_on=dt.date(2026, 4, 1))
+    assert idle_disposed_mu(user=user_a, zone=zone, year=2026, as_of=dt.date(2026, 3, 31)) == 0
+    assert idle_disposed_mu(user=user_a, zone=zone, year=2026, as_of=dt.date(2026, 6, 30)) == pytest.approx(15.0)
+    assert idle_disposed_mu(user=user_a, zone=zone, year=2027, as_of=dt.date(2026, 6, 30)) is None
+    assert idle_disposed_mu(user=user_b, zone=zone, year=2026, as_of=dt.date(2026, 6, 30)) == 0
+    assert registry.measures.get("idle_disposed_mu").measure is idle_disposed_mu

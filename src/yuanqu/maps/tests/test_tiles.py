@@ -560,51 +560,52 @@ def test_a_user_whose_zones_changed_no_longer_stands_for_the_scope(client, user_
     assert (done.scopes, done.parcels) == (0, 0) and stored_rows() == {}
 
 
-def test_the_sync_that_drops_every_row_starts_the_background_warmup(
-    client, user_a, city_admin, two_zones, settings, monkeypatch, django_capture_on_commit_callbacks
+def test_the_sync_that_drops_every_row_queues_the_warmup_job(
+    client, user_a, city_admin, two_zones, settings, django_capture_on_commit_callbacks
 ):
+    from yuanqu.core.jobs.models import Job
+    from yuanqu.core.jobs.services import execute
+
     client.force_login(user_a)
     get_tile(client)
     settings.YUANQU_TILE_WARMUP = True
-    started = []
-
-    class Inline:  # the thread, run at once
-        def __init__(self, *, target, name, daemon):
-            started.append(name)
-            self.target = target
-
-        def start(self):
-            self.target()
-
-    monkeypatch.setattr(tiles.threading, "Thread", Inline)
-    monkeypatch.setattr(tiles.connection, "close", lambda: None)  # the test's own connection stays open
     save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)
     with django_capture_on_commit_callbacks(execute=True):
         tiles.sync_tile_rows(data_version())
-    assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 2
-    # An ordinary edit drops one row and starts nothing.
+    save_rules(rules={"idle_fee_share": 0.4}, user=city_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        tiles.sync_tile_rows(data_version())  # a second change while one is queued queues nothing more
+    job = Job.objects.get()
+    assert (job.kind, job.state, job.serial_key) == ("map-warm-up", "queued", "map-warm-up:*")
+    assert stored_rows() == {}
+    assert execute(job.pk) == "succeeded"  # what a worker does
+    job.refresh_from_db()
+    assert job.result == {"scopes": 1, "blocks": 1, "parcels": 2} and len(stored_rows()) == 2
+    # An ordinary edit drops one row and queues nothing.
     a, *_ = two_zones
     a.started_on = dt.date(2024, 6, 1)
     save_parcel(parcel=a, user=city_admin)
     with django_capture_on_commit_callbacks(execute=True):
         tiles.sync_tile_rows(data_version())
-    assert started == ["yuanqu-tile-warmup"] and len(stored_rows()) == 1
+    assert Job.objects.count() == 1 and len(stored_rows()) == 1
 
 
 def test_warm_tiles_command_says_what_it_did(
-    client, user_a, city_admin, two_zones, capsys, settings, monkeypatch, django_capture_on_commit_callbacks
+    client, user_a, city_admin, two_zones, capsys, settings, django_capture_on_commit_callbacks
 ):
     from django.core.management import call_command
+
+    from yuanqu.core.jobs.models import Job
 
     client.force_login(user_a)
     get_tile(client)
     save_rules(rules={"idle_fee_share": 0.3}, user=city_admin)  # every row goes at the command's sync
     settings.YUANQU_TILE_WARMUP = True
-    monkeypatch.setattr(tiles.threading, "Thread", lambda **kwargs: pytest.fail("a second warm-up was started"))
     with django_capture_on_commit_callbacks(execute=True):
         call_command("map", "warm-tiles")
     out = capsys.readouterr().out
     assert "已计算 1 个范围、1 个区块、2 宗地块" in out and "worked out 1 scopes, 1 blocks, 2 parcels" in out
+    assert not Job.objects.exists()  # the command did the work itself: no second warm-up queued
 
 
 def test_a_renamed_zone_is_redrawn_everywhere_from_the_same_rows(client, user_a, two_zones, zone_a):

@@ -70,7 +70,8 @@ def test_targets_are_written_through_the_service_with_change_log(zone_a, admin_a
     created = api(admin_a).post("/api/targets/", payload, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["indicator_label"] == "新开工亿元以上项目数"
-    assert ChangeLogEntry.objects.count() == entries + 1
+    # The target and the zone's letter for the year, which it went into.
+    assert ChangeLogEntry.objects.count() == entries + 2
     again = api(admin_a).post("/api/targets/", payload, format="json")
     assert again.status_code == 400
     assert Target.objects.count() == 1

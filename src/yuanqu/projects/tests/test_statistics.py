@@ -115,3 +115,24 @@ def test_statistics_page_shows_zone_a_only_and_refuses_zone_b(client, ledger, zo
     refused = client.get("/projects/statistics/", {"zone": zone_b.pk, "year": 2025})
     assert refused.status_code == 400
     assert zone_b.name not in refused.content.decode()
+
+
+def test_measures_by_size_class_and_the_investment_started_and_completed(zone_a, user_a, user_b):
+    D = dt.date
+    history = [(Stage.SIGNED, D(2025, 11, 1)), (Stage.STARTED, D(2026, 3, 2))]
+    make_project(zone_a, "甲大项目", history=history, total_investment=250000)  # 25 亿元
+    make_project(zone_a, "甲中项目", history=history, total_investment=120000)  # 12 亿元
+    make_project(zone_a, "甲小项目", history=[*history, (Stage.COMPLETED, D(2026, 5, 6))], total_investment=20000)
+    june = D(2026, 6, 30)
+    values = {
+        key: measure(key, user=user_a, zone=zone_a, year=2026, as_of=june)
+        for key in ("started_count", "started_count_100000", "started_count_200000", "started_count_1000000",
+                    "started_investment", "completed_investment", "completed_count_100000")
+    }  # fmt: skip
+    assert values == {
+        "started_count": 3, "started_count_100000": 2, "started_count_200000": 1, "started_count_1000000": 0,
+        "started_investment": Decimal(390000), "completed_investment": Decimal(20000), "completed_count_100000": 0,
+    }  # fmt: skip
+    assert measure("started_count_200000", user=user_a, zone=zone_a, year=2026, as_of=D(2026, 3, 1)) == 0
+    assert measure("started_investment", user=user_b, zone=zone_a, year=2026, as_of=june) == 0
+    assert str(registry.measures.get("started_count_200000").label) == "新开工20亿元以上项目数"

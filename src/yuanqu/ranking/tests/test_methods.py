@@ -284,3 +284,21 @@ def test_a_tampered_or_empty_post_is_refused_without_an_error_page(client, analy
     assert client.post(f"/ranking/methods/{stored.pk}/edit/", data | {"action": "save"}).status_code == 400
     assert client.get("/ranking/methods/new/?preset=nope").status_code == 404
     assert ZoneEvaluationMethod.objects.count() == 1
+
+
+def test_a_run_over_many_zones_goes_to_a_job(client, analyst, stored, world, settings):
+    from yuanqu.core.jobs.models import Job
+    from yuanqu.core.jobs.services import execute
+    from yuanqu.ranking.models import ZoneEvaluationRun
+
+    settings.YUANQU_JOB_RANKING_MIN_ZONES = 1
+    client.force_login(analyst)
+    before = set(ZoneEvaluationRun.objects.values_list("pk", flat=True))
+    response = client.post("/ranking/runs/new/", {"method": f"method:{stored.pk}", "year": "2025"})
+    job = Job.objects.get()
+    assert response["Location"] == f"/jobs/{job.pk}/"
+    assert set(ZoneEvaluationRun.objects.values_list("pk", flat=True)) == before  # the page answered at once
+    assert execute(job.pk) == "succeeded"
+    run = ZoneEvaluationRun.objects.exclude(pk__in=before).get()
+    assert job.__class__.objects.get(pk=job.pk).result["url"] == f"/ranking/runs/{run.pk}/"
+    assert run.results.get(zone=world.zones["A"]).total > 0

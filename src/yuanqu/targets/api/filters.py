@@ -5,7 +5,8 @@ from __future__ import annotations
 import django_filters
 from django.utils.choices import CallableChoiceIterator
 
-from yuanqu.targets.models import Target
+from yuanqu.core.filtersets import ZoneFilter, ZoneScopedFilterSet
+from yuanqu.targets.models import ResponsibilityLetter, Target
 from yuanqu.targets.selectors import measure_choices
 
 
@@ -17,4 +18,14 @@ class TargetFilter(django_filters.FilterSet):
 
     class Meta:
         model = Target
-        fields = ["zone", "year", "indicator"]
+        fields = ["zone", "year", "indicator", "letter"]
+
+
+class LetterFilter(ZoneScopedFilterSet):
+    """``?zone=3&year=2026`` (the zone with its sub-parks)."""
+
+    zone = ZoneFilter()
+
+    class Meta:
+        model = ResponsibilityLetter
+        fields = ["zone", "year"]

@@ -26,7 +26,9 @@ def test_targets_are_written_through_the_service_with_change_log(zone_a, admin_a
     created = api(admin_a).post("/api/targets/", payload, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["indicator_label"] == "测试月数"
-    assert ChangeLogEntry.objects.count() == entries + 1
+    # The target and the zone's letter for the year, which it went into.
+    assert ChangeLogEntry.objects.count() == entries + 2
+    assert Target.objects.get().letter.year == 2026
     again = api(admin_a).post("/api/targets/", payload, format="json")
     assert again.status_code == 400
     assert Target.objects.count() == 1
@@ -60,5 +62,6 @@ def test_the_admin_offers_the_measures_and_refuses_an_unknown_indicator(client, 
         "/admin/targets/target/add/", {"zone": zone_a.pk, "year": 2026, "indicator": "test_months", "value": "3"}
     )
     assert added.status_code == 302
-    assert ChangeLogEntry.objects.filter(content_type__app_label="targets", action="create").count() == 1
+    created = ChangeLogEntry.objects.filter(content_type__app_label="targets", action="create")
+    assert sorted(entry.content_type.model for entry in created) == ["responsibilityletter", "target"]
     assert '<td class="field-indicator_name">测试月数</td>' in client.get("/admin/targets/target/").content.decode()

@@ -47,3 +47,26 @@ def test_target_rows_and_their_history_move_to_the_targets_app():
     assert (entry.content_type.app_label, entry.content_type.model) == ("targets", "target")
     assert ContentType.objects.get_for_model(Target).pk == target_type.pk
     assert not ContentType.objects.filter(app_label="projects", model="target").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_targets_set_before_letters_become_lines_of_their_zones_letters():
+    before = [("targets", "0002_letters_and_tasks")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        old = executor.loader.project_state(before).apps
+        zone = old.get_model("zones", "Zone").objects.create(name="责任状园区", code="L001")
+        Old = old.get_model("targets", "Target")
+        for year, indicator in ((2025, "started_count"), (2026, "started_count"), (2026, "signed_count")):
+            Old.objects.create(zone_id=zone.pk, year=year, indicator=indicator, value=Decimal(5))
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    lines = Target.objects.filter(zone_id=zone.pk).select_related("letter").order_by("year", "indicator")
+    assert [(line.year, line.letter.year, line.letter.zone_id) for line in lines] == [
+        (2025, 2025, zone.pk),
+        (2026, 2026, zone.pk),
+        (2026, 2026, zone.pk),
+    ]
+    assert lines[1].letter_id == lines[2].letter_id != lines[0].letter_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,7 +17,7 @@ from yuanqu.land.models import EnterpriseLand
 from yuanqu.land.testing import make_parcel
 from yuanqu.projects.testing import make_project
 from yuanqu.ranking.models import ZoneMonth, ZoneYear
-from yuanqu.targets.models import Target
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.zones.testing import make_zone
 
 
@@ -55,6 +56,10 @@ class World:
     reported_years_b: list = field(default_factory=list)
     reported_months_a: list = field(default_factory=list)
     reported_months_b: list = field(default_factory=list)
+    letters_a: list = field(default_factory=list)  # responsibility letters of zone A and its sub-park
+    letters_b: list = field(default_factory=list)
+    tasks_a: list = field(default_factory=list)  # supervised tasks of zone A and its sub-park
+    tasks_b: list = field(default_factory=list)
 
 
 @pytest.fixture
@@ -123,6 +128,17 @@ def world(db) -> World:
         reported_months_b=[
             ZoneMonth.objects.create(zone=z, year=2026, month=3, gdp=Decimal("60")) for z in (zone_b, sub_b)
         ],
+        letters_a=[ResponsibilityLetter.objects.create(zone=z, year=2025, signed_by="甲") for z in (zone_a, sub_a)],
+        letters_b=[ResponsibilityLetter.objects.create(zone=z, year=2025, signed_by="乙") for z in (zone_b, sub_b)],
+        tasks_a=[_task(f"A-{n}", z) for n, z in enumerate((zone_a, sub_a))],
+        tasks_b=[_task(f"B-{n}", z) for n, z in enumerate((zone_b, sub_b))],
+    )
+
+
+def _task(code: str, zone) -> Task:
+    start, end = dt.date(2026, 1, 5), dt.date(2026, 1, 9)
+    return Task.objects.create(
+        code=code, title=f"{zone.name}督办", zone=zone, lead_unit="招商局", assigned_on=start, deadline=end
     )
 
 

@@ -23,7 +23,7 @@ from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.projects.models import Agreement, Project
 from yuanqu.projects.testing import make_project
 from yuanqu.ranking.models import ZoneMonth, ZoneYear
-from yuanqu.targets.models import Target
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.zones.models import Zone
 
 from .conftest import World, token_client
@@ -243,6 +243,40 @@ ENDPOINTS = [
         },
         move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk, "month": 5}},
         filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
+    ),
+]
+
+NEW_TASK = {"title": "新任务", "lead_unit": "园区", "assigned_on": "2026-03-02"}
+ENDPOINTS += [
+    Endpoint(
+        name="letters",
+        url="/api/letters/",
+        model=ResponsibilityLetter,
+        own=lambda w: w.letters_a,
+        other=lambda w: w.letters_b,
+        create=lambda w: {"zone": w.zone_a.pk, "year": 2027},
+        patch=lambda w: {"signed_by": "王书记"},
+        create_in_b={
+            "zone B": lambda w: {"zone": w.zone_b.pk, "year": 2027},
+            "B's sub-park": lambda w: {"zone": w.sub_b.pk, "year": 2027},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk, "year": 2028}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}},
+    ),
+    Endpoint(
+        name="tasks",
+        url="/api/tasks/",
+        model=Task,
+        own=lambda w: w.tasks_a,
+        other=lambda w: w.tasks_b,
+        create=lambda w: {**NEW_TASK, "code": "A-NEW", "zone": w.zone_a.pk, "limit_workdays": 5},
+        patch=lambda w: {"title": "改名的任务"},
+        create_in_b={
+            "zone B": lambda w: {**NEW_TASK, "code": "B-NEW", "zone": w.zone_b.pk, "deadline": "2026-03-09"},
+            "B's sub-park": lambda w: {**NEW_TASK, "code": "B-NEW", "zone": w.sub_b.pk, "deadline": "2026-03-09"},
+        },
+        move_to_b={"zone B": lambda w: {"zone": w.zone_b.pk}},
+        filters_for_b={"zone": lambda w: {"zone": w.zone_b.pk}, "unit and zone": lambda w: {"zone": w.sub_b.pk}},
     ),
 ]
 
@@ -758,6 +792,83 @@ def test_project_statistics_count_only_zone_a_and_refuse_zone_b(world, role):
         assert world.zone_b.name not in response.content.decode()
 
 
+# --- industry chains: a chain is seen through any zone it serves; its coverage counts only the user's firms ---
+
+
+@pytest.fixture
+def chains(world):
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import make_chain, make_node
+
+    chain_a = make_chain([world.zone_a], "甲产业链")
+    chain_b = make_chain([world.zone_b], "乙产业链")
+    shared = make_chain([world.zone_a, world.zone_b], "共享产业链")
+    nodes = {
+        "a": make_node(chain_a, "A1", industry_codes=world.enterprise_a.industry_code),
+        "b": make_node(chain_b, "B1", industry_codes=world.enterprise_b.industry_code),
+        "shared": make_node(shared, "S1", industry_codes=world.enterprise_a.industry_code),
+    }
+    targets = {
+        "a": TargetFirm.objects.create(node=nodes["shared"], zone=world.zone_a, name="甲目标企业"),
+        "b": TargetFirm.objects.create(node=nodes["shared"], zone=world.zone_b, name="乙目标企业"),
+    }
+    return {"a": chain_a, "b": chain_b, "shared": shared, "nodes": nodes, "targets": targets}
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_chains_links_and_targets_hold_only_what_zone_a_sees(world, chains, role):
+    client = token_client(world.users[role])
+    ids = {row["id"] for row in results(client.get("/api/chains/", {"page_size": 100}))}
+    assert ids == {chains["a"].pk, chains["shared"].pk}
+    shared = client.get(f"/api/chains/{chains['shared'].pk}/").json()
+    assert shared["zones"] == [world.zone_a.pk]  # zone B is not named to A's users
+    assert client.get(f"/api/chains/{chains['b'].pk}/").status_code == 404
+    assert client.get(f"/api/chains/{chains['b'].pk}/coverage/").status_code == 404
+    links = {row["id"] for row in results(client.get("/api/chain-links/", {"page_size": 100}))}
+    assert links == {chains["nodes"]["a"].pk, chains["nodes"]["shared"].pk}
+    assert client.get(f"/api/chain-links/{chains['nodes']['b'].pk}/").status_code == 404
+    targets = {row["id"] for row in results(client.get("/api/chain-targets/", {"page_size": 100}))}
+    assert targets == {chains["targets"]["a"].pk}
+    assert client.get(f"/api/chain-targets/{chains['targets']['b'].pk}/").status_code == 404
+    assert results(client.get("/api/chain-targets/", {"zone": world.zone_b.pk})) == []
+    assert results(client.get("/api/chains/", {"zone": world.zone_b.pk})) == []
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_coverage_of_a_shared_chain_counts_only_zone_a_firms(world, chains, role):
+    body = token_client(world.users[role]).get(f"/api/chains/{chains['shared'].pk}/coverage/").json()
+    (link,) = body["links"]
+    assert world.enterprise_a.pk in link["enterprises"]
+    assert world.enterprise_b.pk not in link["enterprises"]
+    assert world.enterprise_sub_b.pk not in link["enterprises"]
+
+
+@pytest.mark.parametrize("role", sorted(EDITING_ROLES))
+def test_zone_a_editors_cannot_change_shared_or_zone_b_chains(world, chains, role):
+    from yuanqu.chains.models import Chain, ChainNode, TargetFirm
+
+    client = token_client(world.users[role])
+    assert client.patch(f"/api/chains/{chains['shared'].pk}/", {"owner": "改"}, format="json").status_code == 403
+    assert client.patch(f"/api/chains/{chains['b'].pk}/", {"owner": "改"}, format="json").status_code == 404
+    assert client.patch(f"/api/chains/{chains['a'].pk}/", {"owner": "甲链长"}, format="json").status_code == 200
+    created = client.post(
+        "/api/chains/", {"name": "越界产业链", "zones": [world.zone_b.pk], "weak_below": 2}, format="json"
+    )
+    assert created.status_code == 400
+    assert not Chain.objects.filter(name="越界产业链").exists()
+    node = client.post("/api/chain-links/", {"chain": chains["b"].pk, "code": "X", "name": "越界"}, format="json")
+    assert node.status_code == 400
+    assert not ChainNode.objects.filter(code="X").exists()
+    target = client.post(
+        "/api/chain-targets/",
+        {"node": chains["nodes"]["shared"].pk, "zone": world.zone_b.pk, "name": "越界目标"},
+        format="json",
+    )
+    assert target.status_code == 400
+    assert not TargetFirm.objects.filter(name="越界目标").exists()
+    assert Chain.objects.get(pk=chains["shared"].pk).owner == ""
+
+
 # --- enterprise service: requests (with their steps), visits, linked officials, plans and their measures ----------
 
 
@@ -868,3 +979,26 @@ def test_zone_a_staff_take_the_loop_through_the_api(world, service):
         .status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("role", ZONE_A_ROLES)
+def test_jobs_endpoint_holds_only_zone_a_jobs(world, role):
+    from yuanqu.core.jobs.models import Job
+
+    jobs = {
+        zone.pk: Job.objects.create(kind="import", label=f"导入：{zone.name}", zone=zone)
+        for zone in (world.zone_a, world.sub_a, world.zone_b, world.sub_b)
+    }
+    client = token_client(world.users[role])
+    response = client.get("/api/jobs/", {"page_size": 100})
+    assert response.status_code == 200
+    assert {row["id"] for row in results(response)} == {jobs[world.zone_a.pk].pk, jobs[world.sub_a.pk].pk}
+    assert response.json()["count"] == 2
+    for zone in (world.zone_b, world.sub_b):
+        job = jobs[zone.pk]
+        assert client.get(f"/api/jobs/{job.pk}/").status_code == 404
+        assert client.post(f"/api/jobs/{job.pk}/cancel/").status_code == 404
+        job.refresh_from_db()
+        assert (job.state, job.cancel_requested) == ("queued", False)
+    everything = token_client(world.users["city_analyst"]).get("/api/jobs/", {"page_size": 100})
+    assert {row["id"] for row in results(everything)} == {job.pk for job in jobs.values()}

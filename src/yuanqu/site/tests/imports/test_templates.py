@@ -13,7 +13,16 @@ from yuanqu.site.tests.imports.conftest import YEAR_HEADERS, read_xlsx, run
 
 EXPECTED = {
     "enterprise-years": YEAR_HEADERS,
-    "enterprises": ["统一社会信用代码", "企业名称", "所属园区", "行业代码", "重点企业", "专精特新", "企业联系人"],
+    "enterprises": [
+        "统一社会信用代码",
+        "企业名称",
+        "所属园区",
+        "行业代码",
+        "主要产品",
+        "重点企业",
+        "专精特新",
+        "企业联系人",
+    ],
     "zones": ["园区代码", "园区名称", "上级园区代码", "级别", "类型", "批准时间", "核准面积(公顷)", "主导产业"],
     "parcels": [
         "地块编号",

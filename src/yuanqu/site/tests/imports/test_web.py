@@ -16,6 +16,13 @@ from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.site.tests.imports.conftest import YEAR_HEADERS, counts, write_xlsx
 
 
+@pytest.fixture(autouse=True)
+def checked_in_the_request(settings):
+    """Every upload here is answered with its report in the request, however large; the large files that go to a
+    job are tested in site/tests/jobs."""
+    settings.YUANQU_JOB_IMPORT_THRESHOLD_KB = 10**6
+
+
 @pytest.fixture
 def client_a(user_a):
     client = Client()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.urls import reverse
 from pyogrio import raw
 
 from yuanqu.accounts.testing import PASSWORD, make_user
+from yuanqu.chains.testing import make_chain, make_node
 from yuanqu.core.access import Role
 from yuanqu.core.importing.pipeline import run_import
 from yuanqu.core.importing.registry import get_importer, import_kinds
@@ -22,6 +24,7 @@ from yuanqu.land.importers import ParcelImporter
 from yuanqu.land.testing import make_parcel
 from yuanqu.projects.testing import make_project
 from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
+from yuanqu.service.testing import make_category, make_request
 from yuanqu.site.tests.imports.conftest import YEAR_HEADERS, counts, read_xlsx, run, write_xlsx
 from yuanqu.zones.importers import ZoneImporter
 from yuanqu.zones.testing import make_zone
@@ -47,7 +50,29 @@ def two_zones(zone_a, zone_b, enterprise_a, enterprise_b):
         ZoneYear.objects.create(zone=zone, year=2025, gdp=Decimal("1000"))
         ZoneMonth.objects.create(zone=zone, year=2026, month=3, gdp=Decimal("250"))
     ZoneYear.objects.create(peer=PeerZone.objects.create(name="邻市经开区", city="邻市"), year=2025, gdp=Decimal("9"))
+    make_node(make_chain([zone_a], "甲动力电池链"), "A1", "电芯")
+    make_node(make_chain([zone_b], "乙生物医药链"), "B1", "原料药")
+    category = make_category()
+    make_request(enterprise_a, received_on=dt.date(2026, 3, 2), category=category, content="甲企业用电增容")
+    make_request(enterprise_b, received_on=dt.date(2026, 3, 2), category=category, content="乙企业用工招聘")
+    _supervision(zone_a, sub_a, zone_b, sub_b)
     return sub_a, sub_b
+
+
+def _supervision(*zones) -> None:
+    """A letter with a measured and a reported line, and a task, in each zone and sub-park."""
+    import datetime as dt
+
+    from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+
+    for n, zone in enumerate(zones):
+        letter = ResponsibilityLetter.objects.create(zone=zone, year=2026)
+        Target.objects.create(letter=letter, zone=zone, year=2026, indicator="started_count", value=5, points=25)
+        Target.objects.create(letter=letter, zone=zone, year=2026, name="营商环境评价", unit="分", value=90)
+        Task.objects.create(
+            code=f"DB-{n}", title=f"{zone.name}督办", zone=zone, lead_unit="招商局", assigned_on=dt.date(2026, 3, 2),
+            limit_workdays=5, deadline=dt.date(2026, 3, 9),
+        )  # fmt: skip
 
 
 def b_secrets(zone_b, enterprise_b) -> list[str]:
@@ -61,6 +86,7 @@ def b_secrets(zone_b, enterprise_b) -> list[str]:
         "乙-GY-002",
         "乙创新药项目",
         "乙生物制剂项目",
+        "乙生物医药链",
     ]
 
 

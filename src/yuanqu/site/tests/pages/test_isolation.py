@@ -858,6 +858,179 @@ def test_zone_evaluation_names_zone_b_with_its_total_and_rank_once_opened(client
     assert client_a.get(f"/ranking/runs/{run.pk}/zones/{world_b.zone.pk}/").status_code == 404
 
 
+# ---------------------------------------------------------------------------------------------------
+# Supervision: letters, their lines and the supervised tasks (a zone's, a sub-park's, and one of the city's).
+
+
+@pytest.fixture
+def supervision(world_a, world_b):
+    import datetime as dt
+
+    from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+
+    made = {}
+    for world, tag in ((world_a, "甲"), (world_b, "乙")):
+        letter = ResponsibilityLetter.objects.create(zone=world.zone, year=2026, signed_by=f"{tag}签订人")
+        line = Target.objects.create(letter=letter, zone=world.zone, year=2026, name=f"{tag}营商环境评价", value=90)
+        tasks = [
+            Task.objects.create(
+                code=f"{tag}-DB-{n}",
+                title=f"{tag}督办事项{n}",
+                zone=zone,
+                lead_unit=f"{tag}招商局",
+                assigned_on=dt.date(2026, 1, 5),
+                deadline=dt.date(2026, 1, 9),
+            )
+            for n, zone in ((1, world.zone), (2, world.sub_park))
+        ]
+        made[tag] = (letter, line, tasks)
+    Task.objects.create(
+        code="市-DB-1", title="市级督办事项", lead_unit="市督查室", assigned_on=dt.date(2026, 1, 5),
+        deadline=dt.date(2026, 1, 9),
+    )  # fmt: skip
+    return made
+
+
+SUPERVISION_B_NAMES = ["乙签订人", "乙营商环境评价", "乙-DB-1", "乙-DB-2", "乙督办事项", "乙招商局", "市级督办事项"]
+SUPERVISION_PAGES = [
+    "/supervision/?year=2026&as_of=2026-06-30",
+    "/supervision/tasks/",
+    "/supervision/tasks/?overdue=true",
+    "/supervision/tasks/?mine=true",
+    "/supervision/tasks/bulletin/?start=2026-01-01&end=2026-12-31",
+]
+
+
+def test_supervision_pages_and_exports_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, supervision):
+    for url in SUPERVISION_PAGES:
+        response = client_a.get(url)
+        html = response.content.decode()
+        assert response.status_code == 200, url
+        assert "mine" in url or "甲-DB-1" in html or "甲营商环境评价" in html, url
+        assert_nothing_of(html, world_b)
+        assert [name for name in SUPERVISION_B_NAMES if name in html] == [], url
+    letter_a = supervision["甲"][0]
+    html = client_a.get(f"/supervision/letters/{letter_a.pk}/").content.decode()
+    assert "甲营商环境评价" in html
+    for url in ("/supervision/report.xlsx?year=2026", "/supervision/tasks/export.xlsx"):
+        book = openpyxl.load_workbook(io.BytesIO(client_a.get(url).content))
+        cells = " ".join(str(c) for s in book for row in s.iter_rows(values_only=True) for c in row if c is not None)
+        assert "甲" in cells
+        assert_nothing_of(cells, world_b)
+        assert [name for name in SUPERVISION_B_NAMES if name in cells] == []
+
+
+def test_supervision_pages_of_zone_b_are_not_found_and_its_filter_refused(client_a, world_b, supervision):
+    letter_b, _line_b, tasks_b = supervision["乙"]
+    city_task = supervision["甲"][2][0].__class__.objects.get(code="市-DB-1")
+    for url in (
+        f"/supervision/letters/{letter_b.pk}/",
+        *(f"/supervision/tasks/{task.pk}/" for task in [*tasks_b, city_task]),
+    ):
+        response = client_a.get(url)
+        assert response.status_code == 404, url
+        assert_nothing_of(response.content.decode(), world_b)
+    response = client_a.get(f"/supervision/tasks/?zone={world_b.zone.pk}")
+    assert response.status_code == 400
+    assert_nothing_of(response.content.decode(), world_b)
+
+
+def test_supervision_writes_on_zone_b_are_not_found_and_change_nothing(client_a, world_b, supervision):
+    _letter_b, line_b, tasks_b = supervision["乙"]
+    response = client_a.post(
+        f"/supervision/lines/{line_b.pk}/report/", {"value": "1", "on": "2026-03-01", "by": "x", "evidence": "x"}
+    )
+    assert response.status_code == 404
+    for task in tasks_b:
+        data = {"to_state": "assigned", "on": "2026-01-06", "by": "x"}
+        assert client_a.post(f"/supervision/tasks/{task.pk}/advance/", data).status_code == 404
+        data = {"new_deadline": "2026-12-31", "reason": "x", "approver": "x"}
+        assert client_a.post(f"/supervision/tasks/{task.pk}/extend/", data).status_code == 404
+        task.refresh_from_db()
+        assert (task.state, task.deadline, task.steps.count()) == ("registered", dt_date(2026, 1, 9), 0)
+    line_b.refresh_from_db()
+    assert line_b.reported_value is None
+
+
+def dt_date(*args):
+    import datetime as dt
+
+    return dt.date(*args)
+
+
+# --- industry chains: a chain is seen through any zone it serves; its pages show only the user's firms ---
+
+
+@pytest.fixture
+def chains_ab(world_a, world_b):
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import make_chain, make_node
+
+    chain_b = make_chain([world_b.zone], "乙产业链")
+    shared = make_chain([world_a.zone, world_b.zone], "共享产业链")
+    node_b = make_node(chain_b, "B1", industry_codes=world_b.enterprise.industry_code)
+    node = make_node(shared, "S1", industry_codes=world_a.enterprise.industry_code)
+    target_b = TargetFirm.objects.create(node=node, zone=world_b.zone, name="乙目标企业")
+    target_a = TargetFirm.objects.create(node=node, zone=world_a.zone, name="甲目标企业")
+    return {"b": chain_b, "shared": shared, "node_b": node_b, "node": node, "target_b": target_b, "target_a": target_a}
+
+
+CHAIN_PAGES = {
+    "/chains/": lambda a: ["共享产业链"],
+    "/chains/{shared}/": lambda a: ["共享产业链", a.enterprise.name, a.sub_enterprise.name, "甲目标企业"],
+    "/chains/{shared}/tree/": lambda a: ["S1"],
+    "/map/layers/chain-land.geojson": lambda a: [],
+    "/zones/{zone_a}/": lambda a: ["共享产业链"],
+}
+
+
+@pytest.mark.parametrize("url", CHAIN_PAGES)
+def test_chain_pages_show_zone_a_and_nothing_of_zone_b(client_a, world_a, world_b, chains_ab, url):
+    response = client_a.get(url.format(shared=chains_ab["shared"].pk, zone_a=world_a.zone.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for name in CHAIN_PAGES[url](world_a):
+        assert name in html
+    assert_nothing_of(html, world_b)
+    assert "乙产业链" not in html and "乙目标企业" not in html
+
+
+CHAIN_PAGES_OF_B = {
+    "chain of B": lambda c: f"/chains/{c['b'].pk}/",
+    "chain of B's tree": lambda c: f"/chains/{c['b'].pk}/tree/",
+    "chain of B's edit": lambda c: f"/chains/{c['b'].pk}/edit/",
+    "link of B's edit": lambda c: f"/chains/{c['b'].pk}/links/{c['node_b'].pk}/edit/",
+    "target of B on a shared chain": lambda c: (
+        f"/chains/{c['shared'].pk}/links/{c['node'].pk}/targets/{c['target_b'].pk}/edit/"
+    ),
+}
+
+
+@pytest.mark.parametrize("page", CHAIN_PAGES_OF_B)
+def test_chain_pages_of_zone_b_are_not_found(client_a, chains_ab, page):
+    assert client_a.get(CHAIN_PAGES_OF_B[page](chains_ab)).status_code == 404
+
+
+def test_chain_list_by_zone_b_shows_nothing_of_it(client_a, world_b, chains_ab):
+    html = client_a.get(f"/chains/?zone={world_b.zone.pk}").content.decode()
+    assert "乙产业链" not in html
+    assert_nothing_of(html.replace(f'value="{world_b.zone.pk}"', ""), world_b)
+
+
+def test_chain_posts_cannot_touch_zone_b(client_a, user_of_a, world_a, world_b, chains_ab):
+    from yuanqu.chains.models import ChainFirm, ChainNode
+
+    shared, node = chains_ab["shared"], chains_ab["node"]
+    # Zone A may not edit a chain zone B shares, nor correct a zone B firm, nor delete B's links.
+    assert client_a.post(f"/chains/{shared.pk}/links/{node.pk}/delete/").status_code == 403
+    client_a.post(
+        f"/chains/{shared.pk}/links/{node.pk}/firms/", {"enterprise": world_b.enterprise.pk, "decision": "include"}
+    )
+    assert not ChainFirm.objects.exists()
+    assert client_a.post(f"/chains/{chains_ab['b'].pk}/links/{chains_ab['node_b'].pk}/delete/").status_code == 404
+    assert ChainNode.objects.count() == 2
+
+
 # --- enterprise service (诉求, 走访, 一企一策): each zone's requests, visits, links and plans -------------------
 
 
@@ -987,3 +1160,36 @@ def test_service_admin_objects_of_zone_b_are_unreachable(staff_admin_a, service_
         response = staff_admin_a.get(url, follow=True)
         assert response.redirect_chain == [("/admin/", 302)] or response.status_code == 404
         assert [name for name in SERVICE_B_NAMES if name in response.content.decode()] == []
+
+
+@pytest.fixture
+def jobs_of_both(world_a, world_b):
+    """A job of each zone (and of its sub-park), as a large import leaves behind."""
+    from yuanqu.core.jobs.models import Job
+
+    made = {}
+    for world in (world_a, world_b):
+        for zone in (world.zone, world.sub_park):
+            made[zone.pk] = Job.objects.create(
+                kind="import", label=f"导入：{zone.name}.xlsx", zone=zone, problems=[{"zh": zone.name, "en": ""}]
+            )
+    return made
+
+
+def test_job_pages_show_zone_a_jobs_and_nothing_of_zone_b(client_a, world_a, world_b, jobs_of_both):
+    for url in ("/jobs/", "/jobs/?state=queued"):
+        html = client_a.get(url).content.decode()
+        assert f"导入：{world_a.zone.name}.xlsx" in html and f"导入：{world_a.sub_park.name}.xlsx" in html
+        assert_nothing_of(html, world_b)
+    for zone in (world_b.zone, world_b.sub_park):
+        job = jobs_of_both[zone.pk]
+        for suffix in ("", "status/"):
+            response = client_a.get(f"/jobs/{job.pk}/{suffix}")
+            assert response.status_code == 404
+            assert_nothing_of(response.content.decode(), world_b)
+        for action in ("cancel", "retry"):
+            assert client_a.post(f"/jobs/{job.pk}/{action}/").status_code == 404
+        job.refresh_from_db()
+        assert (job.state, job.cancel_requested) == ("queued", False)
+    own = jobs_of_both[world_a.zone.pk]
+    assert world_a.zone.name in client_a.get(f"/jobs/{own.pk}/").content.decode()

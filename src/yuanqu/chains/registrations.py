@@ -1,0 +1,47 @@
+"""What the chains app declares to the rest of the platform (yuanqu.core.registry)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core import registry
+
+ZONE_PAGE = "zones.zone-detail"
+
+
+def _zone_panel(zone, request) -> dict | None:
+    from yuanqu.chains.selectors import chain_coverage, chains_for
+
+    rows = []
+    for chain in chains_for(request.user, zone=zone):
+        result = chain_coverage(chain, user=request.user, zone_ids=[zone.pk])
+        rows.append({"chain": chain, "links": len(result.links), "gaps": len(result.gaps), "weak": len(result.weak)})
+    return {"zone": zone, "rows": rows}
+
+
+def register() -> None:
+    from yuanqu.chains.importers import ChainImporter, export_rows
+    from yuanqu.chains.selectors import gap_land_geojson
+
+    registry.data_kinds.register(registry.DataKind("chains", ChainImporter, "chains.ChainNode", export_rows, order=70))
+    registry.navigation.register(registry.NavItem("chains", _("产业链"), "chains:chain-list", order=45))
+    registry.demo_steps.register(registry.DemoStep("chains", "yuanqu.chains.demo.build_chains", order=90))
+    registry.navigation.register(
+        registry.NavItem("chain-maps", _("产业链图谱"), "chains:chain-list", menu="main", order=35)
+    )
+    registry.map_layers.register(
+        registry.MapLayer(
+            "chain-land",
+            _("缺链可用土地"),
+            "points",
+            order=40,
+            geojson=gap_land_geojson,
+            detail_url="land:parcel-detail",
+            colour="#d32f2f",
+            paint={"circle-radius": 7, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2},
+            popup=(("status_label", _("土地状态")), ("area_mu", _("面积（亩）")), ("chains", _("可承接的缺链"))),
+            link_text=_("查看地块"),
+            unmapped_text=_("无图形的可用地块：{n} 宗（不在地图上）"),
+        )
+    )
+    registry.panels.register(
+        registry.Panel("zone-chains", ZONE_PAGE, "chains/_zone_chains_panel.html", _zone_panel, order=30)
+    )

@@ -1,0 +1,40 @@
+"""Filters of the supervised tasks, for their page and their API endpoint."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.filtersets import SearchFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.targets.models import Task
+
+OPEN_OVERDUE = "overdue"
+
+
+class TaskFilterSet(ZoneScopedFilterSet):
+    """``?zone=3&state=in_progress&unit=招商局&overdue=1&q=厂房``; ``overdue`` are the open tasks past their
+    deadline today; ``mine`` the tasks of the user's own account."""
+
+    q = SearchFilter(fields=("code", "title", "responsible", "source_detail"), label=_("搜索"))
+    zone = ZoneFilter()
+    state = django_filters.ChoiceFilter(choices=Task.State.choices, label=_("状态"), empty_label=_("全部"))
+    unit = django_filters.CharFilter(field_name="lead_unit", label=_("责任单位"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("仅看逾期"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("我的事项"))
+
+    class Meta:
+        model = Task
+        fields = ["q", "zone", "state", "unit", "overdue", "mine"]
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        late = queryset.exclude(state=Task.State.CLOSED).filter(deadline__lt=dt.date.today())
+        return late if value else queryset.exclude(pk__in=late.values("pk"))
+
+    def filter_mine(self, queryset, name, value):
+        if not value or self.user is None:
+            return queryset
+        return queryset.filter(owner=self.user)

@@ -1,0 +1,232 @@
+"""Pages of the targets app: the city's matrix of zones × lines coloured by pace, a zone's letter with every line's
+actual, pace, colour, seasonal yardstick and points, the targets report; the supervised tasks (list with filters and
+export, detail with its flow and extensions, the bulletin). Every query restricted to the user's zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yuanqu.core.access import can_edit_zone
+from yuanqu.core.filtersets import user_zone_choices
+from yuanqu.core.views import attachment
+from yuanqu.targets import selectors
+from yuanqu.targets.filtersets import TaskFilterSet
+from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, ReportValueForm
+from yuanqu.targets.models import Target, Task
+from yuanqu.targets.reports import write_target_report, write_task_report
+from yuanqu.targets.services import FLOW, advance_task, extend_task, report_value
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _when(request) -> tuple[int, dt.date, bool]:
+    """The year and the date measured at (``?year=2026&as_of=2026-06-30``); False when either is not valid (the
+    page then says so and shows today's year)."""
+    today = dt.date.today()
+    try:
+        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
+        year = int(request.GET["year"]) if request.GET.get("year") else as_of.year
+        if not 2000 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        return today.year, today, False
+    return year, as_of, True
+
+
+def _message_of(error: ValidationError) -> str:
+    return "；".join(error.messages)
+
+
+@login_required
+def letter_overview(request):
+    """Zones × lines of the year's letters, each cell coloured by pace; the reported lines never updated."""
+    year, as_of, valid = _when(request)
+    matrix = selectors.city_matrix(user=request.user, year=year, as_of=as_of)
+    context = {
+        "year": year,
+        "as_of": as_of,
+        "valid": valid,
+        "matrix": matrix,
+        "stale": selectors.stale_reported_lines(user=request.user, year=year, as_of=as_of),
+        "amber_pct": int(selectors.amber_share() * 100),
+    }
+    return render(request, "targets/letter_overview.html", context, status=200 if valid else 400)
+
+
+@login_required
+def letter_export(request):
+    """The targets report for the year as of the date, as a workbook."""
+    year, as_of, _valid = _when(request)
+    buffer = io.BytesIO()
+    write_target_report(buffer, user=request.user, year=year, as_of=as_of)
+    return attachment(buffer.getvalue(), filename=f"targets-{year}-{as_of.isoformat()}.xlsx", content_type=XLSX)
+
+
+@login_required
+def letter_detail(request, pk: int):
+    """A zone's letter: every line with its target, actual, share done, yardstick, colour, seasonal yardstick,
+    points at year end, source (a link to the records behind a measured figure) and owners."""
+    letter = get_object_or_404(selectors.scoped_letters(request.user).select_related("zone"), pk=pk)
+    _year, as_of, valid = _when(request)
+    rows = selectors.letter_progress(letter, user=request.user, as_of=as_of)
+    context = {
+        "letter": letter,
+        "as_of": as_of,
+        "rows": rows,
+        "total": selectors.letter_points(rows),
+        "can_edit": can_edit_zone(request.user, letter.zone_id),
+        "report_form": ReportValueForm(),
+    }
+    return render(request, "targets/letter_detail.html", context, status=200 if valid else 400)
+
+
+@login_required
+@require_POST
+def line_report(request, pk: int):
+    """Report the value of a line no ledger measures."""
+    target = get_object_or_404(Target.objects.restrict(request.user).select_related("letter", "zone"), pk=pk)
+    form = ReportValueForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                report_value(
+                    target=target, value=data["value"], on=data["on"], by=data["by"], evidence=data["evidence"],
+                    user=request.user,
+                )  # fmt: skip
+            messages.success(request, _("已报送。"))
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _message_of(error) if isinstance(error, ValidationError) else str(error))
+    else:
+        messages.error(request, _("报送内容不完整。"))
+    return redirect("targets:letter-detail", target.letter_id)
+
+
+def _task_filterset(request) -> TaskFilterSet:
+    return TaskFilterSet(
+        request.GET,
+        queryset=selectors.scoped_tasks(request.user).select_related("zone"),
+        request=request,
+        zone_choices=user_zone_choices(request.user),
+    )
+
+
+@login_required
+def task_list(request):
+    """The supervised tasks the user may see, filtered by zone, state, unit, overdue or the user's own, with their
+    lights and working days overdue; a count per state (the board)."""
+    filterset = _task_filterset(request)
+    status = 200
+    if filterset.is_valid():
+        tasks = filterset.qs
+    else:
+        tasks, status = Task.objects.none(), 400
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.task_rows(page.object_list, as_of=dt.date.today())
+    counts = dict.fromkeys(Task.State.values, 0)
+    for state in tasks.values_list("state", flat=True):
+        counts[state] += 1
+    board = [(state, Task.State(state).label, count) for state, count in counts.items()]
+    context = {"form": filterset.form, "page": page, "rows": rows, "board": board, "query": request.GET.urlencode()}
+    return render(request, "targets/task_list.html", context, status=status)
+
+
+@login_required
+def task_export(request):
+    """The filtered tasks as a workbook (事项编号, 事项名称, 责任单位, 应办结日期, 状态, 逾期工作日)."""
+    filterset = _task_filterset(request)
+    tasks = filterset.qs if filterset.is_valid() else Task.objects.none()
+    buffer = io.BytesIO()
+    write_task_report(buffer, user=request.user, as_of=dt.date.today(), tasks=tasks)
+    return attachment(buffer.getvalue(), filename=f"tasks-{dt.date.today().isoformat()}.xlsx", content_type=XLSX)
+
+
+def _task(request, pk: int) -> Task:
+    return get_object_or_404(selectors.scoped_tasks(request.user).select_related("zone"), pk=pk)
+
+
+@login_required
+def task_detail(request, pk: int):
+    """A task: source, units, deadline (and the original one), light, its steps and extensions, and the forms of
+    its next step and of an extension."""
+    task = _task(request, pk)
+    context = {
+        "task": task,
+        "row": selectors.task_light(task, as_of=dt.date.today()),
+        "steps": task.steps.all(),
+        "extensions": task.extensions.all(),
+        "can_edit": (task.zone_id is None and can_edit_zone(request.user, None))
+        or (task.zone_id is not None and can_edit_zone(request.user, task.zone_id)),
+        "advance_form": AdvanceTaskForm(task=task) if FLOW[Task.State(task.state)] else None,
+        "extend_form": ExtendTaskForm() if task.state != Task.State.CLOSED else None,
+    }
+    return render(request, "targets/task_detail.html", context)
+
+
+@login_required
+@require_POST
+def task_advance(request, pk: int):
+    task = _task(request, pk)
+    form = AdvanceTaskForm(request.POST, request.FILES, task=task)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                advance_task(
+                    task=task, to_state=data["to_state"], on=data["on"], by=data["by"], note=data["note"],
+                    attachment=data["attachment"], user=request.user,
+                )  # fmt: skip
+            messages.success(request, _("已办理。"))
+        except ValidationError as error:
+            messages.error(request, _message_of(error))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("请填写完整。"))
+    return redirect("targets:task-detail", task.pk)
+
+
+@login_required
+@require_POST
+def task_extend(request, pk: int):
+    task = _task(request, pk)
+    form = ExtendTaskForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                extend_task(task=task, on=dt.date.today(), user=request.user, **data)
+            messages.success(request, _("已延期。"))
+        except ValidationError as error:
+            messages.error(request, _message_of(error))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("请填写完整。"))
+    return redirect("targets:task-detail", task.pk)
+
+
+@login_required
+def task_bulletin(request):
+    """The bulletin (通报) for a period: by lead unit, the tasks overdue at its end and those closed late in it."""
+    today = dt.date.today()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
+        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+        valid = start <= end
+    except ValueError:
+        start, end, valid = today.replace(day=1), today, False
+    units = selectors.bulletin(user=request.user, start=start, end=end) if valid else []
+    context = {"start": start, "end": end, "units": units, "valid": valid}
+    return render(request, "targets/task_bulletin.html", context, status=200 if valid else 400)
