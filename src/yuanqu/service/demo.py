@@ -27,6 +27,7 @@ from yuanqu.service.models import (
     ServiceRequest,
     Visit,
 )
+from yuanqu.service.services import seed_categories
 from yuanqu.service.triggers import open_suggested_visits
 
 REQUESTS = 300
@@ -172,6 +173,7 @@ def build_service(city) -> None:
     city.bulk_create(plans, "一企一策 / plans")
     city.bulk_create(measures, "一企一策措施 / plan measures")
 
+    seed_categories()  # `demo --reset` flushed those of the migration
     categories = {c.code: c for c in ServiceCategory.objects.all()}
     others = list(Enterprise.objects.exclude(pk__in=[e.pk for e in key]).order_by("pk")[:400])
     targets = labels(rng, REQUESTS, STATE_SHARES, minimum=5)

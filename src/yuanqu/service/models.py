@@ -152,7 +152,7 @@ class ServiceRequest(models.Model):
 
     number = models.CharField(_("诉求编号"), max_length=40, unique=True)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="service_requests"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="service_requests"
     )
     channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, default=Channel.VISIT)
     kind = models.CharField(_("诉求类型"), max_length=20, choices=Kind.choices, default=Kind.HELP)

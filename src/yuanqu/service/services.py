@@ -69,6 +69,25 @@ def _record(request: ServiceRequest, action: str, *, on: dt.date, user, note: st
     return step
 
 
+DEFAULT_CATEGORIES = [
+    ("land", "用地", 10),
+    ("finance", "融资", 20),
+    ("labour", "用工", 30),
+    ("approvals", "审批", 40),
+    ("policy_payments", "政策兑现", 50),
+    ("infrastructure", "基础设施", 60),
+    ("quotas", "能耗与环境指标", 70),
+    ("other", "其他", 90),
+]
+"""The categories a deployment starts with (the migration seeds the same); an administrator edits them."""
+
+
+def seed_categories() -> None:
+    """Add the default categories that are missing (a flushed database lost those of the migration)."""
+    for code, name, order in DEFAULT_CATEGORIES:
+        ServiceCategory.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
 def save_category(*, category: ServiceCategory, user) -> ServiceCategory:
     """Save a category of the code table (city administrators only, as for every city-wide table)."""
     if user is not None and not is_city_admin(user):

@@ -1,5 +1,5 @@
-"""Visits the data call for: a fall in an enterprise's tax or output beyond a threshold, a worse per-mu grade, or a
-request long overdue each open a suggested visit for the enterprise's linked official, with the reason.
+"""Visits the data call for: a fall in an enterprise's tax or output beyond a threshold, a worse per-mu grade, a
+promise of its project's agreement at risk, or a request long overdue each open a suggested visit for the enterprise's linked official, with the reason.
 
 Thresholds come from ``YUANQU_SERVICE_TRIGGERS`` (defaults in ``DEFAULT_THRESHOLDS``).
 """
@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
+from yuanqu.projects.compliance import assess, facts_of
+from yuanqu.projects.models import Project, Stage
 from yuanqu.service import deadlines
 from yuanqu.service.models import EnterpriseOfficial, ServiceRequest, Visit
 
@@ -27,7 +29,7 @@ class Trigger:
     """Why the data call for a visit to one enterprise."""
 
     enterprise_id: int
-    kind: str  # tax_fall, output_fall, grade_drop, overdue_request
+    kind: str  # tax_fall, output_fall, grade_drop, promise_at_risk, overdue_request
     reason: str
 
 
@@ -110,11 +112,50 @@ def _overdue(today: dt.date, limit: int) -> list[Trigger]:
     return found
 
 
+def _promises(today: dt.date) -> list[Trigger]:
+    """Enterprises whose project's agreement (履约) is at risk: a promised date passed or a promised figure
+    missed, as the project ledger's compliance check finds it."""
+    projects = list(
+        Project.objects.exclude(stage=Stage.DROPPED)
+        .filter(agreement__isnull=False, enterprise__isnull=False)
+        .select_related("agreement")
+        .prefetch_related("events")
+    )
+    latest: dict[int, EnterpriseYear] = {}
+    for year in EnterpriseYear.objects.filter(
+        enterprise_id__in={p.enterprise_id for p in projects}, land_mu__gt=0
+    ).order_by("enterprise_id", "-year"):
+        latest.setdefault(year.enterprise_id, year)
+    found = []
+    for project in projects:
+        events = sorted(project.events.all(), key=lambda e: (e.on, e.recorded_at, e.pk))
+        result = assess(
+            project.agreement,
+            facts_of(project, events=events, latest_year=latest.get(project.enterprise_id)),
+            today=today,
+        )
+        if result is not None and result.findings:
+            found.append(
+                Trigger(
+                    project.enterprise_id,
+                    "promise_at_risk",
+                    f"{project.name} 履约风险：{'；'.join(f.zh for f in result.findings)} / "
+                    f"agreement at risk: {'; '.join(f.en for f in result.findings)}",
+                )
+            )
+    return found
+
+
 def visit_triggers(*, today: dt.date | None = None) -> list[Trigger]:
     """Every reason the data give today to visit an enterprise."""
     today = today or timezone.localdate()
     limits = thresholds()
-    return [*_falls(limits["tax_fall"]), *_grade_drops(), *_overdue(today, int(limits["overdue_workdays"]))]
+    return [
+        *_falls(limits["tax_fall"]),
+        *_grade_drops(),
+        *_promises(today),
+        *_overdue(today, int(limits["overdue_workdays"])),
+    ]
 
 
 def open_suggested_visits(*, today: dt.date | None = None, zone_ids=None) -> list[Visit]:

@@ -7,6 +7,7 @@ from yuanqu.service import views
 app_name = "service"
 urlpatterns = [
     path("", views.request_list, name="request-list"),
+    path("board/", views.request_board, name="request-board"),
     path("requests/add/", views.request_add, name="request-add"),
     path("requests/<int:pk>/", views.request_detail, name="request-detail"),
     path("statistics/", views.statistics, name="statistics"),

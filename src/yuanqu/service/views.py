@@ -24,6 +24,8 @@ from yuanqu.service.forms import ServiceRequestForm, StepForm, VisitForm
 from yuanqu.service.models import ServiceRequest, Visit
 
 PAGE_SIZE = 50
+BOARD_COLUMN = 30
+"""Requests shown per column of the board (the column's count is of all)."""
 
 
 def _filtered(request, filterset_class, queryset):
@@ -54,6 +56,20 @@ def request_list(request):
         "can_add": can_edit(request.user),
     }
     return render(request, "service/request_list.html", context, status=status)
+
+
+@login_required
+def request_board(request):
+    """The open and recent requests as columns by state, the most urgent first in each."""
+    base = ServiceRequest.objects.restrict(request.user).select_related("enterprise", "category")
+    filterset, requests, status = _filtered(request, ServiceRequestFilterSet, base)
+    counts = selectors.state_counts(requests)
+    columns = []
+    for state, label in ServiceRequest.State.choices:
+        shown = requests.filter(state=state).order_by("due_on", "pk")[:BOARD_COLUMN]
+        columns.append({"state": state, "label": label, "count": counts[state], "rows": selectors.request_rows(shown)})
+    context = {"form": filterset.form, "columns": columns, "limit": BOARD_COLUMN}
+    return render(request, "service/request_board.html", context, status=status)
 
 
 @login_required

@@ -242,3 +242,13 @@ def test_a_new_visit_starts_today_by_the_user_and_read_only_users_cannot_add(cli
     leader.force_login(make_user("leader_of_a", "leader", zones=[zone_a]))
     assert leader.get("/service/visits/add/").status_code == 403
     assert leader.get("/service/requests/add/").status_code == 403
+
+
+def test_the_board_puts_each_request_in_its_state_column(client_a, requests_a):
+    late, done = requests_a
+    html = client_a.get("/service/board/").content.decode()
+    accepted = html[html.index('id="column-accepted"') : html.index('id="column-dispatched"')]
+    closed = html[html.index('id="column-closed"') : html.index('id="column-called_back"')]
+    assert late.number in accepted and "逾期" in accepted
+    assert done.number in closed and late.number not in closed
+    assert '<span class="muted column-count">1</span>' in accepted

@@ -85,3 +85,25 @@ def test_suggested_visits_go_to_the_linked_official_once(enterprise_a, user_a, a
     assert open_suggested_visits(today=D(2026, 3, 24)) == []
     Visit.objects.update(state="dismissed")
     assert len(open_suggested_visits(today=D(2026, 3, 25))) == 1
+
+
+def test_a_promise_at_risk_triggers(zone_a):
+    from yuanqu.land.testing import make_parcel
+    from yuanqu.projects.models import Agreement, Stage
+    from yuanqu.projects.testing import make_project
+
+    kept, missed = make_enterprise(zone_a, "守约企业"), make_enterprise(zone_a, "违约企业")
+    for enterprise, output in ((kept, "300000"), (missed, "100")):
+        make_enterprise_year(enterprise, 2025, industrial_output=Decimal(output), land_mu=Decimal("50"))
+        parcel = make_parcel(zone_a, invested=Decimal("1000"), started_on=D(2024, 3, 1))
+        project = make_project(
+            zone_a,
+            f"{enterprise.name}项目",
+            history=[(Stage.SIGNED, D(2023, 1, 5)), (Stage.STARTED, D(2023, 3, 1)), (Stage.AT_CAPACITY, D(2025, 3, 1))],
+            parcel=parcel,
+            enterprise=enterprise,
+        )
+        Agreement.objects.create(project=project, output_per_mu=Decimal("1000"))
+    found = [t for t in visit_triggers(today=D(2026, 1, 15)) if t.kind == "promise_at_risk"]
+    assert [t.enterprise_id for t in found] == [missed.pk]
+    assert found[0].reason.startswith("违约企业项目 履约风险：")

@@ -1102,6 +1102,7 @@ SERVICE_PAGES = {
     "/service/": ["甲-SQ-1", "甲承办局"],
     "/service/?late=true": ["甲-SQ-1"],
     "/service/?category=land&state=accepted": ["甲-SQ-1"],
+    "/service/board/": ["甲-SQ-1"],
     "/service/statistics/": ["甲承办局"],
     "/service/mine/": ["甲-SQ-1"],
     "/service/visits/": ["甲走访纪要", "甲经发局"],
@@ -1141,7 +1142,9 @@ def test_service_pages_of_zone_b_are_not_found(client_a, service_a_b, world_b, p
 
 
 @pytest.mark.parametrize(
-    "url", ["/service/?zone={}", "/service/statistics/?zone={}", "/service/visits/?zone={}"], ids=str
+    "url",
+    ["/service/?zone={}", "/service/board/?zone={}", "/service/statistics/?zone={}", "/service/visits/?zone={}"],
+    ids=str,
 )
 def test_service_filters_naming_zone_b_are_refused(client_a, service_a_b, world_b, url):
     for zone in (world_b.zone, world_b.sub_park):
