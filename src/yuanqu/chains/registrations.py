@@ -1,6 +1,7 @@
 """What the chains app declares to the rest of the platform (yuanqu.core.registry)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 
@@ -28,7 +29,7 @@ def register() -> None:
     registry.navigation.register(registry.NavItem("chains", _("产业链"), "chains:chain-list", order=45))
     registry.demo_steps.register(registry.DemoStep("chains", "yuanqu.chains.demo.build_chains", order=90))
     registry.navigation.register(
-        registry.NavItem("chain-maps", _("产业链图谱"), "chains:chain-list", menu="main", order=35)
+        registry.NavItem("chain-maps", pgettext_lazy("menu", "产业链图谱"), "chains:chain-list", menu="main", order=35)
     )
     registry.map_layers.register(
         registry.MapLayer(

@@ -1,6 +1,7 @@
 """What the evaluation app declares to the rest of the platform (yuanqu.core.registry)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 
@@ -47,7 +48,7 @@ def register() -> None:
     from yuanqu.evaluation.selectors import count_d, grade_legend, latest_grades, share_a_b
 
     registry.navigation.register(
-        registry.NavItem("evaluation", _("亩均评价"), "evaluation:run-list", menu="main", order=40)
+        registry.NavItem("evaluation", pgettext_lazy("menu", "亩均评价"), "evaluation:run-list", menu="main", order=40)
     )
     registry.navigation.register(registry.NavItem("evaluation-runs", _("亩均评价"), "evaluation:run-list", order=50))
     # Grades are on every parcel of an enterprise that has one.

@@ -1,6 +1,7 @@
 """What the land app declares to the rest of the platform (yuanqu.core.registry)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 
@@ -67,7 +68,9 @@ def register() -> None:
         )
     )
     registry.navigation.register(registry.NavItem("parcels", _("地块"), "land:parcel-list", order=30))
-    registry.navigation.register(registry.NavItem("land-ledger", _("土地起底"), "land:ledger", menu="main", order=20))
+    registry.navigation.register(
+        registry.NavItem("land-ledger", pgettext_lazy("menu", "土地起底"), "land:ledger", menu="main", order=20)
+    )
     registry.zone_columns.register(
         registry.ZoneColumn(
             "parcels",

@@ -4,6 +4,7 @@ from functools import partial
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 
@@ -78,7 +79,9 @@ def register() -> None:
         registry.DataKind("projects", ProjectImporter, "projects.Project", export_rows, order=50)
     )
     registry.navigation.register(
-        registry.NavItem("projects", _("项目全生命周期"), "projects:project-list", menu="main", order=30)
+        registry.NavItem(
+            "projects", pgettext_lazy("menu", "项目全生命周期"), "projects:project-list", menu="main", order=30
+        )
     )
     registry.navigation.register(registry.NavItem("project-list", _("项目"), "projects:project-list", order=40))
     registry.panels.register(

@@ -4,7 +4,7 @@ from functools import partial
 
 from django.urls import reverse
 from django.utils.functional import lazy
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
@@ -51,7 +51,7 @@ def register() -> None:
     ):
         registry.data_kinds.register(kind)
     registry.navigation.register(
-        registry.NavItem("ranking", _("园区综合评价"), "ranking:run-list", menu="main", order=50)
+        registry.NavItem("ranking", pgettext_lazy("menu", "园区综合评价"), "ranking:run-list", menu="main", order=50)
     )
     registry.navigation.register(registry.NavItem("zone-figures", _("上报数据"), "ranking:figures", order=15))
     registry.navigation.register(

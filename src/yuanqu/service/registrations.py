@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 from yuanqu.core.access import can_edit_zone
@@ -43,7 +44,7 @@ def register() -> None:
     from yuanqu.service.importers import ServiceRequestImporter, export_request_rows
 
     registry.navigation.register(
-        registry.NavItem("service", _("企业服务"), "service:request-list", menu="main", order=60)
+        registry.NavItem("service", pgettext_lazy("menu", "企业服务"), "service:request-list", menu="main", order=60)
     )
     registry.navigation.register(registry.NavItem("service-requests", _("企业诉求"), "service:request-list", order=60))
     registry.navigation.register(registry.NavItem("service-mine", _("我的企业"), "service:my-enterprises", order=61))

@@ -1,6 +1,7 @@
 """What the targets app declares to the rest of the platform (yuanqu.core.registry)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 
@@ -46,7 +47,9 @@ def register() -> None:
     registry.data_kinds.register(registry.DataKind("tasks", TaskImporter, "targets.Task", export_task_rows, order=91))
     registry.demo_steps.register(registry.DemoStep("supervision", "yuanqu.targets.demo.build_supervision", order=90))
     registry.navigation.register(
-        registry.NavItem("supervision", _("目标督办"), "targets:letter-overview", menu="main", order=60)
+        registry.NavItem(
+            "supervision", pgettext_lazy("menu", "目标督办"), "targets:letter-overview", menu="main", order=60
+        )
     )
     registry.navigation.register(registry.NavItem("letters", _("目标责任状"), "targets:letter-overview", order=70))
     registry.navigation.register(registry.NavItem("tasks", _("督办事项"), "targets:task-list", order=71))

@@ -99,7 +99,7 @@ def test_every_translatable_string_has_an_english_msgstr():
 def test_english_catalogue_has_no_fuzzy_or_duplicate_entries():
     po = polib.pofile(str(PO_PATH))
     assert [e.msgid for e in po if "fuzzy" in e.flags] == []
-    msgids = [e.msgid for e in po if not e.obsolete]
+    msgids = [(e.msgctxt, e.msgid) for e in po if not e.obsolete]
     assert len(msgids) == len(set(msgids))
 
 
