@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.chains.models import Chain, ChainFirm, ChainNode, ProjectKind, TargetFirm
 from yuanqu.enterprises.models import Enterprise
+from yuanqu.projects.forms import PickerField, enterprise_label
 from yuanqu.projects.models import Project
 from yuanqu.zones.models import Zone
 
@@ -60,8 +62,13 @@ class CorrectionForm(forms.Form):
 
     def __init__(self, *args, user, zone_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["enterprise"].queryset = Enterprise.objects.restrict(user, action="change").filter(
-            zone_id__in=zone_ids
+        # Typed with the project form's picker: a select of every firm, on every link, made the page megabytes.
+        self.fields["enterprise"] = PickerField(
+            label=self.fields["enterprise"].label,
+            queryset=Enterprise.objects.restrict(user, action="change").filter(zone_id__in=zone_ids),
+            label_of=enterprise_label,
+            lookups=("uscc", "name"),
+            search_url=reverse("projects:pick-enterprises"),
         )
 
 

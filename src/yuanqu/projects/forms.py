@@ -299,7 +299,7 @@ class AlertFilterForm(forms.Form):
 
     state = forms.ChoiceField(label=_("处理状态"), required=False)
     kind = forms.ChoiceField(label=_("类型"), required=False)
-    zone = params.ModelIdChoiceField(label=_("园区"), queryset=None, required=False)
+    zone = params.ModelIdChoiceField(label=_("园区"), queryset=None, required=False, empty_label=_("全部园区"))
     leader = forms.CharField(label=_("挂钩领导"), required=False, max_length=100)
     agent = forms.CharField(label=_("代办员"), required=False, max_length=100)
     min_days = forms.IntegerField(
