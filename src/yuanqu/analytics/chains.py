@@ -29,8 +29,14 @@ INCLUDE, EXCLUDE = "include", "exclude"
 BY_CLASS, BY_KEYWORD, BY_HAND = "class", "keyword", "manual"
 GRADES = ("A", "B", "C", "D")
 
-MATCH_SCHEMA = {"node_id": pl.Int64, "enterprise_id": pl.Int64, "by": pl.String}
-CORRECTION_SCHEMA = {"node_id": pl.Int64, "enterprise_id": pl.Int64, "decision": pl.String}
+
+def match_schema() -> dict:
+    """A match: which firm is on which link, and how (made when used: importing this module loads no Polars)."""
+    return {"node_id": pl.Int64, "enterprise_id": pl.Int64, "by": pl.String}
+
+
+def correction_schema() -> dict:
+    return {"node_id": pl.Int64, "enterprise_id": pl.Int64, "decision": pl.String}
 
 
 def split_list(text: str | None) -> list[str]:
@@ -83,13 +89,13 @@ def direct_matches(nodes: pl.DataFrame, firms: pl.DataFrame, corrections: pl.Dat
             "node_id", "enterprise_id", pl.lit(BY_KEYWORD).alias("by")
         )
     else:
-        by_keyword = pl.DataFrame(schema=MATCH_SCHEMA)
-    by_class = by_class.cast(MATCH_SCHEMA).unique(subset=["node_id", "enterprise_id"])
-    by_keyword = by_keyword.cast(MATCH_SCHEMA).join(by_class, on=["node_id", "enterprise_id"], how="anti")
+        by_keyword = pl.DataFrame(schema=match_schema())
+    by_class = by_class.cast(match_schema()).unique(subset=["node_id", "enterprise_id"])
+    by_keyword = by_keyword.cast(match_schema()).join(by_class, on=["node_id", "enterprise_id"], how="anti")
     matched = pl.concat([by_class, by_keyword])
     if corrections is None or corrections.height == 0:
         return matched.sort("node_id", "enterprise_id")
-    corrections = corrections.cast(CORRECTION_SCHEMA)
+    corrections = corrections.cast(correction_schema())
     excluded = corrections.filter(pl.col("decision") == EXCLUDE).select("node_id", "enterprise_id")
     included = corrections.filter(pl.col("decision") == INCLUDE).select(
         "node_id", "enterprise_id", pl.lit(BY_HAND).alias("by")
@@ -99,7 +105,7 @@ def direct_matches(nodes: pl.DataFrame, firms: pl.DataFrame, corrections: pl.Dat
     added = included.join(known, on="enterprise_id", how="semi").join(
         matched, on=["node_id", "enterprise_id"], how="anti"
     )
-    return pl.concat([matched, added.cast(MATCH_SCHEMA)]).sort("node_id", "enterprise_id")
+    return pl.concat([matched, added.cast(match_schema())]).sort("node_id", "enterprise_id")
 
 
 def ancestors(nodes: pl.DataFrame) -> pl.DataFrame:

@@ -4,7 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.chains.models import Chain, ChainNode, Position, TargetFirm
-from yuanqu.core.filtersets import SearchFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.filtersets import NumberFilter, SearchFilter, ZoneFilter, ZoneScopedFilterSet
 
 
 class ChainFilterSet(ZoneScopedFilterSet):
@@ -24,7 +24,7 @@ class ChainFilterSet(ZoneScopedFilterSet):
 class ChainNodeFilterSet(ZoneScopedFilterSet):
     """``?chain=2&position=upstream``."""
 
-    chain = django_filters.NumberFilter(field_name="chain_id", help_text="产业链编号 / id of the chain")
+    chain = NumberFilter(field_name="chain_id", help_text="产业链编号 / id of the chain")
     position = django_filters.ChoiceFilter(choices=Position.choices, label=_("环节类型"))
 
     class Meta:
@@ -36,8 +36,8 @@ class TargetFirmFilterSet(ZoneScopedFilterSet):
     """``?zone=3&node=12&status=to_contact``."""
 
     zone = ZoneFilter()
-    node = django_filters.NumberFilter(field_name="node_id", help_text="环节编号 / id of the link")
-    chain = django_filters.NumberFilter(field_name="node__chain_id", help_text="产业链编号 / id of the chain")
+    node = NumberFilter(field_name="node_id", help_text="环节编号 / id of the link")
+    chain = NumberFilter(field_name="node__chain_id", help_text="产业链编号 / id of the chain")
     status = django_filters.ChoiceFilter(choices=TargetFirm.Status.choices, label=_("状态"))
 
     class Meta:

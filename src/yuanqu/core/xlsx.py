@@ -21,10 +21,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
-
 # What a spreadsheet treats as the start of a formula (OWASP's list, with the full-width forms a Chinese input
 # method types) and the control characters that shift a cell's content.
 FORMULA_STARTS = frozenset("=+-@＝＋－＠")
@@ -49,59 +45,80 @@ class FormulaInjectionError(TypeError):
     """A writer asked for a formula, a link or a rich string: the platform writes none."""
 
 
-class SafeWorksheet(Worksheet):
-    """A worksheet whose string cells can never run: see the module's docstring."""
+def _make_classes() -> tuple[type, type]:
+    """The safe workbook and worksheet classes, made on first use: a command that writes no workbook never loads
+    xlsxwriter, so it starts faster."""
+    import xlsxwriter
+    from xlsxwriter.format import Format
+    from xlsxwriter.worksheet import Worksheet
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._quoted = None  # set by SafeWorkbook: a cell format -> the same format with a leading apostrophe
+    class SafeWorksheet(Worksheet):
+        """A worksheet whose string cells can never run: see the module's docstring."""
 
-    def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None, *args: Any):
-        if needs_neutralising(string) and self._quoted is not None:
-            cell_format = self._quoted(cell_format)
-        return super()._write_string(row, col, string, cell_format)
+        def __init__(self) -> None:
+            super().__init__()
+            self._quoted = None  # set by SafeWorkbook: a cell format -> the same format with a leading apostrophe
 
-    def _write_token_as_string(self, token: str, row: int, col: int, *args: Any):
-        # write() of a str: always a string cell (the workbook options say so too; this holds whatever they say).
-        return self._write_string(row, col, *args)
+        def _write_string(self, row: int, col: int, string: str, cell_format: Format | None = None, *args: Any):
+            if needs_neutralising(string) and self._quoted is not None:
+                cell_format = self._quoted(cell_format)
+            return super()._write_string(row, col, string, cell_format)
 
-    def _refuse(self, *args: Any, **kwargs: Any):
-        raise FormulaInjectionError("the platform writes no formulas, links or rich strings into a spreadsheet")
+        def _write_token_as_string(self, token: str, row: int, col: int, *args: Any):
+            # write() of a str: always a string cell (the workbook options say so too; this holds whatever they say).
+            return self._write_string(row, col, *args)
 
-    write_formula = _write_formula = write_array_formula = _write_array_formula = _refuse
-    write_dynamic_array_formula = write_url = _write_url = write_rich_string = _write_rich_string = _refuse
+        def _refuse(self, *args: Any, **kwargs: Any):
+            raise FormulaInjectionError("the platform writes no formulas, links or rich strings into a spreadsheet")
+
+        write_formula = _write_formula = write_array_formula = _write_array_formula = _refuse
+        write_dynamic_array_formula = write_url = _write_url = write_rich_string = _write_rich_string = _refuse
+
+    class SafeWorkbook(xlsxwriter.Workbook):
+        """An xlsxwriter workbook whose sheets are :class:`SafeWorksheet`s."""
+
+        def __init__(self, filename: Any = None, options: dict | None = None) -> None:
+            super().__init__(filename, {**(options or {}), **SAFE_OPTIONS})
+            self.worksheet_class = SafeWorksheet
+            self._quoted_formats: dict[int | None, Format] = {}
+
+        def quoted(self, cell_format: Format | None) -> Format:
+            """The same look as ``cell_format`` with Excel's leading apostrophe (made once per format)."""
+            key = None if cell_format is None else id(cell_format)
+            if key not in self._quoted_formats:
+                quoted = self.add_format()
+                if cell_format is not None:  # every property of the format, whether given at creation or set later
+                    quoted.__dict__.update(
+                        {name: value for name, value in vars(cell_format).items() if name not in _FORMAT_IDENTITY}
+                    )
+                quoted.set_quote_prefix(True)
+                self._quoted_formats[key] = quoted
+            return self._quoted_formats[key]
+
+        def add_worksheet(self, name: str | None = None, worksheet_class=None) -> Worksheet:
+            if worksheet_class is not None and not issubclass(worksheet_class, SafeWorksheet):
+                raise FormulaInjectionError("every sheet of the platform is a SafeWorksheet")
+            sheet = super().add_worksheet(name, worksheet_class or SafeWorksheet)
+            sheet._quoted = self.quoted
+            return sheet
+
+    return SafeWorkbook, SafeWorksheet
 
 
-class SafeWorkbook(xlsxwriter.Workbook):
-    """An xlsxwriter workbook whose sheets are :class:`SafeWorksheet`s."""
-
-    def __init__(self, filename: Any = None, options: dict | None = None) -> None:
-        super().__init__(filename, {**(options or {}), **SAFE_OPTIONS})
-        self.worksheet_class = SafeWorksheet
-        self._quoted_formats: dict[int | None, Format] = {}
-
-    def quoted(self, cell_format: Format | None) -> Format:
-        """The same look as ``cell_format`` with Excel's leading apostrophe (made once per format)."""
-        key = None if cell_format is None else id(cell_format)
-        if key not in self._quoted_formats:
-            quoted = self.add_format()
-            if cell_format is not None:  # every property of the format, whether given at creation or set later
-                quoted.__dict__.update(
-                    {name: value for name, value in vars(cell_format).items() if name not in _FORMAT_IDENTITY}
-                )
-            quoted.set_quote_prefix(True)
-            self._quoted_formats[key] = quoted
-        return self._quoted_formats[key]
-
-    def add_worksheet(self, name: str | None = None, worksheet_class=None) -> Worksheet:
-        if worksheet_class is not None and not issubclass(worksheet_class, SafeWorksheet):
-            raise FormulaInjectionError("every sheet of the platform is a SafeWorksheet")
-        sheet = super().add_worksheet(name, worksheet_class or SafeWorksheet)
-        sheet._quoted = self.quoted
-        return sheet
+_CLASSES: dict[str, type] = {}
 
 
-def workbook(target: Any, **options: Any) -> SafeWorkbook:
+def __getattr__(name: str):
+    """``xlsx.SafeWorkbook`` and ``xlsx.SafeWorksheet``, made on first use."""
+    if name in ("SafeWorkbook", "SafeWorksheet"):
+        if not _CLASSES:
+            _CLASSES.update(zip(("SafeWorkbook", "SafeWorksheet"), _make_classes(), strict=True))
+        return _CLASSES[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def workbook(target: Any, **options: Any):
     """A new workbook writing to ``target`` (a path or a binary stream), with xlsxwriter's ``options``
     (``constant_memory``, ``in_memory``, ``remove_timezone``); text is always text, see the module's docstring."""
-    return SafeWorkbook(str(target) if hasattr(target, "__fspath__") else target, options)
+    safe_workbook = __getattr__("SafeWorkbook")
+    return safe_workbook(str(target) if hasattr(target, "__fspath__") else target, options)

@@ -90,7 +90,7 @@ class EnterpriseFilterSet(ZoneScopedFilterSet):
     )
     chain_leader = _flag(_("链主企业"), "链主企业 / chain-leading firm")
     top_taxpayer = _flag(_("纳税大户"), "有纳税大户位次 / has a top-taxpayer rank", method="filter_in_queryset")
-    top_taxpayer_rank_max = django_filters.NumberFilter(
+    top_taxpayer_rank_max = NumberFilter(
         field_name="top_taxpayer_rank", lookup_expr="lte", help_text="纳税位次不低于 / top-taxpayer rank at most"
     )
     sort = SortFilter(

@@ -80,8 +80,8 @@ class PickerField(forms.ModelChoiceField):
         )
 
     def prepare_value(self, value):
-        if isinstance(value, int | str) and str(value).isdigit() and self.queryset is not None:
-            value = self.queryset.filter(pk=value).first()
+        if isinstance(value, int | str) and params.to_id(value) is not None and self.queryset is not None:
+            value = self.queryset.filter(pk=params.to_id(value)).first()
         if hasattr(value, "_meta"):
             return self.label_of(value)
         return value
@@ -90,8 +90,8 @@ class PickerField(forms.ModelChoiceField):
         text = (value or "").strip()
         if text in self.empty_values:
             return None
-        if text.isdigit():
-            found = self.queryset.filter(pk=int(text)).first()
+        if (pk := params.to_id(text)) is not None:
+            found = self.queryset.filter(pk=pk).first()
             if found is not None:
                 return found
         key = text.split("（", 1)[0].strip()

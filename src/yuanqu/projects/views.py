@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from yuanqu.core import params
 from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, editable_zone_ids, visible_zone_ids
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
@@ -454,8 +455,7 @@ def _parcel_uses(parcel_ids, *, user, project_id) -> dict[int, list[str]]:
 
 
 def _project_id(request) -> int | None:
-    value = request.GET.get("project", "")
-    return int(value) if value.isdigit() else None
+    return params.to_id(request.GET.get("project"))
 
 
 @login_required

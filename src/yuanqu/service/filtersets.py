@@ -7,7 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.filtersets import SearchFilter, SortFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.filtersets import (
+    NumberFilter,
+    SearchFilter,
+    SortFilter,
+    ZoneFilter,
+    ZoneScopedFilterSet,
+)
 from yuanqu.service.models import (
     EnterpriseOfficial,
     EnterprisePlan,
@@ -29,13 +35,13 @@ class ServiceRequestFilterSet(ZoneScopedFilterSet):
 
     q = SearchFilter(fields=("number", "content", "enterprise__name", "enterprise__uscc"), label=_("搜索"))
     zone = ZoneFilter(lookup="enterprise__zone")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
     state = django_filters.ChoiceFilter(choices=ServiceRequest.State.choices, label=_("状态"), empty_label=_("全部"))
     kind = django_filters.ChoiceFilter(choices=ServiceRequest.Kind.choices, label=_("诉求类型"), empty_label=_("全部"))
     channel = django_filters.ChoiceFilter(
         choices=ServiceRequest.Channel.choices, label=_("渠道"), empty_label=_("全部")
     )
-    category = django_filters.ModelChoiceFilter(
+    category = django_filters.ModelChoiceFilter(  # chosen by its code, not an id
         queryset=ServiceCategory.objects.all(),
         field_name="category",
         to_field_name="code",
@@ -87,8 +93,8 @@ class VisitFilterSet(ZoneScopedFilterSet):
 
     q = SearchFilter(fields=("enterprise__name", "findings", "agency", "reason"), label=_("搜索"))
     zone = ZoneFilter(lookup="enterprise__zone")
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
-    official = django_filters.NumberFilter(field_name="official_id", help_text="走访人编号 / official's user id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    official = NumberFilter(field_name="official_id", help_text="走访人编号 / official's user id")
     state = django_filters.ChoiceFilter(choices=Visit.State.choices, label=_("状态"), empty_label=_("全部"))
     unwritten = django_filters.BooleanFilter(
         method="filter_unwritten",
@@ -109,8 +115,8 @@ class VisitFilterSet(ZoneScopedFilterSet):
 class EnterpriseOfficialFilterSet(ZoneScopedFilterSet):
     """``?enterprise=12&official=5&role=linked_official``."""
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
-    official = django_filters.NumberFilter(field_name="official_id", help_text="人员编号 / user id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    official = NumberFilter(field_name="official_id", help_text="人员编号 / user id")
     role = django_filters.ChoiceFilter(choices=EnterpriseOfficial.Role.choices)
 
     class Meta:
@@ -121,7 +127,7 @@ class EnterpriseOfficialFilterSet(ZoneScopedFilterSet):
 class EnterprisePlanFilterSet(ZoneScopedFilterSet):
     """``?enterprise=12&year=2026``."""
 
-    enterprise = django_filters.NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
+    enterprise = NumberFilter(field_name="enterprise_id", help_text="企业编号 / enterprise id")
 
     class Meta:
         model = EnterprisePlan
@@ -131,7 +137,7 @@ class EnterprisePlanFilterSet(ZoneScopedFilterSet):
 class PlanMeasureFilterSet(ZoneScopedFilterSet):
     """``?plan=3&state=in_progress``."""
 
-    plan = django_filters.NumberFilter(field_name="plan_id", help_text="一企一策编号 / plan id")
+    plan = NumberFilter(field_name="plan_id", help_text="一企一策编号 / plan id")
     state = django_filters.ChoiceFilter(choices=PlanMeasure.State.choices)
 
     class Meta:

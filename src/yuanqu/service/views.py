@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from yuanqu.core import params
 from yuanqu.core.access import can_edit, can_edit_zone
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
@@ -119,8 +120,8 @@ def request_add(request):
     if not can_edit(request.user):
         raise PermissionDenied
     initial = {}
-    if request.GET.get("enterprise", "").isdigit():
-        initial["enterprise"] = request.GET["enterprise"]
+    if (enterprise_id := params.to_id(request.GET.get("enterprise"))) is not None:
+        initial["enterprise"] = enterprise_id
     form = ServiceRequestForm(request.POST or None, user=request.user, initial=initial)
     return edit_page(
         request,
@@ -214,8 +215,8 @@ def _visit_page(request, *, visit: Visit, enterprise: Enterprise | None):
 @login_required
 def visit_add(request):
     enterprise = None
-    if request.GET.get("enterprise", "").isdigit():
-        enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=request.GET["enterprise"])
+    if (enterprise_id := params.to_id(request.GET.get("enterprise"))) is not None:
+        enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=enterprise_id)
     if not can_edit(request.user):
         raise PermissionDenied
     return _visit_page(request, visit=Visit(), enterprise=enterprise)

@@ -134,7 +134,12 @@ def test_any_registered_points_layer_is_served_shifted_and_offered_on_the_page(
     shifted = client_a.get("/map/layers/parks.geojson").json()["features"][0]["geometry"]["coordinates"]
     assert shifted == [round(v, 7) for v in geo.wgs84_to_gcj02(120.123456789, 31.2)]
     response = client_a.get("/map/")
-    assert [layer["key"] for layer in response.context["map_config"]["points"]] == ["enterprises", "projects", "parks"]
+    assert [layer["key"] for layer in response.context["map_config"]["points"]] == [
+        "enterprises",
+        "projects",
+        "chain-land",
+        "parks",
+    ]
     assert 'id="one-map-layer-parks"' in response.content.decode()
 
 
@@ -189,7 +194,7 @@ def test_map_page_offers_tiles_legends_and_no_base_map(client_a, located, zone_a
     config = response.context["map_config"]
     assert config["base_map"] is None
     layers = {layer["key"]: layer for layer in config["points"]}
-    assert list(layers) == ["enterprises", "projects"]
+    assert list(layers) == ["enterprises", "projects", "chain-land"]
     assert layers["enterprises"]["url"] == f"/map/layers/enterprises.geojson?as_of=2025-03-02&zone={zone_a.pk}"
     assert layers["projects"]["colour_by"] == "stage" and layers["projects"]["detail_url"] == "/projects/{id}/"
     assert [c["key"] for c in config["colourings"]] == ["status", "grade", "stage"]

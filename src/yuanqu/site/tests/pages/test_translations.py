@@ -105,8 +105,8 @@ def test_english_catalogue_has_no_fuzzy_or_duplicate_entries():
 
 def test_compiled_catalogue_matches_the_po_file():
     assert MO_PATH.exists(), "run `yuanqu compiletranslations`"
-    po = {e.msgid: e.msgstr for e in polib.pofile(str(PO_PATH)) if e.msgstr and not e.obsolete}
-    mo = {e.msgid: e.msgstr for e in polib.mofile(str(MO_PATH))}
+    po = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(PO_PATH)) if e.msgstr and not e.obsolete}
+    mo = {(e.msgctxt, e.msgid): e.msgstr for e in polib.mofile(str(MO_PATH))}
     assert {k: v for k, v in po.items() if mo.get(k) != v} == {}, "stale .mo: run `yuanqu compiletranslations`"
 
 
