@@ -17,7 +17,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from yuanqu.cli import load_now
+from yuanqu.core.lazy import load_now
 from yuanqu.core.management.commands.init import pending_migrations
 
 DEFAULT_ADDR = "127.0.0.1:8000"

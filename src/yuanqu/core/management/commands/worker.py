@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from yuanqu.cli import load_now
+from yuanqu.core.lazy import load_now
 
 logger = logging.getLogger("yuanqu.jobs")
 
