@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -106,6 +107,23 @@ class FileReader:
             self.problem((*path, key), "应为 true 或 false", "should be true or false")
             return default
         return value
+
+
+def read_toml(text: str, *, origin: str = "") -> dict[str, Any]:
+    """A method file's TOML as data; a syntax error is a MethodError naming its line and column."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        # Python 3.11's error carries its position only in the message: "… (at line 7, column 22)".
+        reason = str(error)
+        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", reason)
+        line = column = None
+        if found:
+            line, column = int(found.group(1)), int(found.group(2))
+            reason = reason[: found.start()]
+        raise MethodError(
+            [MethodProblem("", f"TOML 语法错误：{reason}", f"TOML syntax error: {reason}", line, column)], origin=origin
+        ) from None
 
 
 def preset_names_in(package: str) -> list[str]:

@@ -11,14 +11,19 @@ import difflib
 import hashlib
 import itertools
 import math
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any
 
 from yuanqu.analytics.industry import DIVISIONS
-from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem, preset_names_in, preset_text_in
+from yuanqu.analytics.methodfile import (
+    FileReader,
+    MethodError,
+    MethodProblem,
+    preset_names_in,
+    preset_text_in,
+    read_toml,
+)
 from yuanqu.analytics.mujun.expression import BOOLEAN, NUMBER, Expression, ExpressionError, parse
 from yuanqu.analytics.mujun.locate import Path, locate_toml, locate_yaml
 
@@ -729,20 +734,7 @@ class _Reader(FileReader):
 def parse_method(text: str, *, format: str = "toml", origin: str = "") -> Method:
     """Parse and validate a method from its text ("toml" or "yaml"); raises MethodError."""
     if format == "toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            # Python 3.11's error carries its position only in the message: "… (at line 7, column 22)".
-            reason = str(error)
-            found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", reason)
-            line = column = None
-            if found:
-                line, column = int(found.group(1)), int(found.group(2))
-                reason = reason[: found.start()]
-            raise MethodError(
-                [MethodProblem("", f"TOML 语法错误：{reason}", f"TOML syntax error: {reason}", line, column)],
-                origin=origin,
-            ) from None
+        data = read_toml(text, origin=origin)
         locations = locate_toml(text)
     elif format == "yaml":
         try:

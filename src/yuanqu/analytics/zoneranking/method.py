@@ -13,12 +13,18 @@ import hashlib
 import json
 import math
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from yuanqu.analytics.methodfile import FileReader, MethodError, MethodProblem, preset_names_in, preset_text_in
+from yuanqu.analytics.methodfile import (
+    FileReader,
+    MethodError,
+    MethodProblem,
+    preset_names_in,
+    preset_text_in,
+    read_toml,
+)
 from yuanqu.analytics.mujun.locate import Locations, Path, locate_toml
 from yuanqu.analytics.zone_figures import BY_KEY, FIGURE_KEYS
 
@@ -711,19 +717,7 @@ def load_method(text: str, *, name: str = "") -> Method:
     """Parse and validate a method from TOML text; raises MethodError listing every problem with its line.
 
     ``name`` is the method's name when the text gives none, and names the text in messages (a file name)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        # Python 3.11's error carries its position only in the message: "… (at line 7, column 22)".
-        reason = str(error)
-        found = re.search(r"\s*\(at line (\d+), column (\d+)\)$", reason)
-        line = column = None
-        if found:
-            line, column = int(found.group(1)), int(found.group(2))
-            reason = reason[: found.start()]
-        raise MethodError(
-            [MethodProblem("", f"TOML 语法错误：{reason}", f"TOML syntax error: {reason}", line, column)], origin=name
-        ) from None
+    data = read_toml(text, origin=name)
     return _build(data, Locations() if not text else locate_toml(text), text=text, name=name)
 
 
