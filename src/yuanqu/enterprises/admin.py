@@ -18,16 +18,7 @@ class EnterpriseAdminForm(forms.ModelForm):
 
     class Meta:
         model = Enterprise
-        fields = [
-            "uscc",
-            "name",
-            "zone",
-            "status",
-            "production_started_on",
-            "main_products",
-            "business_scope",
-            *Enterprise.KEY_FIELDS,
-        ]
+        fields = EnterpriseForm.Meta.fields  # the admin edits what the page edits
 
     clean_uscc = EnterpriseForm.clean_uscc
     clean_industry_code = EnterpriseForm.clean_industry_code
