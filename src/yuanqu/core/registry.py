@@ -273,6 +273,40 @@ class TileTouch:
 tile_touches: Registry[TileTouch] = Registry("tile touches")
 
 
+# --- the leaders' cockpit and the monthly report ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CockpitSection:
+    """An app's section of the cockpit (驾驶舱) and chapter of the monthly report (月报): ``build(scope=,
+    period=)`` (a function or its dotted path, imported when first used) returns a ``yuanqu.core.cockpit.Section``
+    read from the app's own selectors, or None when it has nothing for that scope. ``in_report`` puts it in the
+    monthly report as well."""
+
+    key: str
+    title: Any
+    build: Callable[..., Any] | str
+    order: int = 100
+    in_report: bool = True
+
+
+cockpit_sections: Registry[CockpitSection] = Registry("cockpit sections")
+
+
+@dataclass(frozen=True)
+class CockpitTargets:
+    """Where an app keeps targets on measures (the responsibility letters): ``targets(scope=, period=)`` (or its
+    dotted path) returns ``{measure key: (target value, colour)}`` for the scope's zones together, the colour
+    being the pace's (green / amber / red, or "" when there is nothing to judge). The cockpit puts them beside
+    every figure whose key is that measure's."""
+
+    key: str
+    targets: Callable[..., dict] | str
+
+
+cockpit_targets: Registry[CockpitTargets] = Registry("cockpit targets")
+
+
 # --- measures: what a target can be set on ---------------------------------------------------------------------
 
 

@@ -126,6 +126,9 @@ def register() -> None:
             unmapped_text=_("未关联带图形地块的项目：{n} 个（不在地图上）"),
         )
     )
+    registry.cockpit_sections.register(
+        registry.CockpitSection("projects", _("项目推进"), "yuanqu.projects.cockpit.build", order=10)
+    )
     # What yearly targets can be set on: projects newly signed, started and completed, and their investment.
     indicators = [*statistics.INDICATORS, *statistics.size_class_indicators()]
     for order, (key, label, unit) in enumerate(indicators, start=1):
