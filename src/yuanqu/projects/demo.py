@@ -687,3 +687,48 @@ def build_projects(city) -> None:
     city.bulk_create(target_objects(rng, planned, zones, years), "目标 / targets")
     city.shared["projects"] = planned
     city.count("projects", len(planned))
+
+
+# How a zone has already answered the alerts of its demo projects: a deadline missed by more than about a year
+# has long been taken up (the project's land is in the idle-land procedure, or the investor was summoned), a few
+# recent ones are put off with a reason, and the rest are the month's open work.
+LONG_LATE_WORKDAYS = 250
+LONG_LATE_REASONS = {
+    True: "已纳入闲置土地处置程序，按《闲置土地处置办法》调查认定并下发处置决定",
+    False: "投资方资金未到位，已约谈并列入重点督办，按季度跟踪",
+}
+SNOOZE_REASONS = ("施工许可已报审，预计下月开工", "规划方案调整中，待审批后开工", "等待配套电力接入后开工")
+
+
+def build_alert_responses(city) -> None:
+    """Acknowledge the demo's long-overdue deadlines with what the zone does about them and snooze a few recent
+    ones, so that the alert list opens on the month's open work, as a zone that has used it for a while has it."""
+    from yuanqu.projects.alerts import DEADLINE, project_alerts
+    from yuanqu.projects.models import AlertResponse
+
+    admin = get_user_model().objects.filter(username="admin").first()
+    if admin is None or not city.shared.get("projects"):
+        return
+    rng = city.stream("alert-responses")
+    responses = []
+    for alert in project_alerts(user=admin, today=city.as_of, kind=DEADLINE):
+        if alert.days > LONG_LATE_WORKDAYS:
+            reason = LONG_LATE_REASONS[alert.project.parcel_id is not None]
+            action, until = AlertResponse.Action.ACKNOWLEDGED, None
+        elif alert.days > 10 and rng.random() < 0.2:
+            reason = rng.choice(SNOOZE_REASONS)
+            action, until = AlertResponse.Action.SNOOZED, city.as_of + dt.timedelta(days=rng.choice((14, 30, 45)))
+        else:
+            continue
+        responses.append(
+            AlertResponse(
+                project=alert.project,
+                key=alert.key,
+                kind=alert.kind,
+                action=action,
+                until=until,
+                reason=reason,
+                responded_by=admin,
+            )
+        )
+    city.bulk_create(responses, "提醒处理 / alert responses")

@@ -98,6 +98,9 @@ def register() -> None:
     )
     registry.tile_touches.register(registry.TileTouch("projects.project", touch=_project_touches))
     registry.demo_steps.register(registry.DemoStep("projects", "yuanqu.projects.demo.build_projects", order=80))
+    registry.demo_steps.register(
+        registry.DemoStep("alert-responses", "yuanqu.projects.demo.build_alert_responses", order=81)
+    )
     registry.map_layers.register(
         registry.MapLayer(
             "stage", _("按项目阶段"), "colouring", order=30, legend=stage_legend, property="stage", qualifies="projects"

@@ -180,3 +180,17 @@ def test_alert_list_is_a_readable_handful_with_every_kind(admin):
         overdue = {a.project.pk for a in alerts if a.kind == "deadline"}
         assert not any(a.kind == "stalled" and a.project.pk in overdue for a in alerts)
         assert all(a.leader and a.agent for a in alerts)
+
+
+def test_long_overdue_deadlines_are_already_taken_up_so_the_list_opens_on_open_work(admin):
+    """A deadline missed by more than 250 working days is acknowledged with what the zone does about it; the open
+    alerts, which the list shows first, are the recent ones."""
+    from yuanqu.projects.alerts import OPEN, attach_responses, state_of
+    from yuanqu.projects.demo import LONG_LATE_REASONS, LONG_LATE_WORKDAYS
+
+    alerts = attach_responses(project_alerts(user=admin, today=AS_OF, kind="deadline"), today=AS_OF)
+    long_late = [a for a in alerts if a.days > LONG_LATE_WORKDAYS]
+    assert long_late, "the small city has long-overdue signings"
+    assert all(a.response is not None and a.response.reason in LONG_LATE_REASONS.values() for a in long_late)
+    still_open = [a for a in alerts if state_of(a, AS_OF) == OPEN]
+    assert still_open and max(a.days for a in still_open) <= LONG_LATE_WORKDAYS
