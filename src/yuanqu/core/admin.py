@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, get_zone_model, is_city_admin, zone_id_of
 from yuanqu.core.changelog import acting
+from yuanqu.core.jobs import services as jobs_services
+from yuanqu.core.jobs.models import Job
 from yuanqu.core.models import ChangeLogEntry
 
 admin.site.site_header = _("园区管理后台")
@@ -256,3 +258,50 @@ class ChangeLogEntryAdmin(RestrictedLookups, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Job)
+class JobAdmin(RestrictedLookups, admin.ModelAdmin):
+    """The stored jobs, read-only and restricted like the job pages: the jobs of the user's zones and the user's
+    own. Queued or running jobs can be cancelled (through the job service, which checks and logs it); a job is
+    never edited or deleted by hand (its history is the record of what ran)."""
+
+    list_display = ("id", "label", "kind", "state", "user", "zone", "created", "finished", "attempts", "worker")
+    list_filter = ("state", "kind", ZoneListFilter)
+    search_fields = ("label", "kind", "user__username", "message")
+    list_select_related = ("user", "zone")
+    readonly_fields = [f.name for f in Job._meta.fields]
+    actions = ["cancel_jobs"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.restrict(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return _staff(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return _staff(request) and (obj is None or self.get_queryset(request).filter(pk=obj.pk).exists())
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("取消所选任务"), permissions=["view"])
+    def cancel_jobs(self, request, queryset):
+        done = refused = 0
+        with acting(source="page", user=request.user):
+            for job in queryset.filter(state__in=(Job.State.QUEUED, Job.State.RUNNING)):
+                try:
+                    jobs_services.cancel(job=job, user=request.user)
+                    done += 1
+                except (PermissionDenied, ValidationError):
+                    refused += 1
+        self.message_user(
+            request, _("已取消 %(done)d 个任务，%(refused)d 个无权或已结束。") % {"done": done, "refused": refused}
+        )
