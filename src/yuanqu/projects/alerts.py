@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 from django.conf import settings
@@ -224,15 +224,34 @@ EXPORT_COLUMNS = (
     Column("until", "暂缓至", "date"),
     Column("reason", "说明", "text"),
 )
-"""The columns of the alert list's xlsx export (Chinese, as the bureau files it)."""
+"""The columns of the alert list's xlsx export (Chinese, as the bureau files it; ``EXPORT_HEADERS_EN`` in English)."""
 
 
-def write_alerts(target, alerts: list[Alert], *, today: dt.date) -> int:
-    """The alerts as an xlsx workbook (the platform's export writer); returns the count."""
-    with translation.override("zh-hans"):
-        rows = list(export_rows(alerts, today=today))
-    title = f"督办提醒（{today}）"
-    return write_rows(target, EXPORT_COLUMNS, rows, title=title, sheet_name="督办提醒")
+EXPORT_HEADERS_EN = {
+    "project": "Project",
+    "zone": "Zone",
+    "kind": "Kind",
+    "rule": "Rule",
+    "late": "How late",
+    "days": "Days late",
+    "leader": "Linked leader",
+    "agent": "Agent",
+    "state": "State",
+    "until": "Put off until",
+    "reason": "Note",
+}
+
+
+def write_alerts(target, alerts: list[Alert], *, today: dt.date, english: bool = False) -> int:
+    """The alerts as an xlsx workbook (the platform's export writer); returns the count. In Chinese, as the
+    bureau files it, or wholly in English (headers, kinds, rules, states) for a user reading English."""
+    language = "en" if english else "zh-hans"
+    with translation.override(language):
+        rows = list(export_rows(alerts, today=today, english=english))
+    if english:
+        columns = [replace(column, header=EXPORT_HEADERS_EN[column.key]) for column in EXPORT_COLUMNS]
+        return write_rows(target, columns, rows, title=f"Project alerts ({today})", sheet_name="Alerts")
+    return write_rows(target, EXPORT_COLUMNS, rows, title=f"督办提醒（{today}）", sheet_name="督办提醒")
 
 
 def export_rows(alerts: list[Alert], *, today: dt.date, english: bool = False):
@@ -275,7 +294,7 @@ def _deadline_alerts(projects, events, *, user, today):
                     project,
                     DEADLINE,
                     f"{status.rule}（{status.rule.days} {unit_zh}，{status.due} 到期）",
-                    f"{status.rule} ({status.rule.days} {unit_en}, due {status.due})",
+                    f"{status.rule.english_name()} ({status.rule.days} {unit_en}, due {status.due})",
                     f"逾期 {status.days_overdue} {unit_zh}",
                     f"{status.days_overdue} {unit_en} overdue",
                     status.days_overdue,

@@ -179,6 +179,13 @@ class StageDeadline(models.Model):
     def __str__(self) -> str:
         return self.label or f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
+    def english_name(self) -> str:
+        """The rule in English: its two stages (a label is written by the city, in Chinese)."""
+        from django.utils import translation
+
+        with translation.override("en"):
+            return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
     def clean(self) -> None:
         a, b = stage_rank(self.from_stage), stage_rank(self.to_stage)
         if a is None or b is None or b <= a:

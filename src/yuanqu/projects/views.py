@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -216,7 +216,8 @@ def project_alerts_export(request):
         context = {"form": form, "page": Paginator([], ALERT_PAGE_SIZE).get_page(1), "counts": []}
         return render(request, "projects/project_alerts.html", context, status=400)
     buffer = io.BytesIO()
-    alerts_module.write_alerts(buffer, listed["alerts"], today=listed["today"])
+    english = (translation.get_language() or "").startswith("en")
+    alerts_module.write_alerts(buffer, listed["alerts"], today=listed["today"], english=english)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="project-alerts-{listed["today"]}.xlsx"'
     return response

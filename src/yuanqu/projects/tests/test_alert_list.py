@@ -159,3 +159,20 @@ def test_export_holds_every_page_with_the_filters(client, user_a, many):
     assert data[0][0] == "甲逾期53" and data[0][2] == "期限逾期" and data[0][6] == "王副区长"
     assert data[0][5] > data[-1][5]
     assert not any("乙" in str(cell) for row in data for cell in row if cell)
+
+
+def test_export_reads_in_english_for_a_user_reading_english(client, user_a, many):
+    client.force_login(user_a)
+    client.cookies["django_language"] = "en"
+    response = client.get("/projects/alerts/export.xlsx?kind=deadline&leader=王副区长&sort=-days")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Alerts"
+    values = [row for row in sheet.iter_rows(values_only=True) if any(v is not None for v in row)]
+    header = next(i for i, row in enumerate(values) if row[0] == "Project")
+    assert values[header][:6] == ("Project", "Zone", "Kind", "Rule", "How late", "Days late")
+    data = values[header + 1 :]
+    assert len(data) == 27 and data[0][0] == "甲逾期53"  # names stay as recorded
+    assert data[0][2] == "Overdue deadline" and data[0][8] == "Open"
+    assert data[0][4].endswith("working days overdue") and data[0][3].startswith(
+        "Signed → Construction started (60 working days, due "
+    )
