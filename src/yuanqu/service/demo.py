@@ -2,8 +2,9 @@
 one-enterprise plans, 300 requests in every state of the loop (some late), visits (some never written up, some
 planned by another agency) and the visits the data suggest.
 
-Dates of requests and visits run back from today, so the demo shows a working service office whenever it is
-built; the draws come from the city's seed.
+Dates of requests and visits run back from the city's reference date (``city.as_of``: the day `yuanqu demo` is
+run), as the projects' and the land's do, so the demo shows a working service office whenever it is built and a
+seed with a reference date always gives the same city.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
-from django.utils import timezone
 
 from yuanqu.core.access import zone_descendants
 from yuanqu.core.demo import labels
@@ -147,7 +147,7 @@ def _request_steps(rng, request: ServiceRequest, target: str, today: dt.date, le
 
 def build_service(city) -> None:
     rng = city.stream("service")
-    today = timezone.localdate()
+    today = city.as_of
     key = _flag_key_enterprises(rng, city.last_year)
     if not key:
         return
