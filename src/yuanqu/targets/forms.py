@@ -1,5 +1,5 @@
-"""Forms of the targets app: a target (the admin's, the indicator chosen among the registered measures), a reported
-value, a step of a task's flow and an extension."""
+"""Forms of the targets app: a letter and its lines (the indicator chosen among the registered measures), a target
+(the admin's), a reported value, a step of a task's flow and an extension."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.targets.models import Target, Task
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.targets.selectors import measure_choices
 from yuanqu.targets.services import FLOW, check_indicator
+from yuanqu.zones.models import Zone
 
 DEFAULTED = ("above_step", "above_per", "below_step", "below_per", "below_basis", "order")
 
@@ -49,6 +50,62 @@ class TargetForm(forms.ModelForm):
         except ValidationError as exc:
             raise ValidationError(exc.message_dict["indicator"]) from None
         return indicator
+
+
+class LetterForm(forms.ModelForm):
+    """A zone's responsibility letter for a year: who signed it and when. The zone is one the user may change."""
+
+    class Meta:
+        model = ResponsibilityLetter
+        fields = ["zone", "year", "signed_by", "signed_on", "note"]
+        widgets = {"signed_on": forms.DateInput(attrs={"type": "date"}), "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = Zone.objects.restrict(user, action="change").order_by("code", "name")
+        self.fields["year"].widget.attrs.update(min=2000, max=2100)
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not 2000 <= year <= 2100:
+            raise ValidationError(_("年度须在 2000 至 2100 之间"))
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        zone, year = cleaned.get("zone"), cleaned.get("year")
+        others = ResponsibilityLetter.objects.filter(zone=zone, year=year).exclude(pk=self.instance.pk)
+        if zone is not None and year is not None and others.exists():
+            raise ValidationError(
+                _("%(zone)s %(year)s 年的目标责任状已经存在，请在其页面上添加目标。")
+                % {"zone": zone.name, "year": year}
+            )
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """The letter's uniqueness is said in ``clean``, in the user's words."""
+
+
+class LineForm(TargetForm):
+    """A line of a letter: the letter fixes its zone and year; the value reported for a line no ledger measures is
+    entered with its evidence on the letter's page, not here."""
+
+    class Meta(TargetForm.Meta):
+        fields = [
+            "indicator", "name", "value", "unit", "leader", "responsible_unit", "order",
+            "points", "above_step", "above_per", "above_cap", "below_step", "below_per", "below_basis", "below_cap",
+        ]  # fmt: skip
+
+    def __init__(self, *args, letter: ResponsibilityLetter, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.letter, self.instance.zone, self.instance.year = letter, letter.zone, letter.year
+        self.fields["indicator"].help_text = _("由平台台账计算的指标；不选则为报送指标，须填写指标名称")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("indicator") and not cleaned.get("name"):
+            self.add_error("name", _("未选指标的目标须填写指标名称"))
+        return cleaned
 
 
 class ReportValueForm(forms.Form):

@@ -13,18 +13,28 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.access import can_edit_zone
+from yuanqu.core.access import can_edit, can_edit_zone
 from yuanqu.core.filtersets import user_zone_choices
-from yuanqu.core.views import attachment
+from yuanqu.core.services import check_can_edit
+from yuanqu.core.views import attachment, edit_page
 from yuanqu.targets import selectors
 from yuanqu.targets.filtersets import TaskFilterSet
-from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, ReportValueForm
-from yuanqu.targets.models import Target, Task
+from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, LetterForm, LineForm, ReportValueForm
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.targets.reports import write_supervision_notice, write_target_report, write_task_report
-from yuanqu.targets.services import FLOW, advance_task, extend_task, report_value
+from yuanqu.targets.services import (
+    FLOW,
+    advance_task,
+    delete_target,
+    extend_task,
+    report_value,
+    save_letter,
+    save_target,
+)
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,6 +71,7 @@ def letter_overview(request):
         "matrix": matrix,
         "stale": selectors.stale_reported_lines(user=request.user, year=year, as_of=as_of),
         "amber_pct": int(selectors.amber_share() * 100),
+        "can_edit": can_edit(request.user),
     }
     return render(request, "targets/letter_overview.html", context, status=200 if valid else 400)
 
@@ -90,6 +101,93 @@ def letter_detail(request, pk: int):
         "report_form": ReportValueForm(),
     }
     return render(request, "targets/letter_detail.html", context, status=200 if valid else 400)
+
+
+def _letter(request, pk: int) -> ResponsibilityLetter:
+    return get_object_or_404(selectors.scoped_letters(request.user).select_related("zone"), pk=pk)
+
+
+@login_required
+def letter_create(request):
+    """A new letter of a zone for a year (one per zone and year)."""
+    if not can_edit(request.user):
+        raise PermissionDenied
+    initial = {"year": dt.date.today().year}
+    form = LetterForm(request.POST or None, user=request.user, initial=initial, instance=ResponsibilityLetter())
+    response = edit_page(
+        request,
+        form=form,
+        save=lambda f: save_letter(letter=f.instance, user=request.user),
+        template="targets/letter_form.html",
+        success_url=lambda saved: reverse("targets:letter-detail", args=[saved.pk]),
+        context={"title": _("新建目标责任状"), "cancel_url": reverse("targets:letter-overview")},
+    )
+    if request.method == "POST" and response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+@login_required
+def letter_edit(request, pk: int):
+    letter = _letter(request, pk)
+    check_can_edit(user=request.user, obj=letter)
+    form = LetterForm(request.POST if request.method == "POST" else None, user=request.user, instance=letter)
+    response = edit_page(
+        request,
+        form=form,
+        save=lambda f: save_letter(letter=f.instance, user=request.user),
+        template="targets/letter_form.html",
+        success_url=lambda saved: reverse("targets:letter-detail", args=[saved.pk]),
+        context={
+            "title": _("编辑目标责任状"),
+            "letter": letter,
+            "cancel_url": reverse("targets:letter-detail", args=[pk]),
+        },
+    )
+    if request.method == "POST" and response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+def _line_page(request, *, letter: ResponsibilityLetter, target: Target, title):
+    form = LineForm(request.POST if request.method == "POST" else None, letter=letter, instance=target)
+    response = edit_page(
+        request,
+        form=form,
+        save=lambda f: save_target(target=f.instance, user=request.user),
+        template="targets/line_form.html",
+        success_url=lambda saved: reverse("targets:letter-detail", args=[letter.pk]),
+        context={"title": title, "letter": letter, "cancel_url": reverse("targets:letter-detail", args=[letter.pk])},
+    )
+    if request.method == "POST" and response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+@login_required
+def line_create(request, pk: int):
+    """A new line of a letter: a measured indicator, or a reported one by its name; its scoring rule."""
+    letter = _letter(request, pk)
+    check_can_edit(user=request.user, obj=letter)
+    return _line_page(request, letter=letter, target=Target(), title=_("添加目标"))
+
+
+@login_required
+def line_edit(request, pk: int):
+    target = get_object_or_404(Target.objects.restrict(request.user).select_related("letter__zone"), pk=pk)
+    check_can_edit(user=request.user, obj=target)
+    return _line_page(request, letter=target.letter, target=target, title=_("编辑目标"))
+
+
+@login_required
+@require_POST
+def line_delete(request, pk: int):
+    target = get_object_or_404(Target.objects.restrict(request.user).select_related("letter"), pk=pk)
+    letter_id = target.letter_id
+    with transaction.atomic():
+        delete_target(target=target, user=request.user)
+    messages.success(request, _("已删除目标。"))
+    return redirect("targets:letter-detail", letter_id)
 
 
 @login_required
