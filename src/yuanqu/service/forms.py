@@ -1,4 +1,5 @@
-"""Forms of the service pages: a new request, the next step of a request, a visit."""
+"""Forms of the service pages: a new request, the next step of a request, a visit, an enterprise's linked
+officials and its plan (一企一策) with its measures."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.enterprises.models import Enterprise
-from yuanqu.service.models import RequestStep, ServiceCategory, ServiceRequest, Visit
+from yuanqu.service.models import (
+    EnterpriseOfficial,
+    EnterprisePlan,
+    PlanMeasure,
+    RequestStep,
+    ServiceCategory,
+    ServiceRequest,
+    Visit,
+)
 from yuanqu.service.selectors import colleagues
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,3 +80,63 @@ class VisitForm(forms.ModelForm):
             # The instance's empty fields are in self.initial and would hide a field's own initial value.
             self.initial["official"] = self.initial.get("official") or user.pk
             self.initial["visited_on"] = self.initial.get("visited_on") or timezone.localdate()
+
+
+class OfficialForm(forms.ModelForm):
+    """An official linked to the enterprise: its linked leader (挂钩领导) or its contact in the zone, among the
+    people the user may name."""
+
+    class Meta:
+        model = EnterpriseOfficial
+        fields = ["official", "role", "since"]
+        widgets = {"since": DATE}
+
+    def __init__(self, *args, user, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.enterprise = enterprise
+        self.fields["official"].queryset = colleagues(user)
+        if not self.instance.pk:
+            self.initial["since"] = self.initial.get("since") or timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        official, role = cleaned.get("official"), cleaned.get("role")
+        links = EnterpriseOfficial.objects.filter(enterprise=self.instance.enterprise, official=official, role=role)
+        if official is not None and role and links.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("%(person)s 已是该企业的%(role)s。")
+                % {"person": official, "role": EnterpriseOfficial.Role(role).label}
+            )
+        return cleaned
+
+    def validate_unique(self) -> None:
+        """Said in ``clean``, in the user's words."""
+
+
+class PlanForm(forms.ModelForm):
+    """The enterprise's plan for a year: its goal (the measures are added on the enterprise's page)."""
+
+    class Meta:
+        model = EnterprisePlan
+        fields = ["year", "goal"]
+        widgets = {"goal": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, enterprise, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.enterprise = enterprise
+        self.fields["year"].widget.attrs.update(min=2000, max=2100)
+        if not self.instance.pk:
+            self.initial["year"] = self.initial.get("year") or timezone.localdate().year
+
+
+class MeasureForm(forms.ModelForm):
+    """One measure of a plan: what, who, by when, how far."""
+
+    class Meta:
+        model = PlanMeasure
+        fields = ["content", "owner", "due_on", "state"]
+        widgets = {"due_on": DATE}
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yuanqu.core import params
 from yuanqu.core.access import can_edit, can_edit_zone
@@ -21,8 +22,8 @@ from yuanqu.core.views import add_service_errors, edit_page, object_history
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.service import selectors, services
 from yuanqu.service.filtersets import ServiceRequestFilterSet, VisitFilterSet
-from yuanqu.service.forms import ServiceRequestForm, StepForm, VisitForm
-from yuanqu.service.models import ServiceRequest, Visit
+from yuanqu.service.forms import MeasureForm, OfficialForm, PlanForm, ServiceRequestForm, StepForm, VisitForm
+from yuanqu.service.models import EnterpriseOfficial, EnterprisePlan, PlanMeasure, ServiceRequest, Visit
 
 PAGE_SIZE = 50
 BOARD_COLUMN = 30
@@ -227,3 +228,140 @@ def visit_edit(request, pk: int):
     visit = get_object_or_404(Visit.objects.restrict(request.user).select_related("enterprise"), pk=pk)
     check_can_edit(user=request.user, obj=visit)
     return _visit_page(request, visit=visit, enterprise=visit.enterprise)
+
+
+# --- an enterprise's linked officials and its plan (一企一策), written from the enterprise's page -------------------
+
+
+def _enterprise_url(enterprise_id: int) -> str:
+    return reverse("enterprises:enterprise-detail", args=[enterprise_id]) + "#service-panel"
+
+
+def _panel_form(request, *, form, save, title, enterprise):
+    """A form of the enterprise's service panel: saved through the service, back to the enterprise's page; an
+    invalid form answers 400 with its problems named."""
+    response = edit_page(
+        request,
+        form=form,
+        save=save,
+        template="service/panel_form.html",
+        success_url=lambda saved: _enterprise_url(enterprise.pk),
+        context={"title": title, "enterprise": enterprise, "cancel_url": _enterprise_url(enterprise.pk)},
+    )
+    if request.method == "POST" and response.status_code == 200:
+        response.status_code = 400
+    return response
+
+
+def _editable_enterprise(request, pk: int) -> Enterprise:
+    enterprise = get_object_or_404(Enterprise.objects.restrict(request.user), pk=pk)
+    check_can_edit(user=request.user, obj=enterprise)
+    return enterprise
+
+
+def _deleted(request, obj, delete, enterprise_id: int):
+    with transaction.atomic():
+        delete(obj, user=request.user)
+    messages.success(request, _("已删除。"))
+    return redirect(_enterprise_url(enterprise_id))
+
+
+@login_required
+def official_add(request, pk: int):
+    enterprise = _editable_enterprise(request, pk)
+    link = EnterpriseOfficial()
+    form = OfficialForm(request.POST or None, user=request.user, enterprise=enterprise, instance=link)
+    return _panel_form(
+        request,
+        form=form,
+        save=lambda f: services.link_official(link=f.instance, user=request.user),
+        title=_("添加挂钩人员"),
+        enterprise=enterprise,
+    )
+
+
+@login_required
+@require_POST
+def official_delete(request, pk: int):
+    link = get_object_or_404(EnterpriseOfficial.objects.restrict(request.user), pk=pk)
+    return _deleted(request, link, lambda obj, user: services.unlink_official(link=obj, user=user), link.enterprise_id)
+
+
+@login_required
+def plan_add(request, pk: int):
+    enterprise = _editable_enterprise(request, pk)
+    form = PlanForm(request.POST or None, enterprise=enterprise, instance=EnterprisePlan())
+    return _panel_form(
+        request,
+        form=form,
+        save=lambda f: services.save_plan(plan=f.instance, user=request.user),
+        title=_("新建一企一策"),
+        enterprise=enterprise,
+    )
+
+
+def _plan(request, pk: int) -> EnterprisePlan:
+    plan = get_object_or_404(EnterprisePlan.objects.restrict(request.user).select_related("enterprise"), pk=pk)
+    check_can_edit(user=request.user, obj=plan)
+    return plan
+
+
+@login_required
+def plan_edit(request, pk: int):
+    plan = _plan(request, pk)
+    form = PlanForm(request.POST if request.method == "POST" else None, enterprise=plan.enterprise, instance=plan)
+    return _panel_form(
+        request,
+        form=form,
+        save=lambda f: services.save_plan(plan=f.instance, user=request.user),
+        title=_("编辑一企一策"),
+        enterprise=plan.enterprise,
+    )
+
+
+@login_required
+@require_POST
+def plan_delete(request, pk: int):
+    plan = _plan(request, pk)
+    return _deleted(request, plan, lambda obj, user: services.delete_plan(plan=obj, user=user), plan.enterprise_id)
+
+
+@login_required
+def measure_add(request, pk: int):
+    plan = _plan(request, pk)
+    form = MeasureForm(request.POST or None, plan=plan, instance=PlanMeasure())
+    return _panel_form(
+        request,
+        form=form,
+        save=lambda f: services.save_measure(measure=f.instance, user=request.user),
+        title=_("添加措施"),
+        enterprise=plan.enterprise,
+    )
+
+
+def _measure(request, pk: int) -> PlanMeasure:
+    measures = PlanMeasure.objects.restrict(request.user).select_related("plan__enterprise")
+    measure = get_object_or_404(measures, pk=pk)
+    check_can_edit(user=request.user, obj=measure)
+    return measure
+
+
+@login_required
+def measure_edit(request, pk: int):
+    measure = _measure(request, pk)
+    form = MeasureForm(request.POST if request.method == "POST" else None, plan=measure.plan, instance=measure)
+    return _panel_form(
+        request,
+        form=form,
+        save=lambda f: services.save_measure(measure=f.instance, user=request.user),
+        title=_("编辑措施"),
+        enterprise=measure.plan.enterprise,
+    )
+
+
+@login_required
+@require_POST
+def measure_delete(request, pk: int):
+    measure = _measure(request, pk)
+    enterprise_id = measure.plan.enterprise_id
+    return _deleted(request, measure, lambda obj, user: services.delete_measure(measure=obj, user=user), enterprise_id)
