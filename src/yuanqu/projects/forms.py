@@ -289,6 +289,13 @@ class AgreementForm(forms.ModelForm):
         return data
 
 
+class CorrectDateForm(forms.Form):
+    """A recorded stage change's date corrected, with the reason."""
+
+    on = forms.DateField(label=_("更正后的日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("更正原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DeleteForm(forms.Form):
     confirm = forms.BooleanField(label=_("确认删除该项目及其全部进度记录"), required=True)
 

@@ -206,6 +206,46 @@ def advance_stage(
     return project
 
 
+def correct_event_date(*, event: StageEvent, on: dt.date, reason: str, user) -> StageEvent:
+    """Correct the date a stage change was recorded with (a typing slip, a date learned later): the timeline
+    keeps its order (not before the previous change, not after the next one), no date is in the future, and the
+    correction needs a reason, kept on the event after the old date; the change log keeps both dates."""
+    project = event.project
+    check_can_edit(user=user, obj=project)
+    reason = (reason or "").strip()
+    if not isinstance(on, dt.date) or isinstance(on, dt.datetime):
+        raise ValidationError({"on": "日期无效 / invalid date"})
+    if not reason:
+        raise ValidationError({"reason": "更正日期须说明原因 / correcting a date needs a reason"})
+    if on > timezone.localdate():
+        raise ValidationError({"on": f"日期 {on} 在今天之后 / the date {on} is in the future"})
+    ordered = sorted(project.events.all(), key=lambda e: (e.on, e.recorded_at, e.pk))
+    at = next(i for i, e in enumerate(ordered) if e.pk == event.pk)
+    earlier = ordered[at - 1] if at > 0 else None
+    later = ordered[at + 1] if at + 1 < len(ordered) else None
+    if earlier is not None and on < earlier.on:
+        raise ValidationError(
+            {
+                "on": f"日期不能早于上一次阶段变更（{earlier.on}） / "
+                f"the date cannot be before the previous stage change ({earlier.on})"
+            }
+        )
+    if later is not None and on > later.on:
+        raise ValidationError(
+            {
+                "on": f"日期不能晚于下一次阶段变更（{later.on}） / the date cannot be after the next stage change ({later.on})"
+            }
+        )
+    if on == event.on:
+        raise ValidationError({"on": f"日期未改变（{on}） / the date is unchanged ({on})"})
+    correction = f"日期由 {event.on} 更正为 {on}：{reason}"
+    event.reason = "；".join(part for part in (event.reason, correction) if part)
+    event.on = on
+    event.save(update_fields=["on", "reason"])
+    Project.objects.filter(pk=project.pk).update(updated=timezone.now())
+    return event
+
+
 # --- stage deadlines -----------------------------------------------------------------------------------
 
 DEFAULT_DEADLINES = [

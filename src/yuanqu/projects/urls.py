@@ -21,5 +21,6 @@ urlpatterns = [
     path("<int:pk>/delete/", views.project_delete, name="project-delete"),
     path("<int:pk>/agreement/", views.project_agreement, name="project-agreement"),
     path("<int:pk>/advance/", views.project_advance, name="project-advance"),
+    path("events/<int:pk>/correct/", views.event_correct, name="event-correct"),
     path("<int:pk>/admission/", views.project_admission, name="project-admission"),
 ]

@@ -36,15 +36,17 @@ from yuanqu.projects.forms import (
     AgreementForm,
     AlertFilterForm,
     AlertResponseForm,
+    CorrectDateForm,
     DeleteForm,
     ProjectForm,
     StatisticsForm,
 )
-from yuanqu.projects.models import Agreement, Project, Stage
+from yuanqu.projects.models import Agreement, Project, Stage, StageEvent
 from yuanqu.projects.reports import XLSX, write_monthly_report
 from yuanqu.projects.services import (
     admission_rules,
     advance_stage,
+    correct_event_date,
     delete_project,
     latest_admission_check,
     reopen_alert,
@@ -143,6 +145,30 @@ def project_advance(request, pk: int):
             return redirect("projects:project-detail", pk=project.pk)
     project.refresh_from_db()
     return _detail(request, project, form, status=400)
+
+
+@login_required
+def event_correct(request, pk: int):
+    """Correct the date of a recorded stage change, with the reason (the timeline keeps its order)."""
+    events = StageEvent.objects.select_related("project__zone").filter(
+        project__in=Project.objects.restrict(request.user)
+    )
+    event = get_object_or_404(events, pk=pk)
+    project = event.project
+    check_can_edit(user=request.user, obj=project)
+    form = CorrectDateForm(request.POST or None, initial={"on": event.on})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                correct_event_date(event=event, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已更正日期：%(on)s") % {"on": form.cleaned_data["on"]})
+            return redirect("projects:project-detail", pk=project.pk)
+    context = {"form": form, "event": event, "project": project}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/event_correct.html", context, status=status)
 
 
 ALERT_PAGE_SIZE = 50
