@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.chains.models import Chain, ChainFirm, ChainNode, ProjectKind, TargetFirm
 from yuanqu.enterprises.models import Enterprise
-from yuanqu.projects.forms import PickerField, enterprise_label
+from yuanqu.projects.forms import PickerField, enterprise_label, project_label
 from yuanqu.projects.models import Project
 from yuanqu.zones.models import Zone
 
@@ -80,8 +80,17 @@ class ProjectLinkForm(forms.Form):
 
     def __init__(self, *args, user, zone_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = (
-            Project.objects.restrict(user, action="change").filter(zone_id__in=zone_ids).order_by("name")
+        # Typed with a picker: a select of every project, on every link, made the page heavy.
+        query = "&".join(f"zone={pk}" for pk in sorted(zone_ids))
+        self.fields["project"] = PickerField(
+            label=self.fields["project"].label,
+            queryset=Project.objects.restrict(user, action="change")
+            .filter(zone_id__in=zone_ids)
+            .select_related("zone")
+            .order_by("name"),
+            label_of=project_label,
+            lookups=("name",),
+            search_url=f"{reverse('projects:pick-projects')}?{query}",
         )
 
 

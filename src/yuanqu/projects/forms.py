@@ -67,8 +67,13 @@ def enterprise_label(enterprise) -> str:
     return f"{enterprise.name}（{enterprise.uscc}）" if enterprise.uscc else enterprise.name
 
 
+def project_label(project) -> str:
+    """How a project is shown and typed in a picker: its name and zone (names repeat across zones)."""
+    return f"{project.name}（{project.zone.name}）"
+
+
 class PickerField(forms.ModelChoiceField):
-    """A parcel or enterprise typed as text: the picker's label, or a code, credit code or name that names exactly
+    """A parcel, enterprise or project typed as text: the picker's label, or a code, credit code or name that names exactly
     one of the user's objects. The page's script (``projects/picker.js``) proposes labels as the user types part of
     a code or name; without it the field still takes what is typed."""
 

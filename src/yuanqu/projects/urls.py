@@ -16,6 +16,7 @@ urlpatterns = [
     path("new/", views.project_create, name="project-create"),
     path("pick/parcels.json", views.pick_parcels, name="pick-parcels"),
     path("pick/enterprises.json", views.pick_enterprises, name="pick-enterprises"),
+    path("pick/projects.json", views.pick_projects, name="pick-projects"),
     path("<int:pk>/", views.project_detail, name="project-detail"),
     path("<int:pk>/edit/", views.project_edit, name="project-edit"),
     path("<int:pk>/delete/", views.project_delete, name="project-delete"),

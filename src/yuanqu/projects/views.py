@@ -20,7 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yuanqu.core import params
-from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone, editable_zone_ids, visible_zone_ids
+from yuanqu.core.access import (
+    can_edit,
+    can_edit_zone,
+    can_see_zone,
+    editable_zone_ids,
+    visible_zone_ids,
+    zone_descendants,
+)
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import add_service_errors, edit_page
@@ -525,6 +532,23 @@ def pick_enterprises(request):
         names = projects.get(enterprise.pk, [])
         warning = _("该企业已有项目：%(names)s") % {"names": "、".join(names)} if names else ""
         results.append({"id": enterprise.pk, "label": enterprise_label(enterprise), "warning": warning})
+    return JsonResponse({"results": results})
+
+
+@login_required
+def pick_projects(request):
+    """Projects the user may change whose name contains what was typed (``zone``: only those of that zone and its
+    sub-parks, e.g. a chain's zones)."""
+    from yuanqu.projects.forms import project_label
+
+    q = request.GET.get("q", "").strip()[:50]
+    projects = Project.objects.restrict(request.user, action="change").select_related("zone").order_by("name")
+    zone_ids = [z for z in (params.to_id(v) for v in request.GET.getlist("zone")) if z is not None]
+    if zone_ids:
+        projects = projects.filter(zone_id__in=zone_descendants(zone_ids))
+    if q:
+        projects = projects.filter(name__icontains=q)
+    results = [{"id": p.pk, "label": project_label(p), "warning": ""} for p in projects[:PICK_LIMIT]]
     return JsonResponse({"results": results})
 
 

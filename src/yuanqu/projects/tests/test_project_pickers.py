@@ -134,3 +134,19 @@ def test_admission_check_without_rules_says_so(client_a, zone_a):
 
     check = run_admission_check(project=project, user=make_user("city", Role.CITY_ADMIN))
     assert check.passed is False and check.report[0]["zh"] == "未配置准入规则"
+
+
+def test_project_search_by_part_of_a_name_within_the_zones_asked_and_the_users_own(client_a, zone_a, zone_b):
+    from yuanqu.zones.testing import make_zone
+
+    sub = make_zone("甲园", parent=zone_a)
+    make_project(zone_a, "年产 5 万吨涂料项目")
+    make_project(sub, "年产 3 万吨涂料项目")
+    make_project(zone_b, "年产 8 万吨涂料项目")
+    found = client_a.get("/projects/pick/projects.json", {"q": "涂料"}).json()["results"]
+    assert [r["label"] for r in found] == ["年产 3 万吨涂料项目（甲园）", f"年产 5 万吨涂料项目（{zone_a.name}）"]
+    only_sub = client_a.get("/projects/pick/projects.json", {"q": "涂料", "zone": sub.pk}).json()["results"]
+    assert [r["label"] for r in only_sub] == ["年产 3 万吨涂料项目（甲园）"]
+    asked_b = client_a.get("/projects/pick/projects.json", {"q": "涂料", "zone": zone_b.pk}).json()["results"]
+    assert asked_b == []  # another zone's projects are never offered, even when asked for
+    assert client_a.get("/projects/pick/projects.json", {"zone": "x"}).status_code == 200
