@@ -249,7 +249,7 @@ def _pie(axes, chart: Chart) -> None:
         axes.text(0.5, 0.5, _("无数据"), ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
         return
-    axes.pie(
+    _wedges, _texts, shares = axes.pie(
         [value for _category, value in shown],
         labels=[_label(category) for category, _value in shown],
         colors=kept,
@@ -258,6 +258,8 @@ def _pie(axes, chart: Chart) -> None:
         counterclock=False,
         textprops={"fontsize": 8},
     )
+    for share in shares:
+        share.set_color("white")
     axes.set_aspect("equal")
     unit = _unit_label(chart.unit)
     if unit:

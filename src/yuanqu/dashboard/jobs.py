@@ -1,5 +1,5 @@
 """The monthly report asked for from the cockpit, written by a worker (a city's report draws every section and
-chart, which may take a while): the job's result is the file, kept under the data directory and downloadable by
+chart, which may take a while): the job's result is the file, kept with the uploads (YUANQU_DATA_DIR/media, which web and worker machines share) and downloadable by
 the job's user only."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ FORMATS = ("docx", "xlsx")
 
 def report_folder() -> Path:
     """Where the jobs' reports are kept (never served as static files: only through the download view)."""
-    return Path(settings.DATA_DIR) / "reports"
+    return Path(settings.MEDIA_ROOT) / "reports"
 
 
 def report_path(job) -> Path | None:

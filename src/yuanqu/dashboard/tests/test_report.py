@@ -336,7 +336,7 @@ def test_the_scheduled_reports_of_the_city_and_each_zone(tmp_path, projects, zon
 def test_the_cockpit_link_runs_the_report_as_a_job_whose_file_only_its_user_downloads(
     client, settings, tmp_path, projects, user_a, user_b, zone_a, zone_b
 ):
-    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(user_a)
     url = reverse("dashboard:monthly-report")
     assert client.get(url, {"year": "2025", "month": "13"}).status_code == 400
@@ -368,7 +368,7 @@ def test_the_cockpit_link_runs_the_report_as_a_job_whose_file_only_its_user_down
 
 
 def test_a_docx_from_the_cockpit(client, settings, tmp_path, projects, city_admin, zone_a, zone_b):
-    settings.DATA_DIR = tmp_path
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(city_admin)
     client.get(reverse("dashboard:monthly-report"), {"year": "2025", "month": "6"})
     job = Job.objects.get()
