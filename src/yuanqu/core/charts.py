@@ -145,7 +145,7 @@ def draw(chart: Chart, *, width: float = WIDTH_INCHES, height: float | None = No
             "axes.spines.right": False,
         }
     ):
-        figure = Figure(figsize=(width, height), dpi=DPI)
+        figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         drawer = {
@@ -159,15 +159,33 @@ def draw(chart: Chart, *, width: float = WIDTH_INCHES, height: float | None = No
         }.get(chart.kind, _bars)
         drawer(axes, chart)
         axes.set_title(_label(chart.title))
-        figure.tight_layout()
         out = io.BytesIO()
-        figure.savefig(out, format="png", dpi=DPI, facecolor="white")
+        figure.savefig(out, format="png", dpi=DPI, facecolor="white", bbox_inches="tight", pad_inches=0.15)
     return out.getvalue()
 
 
-def _legend(axes, chart: Chart, **options) -> None:
+def _legend(axes, chart: Chart) -> None:
+    """Below the plot, in a row, where it covers nothing."""
     if len(chart.series) > 1:
-        axes.legend(frameon=False, fontsize=8, **options)
+        axes.figure.legend(frameon=False, fontsize=8, loc="outside lower center", ncol=min(len(chart.series), 6))
+
+
+def _wrapped(labels: list[str], room: int = 48) -> list[str]:
+    """Category labels broken into lines when together they are too long for the axis (Chinese has no spaces to
+    break at: every ``width`` characters)."""
+    if sum(len(label) for label in labels) <= room or not labels:
+        return labels
+    width = max(4, room // len(labels))
+    return ["\n".join(label[i : i + width] for i in range(0, len(label), width)) for label in labels]
+
+
+def _whole_numbers(axis, series: list) -> None:
+    """Counts get whole ticks (no 0.25 of a project)."""
+    from matplotlib.ticker import MaxNLocator
+
+    values = [value for one in series for value in one.values if value is not None]
+    if values and all(isinstance(value, int) and not isinstance(value, bool) for value in values):
+        axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _axis_labels(axes, chart: Chart, *, horizontal: bool = False) -> None:
@@ -213,10 +231,12 @@ def _bars(axes, chart: Chart) -> None:
         values = [_number(value) for value in series.values]
         colour = colours[chart.series.index(series)]
         axes.plot(positions, values, marker="o", label=_label(series.name), color=colour)
+    _whole_numbers(axes.xaxis if horizontal else axes.yaxis, chart.series)
     if horizontal:
         axes.set_yticks(positions, categories)
         axes.invert_yaxis()  # the first category on top, as in the table above the chart
     else:
+        categories = _wrapped(categories)
         axes.set_xticks(
             positions,
             categories,
@@ -234,7 +254,8 @@ def _lines(axes, chart: Chart) -> None:
     for n, series in enumerate(chart.series):
         values = [_number(value) for value in series.values]
         axes.plot(positions, values, marker="o", markersize=3, label=_label(series.name), color=colours[n])
-    axes.set_xticks(positions, categories)
+    axes.set_xticks(positions, _wrapped(categories))
+    _whole_numbers(axes.yaxis, chart.series)
     axes.grid(axis="y", alpha=0.3)
     _axis_labels(axes, chart)
     _legend(axes, chart)
