@@ -62,21 +62,21 @@ class NoCJKFont(RuntimeError):
 
 
 _font_lock = threading.Lock()
-_font_family: list[str] = []
+_font_family: dict[str, str] = {}
 
 
 def cjk_font() -> str:
-    """The family name of the CJK font the charts use (found once per process)."""
+    """The family name of the CJK font the charts use (found once per process and setting)."""
+    chosen = getattr(settings, "YUANQU_CJK_FONT", "") or ""
     with _font_lock:
-        if not _font_family:
-            _font_family.append(_find_font())
-        return _font_family[0]
+        if chosen not in _font_family:
+            _font_family[chosen] = _find_font(chosen)
+        return _font_family[chosen]
 
 
-def _find_font() -> str:
+def _find_font(chosen: str) -> str:
     from matplotlib import font_manager
 
-    chosen = getattr(settings, "YUANQU_CJK_FONT", "") or ""
     if chosen:
         path = Path(chosen)
         if not path.is_file():

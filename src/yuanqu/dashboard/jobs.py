@@ -12,7 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from yuanqu.core.cockpit import Period
 from yuanqu.core.jobs.services import JobFailed, submit
+from yuanqu.dashboard.cockpit import scope_for
+from yuanqu.dashboard.report import period_label, place_name
 
 KIND = "monthly-report"
 FORMATS = ("docx", "xlsx")
@@ -31,8 +34,8 @@ def report_path(job) -> Path | None:
 
 
 def submit_report(*, user, year: int, month: int, zone, file_format: str, language: str, today: dt.date):
-    where = zone.name if zone is not None else ""
-    label = _("月报：%(year)s年1–%(month)s月 %(where)s") % {"year": year, "month": month, "where": where}
+    where = place_name(scope_for(user, zone_id=zone.pk if zone is not None else None))
+    label = _("月报：%(where)s，%(period)s") % {"where": where, "period": period_label(Period(year, month, today))}
     params = {
         "year": year,
         "month": month,
@@ -42,7 +45,7 @@ def submit_report(*, user, year: int, month: int, zone, file_format: str, langua
         "today": today.isoformat(),
     }
     # The job is the user's own (no zone: a zone user who may only view may still ask for a report).
-    return submit(kind=KIND, user=user, label=label.strip(), params=params)
+    return submit(kind=KIND, user=user, label=label, params=params)
 
 
 def run_monthly_report_job(job, progress) -> dict:

@@ -20,6 +20,7 @@ from yuanqu.core import registry
 from yuanqu.core.cockpit import NOT_REPORTED, Chart, Column, Figure, Row, Section, Series, Table
 from yuanqu.core.jobs import services
 from yuanqu.core.jobs.models import Job
+from yuanqu.dashboard.management.commands.report import previous_month
 from yuanqu.dashboard.report import number, sheet_name
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
@@ -376,3 +377,17 @@ def test_a_docx_from_the_cockpit(client, settings, tmp_path, projects, city_admi
     response = client.get(reverse("dashboard:monthly-report-file", args=[job.pk]))
     document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
     assert figure_row(document, "新签约亿元以上项目数（个）")[1:4] == ["4", "1", "300.0"]
+
+
+def test_without_a_cjk_font_the_command_stops_with_a_clear_message_and_leaves_no_file(
+    tmp_path, settings, test_section, zone_a
+):
+    settings.YUANQU_CJK_FONT = str(tmp_path / "no-such-font.ttc")
+    with pytest.raises(CommandError, match=r"找不到中文字体（CJK）.* / no CJK font found"):
+        write(tmp_path)
+    assert not (tmp_path / "report.docx").exists()
+
+
+def test_the_schedule_defaults_to_the_previous_month():
+    assert previous_month(D(2026, 1, 3)) == (2025, 12)
+    assert previous_month(D(2026, 12, 7)) == (2026, 11)
