@@ -8,8 +8,8 @@ system (Noto Sans CJK from the Debian package fonts-noto-cjk, Source Han Sans, W
 drawing stops with :class:`NoCJKFont` rather than drawing boxes for every Chinese character.
 
 matplotlib is imported when the first chart is drawn (it is one of ``core.lazy.LAZY_LIBRARIES`` too): a command
-that draws nothing never loads it. Drawing uses the object-oriented API on the Agg canvas, never pyplot's global
-state, so threads of a server may draw at once.
+that draws nothing never loads it. Drawing uses the object-oriented API on the Agg canvas, never pyplot; the style
+is set in an ``rc_context``, which is process-wide, so one chart is drawn at a time (``_draw_lock``).
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ class NoCJKFont(RuntimeError):
 
 
 _font_lock = threading.Lock()
+_draw_lock = threading.Lock()
 _font_family: dict[str, str] = {}
 
 
@@ -133,17 +134,20 @@ def draw(chart: Chart, *, width: float = WIDTH_INCHES, height: float | None = No
     if height is None:
         rows = len(chart.categories) if chart.kind in ("hbar", "funnel") else 0
         height = max(HEIGHT_INCHES, 1.2 + 0.32 * rows) if rows else HEIGHT_INCHES
-    with matplotlib.rc_context(
-        {
-            "font.family": [family],
-            "font.sans-serif": [family, "DejaVu Sans"],
-            "axes.unicode_minus": False,
-            "font.size": 9,
-            "axes.titlesize": 11,
-            "axes.titleweight": "bold",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
+    with (
+        _draw_lock,
+        matplotlib.rc_context(
+            {
+                "font.family": [family],
+                "font.sans-serif": [family, "DejaVu Sans"],
+                "axes.unicode_minus": False,
+                "font.size": 9,
+                "axes.titlesize": 11,
+                "axes.titleweight": "bold",
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+            }
+        ),
     ):
         figure = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
         FigureCanvasAgg(figure)
