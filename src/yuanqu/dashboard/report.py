@@ -186,20 +186,29 @@ def _fonts(element, *, latin: str, east_asian: str) -> None:
     w:eastAsia; without it Word falls back to a font of its own choosing)."""
     from docx.oxml.ns import qn
 
-    properties = element.get_or_add_rPr()
+    properties = element.get_or_add_rPr() if hasattr(element, "get_or_add_rPr") else element.find(qn("w:rPr"))
     fonts = properties.find(qn("w:rFonts"))
     if fonts is None:
         fonts = properties.makeelement(qn("w:rFonts"), {})
         properties.insert(0, fonts)
+    # A theme font (w:asciiTheme, w:eastAsiaTheme…) wins over a named one: the template's are removed.
+    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attribute), None)
     for attribute in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attribute), latin)
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
 def _style_document(document) -> None:
+    from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
     styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None and defaults.find(qn("w:rPrDefault")) is not None:
+        default_run = defaults.find(qn("w:rPrDefault"))
+        if default_run.find(qn("w:rPr")) is not None:
+            _fonts(default_run, latin=LATIN_FONT, east_asian=BODY_FONT)
     normal = styles["Normal"]
     normal.font.size = Pt(12)
     _fonts(normal.element, latin=LATIN_FONT, east_asian=BODY_FONT)

@@ -182,6 +182,8 @@ def test_the_docx_has_a_cover_a_contents_and_a_chapter_per_section_with_the_sect
     assert 'TOC \\o "1-2"' in body and 'w:fldCharType="begin"' in body
     assert 'w:updateFields w:val="true"' in document.settings.element.xml
     assert 'w:eastAsia="仿宋"' in document.styles.element.xml and 'w:eastAsia="黑体"' in document.styles.element.xml
+    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption"):  # a theme font would win over the named
+        assert "eastAsiaTheme" not in document.styles[name].element.xml
     # The city: A's 3 and B's 1 against A's 1 last year.
     assert figure_row(document, "新签约亿元以上项目数（个）") == [
         "新签约亿元以上项目数（个）",
