@@ -12,7 +12,18 @@ import sys
 import types
 
 LAZY_LIBRARIES = frozenset(
-    {"polars", "numpy", "shapely", "pyproj", "pyogrio", "openpyxl", "xlsxwriter", "python_calamine", "docx"}
+    {
+        "polars",
+        "numpy",
+        "shapely",
+        "pyproj",
+        "pyogrio",
+        "openpyxl",
+        "xlsxwriter",
+        "python_calamine",
+        "docx",
+        "matplotlib",
+    }
 )
 """Libraries loaded when first used rather than when imported (each costs 50–500 ms to load)."""
 

@@ -7,3 +7,9 @@ from yuanqu.core import registry
 
 def register() -> None:
     registry.navigation.register(registry.NavItem("home", _("首页"), "home", order=0))
+    registry.job_kinds.register(
+        # The report is written to a new file each time: a job a dead worker left behind may simply run again.
+        registry.JobKind(
+            "monthly-report", _("月报"), "yuanqu.dashboard.jobs.run_monthly_report_job", retry_safe=True, serial=False
+        )
+    )

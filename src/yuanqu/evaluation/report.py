@@ -9,15 +9,13 @@ covers only that zone's enterprises.
 from __future__ import annotations
 
 import io
-import struct
-import zlib
 from collections import Counter
 
-import numpy as np
 from django.utils import timezone
 
 from yuanqu.analytics.mujun import Method, parse_method
 from yuanqu.analytics.mujun.explain import number
+from yuanqu.core.cockpit import Chart, Series
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
 
@@ -36,48 +34,28 @@ COLOUR_NAMES = {"A": "绿", "B": "蓝", "C": "黄", "D": "红", "T": "灰", "": 
 
 
 # ---------------------------------------------------------------------------------------------------
-# Charts: a PNG writer on numpy and zlib (no plotting library needed on the server)
+# Charts: drawn by the platform's chart module (matplotlib, yuanqu.core.charts), as the monthly report's are
 
 
-def png_bytes(pixels: np.ndarray) -> bytes:
-    """An RGB image (height × width × 3, uint8) as PNG bytes."""
-    height, width, _depth = pixels.shape
-    raw = np.zeros((height, width * 3 + 1), dtype=np.uint8)  # filter byte 0 (none) before each row
-    raw[:, 1:] = pixels.reshape(height, width * 3)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 9))
-        + chunk(b"IEND", b"")
+def grade_chart(title: str, labels: list[str], rows: list[list[int]], keys: list[str]) -> Chart:
+    """Horizontal bars, one per row of the table printed above the chart (in its order), each split by grade in
+    proportion to its counts (a row sums to 100 %), in the grades' colours."""
+    shares = []
+    for counts in rows:
+        total = sum(counts)
+        shares.append([count * 100 / total if total else 0 for count in counts])
+    series = [Series(key or UNGRADED, [row[n] for row in shares], stack="grade") for n, key in enumerate(keys)]
+    colours = ["#{:02x}{:02x}{:02x}".format(*COLOURS[key]) for key in keys]
+    return Chart(
+        "grades", title, "hbar", labels, series, unit="%", extra={"colours": colours, "value_label": "占比（%）"}
     )
 
 
-def stacked_bars(rows: list[list[int]], keys: list[str], *, width: int = 800, bar: int = 28, gap: int = 12) -> bytes:
-    """Horizontal bars, one per row, each split by grade in proportion to its counts (a row sums to 100 %).
+def stacked_bars(title: str, labels: list[str], rows: list[list[int]], keys: list[str]) -> bytes:
+    """The grade shares of each row as a PNG."""
+    from yuanqu.core.charts import draw
 
-    Rows are in the order of the table printed above the chart; the colours are those of ``COLOURS``.
-    """
-    height = gap + max(len(rows), 1) * (bar + gap)
-    pixels = np.full((height, width, 3), 255, dtype=np.uint8)
-    left, right = 10, width - 10
-    for n, counts in enumerate(rows):
-        top = gap + n * (bar + gap)
-        total = sum(counts)
-        pixels[top : top + bar, left:right] = (235, 235, 235)
-        if not total:
-            continue
-        x = left
-        for key, count in zip(keys, counts, strict=True):
-            end = x + round((right - left) * count / total)
-            pixels[top : top + bar, x : min(end, right)] = COLOURS[key]
-            x = end
-        pixels[top : top + bar, left : left + 1] = (0, 0, 0)
-    return png_bytes(pixels)
+    return draw(grade_chart(title, labels, rows, keys))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -234,7 +212,8 @@ def write_report(target, *, run: EvaluationRun, user, top: int = TOP) -> dict:
         [[row["group"], *[str(n) for n in row["counts"]], str(row["total"])] for row in groups],
     )
     if groups:
-        document.add_picture(io.BytesIO(stacked_bars([row["counts"] for row in groups], keys)), width=Cm(15))
+        chart = stacked_bars("各组等级占比", [row["group"] for row in groups], [row["counts"] for row in groups], keys)
+        document.add_picture(io.BytesIO(chart), width=Cm(15))
         _legend(document, keys)
 
     document.add_heading("三、各园区等级分布", level=1)
@@ -244,7 +223,8 @@ def write_report(target, *, run: EvaluationRun, user, top: int = TOP) -> dict:
         [[row["zone"], *[str(n) for n in row["counts"]], str(row["total"])] for row in zones],
     )
     if zones:
-        document.add_picture(io.BytesIO(stacked_bars([row["counts"] for row in zones], keys)), width=Cm(15))
+        chart = stacked_bars("各园区等级占比", [row["zone"] for row in zones], [row["counts"] for row in zones], keys)
+        document.add_picture(io.BytesIO(chart), width=Cm(15))
         _legend(document, keys)
 
     document.add_heading("四、园区对比", level=1)

@@ -322,3 +322,9 @@ YUANQU_JOB_IMPORT_THRESHOLD_KB = int(os.environ.get("YUANQU_JOB_IMPORT_THRESHOLD
 # jobs; smaller ones answer in the request.
 YUANQU_JOB_EVALUATION_MIN_ENTERPRISES = int(os.environ.get("YUANQU_JOB_EVALUATION_MIN_ENTERPRISES", "5000"))
 YUANQU_JOB_RANKING_MIN_ZONES = int(os.environ.get("YUANQU_JOB_RANKING_MIN_ZONES", "60"))
+# --- the monthly report (yuanqu.dashboard.report) -------------------------------------------------------------
+# The city named on the report's cover (empty: "全市"), the office that issues it (empty: "开发区管理办公室"), and
+# the font file of the charts' Chinese text (empty: the first CJK font installed, e.g. fonts-noto-cjk).
+YUANQU_CITY_NAME = os.environ.get("YUANQU_CITY_NAME", "").strip()
+YUANQU_REPORT_ISSUER = os.environ.get("YUANQU_REPORT_ISSUER", "").strip()
+YUANQU_CJK_FONT = os.environ.get("YUANQU_CJK_FONT", "").strip()

@@ -3,12 +3,12 @@
 import io
 
 import docx
-import numpy as np
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from yuanqu.evaluation.models import EvaluationRun
-from yuanqu.evaluation.report import png_bytes
+from yuanqu.evaluation.report import grade_chart, stacked_bars
 from yuanqu.evaluation.services import preset_method, publish_run, run_evaluation
 
 
@@ -105,17 +105,13 @@ def test_command_writes_the_report(evaluation_world, tmp_path):
     assert groups[1][1:6] == [str(n) for n in run.grade_counts().values()]
 
 
-def test_png_writer_writes_a_valid_image():
-    pixels = np.zeros((2, 3, 3), dtype=np.uint8)
-    pixels[0, 0] = (255, 0, 0)
-    data = png_bytes(pixels)
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    import struct
-    import zlib
-
-    width, height = struct.unpack(">II", data[16:24])
-    assert (width, height) == (3, 2)
-    start = data.index(b"IDAT") + 4
-    length = struct.unpack(">I", data[start - 8 : start - 4])[0]
-    raw = zlib.decompress(data[start : start + length])
-    assert raw[:4] == bytes([0, 255, 0, 0]) and len(raw) == 2 * (1 + 3 * 3)
+def test_grade_chart_splits_each_row_by_its_grades_shares_and_draws_a_png():
+    keys = ["A", "B", "C", "D", "T", ""]
+    chart = grade_chart("各组等级占比", ["工业", "服务业"], [[1, 1, 0, 0, 0, 2], [0, 0, 0, 0, 0, 0]], keys)
+    assert (chart.kind, chart.categories, chart.unit) == ("hbar", ["工业", "服务业"], "%")
+    assert [series.name for series in chart.series] == ["A", "B", "C", "D", "T", "未评价"]
+    assert [series.values for series in chart.series[:2]] == [[25.0, 0], [25.0, 0]]
+    assert chart.series[5].values == [50.0, 0] and {s.stack for s in chart.series} == {"grade"}
+    assert chart.extra["colours"][0] == "#2e7d32" and chart.extra["colours"][3] == "#d32f2f"
+    image = Image.open(io.BytesIO(stacked_bars("各组等级占比", ["工业"], [[1, 1, 0, 0, 0, 2]], keys)))
+    assert image.format == "PNG" and image.width > 800

@@ -1,0 +1,48 @@
+"""The monthly report from the cockpit: asking for it starts a job (the job's page follows its progress and
+offers the file), and the file is downloaded by the job's user only."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone, translation
+from django.views.decorators.http import require_http_methods
+
+from yuanqu.core.jobs.models import Job
+from yuanqu.core.params import choice_param, id_param, month_param, year_param
+from yuanqu.dashboard.jobs import FORMATS, KIND, report_path, submit_report
+from yuanqu.zones.models import Zone
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monthly_report(request):
+    """Start the report of ``year`` January to ``month`` (default: this month) for the user's zones, or for
+    ``zone`` among them, as ``format`` docx (default) or xlsx; answers with the job's page."""
+    data = request.POST if request.method == "POST" else request.GET
+    today = timezone.localdate()
+    year = year_param(data, default=today.year)
+    month = month_param(data, default=today.month)
+    file_format = choice_param(data, "format", FORMATS, default="docx")
+    zone_id = id_param(data, "zone")
+    zone = None
+    if zone_id is not None:
+        zone = Zone.objects.restrict(request.user).filter(pk=zone_id).first()
+        if zone is None:
+            raise Http404  # a zone the user may not see is answered like one that does not exist
+    language = translation.get_language() or "zh-hans"
+    job = submit_report(
+        user=request.user, year=year, month=month, zone=zone, file_format=file_format, language=language, today=today
+    )
+    return redirect("jobs:job-detail", pk=job.pk)
+
+
+@login_required
+def monthly_report_file(request, pk: int):
+    """The file a monthly-report job wrote, for the job's own user."""
+    job = get_object_or_404(Job, pk=pk, kind=KIND, user=request.user, state=Job.State.SUCCEEDED)
+    path = report_path(job)
+    if path is None or not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result.get("filename") or path.name)
