@@ -15,10 +15,13 @@ PROGRESS_STEP = 1000
 
 
 def public_rows(*, run: EvaluationRun, user) -> list[tuple]:
-    """The run's results the user may see, as LIST_FIELDS tuples, by group, grade and rank (ungraded last)."""
+    """The run's results the user may see, as LIST_FIELDS tuples, by group — the graded groups first, so the list
+    opens on the first of them, the groups not graded (and the results of no group) after — then by grade and
+    rank (ungraded last)."""
     results = EvaluationResult.objects.restrict(user) if user is not None else EvaluationResult.objects
     rows = list(results.filter(run=run).order_by().values_list(*LIST_FIELDS))
-    rows.sort(key=lambda r: (r[0] or "~", GRADE_ORDER.get(r[1], 99), r[6] or 10**9, r[2]))
+    graded = {r[0] for r in rows if r[1] in GRADE_ORDER}
+    rows.sort(key=lambda r: (r[0] not in graded, r[0] or "~", GRADE_ORDER.get(r[1], 99), r[6] or 10**9, r[2]))
     return rows
 
 
@@ -39,7 +42,7 @@ def write_public_list(target, *, run: EvaluationRun, user, progress=None) -> int
     rows = public_rows(run=run, user=user)
     book = xlsx.workbook(target, constant_memory=True)
     bold = book.add_format({"bold": True})
-    number = book.add_format({"num_format": "0.000"})
+    number = book.add_format({"num_format": "0.00"})  # scores to two decimals, as they are published
     headers = [_("组别"), _("等级"), _("统一社会信用代码"), _("企业名称"), _("所属园区"), _("总分"), _("组内排名")]
     title = f"{run.year} {run.method_name}"
     used_names: set[str] = set()

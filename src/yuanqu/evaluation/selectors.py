@@ -37,6 +37,14 @@ def run_groups(*, run: EvaluationRun, user) -> list[tuple[str, str]]:
     return sorted({(g, label or g) for g, label in rows if g})
 
 
+def first_graded_group(*, run: EvaluationRun, user, groups: list[tuple[str, str]]) -> str:
+    """The first of ``groups`` (as ``run_groups`` orders them) whose results carry grades; "" when none does."""
+    graded = set(
+        EvaluationResult.objects.restrict(user).filter(run=run).exclude(grade="").values_list("group", flat=True)
+    )
+    return next((group for group, _label in groups if group in graded), "")
+
+
 def distribution(*, run: EvaluationRun, user) -> list[dict]:
     """Per zone the number of enterprises of each grade (ungraded under "")."""
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(dict)

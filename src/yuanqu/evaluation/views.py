@@ -66,6 +66,8 @@ def run_detail(request, pk: int):
     groups = selectors.run_groups(run=run, user=request.user)
     data = request.GET.copy()
     data["sort"] = data.get("sort") or "rank"
+    if "group" not in data and (first := selectors.first_graded_group(run=run, user=request.user, groups=groups)):
+        data["group"] = first  # the list opens on the first graded group, as it is published; "—" shows all
     filterset = EvaluationResultFilterSet(
         data,
         queryset=selectors.run_results(run=run, user=request.user),

@@ -157,8 +157,11 @@ def test_enterprises_not_evaluated_come_after_the_evaluated_ones(client, city_ad
     if sort in ("", "rank", "zone"):  # within its group the utility (graded T, no rank) follows the ranked
         assert names.index("甲热电有限公司") > names.index("甲3号制造有限公司")
     client.force_login(city_admin)
-    html = client.get(f"/evaluation/runs/{city_run.pk}/", {"sort": sort}).content.decode()
+    html = client.get(f"/evaluation/runs/{city_run.pk}/", {"sort": sort, "group": ""}).content.decode()  # all
     assert html.index("甲1号制造有限公司") < html.index("甲园外有限公司")
+    # Without a group chosen the list opens on the first graded group, as it is published.
+    opened = client.get(f"/evaluation/runs/{city_run.pk}/", {"sort": sort}).content.decode()
+    assert "甲1号制造有限公司" in opened and "甲园外有限公司" not in opened
 
 
 def test_a_zone_b_id_in_the_results_filter_is_a_400_naming_it(client, user_a, city_run, zone_b):
