@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 
 from yuanqu.analytics.chains import coverage, split_list
@@ -25,8 +25,10 @@ PIPELINE_STAGES = frozenset({Stage.LEAD, Stage.NEGOTIATING})
 
 
 def chains_for(user, *, zone=None):
-    """The chains the user sees (serving one of their zones), those of a zone (and its parents' chains) when given."""
-    queryset = Chain.objects.restrict(user).prefetch_related("zones").order_by("name")
+    """The chains the user sees (serving one of their zones; ``user`` None: the system, which sees all), those of a
+    zone (and its parents' chains) when given."""
+    chains = Chain.objects.all() if user is None else Chain.objects.restrict(user)
+    queryset = chains.prefetch_related("zones").order_by("name")
     if zone is not None:
         queryset = queryset.filter(zones=zone)
     return queryset
@@ -241,6 +243,18 @@ def project_counts(link: Link) -> dict:
     signed = sum(1 for tag in link.projects if tag.project.stage in SIGNED_STAGES)
     pipeline = sum(1 for tag in link.projects if tag.project.stage in PIPELINE_STAGES)
     return {"signed": signed, "pipeline": pipeline}
+
+
+def target_counts(*, user, chain_ids, zone_ids) -> dict[int, int]:
+    """Link id → the target firms of these chains pursued by these zones (among those the user sees)."""
+    firms = TargetFirm.objects.all() if user is None else TargetFirm.objects.restrict(user)
+    rows = (
+        firms.filter(node__chain_id__in=chain_ids, zone_id__in=zone_ids)
+        .values_list("node_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def targets_of(node: ChainNode, *, user):
