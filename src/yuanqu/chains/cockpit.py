@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.chains import selectors
 from yuanqu.chains.models import Position
 from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table
+
+LINKS = pgettext_lazy("chain links", "个")
 
 
 def _zone_query(scope: Scope) -> str:
@@ -65,9 +68,9 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     url = reverse("chains:chain-list") + _zone_query(scope)
     figures = [
         Figure("chains", _("产业链"), len(results), _("条"), fresh=fresh, url=url),
-        Figure("chain_links_covered", _("已覆盖环节"), sum(covered_counts), _("个"), fresh=fresh, url=url),
-        Figure("chain_links", _("环节总数"), links, _("个"), fresh=fresh, url=url),
-        Figure("chain_gaps", _("缺链环节"), gaps, _("个"), fresh=fresh, url=url),
+        Figure("chain_links_covered", _("已覆盖环节"), sum(covered_counts), LINKS, fresh=fresh, url=url),
+        Figure("chain_links", _("环节总数"), links, LINKS, fresh=fresh, url=url),
+        Figure("chain_gaps", _("缺链环节"), gaps, LINKS, fresh=fresh, url=url),
     ]
     tables = [
         Table(
@@ -76,10 +79,10 @@ def build(*, scope: Scope, period: Period) -> Section | None:
             [
                 Column(_("产业链"), numeric=False),
                 Column(_("链长"), numeric=False),
-                Column(_("环节"), _("个")),
-                Column(_("已覆盖"), _("个")),
-                Column(_("缺链"), _("个")),
-                Column(_("薄弱"), _("个")),
+                Column(pgettext_lazy("chain", "环节"), LINKS),
+                Column(_("已覆盖"), LINKS),
+                Column(_("缺链"), LINKS),
+                Column(_("薄弱"), LINKS),
             ],
             coverage_rows,
             total=Row([_("合计"), "", links, sum(covered_counts), gaps, sum(len(r.weak) for r in results)]),
@@ -89,7 +92,7 @@ def build(*, scope: Scope, period: Period) -> Section | None:
             _("缺链环节"),
             [
                 Column(_("产业链"), numeric=False),
-                Column(_("环节"), numeric=False),
+                Column(pgettext_lazy("chain", "环节"), numeric=False),
                 Column(_("环节类型"), numeric=False),
                 Column(_("目标企业"), _("家")),
                 Column(_("补链项目"), _("个")),
@@ -108,7 +111,7 @@ def build(*, scope: Scope, period: Period) -> Section | None:
                 Series(_("已覆盖"), covered_counts, stack="links"),
                 Series(_("缺链"), gap_counts, stack="links"),
             ],
-            unit=_("个"),
+            unit=LINKS,
         )
     ]
     return Section(

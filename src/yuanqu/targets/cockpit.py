@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table
 from yuanqu.targets import selectors
@@ -20,6 +21,7 @@ from yuanqu.targets import selectors
 LATE_ROWS = 50
 """The late tasks a table lists (the most overdue first); the figure counts them all."""
 
+LINES = pgettext_lazy("letter lines", "项")
 COLOURS = (selectors.GREEN, selectors.AMBER, selectors.RED)
 
 
@@ -87,9 +89,9 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     letters_url = _letters_url(period)
     fresh = _("按 {date} 计").format(date=as_of.isoformat())
     figures = [
-        Figure("lines_green", _("目标进度正常"), counts[selectors.GREEN], _("项"), colour="green", url=letters_url),
-        Figure("lines_amber", _("目标进度滞后"), counts[selectors.AMBER], _("项"), colour="amber", url=letters_url),
-        Figure("lines_red", _("目标进度严重滞后"), counts[selectors.RED], _("项"), colour="red", url=letters_url),
+        Figure("lines_green", _("目标进度正常"), counts[selectors.GREEN], LINES, colour="green", url=letters_url),
+        Figure("lines_amber", _("目标进度滞后"), counts[selectors.AMBER], LINES, colour="amber", url=letters_url),
+        Figure("lines_red", _("目标进度严重滞后"), counts[selectors.RED], LINES, colour="red", url=letters_url),
         Figure(
             "tasks_open",
             _("在办督办事项"),
@@ -122,10 +124,10 @@ def build(*, scope: Scope, period: Period) -> Section | None:
                 [
                     Column(_("园区"), numeric=False),
                     Column(_("年末得分"), _("分"), 2),
-                    Column(_("正常"), _("项")),
-                    Column(_("滞后"), _("项")),
-                    Column(_("严重滞后"), _("项")),
-                    Column(_("未报送"), _("项")),
+                    Column(_("正常"), LINES),
+                    Column(_("滞后"), LINES),
+                    Column(_("严重滞后"), LINES),
+                    Column(_("未报送"), LINES),
                 ],
                 letter_rows,
                 note=_("得分在年度结束后按计分规则给出。"),
