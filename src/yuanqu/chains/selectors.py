@@ -182,15 +182,23 @@ def ordered_nodes(chain: Chain) -> list[tuple[ChainNode, int]]:
     return out
 
 
-def chain_coverage(chain: Chain, *, user, zone_ids=None, year: int | None = None) -> Coverage:
-    """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps."""
+def chain_coverage(
+    chain: Chain, *, user, zone_ids=None, year: int | None = None, firms_read: dict | None = None
+) -> Coverage:
+    """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps.
+    ``firms_read``: a dict the caller keeps across the chains it covers for one user, so that the firms of the same
+    zones and year are read once (the firms with their figures and grades are most of the work)."""
     zones = chain_zone_ids(chain, user, zone_ids)
     if year is None:
         year = latest_year(zones)
     ordered = ordered_nodes(chain)
     nodes = [n for n, _depth in ordered]
     frame = node_frame(nodes)
-    firms = firm_frame(user=user, zone_ids=zones, year=year)
+    firms = firms_read.get((zones, year)) if firms_read is not None else None
+    if firms is None:
+        firms = firm_frame(user=user, zone_ids=zones, year=year)
+        if firms_read is not None:
+            firms_read[(zones, year)] = firms
     corrections = pl.DataFrame(
         list(
             ChainFirm.objects.filter(node__chain=chain, enterprise__zone_id__in=zones).values_list(
