@@ -46,6 +46,9 @@ def register() -> None:
             unmapped_text=_("无图形的可用地块：{n} 宗（不在地图上）"),
         )
     )
+    registry.cockpit_sections.register(
+        registry.CockpitSection("chains", pgettext_lazy("menu", "产业链图谱"), "yuanqu.chains.cockpit.build", order=70)
+    )
     registry.panels.register(
         registry.Panel("zone-chains", ZONE_PAGE, "chains/_zone_chains_panel.html", _zone_panel, order=30)
     )

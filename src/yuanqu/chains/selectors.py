@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 
 from yuanqu.analytics.chains import coverage, split_list
@@ -25,8 +25,10 @@ PIPELINE_STAGES = frozenset({Stage.LEAD, Stage.NEGOTIATING})
 
 
 def chains_for(user, *, zone=None):
-    """The chains the user sees (serving one of their zones), those of a zone (and its parents' chains) when given."""
-    queryset = Chain.objects.restrict(user).prefetch_related("zones").order_by("name")
+    """The chains the user sees (serving one of their zones; ``user`` None: the system, which sees all), those of a
+    zone (and its parents' chains) when given."""
+    chains = Chain.objects.all() if user is None else Chain.objects.restrict(user)
+    queryset = chains.prefetch_related("zones").order_by("name")
     if zone is not None:
         queryset = queryset.filter(zones=zone)
     return queryset
@@ -180,15 +182,23 @@ def ordered_nodes(chain: Chain) -> list[tuple[ChainNode, int]]:
     return out
 
 
-def chain_coverage(chain: Chain, *, user, zone_ids=None, year: int | None = None) -> Coverage:
-    """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps."""
+def chain_coverage(
+    chain: Chain, *, user, zone_ids=None, year: int | None = None, firms_read: dict | None = None
+) -> Coverage:
+    """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps.
+    ``firms_read``: a dict the caller keeps across the chains it covers for one user, so that the firms of the same
+    zones and year are read once (the firms with their figures and grades are most of the work)."""
     zones = chain_zone_ids(chain, user, zone_ids)
     if year is None:
         year = latest_year(zones)
     ordered = ordered_nodes(chain)
     nodes = [n for n, _depth in ordered]
     frame = node_frame(nodes)
-    firms = firm_frame(user=user, zone_ids=zones, year=year)
+    firms = firms_read.get((zones, year)) if firms_read is not None else None
+    if firms is None:
+        firms = firm_frame(user=user, zone_ids=zones, year=year)
+        if firms_read is not None:
+            firms_read[(zones, year)] = firms
     corrections = pl.DataFrame(
         list(
             ChainFirm.objects.filter(node__chain=chain, enterprise__zone_id__in=zones).values_list(
@@ -241,6 +251,18 @@ def project_counts(link: Link) -> dict:
     signed = sum(1 for tag in link.projects if tag.project.stage in SIGNED_STAGES)
     pipeline = sum(1 for tag in link.projects if tag.project.stage in PIPELINE_STAGES)
     return {"signed": signed, "pipeline": pipeline}
+
+
+def target_counts(*, user, chain_ids, zone_ids) -> dict[int, int]:
+    """Link id → the target firms of these chains pursued by these zones (among those the user sees)."""
+    firms = TargetFirm.objects.all() if user is None else TargetFirm.objects.restrict(user)
+    rows = (
+        firms.filter(node__chain_id__in=chain_ids, zone_id__in=zone_ids)
+        .values_list("node_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def targets_of(node: ChainNode, *, user):

@@ -302,6 +302,7 @@ class CockpitTargets:
 
     key: str
     targets: Callable[..., dict] | str
+    order: int = 100
 
 
 cockpit_targets: Registry[CockpitTargets] = Registry("cockpit targets")

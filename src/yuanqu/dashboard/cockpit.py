@@ -39,11 +39,18 @@ def _callable(function):
     return import_string(function) if isinstance(function, str) else function
 
 
-def targets(scope: Scope, period: Period) -> dict:
-    """{measure key: (target, colour)} from every app that keeps targets on measures."""
-    found: dict = {}
+def targets(scope: Scope, period: Period, *, version: str = "") -> dict:
+    """{measure key: (target, colour)} from every app that keeps targets on measures; with the data ``version``,
+    cached per scope and period until it moves (measuring every line of the zones' letters reads their ledgers)."""
+    key = f"cockpit-targets:{_who(scope)}:{period.year}-{period.month}:{period.as_of}:{version}" if version else ""
+    found = cache.get(key) if key else None
+    if found is not None:
+        return found
+    found = {}
     for item in registry.cockpit_targets:
         found.update(_callable(item.targets)(scope=scope, period=period))
+    if key:
+        cache.set(key, found, CACHE_SECONDS)
     return found
 
 
@@ -54,12 +61,17 @@ def _with_targets(section: Section, found: dict) -> Section:
     return section
 
 
-def _cache_key(item: registry.CockpitSection, scope: Scope, period: Period, version: str) -> str:
+def _who(scope: Scope) -> str:
+    """Whose figures: the user's zones and role (or the system), and the zone drilled into."""
     user = scope.user
     who = "system" if user is None else f"{zone_scope(user)}.{getattr(user, 'role', '')}.{int(user.is_superuser)}"
     zone = scope.zone.pk if scope.zone is not None else "-"
+    return f"{who}:{zone}"
+
+
+def _cache_key(item: registry.CockpitSection, scope: Scope, period: Period, version: str) -> str:
     language = translation.get_language() or "zh-hans"
-    return f"cockpit:{item.key}:{who}:{zone}:{period.year}-{period.month}:{period.as_of}:{language}:{version}"
+    return f"cockpit:{item.key}:{_who(scope)}:{period.year}-{period.month}:{period.as_of}:{language}:{version}"
 
 
 def build_sections(
@@ -68,7 +80,7 @@ def build_sections(
     """Every registered section with something to show for the scope and period, in order; ``keys`` chooses
     some. Sections are cached per scope, period and language until the data version moves."""
     version = data_version() if cached else ""
-    found = targets(scope, period)
+    found = targets(scope, period, version=version)
     built = []
     for item in registry.cockpit_sections:
         if keys is not None and item.key not in keys:

@@ -119,6 +119,9 @@ def register() -> None:
     registry.measures.register(
         registry.Measure("idle_disposed_mu", _("处置闲置土地（亩）"), _("亩"), status.idle_disposed_mu, order=201)
     )
+    registry.cockpit_sections.register(
+        registry.CockpitSection("land", pgettext_lazy("menu", "土地起底"), "yuanqu.land.cockpit.build", order=40)
+    )
     registry.tile_touches.register(registry.TileTouch("land.parcel", touch=_parcel_touches))
     registry.tile_touches.register(registry.TileTouch("land.enterpriseland", touch=_use_touches))
     registry.tile_touches.register(registry.TileTouch("land.landruleset", scope="row"))

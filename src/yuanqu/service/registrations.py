@@ -69,4 +69,7 @@ def register() -> None:
             url=_requests_url,
         )
     )
+    registry.cockpit_sections.register(
+        registry.CockpitSection("service", pgettext_lazy("menu", "企业服务"), "yuanqu.service.cockpit.build", order=60)
+    )
     registry.demo_steps.register(registry.DemoStep("service", "yuanqu.service.demo.build_service", order=90))

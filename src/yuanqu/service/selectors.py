@@ -227,16 +227,57 @@ def state_counts(requests) -> dict[str, int]:
 def on_time_measure(*, user, zone, year: int, as_of: dt.date | None = None) -> float | None:
     """Share (%) of the zone's requests (its sub-parks included) closed in the year up to ``as_of`` that were
     closed by their due date; None when none was closed."""
+    return on_time_rate(user=user, zone_ids=zone_descendants([zone.pk]), year=year, as_of=as_of)
+
+
+def on_time_rate(*, user, zone_ids, year: int, as_of: dt.date | None = None) -> float | None:
+    """Share (%) of the requests of these zones (as given: no sub-parks added) closed in the year up to ``as_of``
+    that were closed by their due date; None when none was closed. A rate over several zones is not a sum of
+    their rates."""
     as_of = as_of or dt.date(year, 12, 31)
-    closed = ServiceRequest.objects.filter(
-        enterprise__zone_id__in=zone_descendants([zone.pk]),
-        closed_on__year=year,
-        closed_on__lte=as_of,
-    )
-    if user is not None:
-        closed = closed.restrict(user)
+    closed = scoped_requests(user).filter(enterprise__zone_id__in=zone_ids, closed_on__year=year, closed_on__lte=as_of)
     found = closed.aggregate(n=Count("pk"), on_time=Count("pk", filter=Q(closed_on__lte=F("due_on"))))
     return round(100 * found["on_time"] / found["n"], 1) if found["n"] else None
+
+
+def scoped_requests(user):
+    """The requests the user may see; ``user`` None is the system, which sees all."""
+    return ServiceRequest.objects.all() if user is None else ServiceRequest.objects.restrict(user)
+
+
+def open_at_q(as_of: dt.date) -> Q:
+    """Requests received by ``as_of`` and not closed by then (for today: the open ones)."""
+    return Q(received_on__lte=as_of) & (Q(closed_on__isnull=True) | Q(closed_on__gt=as_of))
+
+
+def late_at_q(as_of: dt.date) -> Q:
+    """Requests open at ``as_of`` and past their due date then (for today: the open ones of ``late_q``)."""
+    return open_at_q(as_of) & Q(due_on__lt=as_of)
+
+
+def late_requests(*, user, zone_ids, as_of: dt.date) -> list[RequestRow]:
+    """The requests of these zones late and open at ``as_of``, with their working days overdue at that date, the
+    most overdue first."""
+    requests = (
+        scoped_requests(user)
+        .filter(late_at_q(as_of), enterprise__zone_id__in=zone_ids)
+        .select_related("enterprise", "category")
+        .order_by("due_on", "pk")
+    )
+    rows = [RequestRow(r, True, deadlines.overdue_workdays(r.due_on, None, as_of)) for r in requests]
+    return sorted(rows, key=lambda row: -row.overdue_days)
+
+
+def received_by_category(*, user, zone_ids, start: dt.date, end: dt.date) -> list[tuple[str, int]]:
+    """(category, requests received from ``start`` to ``end``) for these zones, the most frequent first."""
+    rows = (
+        scoped_requests(user)
+        .filter(enterprise__zone_id__in=zone_ids, received_on__range=(start, end))
+        .values_list("category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__name")
+    )
+    return list(rows)
 
 
 def colleagues(user):

@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import ROUND_FLOOR, Decimal
 
 from django.conf import settings
+from django.db.models import Q
 
 from yuanqu.core import registry
 from yuanqu.targets.models import ResponsibilityLetter, Target, Task
@@ -157,11 +158,12 @@ def score(target: Target, actual: Decimal | None) -> Decimal | None:
     return target.points - change
 
 
-def line_progress(target: Target, *, user, as_of: dt.date) -> dict:
+def line_progress(target: Target, *, user, as_of: dt.date, seasonal_yardstick: bool = True) -> dict:
     """One line measured at ``as_of``: its actual (from the ledger that measures it, or as reported), the share
     done, the yardstick (months reported ÷ 12 for a figure reported monthly, else the days of the year elapsed),
-    the colour, the seasonal yardstick and its colour where three earlier years exist, and the points at year
-    end. ``reported`` is False when nothing has been reported: the line then says so rather than show zero."""
+    the colour, the seasonal yardstick and its colour where three earlier years exist (not looked for with
+    ``seasonal_yardstick`` False: it measures three earlier years twice each), and the points at year end.
+    ``reported`` is False when nothing has been reported: the line then says so rather than show zero."""
     zone, year = target.zone, target.year
     measure = target.measure
     year_over = as_of >= dt.date(year, 12, 31)
@@ -186,7 +188,7 @@ def line_progress(target: Target, *, user, as_of: dt.date) -> dict:
         else:
             elapsed = days
             season_day = as_of if as_of.year == year else (dt.date(year, 12, 31) if as_of.year > year else None)
-        if season_day is not None and elapsed < 1:
+        if seasonal_yardstick and season_day is not None and elapsed < 1:
             seasonal = seasonal_share(measure, user=user, zone=zone, year=year, as_of=season_day)
         if measure.url is not None:
             url = measure.url(zone=zone, year=year)
@@ -220,10 +222,12 @@ def scoped_letters(user):
     return ResponsibilityLetter.objects.all() if user is None else ResponsibilityLetter.objects.restrict(user)
 
 
-def letter_progress(letter: ResponsibilityLetter, *, user, as_of: dt.date) -> list[dict]:
-    """Every line of a letter measured at ``as_of``, in the letter's order."""
+def letter_progress(
+    letter: ResponsibilityLetter, *, user, as_of: dt.date, seasonal_yardstick: bool = True
+) -> list[dict]:
+    """Every line of a letter measured at ``as_of``, in the letter's order (see ``line_progress``)."""
     lines = _scoped(user).filter(letter=letter).select_related("zone").order_by("order", "pk")
-    return [line_progress(line, user=user, as_of=as_of) for line in lines]
+    return [line_progress(line, user=user, as_of=as_of, seasonal_yardstick=seasonal_yardstick) for line in lines]
 
 
 def letter_points(rows: list[dict]) -> Decimal | None:
@@ -310,3 +314,102 @@ def bulletin(*, user, start: dt.date, end: dt.date) -> list[dict]:
         unit = units.setdefault(task.lead_unit, {"unit": task.lead_unit, "overdue": [], "late": []})
         (unit["overdue"] if open_overdue else unit["late"]).append(row)
     return sorted(units.values(), key=lambda u: (-len(u["overdue"]) - len(u["late"]), u["unit"]))
+
+
+def late_tasks(*, user, zone_ids, as_of: dt.date, city_level: bool = False) -> list[dict]:
+    """The tasks of these zones (and the city-level ones with ``city_level``) that were open and past their deadline
+    at ``as_of``, each with its working days overdue at that date, the most overdue first. A task closed after
+    ``as_of`` was still open then; for ``as_of`` today the rows are the red open tasks of ``task_light``."""
+    where = Q(zone_id__in=zone_ids) | Q(zone__isnull=True) if city_level else Q(zone_id__in=zone_ids)
+    tasks = (
+        scoped_tasks(user)
+        .filter(where, assigned_on__lte=as_of, deadline__lt=as_of)
+        .exclude(state=Task.State.CLOSED, closed_on__lte=as_of)
+        .select_related("zone")
+    )
+    workdays = calendar()
+    rows = [{"task": task, "overdue": max(0, workdays.workdays_between(task.deadline, as_of).days)} for task in tasks]
+    return sorted(rows, key=lambda row: (-row["overdue"], row["task"].deadline, row["task"].code))
+
+
+def open_task_count(*, user, zone_ids, as_of: dt.date, city_level: bool = False) -> int:
+    """The tasks of these zones (and the city-level ones with ``city_level``) assigned and not closed by ``as_of``."""
+    where = Q(zone_id__in=zone_ids) | Q(zone__isnull=True) if city_level else Q(zone_id__in=zone_ids)
+    return (
+        scoped_tasks(user)
+        .filter(where, assigned_on__lte=as_of)
+        .exclude(state=Task.State.CLOSED, closed_on__lte=as_of)
+        .count()
+    )
+
+
+def targets_by_measure(*, user, zone_ids, year: int, as_of: dt.date) -> dict[str, dict]:
+    """The measured lines of these zones' letters for the year, by indicator: the targets summed, the actuals of
+    those zones summed, the yardstick (each line's elapsed share — months reported ÷ 12 for a monthly figure, else
+    the days of the year — weighted by its target) and the colour of the sum's pace, as ``line_progress`` colours
+    one line (so for one zone the colour is its line's). A rate (unit "%") is not a sum: its target and actual are
+    the zones' means and its colour the worst of its lines'. The seasonal yardstick is left to the letter's page.
+    Lines nothing measures, and reported lines, are left out."""
+    as_of = min(as_of, dt.date(year, 12, 31))
+    days = elapsed_share(year, as_of)
+    lines = (
+        _scoped(user)
+        .filter(year=year, zone_id__in=zone_ids)
+        .exclude(indicator="")
+        .select_related("zone")
+        .order_by("pk")
+    )
+    found: dict[str, dict] = {}
+    for line in lines:
+        measure = line.measure
+        if measure is None:
+            continue
+        actual = _value_at(measure, user=user, zone=line.zone, year=year, as_of=as_of)
+        if measure.months is not None:
+            elapsed = Decimal(measure.months(user=user, zone=line.zone, year=year, as_of=as_of) or 0) / 12
+        else:
+            elapsed = days
+        share = (
+            actual / line.value if actual is not None and line.value else (Decimal(1) if actual is not None else None)
+        )
+        entry = found.setdefault(
+            measure.key,
+            {
+                "measure": measure,
+                "lines": 0,
+                "target": Decimal(0),
+                "actuals": [],
+                "weighted": Decimal(0),
+                "colours": [],
+            },
+        )
+        entry["lines"] += 1
+        entry["target"] += line.value
+        entry["weighted"] += line.value * elapsed
+        if actual is not None:
+            entry["actuals"].append(actual)
+        entry["colours"].append(rag(share, elapsed) if actual is not None else NONE)
+    for entry in found.values():
+        rate = str(entry["measure"].unit).strip() == "%"
+        target, actuals = entry["target"], entry.pop("actuals")
+        actual = sum(actuals, Decimal(0)) if actuals else None
+        if rate:
+            entry["target"] = target / entry["lines"]
+            entry["actual"] = None if actual is None else actual / len(actuals)
+            entry["colour"] = _worst(entry["colours"])
+            entry["elapsed"] = None
+            continue
+        entry["actual"] = actual
+        entry["elapsed"] = entry["weighted"] / target if target else days
+        if actual is None:
+            entry["colour"] = NONE
+        else:
+            entry["colour"] = rag(actual / target if target else Decimal(1), entry["elapsed"])
+    return found
+
+
+def _worst(colours: list[str]) -> str:
+    for colour in (RED, AMBER, GREEN):
+        if colour in colours:
+            return colour
+    return NONE
