@@ -102,15 +102,17 @@ REAL_THROTTLE_RATES = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
 def roomy_api_rates_and_a_fresh_cache(settings):
     """The API's request counts live in the cache, which outlives a test: each test starts with none counted, and
     with rates no sweep of the API reaches. The tests of the limits ask for ``real_api_rates``."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     cache.clear()
+    caches["cockpit"].clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "token_failure": "100000/hour"},
     }
     yield
     cache.clear()
+    caches["cockpit"].clear()
 
 
 @pytest.fixture

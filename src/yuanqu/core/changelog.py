@@ -186,17 +186,43 @@ NO_VERSION = "0"
 """The data version of a database with an empty change log: nothing is cached under it."""
 
 
+def _not_data() -> list[int]:
+    """Content type ids of the tracked models whose changes change no figure (``changelog_not_data = True``: the
+    jobs, whose states move every few seconds); ``data_version`` passes over them."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    return [
+        ContentType.objects.get_for_model(model).pk
+        for model in apps.get_models()
+        if getattr(model, "changelog_not_data", False)
+    ]
+
+
 def data_version() -> str:
-    """The id and time of the newest change-log entry. Every tracked save and every bulk write (imports, the
-    demo) leaves an entry, so the version moves whenever something derived from the data may have changed; it is
-    read from the database, so every server process sees the same one (one primary-key lookup), and the time
-    keeps a rebuilt database from reusing an old version."""
+    """The id and time of the newest change-log entry of the data. Every tracked save and every bulk write
+    (imports, the demo) leaves an entry, so the version moves whenever something derived from the data may have
+    changed (a job's progress is not such a change); it is read from the database, so every server
+    process sees the same one (the newest entries of one index), and the time keeps a rebuilt database from
+    reusing an old version."""
     from yuanqu.core.models import ChangeLogEntry
 
-    last = ChangeLogEntry.objects.order_by("-id").values_list("id", "time").first()
+    entries = ChangeLogEntry.objects.exclude(content_type_id__in=_not_data())
+    last = entries.order_by("-id").values_list("id", "time").first()
     if last is None:
         return NO_VERSION
     return f"{last[0]}.{last[1].timestamp():.6f}"
+
+
+def data_epoch() -> str:
+    """The id and time of the oldest change-log entry: which database this is. What was cached for another
+    database (rebuilt, restored, another test's) is never shown for this one, stale or not."""
+    from yuanqu.core.models import ChangeLogEntry
+
+    first = ChangeLogEntry.objects.order_by("id").values_list("id", "time").first()
+    if first is None:
+        return NO_VERSION
+    return f"{first[0]}.{first[1].timestamp():.6f}"
 
 
 def track_m2m(model: type[models.Model], field_name: str) -> None:

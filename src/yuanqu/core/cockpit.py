@@ -211,6 +211,7 @@ class Section:
     fresh: Any = ""
     url: str = ""
     order: int = 100
+    stale: Any = None  # when the data changed since it was built: the time it was built (being rebuilt)
 
     @property
     def empty(self) -> bool:

@@ -1,25 +1,40 @@
 """The cockpit's and the monthly report's one source: the sections every installed app registers
-(``registry.cockpit_sections``), built for a scope (whose zones) and a period (January to a month), and cached
-until the data changes (the change log's version moves on every write, so no stale figure outlives a save)."""
+(``registry.cockpit_sections``), built for a scope (whose zones) and a period (January to a month), and cached.
+
+A city's sections take seconds to build at a province's size, so the cockpit never makes a leader wait for them
+twice: each is cached with the data version it was built at (the change log's newest entry, which moves on every
+write). After a write the page shows the sections last built, marked with the time they were built, and a worker
+rebuilds them (the ``cockpit-warm-up`` job, for every view of the last week); only a view never seen before is built
+while the page waits. The monthly report asks for fresh sections (``stale_ok=False``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 
-from django.core.cache import cache
-from django.utils import translation
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
 from yuanqu.core.access import visible_zone_ids, zone_descendants, zone_scope
-from yuanqu.core.changelog import data_version
+from yuanqu.core.changelog import data_epoch, data_version
 from yuanqu.core.cockpit import Period, Scope, Section
 from yuanqu.zones.models import Zone
 
 logger = logging.getLogger(__name__)
 
-CACHE_SECONDS = 3600
+CACHE_SECONDS = 30 * 24 * 3600
+WARM_JOB = "cockpit-warm-up"
+VIEWS_KEY = "cockpit-views"
+VIEW_DAYS = 7  # the views a warm-up rebuilds: those asked for within a week
+
+
+def _store():
+    """The cockpit's cache (settings.CACHES["cockpit"], shared by a machine's web and worker processes)."""
+    return caches["cockpit"] if "cockpit" in settings.CACHES else cache
 
 
 def scope_for(user, *, zone_id: int | None = None) -> Scope:
@@ -69,32 +84,119 @@ def _who(scope: Scope) -> str:
     return f"{who}:{zone}"
 
 
-def _cache_key(item: registry.CockpitSection, scope: Scope, period: Period, version: str) -> str:
+def _cache_key(item: registry.CockpitSection, scope: Scope, period: Period, epoch: str) -> str:
     language = translation.get_language() or "zh-hans"
-    return f"cockpit:{item.key}:{_who(scope)}:{period.year}-{period.month}:{period.as_of}:{language}:{version}"
+    return f"cockpit:{epoch}:{item.key}:{_who(scope)}:{period.year}-{period.month}:{period.as_of}:{language}"
+
+
+def _build(item: registry.CockpitSection, scope: Scope, period: Period, found: dict) -> Section | None:
+    section = _callable(item.build)(scope=scope, period=period)
+    return None if section is None else _with_targets(section, found)
 
 
 def build_sections(
-    scope: Scope, period: Period, *, keys: list[str] | None = None, cached: bool = True
+    scope: Scope, period: Period, *, keys: list[str] | None = None, cached: bool = True, stale_ok: bool = True
 ) -> list[Section]:
     """Every registered section with something to show for the scope and period, in order; ``keys`` chooses
-    some. Sections are cached per scope, period and language until the data version moves."""
-    version = data_version() if cached else ""
-    found = targets(scope, period, version=version)
-    built = []
-    for item in registry.cockpit_sections:
-        if keys is not None and item.key not in keys:
-            continue
-        key = _cache_key(item, scope, period, version) if cached else ""
-        section = cache.get(key) if cached else None
-        if section is None:
-            section = _callable(item.build)(scope=scope, period=period)
-            if cached and section is not None:
-                cache.set(key, section, CACHE_SECONDS)
+    some. Cached per scope, period and language: a section built at the current data version is served as it is;
+    one built before the last write is served with ``stale`` set to when it was built, and a warm-up rebuilds it
+    (``stale_ok=False`` rebuilds it now instead); one never built is built now."""
+    items = [item for item in registry.cockpit_sections if keys is None or item.key in keys]
+    if not cached:
+        found = targets(scope, period)
+        return _shown((item, _build(item, scope, period, found)) for item in items)
+    store = _store()
+    version, epoch = data_version(), data_epoch()
+    found, stale, pairs = None, False, []
+    for item in items:
+        key = _cache_key(item, scope, period, epoch)
+        entry = store.get(key)
+        if entry is not None and (entry[0] == version or stale_ok):
+            section = entry[1]
+            if entry[0] != version and section is not None:
+                section.stale, stale = entry[2], True
+        else:
+            if found is None:
+                found = targets(scope, period, version=version)
+            section = _build(item, scope, period, found)
+            store.set(key, (version, section, timezone.now()), CACHE_SECONDS)
+        pairs.append((item, section))
+    if stale:
+        remember_view(scope, period)
+        warm_in_background()
+    return _shown(pairs)
+
+
+def _shown(pairs) -> list[Section]:
+    shown = []
+    for item, section in pairs:
         if section is not None and not section.empty:
             section.order = item.order
-            built.append(_with_targets(section, found))
-    return built
+            shown.append(section)
+    return shown
+
+
+# --- the warm-up: what a write made stale, rebuilt by a worker ------------------------------------------------------
+
+
+def remember_view(scope: Scope, period: Period) -> None:
+    """Note that the scope's cockpit was looked at for the period, so that the warm-up rebuilds it."""
+    user = scope.user
+    view = (
+        None if user is None else user.pk,
+        scope.zone.pk if scope.zone is not None else None,
+        period.year,
+        period.month,
+        translation.get_language() or "zh-hans",
+    )
+    store = _store()
+    since = timezone.now() - dt.timedelta(days=VIEW_DAYS)
+    views = {v: at for v, at in (store.get(VIEWS_KEY) or {}).items() if at >= since}
+    views[view] = timezone.now()
+    store.set(VIEWS_KEY, views, CACHE_SECONDS)
+
+
+def warm_in_background() -> None:
+    """Queue the warm-up (one at a time, by a worker), unless one is queued already."""
+    from yuanqu.core.jobs.models import Job
+    from yuanqu.core.jobs.services import submit
+
+    if not getattr(settings, "YUANQU_COCKPIT_WARMUP", True):
+        return
+    if Job.objects.filter(kind=WARM_JOB, state=Job.State.QUEUED).exists():
+        return  # the queued one will see this change too
+    submit(kind=WARM_JOB, user=None)
+
+
+def warm(*, today: dt.date | None = None, progress=None) -> int:
+    """Rebuild the sections of every view of the last week that the data changed under; returns the views done."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    since = timezone.now() - dt.timedelta(days=VIEW_DAYS)
+    views = sorted(
+        (v for v, at in (_store().get(VIEWS_KEY) or {}).items() if at >= since), key=lambda v: [str(p) for p in v]
+    )
+    users = get_user_model().objects.in_bulk([v[0] for v in views if v[0] is not None])
+    done = 0
+    if progress is not None:
+        progress.stage(label=str(_("驾驶舱数据")), total=len(views))
+    for user_id, zone_id, year, month, language in views:
+        user = users.get(user_id) if user_id is not None else None
+        if user_id is not None and (user is None or not user.is_active):
+            continue
+        with translation.override(language):
+            scope = scope_for(user, zone_id=zone_id)
+            build_sections(scope, Period(year, month, today), stale_ok=False)
+        done += 1
+        if progress is not None:
+            progress.advance(1)
+    return done
+
+
+def warm_job(job, progress) -> dict:
+    done = warm(progress=progress)
+    return {"label": str(_("已更新 %(n)d 个驾驶舱视图") % {"n": done})}
 
 
 def default_period(today: dt.date) -> Period:

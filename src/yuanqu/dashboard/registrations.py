@@ -13,3 +13,7 @@ def register() -> None:
             "monthly-report", _("月报"), "yuanqu.dashboard.jobs.run_monthly_report_job", retry_safe=True, serial=False
         )
     )
+    registry.job_kinds.register(
+        # Rebuilding cached figures repeats harmlessly.
+        registry.JobKind("cockpit-warm-up", _("驾驶舱数据更新"), "yuanqu.dashboard.cockpit.warm_job", retry_safe=True)
+    )

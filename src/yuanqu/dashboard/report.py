@@ -72,7 +72,7 @@ def monthly_report(*, user, year: int, month: int, zone=None, today: dt.date | N
     period = Period(year, month, today)
     scope = scope_for(user, zone_id=zone.pk if zone is not None else None)
     keys = [item.key for item in registry.cockpit_sections if item.in_report]
-    sections = build_sections(scope, period, keys=keys)
+    sections = build_sections(scope, period, keys=keys, stale_ok=False)  # a report is never stale
     return MonthlyReport(scope=scope, period=period, sections=sections, place=place_name(scope), issued=today)
 
 

@@ -127,6 +127,14 @@ CACHES = {
         "TIMEOUT": 7 * 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
     },
+    # The cockpit's sections, shared by every process of a machine (web and worker): a worker rebuilds what a write
+    # made stale while the pages show the last figures (yuanqu.dashboard.cockpit).
+    "cockpit": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("YUANQU_COCKPIT_CACHE_DIR", str(DATA_DIR / "cache" / "cockpit")),
+        "TIMEOUT": 30 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+    },
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

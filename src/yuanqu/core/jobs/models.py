@@ -31,6 +31,7 @@ class Job(models.Model):
     FINISHED = (State.SUCCEEDED, State.FAILED, State.CANCELLED)
 
     zone_lookup = "zone"
+    changelog_not_data = True  # a job's states change no figure: cached figures stay (core.changelog.data_version)
     # Progress and the worker's heartbeat change every second: the change log keeps the states, not those.
     changelog_exclude = ("done", "total", "message", "heartbeat", "problems", "params")
 

@@ -7,6 +7,7 @@ from yuanqu.accounts.models import Role
 from yuanqu.accounts.testing import make_user
 from yuanqu.core import registry
 from yuanqu.core.cockpit import Figure, Period, Section
+from yuanqu.core.jobs.models import Job
 from yuanqu.dashboard import cockpit
 from yuanqu.projects.models import Stage
 from yuanqu.projects.testing import make_project
@@ -50,7 +51,9 @@ def test_projects_signed_this_year_to_date_against_the_same_months_of_last_year(
     assert [row.cells[:2] for row in by_zone.rows] == [[zone_a.name, 1], [zone_b.name, 1]]
 
 
-def test_sections_are_cached_until_a_write_moves_the_data_version(zone_a, city_admin):
+def test_sections_are_cached_and_rebuilt_by_a_worker_after_a_write(
+    zone_a, city_admin, django_capture_on_commit_callbacks
+):
     calls = []
 
     def build(*, scope, period):
@@ -67,10 +70,36 @@ def test_sections_are_cached_until_a_write_moves_the_data_version(zone_a, city_a
         assert calls == [5, 4]  # another period is another entry
         zone_a.name = "甲经济开发区（更名）"
         zone_a.save()  # any tracked write
+        with django_capture_on_commit_callbacks(execute=False):
+            (shown,) = cockpit.build_sections(scope, PERIOD, keys=["counted"])
+        # The page shows what was built, marked with when, and a worker is asked to rebuild it.
+        assert calls == [5, 4] and shown.figures[0].value == 1 and shown.stale is not None
+        assert list(Job.objects.filter(kind="cockpit-warm-up").values_list("state", flat=True)) == ["queued"]
+        cockpit.build_sections(scope, PERIOD, keys=["counted"])
+        assert Job.objects.filter(kind="cockpit-warm-up").count() == 1  # one queued warm-up serves every view
+        assert cockpit.warm(today=PERIOD.today) == 1  # the one view seen stale
+        assert calls == [5, 4, 5]
         (rebuilt,) = cockpit.build_sections(scope, PERIOD, keys=["counted"])
-        assert calls == [5, 4, 5] and rebuilt.figures[0].value == 3
+        assert calls == [5, 4, 5] and rebuilt.figures[0].value == 3 and rebuilt.stale is None
+        (fresh,) = cockpit.build_sections(scope, PERIOD, keys=["counted"], stale_ok=False)
+        assert fresh.figures[0].value == 3 and calls == [5, 4, 5]
         other = make_user("leader_x", Role.LEADER, zones=[zone_a])
-        cockpit.build_sections(cockpit.scope_for(other), PERIOD, keys=["counted"])
+        cockpit.build_sections(cockpit.scope_for(other), PERIOD, keys=["counted"], stale_ok=False)
         assert len(calls) == 4  # another user's scope is built apart
     finally:
         registry.cockpit_sections.unregister("counted")
+
+
+def test_a_jobs_states_do_not_make_the_figures_stale(zone_a, django_capture_on_commit_callbacks):
+    from yuanqu.core.changelog import data_version
+    from yuanqu.core.jobs.services import submit
+    from yuanqu.core.models import ChangeLogEntry
+
+    version, entries = data_version(), ChangeLogEntry.objects.count()
+    with django_capture_on_commit_callbacks(execute=False):
+        submit(kind="cockpit-warm-up", user=None)
+    assert ChangeLogEntry.objects.count() == entries + 1  # the job is logged ...
+    assert data_version() == version  # ... but changes no figure
+    zone_a.name = "甲经济开发区（更名）"
+    zone_a.save()
+    assert data_version() != version
