@@ -4,8 +4,12 @@ projects on the map."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +21,7 @@ from yuanqu.land.models import Parcel
 from yuanqu.land.selectors import parcel_shapes, point_feature, zone_filter
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
+from yuanqu.projects.services import size_classes
 from yuanqu.workdays.selectors import calendar
 
 
@@ -37,6 +42,36 @@ def pipeline(*, user) -> list[dict]:
         }
         for stage, items in columns.items()
     ]
+
+
+def size_bands() -> list[tuple[Decimal | None, Decimal | None]]:
+    """The size classes (``services.size_classes``) as disjoint bands of total investment in 万元, (low, high) with
+    low included and high not: below the lowest class (a project without a figure too), between each class and
+    the next, and the highest class and above (high None)."""
+    thresholds = [threshold for threshold, _label in size_classes()]
+    return list(zip([None, *thresholds], [*thresholds, None], strict=True))
+
+
+def stage_size_counts(*, user, zone_ids=None) -> dict[str, list[int]]:
+    """Stage → how many of the user's projects (of the zones ``zone_ids`` when given) are at that stage today, per
+    size band (``size_bands``, in order): the pipeline board's counts, split by size."""
+    bands = size_bands()
+    counts = {}
+    for i, (low, high) in enumerate(bands):
+        if low is None:  # there is always a class, so the lowest band has a top
+            band = Q(total_investment__isnull=True) | Q(total_investment__lt=high)
+        elif high is None:
+            band = Q(total_investment__gte=low)
+        else:
+            band = Q(total_investment__gte=low, total_investment__lt=high)
+        counts[f"band{i}"] = Count("pk", filter=band)
+    projects = Project.objects.restrict(user) if user is not None else Project.objects.all()
+    if zone_ids is not None:
+        projects = projects.filter(zone_id__in=zone_ids)
+    found = {stage: [0] * len(bands) for stage in Stage.values}
+    for row in projects.order_by().values("stage").annotate(**counts):
+        found[row["stage"]] = [row[f"band{i}"] for i in range(len(bands))]
+    return found
 
 
 @dataclass(frozen=True)
@@ -132,6 +167,13 @@ def _statuses(events, rules, workdays: WorkdayCalendar, today: dt.date) -> list[
     return statuses
 
 
+class Step(NamedTuple):
+    """A stage event as a deadline reads it."""
+
+    to_stage: str
+    on: dt.date
+
+
 @dataclass(frozen=True)
 class DeadlineAlert:
     """An overdue deadline of a project, with whom to ask: its leader and agent."""
@@ -140,8 +182,9 @@ class DeadlineAlert:
     status: DeadlineStatus
 
 
-def overdue_deadlines(*, user, today: dt.date | None = None) -> list[DeadlineAlert]:
-    """The open deadlines past due of the user's projects, the longest overdue (earliest due date) first."""
+def overdue_deadlines(*, user, today: dt.date | None = None, zone_ids=None) -> list[DeadlineAlert]:
+    """The open deadlines past due of the user's projects (of the zones ``zone_ids``, sub-parks listed, when
+    given), the longest overdue (earliest due date) first."""
     today = today or timezone.localdate()
     rules = list(StageDeadline.objects.filter(active=True))
     if not rules:
@@ -154,12 +197,19 @@ def overdue_deadlines(*, user, today: dt.date | None = None) -> list[DeadlineAle
         .filter(events__to_stage__in=starting)
         .distinct()
         .select_related("zone")
-        .prefetch_related("events")
     )
+    if zone_ids is not None:
+        projects = projects.filter(zone_id__in=zone_ids)
+    # The timelines as plain (to_stage, on) rows, read at once: all a deadline needs of an event.
+    timelines: dict[int, list[Step]] = defaultdict(list)
+    rows = StageEvent.objects.filter(project_id__in=projects.values("pk")).order_by(
+        "project_id", "on", "recorded_at", "pk"
+    )
+    for project_id, to_stage, on in rows.values_list("project_id", "to_stage", "on"):
+        timelines[project_id].append(Step(to_stage, on))
     alerts = []
     for project in projects:
-        events = sorted(project.events.all(), key=lambda e: (e.on, e.recorded_at, e.pk))
-        for status in _statuses(events, rules, workdays, today):
+        for status in _statuses(timelines[project.pk], rules, workdays, today):
             if status.overdue:
                 alerts.append(DeadlineAlert(project, status))
     # Working and calendar days mixed: order by the due date, the oldest first.
