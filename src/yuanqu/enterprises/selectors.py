@@ -33,9 +33,14 @@ def _ratio(numerator, denominator) -> Decimal | None:
     return numerator / denominator
 
 
+def _years(user) -> QuerySet[EnterpriseYear]:
+    """The yearly figures the user may see; every one for None (the system: a command run without a user)."""
+    return EnterpriseYear.objects.all() if user is None else EnterpriseYear.objects.restrict(user)
+
+
 def _edge_year(user, order: str) -> int | None:
     # ORDER BY year LIMIT 1 walks the year index from one end, where MIN/MAX over a join would scan.
-    return EnterpriseYear.objects.restrict(user).order_by(order).values_list("year", flat=True).first()
+    return _years(user).order_by(order).values_list("year", flat=True).first()
 
 
 def latest_year(*, user) -> int | None:
@@ -152,7 +157,7 @@ def _year_sums(*, user, zone_ids, by_zone: bool, year: int | None = None):
     """A year's (the latest by default) tax, tax of enterprises with a land figure, and that land, per zone or in
     all."""
     year = latest_year(user=user) if year is None else year
-    rows = EnterpriseYear.objects.restrict(user).filter(year=year or 0, enterprise__zone_id__in=zone_ids)
+    rows = _years(user).filter(year=year or 0, enterprise__zone_id__in=zone_ids)
     if by_zone:
         return {row["zone_id"]: row for row in rows.values(zone_id=F("enterprise__zone_id")).annotate(**_SUMS)}
     return rows.aggregate(**_SUMS)

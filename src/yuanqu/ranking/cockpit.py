@@ -199,7 +199,7 @@ def _cumulative_chart(key: str, scope: Scope, period: Period, found) -> Chart:
         return values
 
     return Chart(
-        f"reported-{key}",
+        f"reported-{key.replace('_', '-')}",
         gettext("%(figure)s（1月至各月累计）") % {"figure": figure_name(key)},
         "line",
         [gettext("%(month)s月") % {"month": m} for m in range(1, 13)],

@@ -107,3 +107,9 @@ def test_before_any_published_run_only_tax_per_mu(zone_a, user_a):
     section = build(scope=scope_for(user_a), period=JUNE)
     assert [figure.key for figure in section.figures] == ["tax_per_mu"]
     assert section.figures[0].value == Decimal(10)
+
+
+def test_the_system_sees_every_zone(world):
+    found = figures(build(scope=scope_for(None), period=JUNE))
+    assert (found["grade_ab_share"].value, found["grade_d_count"].value) == (60.0, 1)
+    assert found["tax_per_mu"].value == Decimal(14)

@@ -151,3 +151,10 @@ def test_deadlines_overdue_by_leader(ledger, user_a):
     wang = next(row for row in rows if row.cells[0] == "王市长")
     assert wang.cells[1:6] == ["甲三月", "甲光电产业园", "签约到开工", D(2026, 4, 9), "52天"]
     assert all(row.cells[1] != "乙项目" for row in rows)
+
+
+def test_the_system_sees_every_zone(ledger):
+    """The monthly report run without a user (``--user`` not given) counts every zone."""
+    section = build(scope=scope_for(None), period=MAY)
+    assert figures(section)["signed_count"].value == 3
+    assert [row.cells[1] for row in table(section, "projects-by-zone").rows] == [2, 1]

@@ -146,3 +146,10 @@ def test_a_zone_user_sees_only_its_rank_unless_the_city_opened_the_ranking(world
 
 def test_no_ranking_section_before_any_run(zone_a, city_admin):
     assert build_ranking(scope=scope_for(city_admin), period=MAY) is None
+
+
+def test_the_system_sees_every_zone(reports):
+    section = build_reported(scope=scope_for(None), period=Period(2026, 4, dt.date(2026, 12, 7)))
+    gdp = figures(section)["reported_gdp"]
+    # April: A 800 and B 500 this year; last April only A reported, so there is no total to compare with.
+    assert (gdp.value, gdp.previous, gdp.change) == (Decimal("1300"), None, None)
