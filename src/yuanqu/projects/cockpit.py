@@ -64,11 +64,12 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     if not scope.zones:
         return None
     facts = statistics.scope_facts(user=scope.user, zone_ids=scope.zone_ids, years=(period.year - 1, period.year))
+    reached = statistics.Reached(facts)
     before = period.previous
     url = _statistics_url(period, scope.zone)
 
-    def year_to_date(indicator, chosen, when: Period):
-        return statistics.indicator_between(indicator, chosen, start=_year_start(when), end=when.as_of)
+    def year_to_date(indicator, chosen: statistics.Reached, when: Period):
+        return chosen.between(indicator, start=_year_start(when), end=when.as_of)
 
     figures = []
     for key in HEADLINE:
@@ -77,9 +78,9 @@ def build(*, scope: Scope, period: Period) -> Section | None:
             Figure(
                 key,
                 measure.label,
-                year_to_date(key, facts, period),
+                year_to_date(key, reached, period),
                 measure.unit,
-                previous=year_to_date(key, facts, before),
+                previous=year_to_date(key, reached, before),
                 fresh=FRESH,
                 url=url,
             )
@@ -89,9 +90,9 @@ def build(*, scope: Scope, period: Period) -> Section | None:
             Figure(
                 f"{key}_month",
                 label,
-                statistics.indicator_between(key, facts, start=_month_start(period), end=period.as_of),
+                reached.between(key, start=_month_start(period), end=period.as_of),
                 registry.measures[key].unit,
-                previous=statistics.indicator_between(key, facts, start=_month_start(before), end=before.as_of),
+                previous=reached.between(key, start=_month_start(before), end=before.as_of),
                 fresh=FRESH,
                 url=url,
             )
@@ -99,7 +100,7 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     tables = [_monthly_table(facts, period)]
     if scope.side_by_side:
         tables.append(_zone_table(scope, period, facts, figures, year_to_date))
-    charts = [*_pipeline_charts(scope), *_cumulative_charts(facts, period)]
+    charts = [*_pipeline_charts(scope), *_cumulative_charts(reached, period)]
     late_table, late_chart = _late(scope, period)
     tables.append(late_table)
     charts.append(late_chart)
@@ -155,7 +156,7 @@ def _zone_table(scope: Scope, period: Period, facts, figures, year_to_date) -> T
     rows = []
     for zone in scope.zones:
         family = zone_descendants([zone.pk])
-        chosen = [f for f in facts if f.project.zone_id in family]
+        chosen = statistics.Reached([f for f in facts if f.project.zone_id in family])
         rows.append(
             Row(
                 [zone.name, *(year_to_date(key, chosen, period) for key in HEADLINE)],
@@ -208,7 +209,7 @@ def _pipeline_charts(scope: Scope) -> list[Chart]:
     return [funnel, by_size]
 
 
-def _cumulative_charts(facts, period: Period) -> list[Chart]:
+def _cumulative_charts(reached: statistics.Reached, period: Period) -> list[Chart]:
     """Signed projects (≥ 1 亿元) and signed investment January to each month, this year (to the month) against
     last year (the whole year; its month N taken at the same point as this year's, as the headline figures)."""
     before = period.previous
@@ -217,7 +218,7 @@ def _cumulative_charts(facts, period: Period) -> list[Chart]:
     def series(indicator, scale) -> list[Series]:
         def upto(when: Period, m: int):
             end = when.as_of if m == period.month else month_end(when.year, m)
-            value = statistics.indicator_between(indicator, facts, start=_year_start(when), end=end)
+            value = reached.between(indicator, start=_year_start(when), end=end)
             return _plain(value / scale)
 
         now = [upto(period, m) for m in range(1, period.month + 1)]

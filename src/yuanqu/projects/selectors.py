@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.analytics.workdays import WorkdayCalendar, unpublished_note_en, unpublished_note_zh
+from yuanqu.core.queries import chunks
 from yuanqu.core.registry import NO_VALUE_COLOUR
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import Parcel
@@ -116,9 +117,10 @@ class DeadlineStatus:
 
 
 def deadline_status(
-    *, rule: StageDeadline, events: list[StageEvent], workdays: WorkdayCalendar, today: dt.date
+    *, rule: StageDeadline, events: list[StageEvent], workdays: WorkdayCalendar, today: dt.date, open_only: bool = False
 ) -> DeadlineStatus | None:
-    """The rule's state for a project with these events (in date order); None if it does not apply yet."""
+    """The rule's state for a project with these events (in date order); None if it does not apply yet, or, with
+    ``open_only``, once it is met (then no due date is worked out)."""
     entries = [i for i, e in enumerate(events) if e.to_stage == rule.from_stage]
     if not entries:
         return None
@@ -133,6 +135,8 @@ def deadline_status(
             break
     if met_on is None and events[-1].to_stage == Stage.DROPPED:
         return None  # a dropped project has no deadline left to keep
+    if met_on is not None and open_only:
+        return None
     if rule.unit == StageDeadline.Unit.WORKDAYS:
         result = workdays.add_workdays(start.on, rule.days)
         due, unpublished = result.date, result.unpublished_years
@@ -156,15 +160,34 @@ def project_deadlines(project: Project, *, today: dt.date | None = None) -> list
     return _statuses(events, rules, calendar(), today or timezone.localdate())
 
 
-def _statuses(events, rules, workdays: WorkdayCalendar, today: dt.date) -> list[DeadlineStatus]:
+def _statuses(events, rules, workdays: WorkdayCalendar, today: dt.date, *, open_only=False) -> list[DeadlineStatus]:
     if not events:
         return []
     statuses = []
     for rule in rules:
-        status = deadline_status(rule=rule, events=events, workdays=workdays, today=today)
+        status = deadline_status(rule=rule, events=events, workdays=workdays, today=today, open_only=open_only)
         if status is not None:
             statuses.append(status)
     return statuses
+
+
+class _Remembered:
+    """The working-day calendar's answers remembered for one listing: many deadlines share a start and a due date."""
+
+    def __init__(self, workdays: WorkdayCalendar):
+        self.workdays = workdays
+        self.added: dict = {}
+        self.between: dict = {}
+
+    def add_workdays(self, start: dt.date, n: int):
+        if (start, n) not in self.added:
+            self.added[(start, n)] = self.workdays.add_workdays(start, n)
+        return self.added[(start, n)]
+
+    def workdays_between(self, a: dt.date, b: dt.date):
+        if (a, b) not in self.between:
+            self.between[(a, b)] = self.workdays.workdays_between(a, b)
+        return self.between[(a, b)]
 
 
 class Step(NamedTuple):
@@ -189,29 +212,35 @@ def overdue_deadlines(*, user, today: dt.date | None = None, zone_ids=None) -> l
     rules = list(StageDeadline.objects.filter(active=True))
     if not rules:
         return []
-    workdays = calendar()
     starting = {rule.from_stage for rule in rules}
-    projects = (
+    # A project at or beyond every rule's target stage has met each rule since it last entered the rule's start.
+    last_target = max(stage_rank(rule.to_stage) for rule in rules)
+    behind = [stage for stage in STAGE_ORDER if stage_rank(stage) < last_target]
+    candidates = (
         (Project.objects.all() if user is None else Project.objects.restrict(user))
-        .exclude(stage=Stage.DROPPED)
-        .filter(events__to_stage__in=starting)
+        .filter(stage__in=behind, events__to_stage__in=starting)
         .distinct()
-        .select_related("zone")
     )
     if zone_ids is not None:
-        projects = projects.filter(zone_id__in=zone_ids)
+        candidates = candidates.filter(zone_id__in=zone_ids)
     # The timelines as plain (to_stage, on) rows, read at once: all a deadline needs of an event.
     timelines: dict[int, list[Step]] = defaultdict(list)
-    rows = StageEvent.objects.filter(project_id__in=projects.values("pk")).order_by(
+    rows = StageEvent.objects.filter(project_id__in=candidates.values("pk")).order_by(
         "project_id", "on", "recorded_at", "pk"
     )
     for project_id, to_stage, on in rows.values_list("project_id", "to_stage", "on"):
         timelines[project_id].append(Step(to_stage, on))
+    workdays = _Remembered(calendar())
+    overdue = {}
+    for project_id, steps in timelines.items():
+        found = [status for status in _statuses(steps, rules, workdays, today, open_only=True) if status.overdue]
+        if found:
+            overdue[project_id] = found
+    # Only the projects with a deadline past due are read whole.
     alerts = []
-    for project in projects:
-        for status in _statuses(timelines[project.pk], rules, workdays, today):
-            if status.overdue:
-                alerts.append(DeadlineAlert(project, status))
+    for chunk in chunks(overdue):
+        for project in Project.objects.filter(pk__in=chunk).select_related("zone"):
+            alerts.extend(DeadlineAlert(project, status) for status in overdue[project.pk])
     # Working and calendar days mixed: order by the due date, the oldest first.
     return sorted(alerts, key=lambda a: (a.status.due, a.project.name))
 

@@ -28,7 +28,7 @@ from yuanqu.core.cockpit import (
     change_percent,
 )
 from yuanqu.ranking import selectors
-from yuanqu.ranking.models import ZoneEvaluationRun, ZoneMonth
+from yuanqu.ranking.models import ZoneEvaluationRun, ZoneMonth, ZoneYear
 
 KEY_FIGURES = (
     "gdp",
@@ -60,11 +60,23 @@ def figure_unit(key: str) -> str:
 
 def _reports(scope: Scope, period: Period) -> dict[tuple[int, int, int], ZoneMonth]:
     """(zone id, year, month) → the zone's January-to-month report, of every month of this year and last year, read
-    at once for the zones shown (a zone's report covers its sub-parks: they are not added)."""
+    at once for the zones shown (a zone's report covers its sub-parks: they are not added); December's is the
+    year's figures when the zone reported those and no December."""
     rows = ZoneMonth.objects.filter(zone__in=[zone.pk for zone in scope.zones], year__in=(period.year - 1, period.year))
     if scope.user is not None:
         rows = rows.restrict(scope.user)
-    return {(row.zone_id, row.year, row.month): row for row in rows}
+    found = {(row.zone_id, row.year, row.month): row for row in rows}
+    # A year's figures are January to December: they stand for a December report a zone did not send monthly.
+    years = ZoneYear.objects.filter(zone__in=[zone.pk for zone in scope.zones], year__in=(period.year - 1, period.year))
+    wanted = {(zone.pk, year) for zone in scope.zones for year in (period.year - 1, period.year)}
+    wanted = {(zone_id, year) for zone_id, year in wanted if (zone_id, year, 12) not in found}
+    if wanted:
+        if scope.user is not None:
+            years = years.restrict(scope.user)
+        for row in years:
+            if (row.zone_id, row.year) in wanted:
+                found[(row.zone_id, row.year, 12)] = row
+    return found
 
 
 def _value(reports, zone, year: int, month: int, key: str):

@@ -13,7 +13,7 @@ from yuanqu.core.cockpit import NOT_REPORTED, Period
 from yuanqu.dashboard.cockpit import scope_for
 from yuanqu.ranking import selectors
 from yuanqu.ranking.cockpit import KEY_FIGURES, build_ranking, build_reported
-from yuanqu.ranking.models import ZoneMonth
+from yuanqu.ranking.models import ZoneMonth, ZoneYear
 
 MAY = Period(2026, 5, dt.date(2026, 12, 7))
 
@@ -153,3 +153,14 @@ def test_the_system_sees_every_zone(reports):
     gdp = figures(section)["reported_gdp"]
     # April: A 800 and B 500 this year; last April only A reported, so there is no total to compare with.
     assert (gdp.value, gdp.previous, gdp.change) == (Decimal("1300"), None, None)
+
+
+def test_the_years_figures_stand_for_a_december_not_reported_monthly(reports, zone_a, user_a):
+    ZoneYear.objects.create(zone=zone_a, year=2025, gdp=Decimal("2500"))
+    ZoneMonth.objects.create(zone=zone_a, year=2026, month=12, gdp=Decimal("2600"))
+    december = Period(2026, 12, dt.date(2027, 1, 20))
+    gdp = figures(build_reported(scope=scope_for(user_a), period=december))["reported_gdp"]
+    assert (gdp.value, gdp.previous) == (Decimal("2600"), Decimal("2500"))
+    # November last year has no year's figure to stand for it.
+    november = figures(build_reported(scope=scope_for(user_a), period=Period(2026, 11, dt.date(2027, 1, 20))))
+    assert november["reported_gdp"].previous is None
