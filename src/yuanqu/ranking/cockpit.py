@@ -104,8 +104,8 @@ def build_reported(*, scope: Scope, period: Period) -> Section | None:
     year, month = period.year, period.month
     latest = max((m for (_z, y, m) in reports if y == year and m <= month), default=None)
     fresh = gettext("数据截至%(month)s月") % {"month": latest} if latest else gettext("本年尚无上报数据")
-    url = _zone_figures_url(scope.zone, year, reports) if scope.zone is not None else reverse("ranking:figures")
     zones = scope.zones
+    url = _zone_figures_url(zones[0], year, reports) if len(zones) == 1 else reverse("ranking:figures")
     figures, charts = [], []
     for key in KEY_FIGURES:
         now = [_value(reports, zone, year, month, key) for zone in zones]

@@ -74,6 +74,7 @@ def test_a_zone_user_sees_its_zone_like_for_like(reports, zone_a, user_a):
     assert found["reported_gdp"].change == Decimal("10")
     assert found["reported_tax_revenue"].value == Decimal("110")
     assert [row.cells[0] for row in section.tables[0].rows] == ["A001"]
+    assert section.url == f"/ranking/zones/{zone_a.pk}/figures/?year=2026"
     # The zone figures page's January–May cell is the same report and the same change.
     months, lines = selectors.month_table(user=user_a, zone=zone_a, year=2026)
     cell = next(line for line in lines if line.figure.key == "gdp").cells[months.index(5)]
