@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import zone_descendants
-from yuanqu.projects.compliance import reached_dates, reached_from
-from yuanqu.projects.models import Project, Stage, StageEvent
+from yuanqu.projects.compliance import reached_dates
+from yuanqu.projects.models import STAGE_ORDER, Project, Stage, StageEvent, stage_rank
 from yuanqu.projects.services import size_classes
 from yuanqu.targets.selectors import month_end, target_progress
 
@@ -109,31 +110,33 @@ def monthly_rows(facts: list[ProjectFacts], *, year: int, month: int) -> list[di
 
 
 def scope_facts(*, user, zone_ids, years) -> list[ProjectFacts]:
-    """The projects of the zones (ids, sub-parks listed) that the user sees (None: all) with a stage change in any of
-    ``years``, each with the dates it reached each stage: one reading of the projects and one of their events, from
-    which every figure of those years is computed (``indicator_between``, ``monthly_rows``) for many zones and
-    dates. Only the fields the figures use are read."""
-    projects = (
-        _scoped(Project, user)
-        .filter(
-            zone_id__in=zone_ids,
-            events__on__gte=dt.date(min(years), 1, 1),
-            events__on__lte=dt.date(max(years), 12, 31),
-        )
-        .distinct()
-        .order_by()
-    )
-    found = {
-        row[0]: ProjectFigures(*row)
-        for row in projects.values_list("pk", "zone_id", "total_investment", "foreign_investment")
+    """The projects of the zones (ids, sub-parks listed) that the user sees (None: all) that reached a counted stage
+    (``COUNTED_STAGES``) in any of ``years``, each with the date it first reached each counted stage: one query,
+    from which every figure of those years is computed (``Reached``, ``monthly_rows``) for many zones and dates.
+
+    The first date at or beyond a stage is the earliest event into it or a later stage (``reached_dates``), so the
+    database works it out; the other stages are not in ``reached``."""
+    first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+    dates = {
+        stage: Min("events__on", filter=Q(events__to_stage__in=STAGE_ORDER[stage_rank(stage) :]))
+        for stage in COUNTED_STAGES
     }
-    steps: dict[int, list] = {pk: [] for pk in found}
-    events = StageEvent.objects.filter(project_id__in=projects.values("pk")).order_by(
-        "project_id", "on", "recorded_at", "pk"
+    in_years = Q()
+    for stage in COUNTED_STAGES:
+        in_years |= Q(**{f"reached_{stage}__range": (first, last)})
+    rows = (
+        _scoped(Project, user)
+        .filter(zone_id__in=zone_ids)
+        .order_by()
+        .annotate(**{f"reached_{stage}": date for stage, date in dates.items()})
+        .filter(in_years)
+        .values_list("pk", "zone_id", "total_investment", "foreign_investment", *(f"reached_{s}" for s in dates))
     )
-    for project_id, to_stage, on in events.values_list("project_id", "to_stage", "on"):
-        steps[project_id].append((to_stage, on))
-    return [ProjectFacts(found[pk], reached_from(steps[pk])) for pk in found]
+    facts = []
+    for row in rows:
+        reached = {stage: on for stage, on in zip(COUNTED_STAGES, row[4:], strict=True) if on is not None}
+        facts.append(ProjectFacts(ProjectFigures(*row[:4]), reached))
+    return facts
 
 
 STAGE_KEYS = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
