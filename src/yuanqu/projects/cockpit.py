@@ -101,9 +101,10 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     if scope.side_by_side:
         tables.append(_zone_table(scope, period, facts, figures, year_to_date))
     charts = [*_pipeline_charts(scope), *_cumulative_charts(reached, period)]
-    late_table, late_chart = _late(scope, period)
-    tables.append(late_table)
-    charts.append(late_chart)
+    late = _late(scope, period)
+    if late is not None:
+        tables.append(late[0])
+        charts.append(late[1])
     return Section(
         "projects",
         _("项目推进"),
@@ -245,10 +246,13 @@ def _cumulative_charts(reached: statistics.Reached, period: Period) -> list[Char
     ]
 
 
-def _late(scope: Scope, period: Period) -> tuple[Table, Chart]:
+def _late(scope: Scope, period: Period) -> tuple[Table, Chart] | None:
     """The deadlines past due at the period's date, by the leader linked to each project (挂钩领导): how many each
-    has (a bar each, the most first), and every one of them with its project, due date and how late."""
+    has (a bar each, the most first), and every one of them with its project, due date and how late; None when
+    none is."""
     alerts = overdue_deadlines(user=scope.user, today=period.as_of, zone_ids=scope.zone_ids)
+    if not alerts:
+        return None
     nobody = gettext("未指定挂钩领导")
     owners = Counter(alert.project.leader or nobody for alert in alerts)
     order = {owner: i for i, (owner, _n) in enumerate(sorted(owners.items(), key=lambda item: (-item[1], item[0])))}

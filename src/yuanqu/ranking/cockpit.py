@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.zone_figures import BY_KEY
 from yuanqu.core.cockpit import (
+    GREEN,
     NOT_REPORTED,
+    RED,
     Chart,
     Column,
     Figure,
@@ -101,6 +103,8 @@ def build_reported(*, scope: Scope, period: Period) -> Section | None:
     if not scope.zones:
         return None
     reports = _reports(scope, period)
+    if not reports:
+        return None  # nothing reported this year or last: the city does not collect the figures
     year, month = period.year, period.month
     latest = max((m for (_z, y, m) in reports if y == year and m <= month), default=None)
     fresh = gettext("数据截至%(month)s月") % {"month": latest} if latest else gettext("本年尚无上报数据")
@@ -178,17 +182,16 @@ def _reported_table(scope: Scope, period: Period, reports) -> Table:
             change_percent(now, before),
         ]
     reported = sum(1 for zone in scope.zones if (zone.pk, year, month) in reports)
-    note = ""
+    note = gettext("同比为与上年1–%(month)s月相比。") % {"month": month}
     if reported < len(scope.zones):
-        note = gettext("%(total)s个园区中%(reported)s个已报送%(month)s月数据，合计待全部报送后显示") % {
+        note += gettext("%(total)s个园区中%(reported)s个已报送%(month)s月数据，合计待全部报送后显示") % {
             "total": len(scope.zones),
             "reported": reported,
             "month": month,
         }
     return Table(
         "reported-figures",
-        gettext("园区上报数据（%(year)s年1–%(month)s月累计，同比为与上年1–%(month)s月相比）")
-        % {"year": year, "month": month},
+        gettext("园区上报数据（%(year)s年1–%(month)s月累计）") % {"year": year, "month": month},
         columns,
         rows,
         note=note,
@@ -235,9 +238,10 @@ def latest_run(*, user, year: int) -> ZoneEvaluationRun | None:
 
 
 def _direction(change: int | None) -> str:
+    """The change cell's mark: green up, red down (the cell already says ▲2 / ▼1)."""
     if not change:
         return ""
-    return "up" if change > 0 else "down"
+    return GREEN if change > 0 else RED
 
 
 def build_ranking(*, scope: Scope, period: Period) -> Section | None:

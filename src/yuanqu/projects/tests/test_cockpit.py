@@ -153,6 +153,12 @@ def test_deadlines_overdue_by_leader(ledger, user_a):
     assert all(row.cells[1] != "乙项目" for row in rows)
 
 
+def test_no_late_items_without_deadline_rules(ledger, user_a):
+    StageDeadline.objects.update(active=False)
+    section = build(scope=scope_for(user_a), period=MAY)
+    assert "projects-late" not in {t.key for t in section.tables} | {c.key for c in section.charts}
+
+
 def test_the_system_sees_every_zone(ledger):
     """The monthly report run without a user (``--user`` not given) counts every zone."""
     section = build(scope=scope_for(None), period=MAY)

@@ -95,7 +95,7 @@ def test_the_total_is_shown_once_every_zone_reported(reports, zone_b, city_admin
     gdp = figures(section)["reported_gdp"]
     assert (gdp.value, gdp.previous, gdp.missing) == (Decimal("1700"), Decimal("1400"), "")
     assert section.tables[0].total.cells[2:4] == [Decimal("1700"), Decimal("1400")]
-    assert section.tables[0].note == ""
+    assert section.tables[0].note == "同比为与上年1–5月相比。"
     # Last year's May tax of zone B was not reported: no total to compare with.
     assert figures(section)["reported_tax_revenue"].previous is None
 
@@ -117,8 +117,8 @@ def test_ranking_with_arrows_for_the_city(world, city_admin):
     cells = {row.cells[2]: row for row in table.rows}
     # 2025 provincial: P 82, C 80, A 70, D 25; 2024: A 1, P 2, C 3, D 4.
     assert cells["甲经济开发区"].cells[1:] == [3, "甲经济开发区", 70.0, "▼2"]
-    assert cells["甲经济开发区"].marks[4] == "down"
-    assert cells["丙经济开发区"].cells[4] == "▲1" and cells["丙经济开发区"].marks[4] == "up"
+    assert cells["甲经济开发区"].marks[4] == "red"
+    assert cells["丙经济开发区"].cells[4] == "▲1" and cells["丙经济开发区"].marks[4] == "green"
     assert cells["澄江临港经济开发区"].cells[1] == 1
     assert cells["戊经济技术开发区"].cells[1] is None  # vetoed
     chart = section.charts[0]
@@ -165,3 +165,7 @@ def test_the_years_figures_stand_for_a_december_not_reported_monthly(reports, zo
     # November last year has no year's figure to stand for it.
     november = figures(build_reported(scope=scope_for(user_a), period=Period(2026, 11, dt.date(2027, 1, 20))))
     assert november["reported_gdp"].previous is None
+
+
+def test_no_section_where_nothing_was_reported(zone_a, city_admin):
+    assert build_reported(scope=scope_for(city_admin), period=MAY) is None
