@@ -33,9 +33,14 @@ def _ratio(numerator, denominator) -> Decimal | None:
     return numerator / denominator
 
 
+def _years(user) -> QuerySet[EnterpriseYear]:
+    """The yearly figures the user may see; every one for None (the system: a command run without a user)."""
+    return EnterpriseYear.objects.all() if user is None else EnterpriseYear.objects.restrict(user)
+
+
 def _edge_year(user, order: str) -> int | None:
     # ORDER BY year LIMIT 1 walks the year index from one end, where MIN/MAX over a join would scan.
-    return EnterpriseYear.objects.restrict(user).order_by(order).values_list("year", flat=True).first()
+    return _years(user).order_by(order).values_list("year", flat=True).first()
 
 
 def latest_year(*, user) -> int | None:
@@ -141,18 +146,21 @@ def enterprise_total(*, user, zone_ids) -> int:
     return Enterprise.objects.restrict(user).filter(zone_id__in=zone_ids).count()
 
 
-def _year_sums(*, user, zone_ids, by_zone: bool):
-    """The latest year's tax, tax of enterprises with a land figure, and that land, per zone or in all."""
-    year = latest_year(user=user)
-    rows = EnterpriseYear.objects.restrict(user).filter(year=year or 0, enterprise__zone_id__in=zone_ids)
-    sums = {
-        "total_tax": Sum("tax"),
-        "tax_on_land": Sum("tax", filter=Q(land_mu__gt=0)),
-        "total_land": Sum("land_mu", filter=Q(land_mu__gt=0)),
-    }
+_SUMS = {
+    "total_tax": Sum("tax"),
+    "tax_on_land": Sum("tax", filter=Q(land_mu__gt=0)),
+    "total_land": Sum("land_mu", filter=Q(land_mu__gt=0)),
+}
+
+
+def _year_sums(*, user, zone_ids, by_zone: bool, year: int | None = None):
+    """A year's (the latest by default) tax, tax of enterprises with a land figure, and that land, per zone or in
+    all."""
+    year = latest_year(user=user) if year is None else year
+    rows = _years(user).filter(year=year or 0, enterprise__zone_id__in=zone_ids)
     if by_zone:
-        return {row["zone_id"]: row for row in rows.values(zone_id=F("enterprise__zone_id")).annotate(**sums)}
-    return rows.aggregate(**sums)
+        return {row["zone_id"]: row for row in rows.values(zone_id=F("enterprise__zone_id")).annotate(**_SUMS)}
+    return rows.aggregate(**_SUMS)
 
 
 def zone_tax(*, user, zone_ids) -> dict[int, Decimal | None]:
@@ -180,9 +188,23 @@ def total_land(*, user, zone_ids) -> Decimal | None:
     return _year_sums(user=user, zone_ids=zone_ids, by_zone=False)["total_land"]
 
 
-def total_tax_per_mu(*, user, zone_ids) -> Decimal | None:
-    sums = _year_sums(user=user, zone_ids=zone_ids, by_zone=False)
+def total_tax_per_mu(*, user, zone_ids, year: int | None = None) -> Decimal | None:
+    """Tax per mu of the enterprises of these zones in the year (the latest by default), as ``zone_tax_per_mu``."""
+    sums = _year_sums(user=user, zone_ids=zone_ids, by_zone=False, year=year)
     return _ratio(sums["tax_on_land"], sums["total_land"])
+
+
+def family_tax_per_mu(*, user, families: dict, year: int) -> dict:
+    """Key → tax per mu in the year of the enterprises of each family of zones (a zone with its sub-parks, as
+    ``zone_descendants`` gives it), as ``total_tax_per_mu`` of that family, from one query."""
+    every = frozenset().union(*families.values()) if families else frozenset()
+    rows = _year_sums(user=user, zone_ids=every, by_zone=True, year=year)
+    found = {}
+    for key, zone_ids in families.items():
+        taxes = [rows[pk]["tax_on_land"] for pk in zone_ids if pk in rows and rows[pk]["tax_on_land"] is not None]
+        land = sum((rows[pk]["total_land"] or 0 for pk in zone_ids if pk in rows), Decimal(0))
+        found[key] = _ratio(sum(taxes, Decimal(0)) if taxes else None, land)
+    return found
 
 
 @dataclass

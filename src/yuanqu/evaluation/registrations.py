@@ -85,6 +85,9 @@ def register() -> None:
             order=5,
         )
     )
+    registry.cockpit_sections.register(
+        registry.CockpitSection("per-mu", _("亩均效益"), "yuanqu.evaluation.cockpit.build", order=30)
+    )
     registry.demo_steps.register(registry.DemoStep("evaluations", "yuanqu.evaluation.demo.build_evaluations", order=60))
     registry.map_layers.register(
         registry.MapLayer(

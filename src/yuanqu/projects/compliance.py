@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from yuanqu.projects.models import Agreement, Stage, stage_rank
+from yuanqu.projects.models import STAGE_ORDER, Agreement, Stage, stage_rank
 
 ON_TRACK, AT_RISK, BREACHED = "on_track", "at_risk", "breached"
 SEVERITY = {ON_TRACK: 0, AT_RISK: 1, BREACHED: 2}
@@ -78,13 +78,21 @@ def facts_of(project, *, events, latest_year=None) -> Facts:
 
 def reached_dates(events) -> dict[str, dt.date]:
     """For each stage in the order, the first event date at which the project was at it or beyond."""
+    ordered = sorted(events, key=lambda e: (e.on, e.recorded_at, e.pk))
+    return reached_from((event.to_stage, event.on) for event in ordered)
+
+
+def reached_from(steps) -> dict[str, dt.date]:
+    """``reached_dates`` of (to_stage, on) pairs already in the timeline's order."""
     reached: dict[str, dt.date] = {}
-    for event in sorted(events, key=lambda e: (e.on, e.recorded_at, e.pk)):
-        rank = stage_rank(event.to_stage)
-        if rank is None:
+    top = -1  # every stage up to this rank has its date
+    for to_stage, on in steps:
+        rank = stage_rank(to_stage)
+        if rank is None or rank <= top:
             continue
-        for stage in [s for s in Stage.values if (r := stage_rank(s)) is not None and r <= rank]:
-            reached.setdefault(stage, event.on)
+        for stage in STAGE_ORDER[top + 1 : rank + 1]:
+            reached[stage] = on
+        top = rank
     return reached
 
 

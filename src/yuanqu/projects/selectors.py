@@ -4,19 +4,25 @@ projects on the map."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yuanqu.analytics.workdays import WorkdayCalendar, unpublished_note_en, unpublished_note_zh
+from yuanqu.core.queries import chunks
 from yuanqu.core.registry import NO_VALUE_COLOUR
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import Parcel
 from yuanqu.land.selectors import parcel_shapes, point_feature, zone_filter
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
+from yuanqu.projects.services import size_classes
 from yuanqu.workdays.selectors import calendar
 
 
@@ -37,6 +43,36 @@ def pipeline(*, user) -> list[dict]:
         }
         for stage, items in columns.items()
     ]
+
+
+def size_bands() -> list[tuple[Decimal | None, Decimal | None]]:
+    """The size classes (``services.size_classes``) as disjoint bands of total investment in 万元, (low, high) with
+    low included and high not: below the lowest class (a project without a figure too), between each class and
+    the next, and the highest class and above (high None)."""
+    thresholds = [threshold for threshold, _label in size_classes()]
+    return list(zip([None, *thresholds], [*thresholds, None], strict=True))
+
+
+def stage_size_counts(*, user, zone_ids=None) -> dict[str, list[int]]:
+    """Stage → how many of the user's projects (of the zones ``zone_ids`` when given) are at that stage today, per
+    size band (``size_bands``, in order): the pipeline board's counts, split by size."""
+    bands = size_bands()
+    counts = {}
+    for i, (low, high) in enumerate(bands):
+        if low is None:  # there is always a class, so the lowest band has a top
+            band = Q(total_investment__isnull=True) | Q(total_investment__lt=high)
+        elif high is None:
+            band = Q(total_investment__gte=low)
+        else:
+            band = Q(total_investment__gte=low, total_investment__lt=high)
+        counts[f"band{i}"] = Count("pk", filter=band)
+    projects = Project.objects.restrict(user) if user is not None else Project.objects.all()
+    if zone_ids is not None:
+        projects = projects.filter(zone_id__in=zone_ids)
+    found = {stage: [0] * len(bands) for stage in Stage.values}
+    for row in projects.order_by().values("stage").annotate(**counts):
+        found[row["stage"]] = [row[f"band{i}"] for i in range(len(bands))]
+    return found
 
 
 @dataclass(frozen=True)
@@ -81,9 +117,10 @@ class DeadlineStatus:
 
 
 def deadline_status(
-    *, rule: StageDeadline, events: list[StageEvent], workdays: WorkdayCalendar, today: dt.date
+    *, rule: StageDeadline, events: list[StageEvent], workdays: WorkdayCalendar, today: dt.date, open_only: bool = False
 ) -> DeadlineStatus | None:
-    """The rule's state for a project with these events (in date order); None if it does not apply yet."""
+    """The rule's state for a project with these events (in date order); None if it does not apply yet, or, with
+    ``open_only``, once it is met (then no due date is worked out)."""
     entries = [i for i, e in enumerate(events) if e.to_stage == rule.from_stage]
     if not entries:
         return None
@@ -98,6 +135,8 @@ def deadline_status(
             break
     if met_on is None and events[-1].to_stage == Stage.DROPPED:
         return None  # a dropped project has no deadline left to keep
+    if met_on is not None and open_only:
+        return None
     if rule.unit == StageDeadline.Unit.WORKDAYS:
         result = workdays.add_workdays(start.on, rule.days)
         due, unpublished = result.date, result.unpublished_years
@@ -121,15 +160,41 @@ def project_deadlines(project: Project, *, today: dt.date | None = None) -> list
     return _statuses(events, rules, calendar(), today or timezone.localdate())
 
 
-def _statuses(events, rules, workdays: WorkdayCalendar, today: dt.date) -> list[DeadlineStatus]:
+def _statuses(events, rules, workdays: WorkdayCalendar, today: dt.date, *, open_only=False) -> list[DeadlineStatus]:
     if not events:
         return []
     statuses = []
     for rule in rules:
-        status = deadline_status(rule=rule, events=events, workdays=workdays, today=today)
+        status = deadline_status(rule=rule, events=events, workdays=workdays, today=today, open_only=open_only)
         if status is not None:
             statuses.append(status)
     return statuses
+
+
+class _Remembered:
+    """The working-day calendar's answers remembered for one listing: many deadlines share a start and a due date."""
+
+    def __init__(self, workdays: WorkdayCalendar):
+        self.workdays = workdays
+        self.added: dict = {}
+        self.between: dict = {}
+
+    def add_workdays(self, start: dt.date, n: int):
+        if (start, n) not in self.added:
+            self.added[(start, n)] = self.workdays.add_workdays(start, n)
+        return self.added[(start, n)]
+
+    def workdays_between(self, a: dt.date, b: dt.date):
+        if (a, b) not in self.between:
+            self.between[(a, b)] = self.workdays.workdays_between(a, b)
+        return self.between[(a, b)]
+
+
+class Step(NamedTuple):
+    """A stage event as a deadline reads it."""
+
+    to_stage: str
+    on: dt.date
 
 
 @dataclass(frozen=True)
@@ -140,28 +205,42 @@ class DeadlineAlert:
     status: DeadlineStatus
 
 
-def overdue_deadlines(*, user, today: dt.date | None = None) -> list[DeadlineAlert]:
-    """The open deadlines past due of the user's projects, the longest overdue (earliest due date) first."""
+def overdue_deadlines(*, user, today: dt.date | None = None, zone_ids=None) -> list[DeadlineAlert]:
+    """The open deadlines past due of the user's projects (None: all; of the zones ``zone_ids``, sub-parks listed,
+    when given), the longest overdue (earliest due date) first."""
     today = today or timezone.localdate()
     rules = list(StageDeadline.objects.filter(active=True))
     if not rules:
         return []
-    workdays = calendar()
     starting = {rule.from_stage for rule in rules}
-    projects = (
-        Project.objects.restrict(user)
-        .exclude(stage=Stage.DROPPED)
-        .filter(events__to_stage__in=starting)
+    # A project at or beyond every rule's target stage has met each rule since it last entered the rule's start.
+    last_target = max(stage_rank(rule.to_stage) for rule in rules)
+    behind = [stage for stage in STAGE_ORDER if stage_rank(stage) < last_target]
+    candidates = (
+        (Project.objects.all() if user is None else Project.objects.restrict(user))
+        .filter(stage__in=behind, events__to_stage__in=starting)
         .distinct()
-        .select_related("zone")
-        .prefetch_related("events")
     )
+    if zone_ids is not None:
+        candidates = candidates.filter(zone_id__in=zone_ids)
+    # The timelines as plain (to_stage, on) rows, read at once: all a deadline needs of an event.
+    timelines: dict[int, list[Step]] = defaultdict(list)
+    rows = StageEvent.objects.filter(project_id__in=candidates.values("pk")).order_by(
+        "project_id", "on", "recorded_at", "pk"
+    )
+    for project_id, to_stage, on in rows.values_list("project_id", "to_stage", "on"):
+        timelines[project_id].append(Step(to_stage, on))
+    workdays = _Remembered(calendar())
+    overdue = {}
+    for project_id, steps in timelines.items():
+        found = [status for status in _statuses(steps, rules, workdays, today, open_only=True) if status.overdue]
+        if found:
+            overdue[project_id] = found
+    # Only the projects with a deadline past due are read whole.
     alerts = []
-    for project in projects:
-        events = sorted(project.events.all(), key=lambda e: (e.on, e.recorded_at, e.pk))
-        for status in _statuses(events, rules, workdays, today):
-            if status.overdue:
-                alerts.append(DeadlineAlert(project, status))
+    for chunk in chunks(overdue):
+        for project in Project.objects.filter(pk__in=chunk).select_related("zone"):
+            alerts.extend(DeadlineAlert(project, status) for status in overdue[project.pk])
     # Working and calendar days mixed: order by the due date, the oldest first.
     return sorted(alerts, key=lambda a: (a.status.due, a.project.name))
 

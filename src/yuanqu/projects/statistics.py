@@ -8,14 +8,17 @@ as measures (``registrations.py``); the targets app shows each target's progress
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import zone_descendants
 from yuanqu.projects.compliance import reached_dates
-from yuanqu.projects.models import Project, Stage
+from yuanqu.projects.models import STAGE_ORDER, Project, Stage, StageEvent, stage_rank
 from yuanqu.projects.services import size_classes
 from yuanqu.targets.selectors import month_end, target_progress
 
@@ -40,8 +43,17 @@ INDICATORS = (
 
 @dataclass
 class ProjectFacts:
-    project: Project
+    project: Project | ProjectFigures
     reached: dict
+
+
+class ProjectFigures(NamedTuple):
+    """What the figures read of a project (``scope_facts`` reads no more than this)."""
+
+    pk: int
+    zone_id: int
+    total_investment: Decimal | None
+    foreign_investment: Decimal | None
 
 
 def _facts(*, user, zone, year: int) -> list[ProjectFacts]:
@@ -67,7 +79,11 @@ def _sum(values) -> Decimal:
 
 def monthly_table(*, user, zone, year: int, month: int) -> list[dict]:
     """The standard monthly table: per stage and size class, new this month and cumulative this year."""
-    facts = _facts(user=user, zone=zone, year=year)
+    return monthly_rows(_facts(user=user, zone=zone, year=year), year=year, month=month)
+
+
+def monthly_rows(facts: list[ProjectFacts], *, year: int, month: int) -> list[dict]:
+    """The standard monthly table of these projects (``monthly_table`` for a zone, ``scope_facts`` for several)."""
     classes = [(Decimal(0), None), *size_classes()]
     rows = []
     for stage in COUNTED_STAGES:
@@ -91,6 +107,36 @@ def monthly_table(*, user, zone, year: int, month: int) -> list[dict]:
                 year_investment_yi=rows[-1]["year_investment"] / ONE_YI,
             )
     return rows
+
+
+def scope_facts(*, user, zone_ids, years) -> list[ProjectFacts]:
+    """The projects of the zones (ids, sub-parks listed) that the user sees (None: all) that reached a counted stage
+    (``COUNTED_STAGES``) in any of ``years``, each with the date it first reached each counted stage: one query,
+    from which every figure of those years is computed (``Reached``, ``monthly_rows``) for many zones and dates.
+
+    The first date at or beyond a stage is the earliest event into it or a later stage (``reached_dates``), so the
+    database works it out; the other stages are not in ``reached``."""
+    first, last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+    dates = {
+        stage: Min("events__on", filter=Q(events__to_stage__in=STAGE_ORDER[stage_rank(stage) :]))
+        for stage in COUNTED_STAGES
+    }
+    in_years = Q()
+    for stage in COUNTED_STAGES:
+        in_years |= Q(**{f"reached_{stage}__range": (first, last)})
+    rows = (
+        _scoped(Project, user)
+        .filter(zone_id__in=zone_ids)
+        .order_by()
+        .annotate(**{f"reached_{stage}": date for stage, date in dates.items()})
+        .filter(in_years)
+        .values_list("pk", "zone_id", "total_investment", "foreign_investment", *(f"reached_{s}" for s in dates))
+    )
+    facts = []
+    for row in rows:
+        reached = {stage: on for stage, on in zip(COUNTED_STAGES, row[4:], strict=True) if on is not None}
+        facts.append(ProjectFacts(ProjectFigures(*row[:4]), reached))
+    return facts
 
 
 STAGE_KEYS = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
@@ -130,8 +176,29 @@ def _indicator_parts(indicator: str) -> tuple[Stage, str, Decimal]:
 
 
 def _actual(indicator: str, facts: list[ProjectFacts], year: int, as_of: dt.date) -> Decimal:
-    stage, kind, threshold = _indicator_parts(indicator)
-    reached = [f.project for f in facts if _until(f.reached.get(stage), year, as_of)]
+    return indicator_between(indicator, facts, start=dt.date(year, 1, 1), end=min(as_of, dt.date(year, 12, 31)))
+
+
+class Reached:
+    """The projects of some facts in the order they reached each counted stage, for an indicator over many date
+    ranges (``between``) without going through all the facts each time."""
+
+    def __init__(self, facts: list[ProjectFacts]):
+        self.dates: dict[str, list[dt.date]] = {}
+        self.projects: dict[str, list] = {}
+        for stage in COUNTED_STAGES:
+            pairs = sorted(((f.reached[stage], f.project) for f in facts if stage in f.reached), key=lambda p: p[0])
+            self.dates[stage] = [on for on, _project in pairs]
+            self.projects[stage] = [project for _on, project in pairs]
+
+    def between(self, indicator: str, *, start: dt.date, end: dt.date) -> Decimal:
+        """As ``indicator_between`` of the facts."""
+        stage, kind, threshold = _indicator_parts(indicator)
+        dates = self.dates[stage]
+        return _total(kind, threshold, self.projects[stage][bisect_left(dates, start) : bisect_right(dates, end)])
+
+
+def _total(kind: str, threshold: Decimal, reached) -> Decimal:
     if kind == "investment":
         return _sum(p.total_investment for p in reached)
     if kind == "foreign":
@@ -139,8 +206,13 @@ def _actual(indicator: str, facts: list[ProjectFacts], year: int, as_of: dt.date
     return Decimal(sum(1 for p in reached if (p.total_investment or 0) >= threshold))
 
 
-def _until(d: dt.date | None, year: int, as_of: dt.date) -> bool:
-    return d is not None and d.year == year and d <= as_of
+def indicator_between(indicator: str, facts: list[ProjectFacts], *, start: dt.date, end: dt.date) -> Decimal:
+    """An indicator (``SIGNED_COUNT``, ``signed_count_200000``, ``FOREIGN_INVESTMENT`` …) over the projects that
+    reached its stage from ``start`` to ``end`` (both included): a count, an investment or the foreign investment."""
+    stage, kind, threshold = _indicator_parts(indicator)
+    return _total(
+        kind, threshold, [f.project for f in facts if (d := f.reached.get(stage)) is not None and start <= d <= end]
+    )
 
 
 def measure_series(indicator: str, *, user, zone, year: int, dates) -> list[Decimal]:
@@ -173,8 +245,6 @@ def monthly_statistics(*, user, zone, year: int, month: int, today: dt.date) -> 
 
 def latest_month_with_data(*, user, today: dt.date) -> tuple[int, int] | None:
     """(year, month) of the latest stage change up to today among the projects the user sees; None when none."""
-    from yuanqu.projects.models import StageEvent
-
     events = StageEvent.objects.all() if user is None else StageEvent.objects.restrict(user)
     latest = events.filter(on__lte=today).order_by("-on").values_list("on", flat=True).first()
     return None if latest is None else (latest.year, latest.month)

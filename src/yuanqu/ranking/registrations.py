@@ -96,5 +96,13 @@ def register() -> None:
             "zone-evaluation-run", _("园区综合评价"), "yuanqu.ranking.jobs.run_zone_evaluation_job", retry_safe=False
         )
     )
+    registry.cockpit_sections.register(
+        registry.CockpitSection(
+            "reported-figures", _("园区上报数据"), "yuanqu.ranking.cockpit.build_reported", order=20
+        )
+    )
+    registry.cockpit_sections.register(
+        registry.CockpitSection("ranking", _("园区综合评价排名"), "yuanqu.ranking.cockpit.build_ranking", order=21)
+    )
     registry.demo_steps.register(registry.DemoStep("zone-figures", "yuanqu.ranking.demo.build_figures", order=85))
     registry.demo_steps.register(registry.DemoStep("zone-ranking", "yuanqu.ranking.demo.build_runs", order=86))

@@ -212,10 +212,15 @@ def test_the_docx_has_a_cover_a_contents_and_a_chapter_per_section_with_the_sect
     assert reported[2] == ["B001", zone_b.name, "未报送", "—", "—"]
     assert "0" not in reported[2][2:]
     headings2 = [text for style, text in texts if style == "Heading 2"]
-    assert headings2 == ["各园区项目推进（本年累计）", "各园区报送数据"]
-    assert len(document.inline_shapes) == 7  # one image per chart, of every kind
+    assert headings2 == [
+        "项目推进月报表（新签约、新开工、新竣工）",
+        "各园区项目推进（本年累计）",
+        "逾期未办结的阶段期限（按挂钩领导）",
+        "各园区报送数据",
+    ]
+    assert len(document.inline_shapes) == 12  # one image per chart: the projects' five, the test section's seven
     captions = [text for style, text in texts if style == "Caption"]
-    assert "图7　闲置土地" in captions
+    assert "图12　闲置土地" in captions
     assert "数据来源：园区月报；截至 2025年6月30日（数据截至6月）" in captions
     assert "数据来源：项目台账（阶段时间线）；截至 2025年6月30日（项目台账实时）" in captions
 
@@ -268,7 +273,13 @@ def test_bad_arguments_are_refused_in_both_languages_and_write_nothing(
 def test_the_xlsx_holds_the_figures_and_each_table_on_its_own_sheet(tmp_path, projects, test_section, zone_a, zone_b):
     path, _out = write(tmp_path, "report.xlsx")
     book = openpyxl.load_workbook(path)  # written by xlsxwriter, read back by another library
-    assert book.sheetnames == ["主要指标", "各园区项目推进（本年累计）", "各园区报送数据"]
+    assert book.sheetnames == [
+        "主要指标",
+        "项目推进月报表（新签约、新开工、新竣工）",
+        "各园区项目推进（本年累计）",
+        "逾期未办结的阶段期限（按挂钩领导）",
+        "各园区报送数据",
+    ]
     figures = [list(row) for row in book["主要指标"].iter_rows(values_only=True)]
     assert figures[0][:8] == ["板块", "指标", "单位", "本年累计", "上年同期", "同比(%)", "目标", "完成进度(%)"]
     signed = next(row for row in figures if row[1] == "新签约亿元以上项目数")
