@@ -76,6 +76,11 @@ def _with_targets(section: Section, found: dict) -> Section:
     return section
 
 
+def scope_key(scope: Scope) -> str:
+    """What a scope's cached figures are filed under: users who see the same zones in the same role share them."""
+    return _who(scope)
+
+
 def _who(scope: Scope) -> str:
     """Whose figures: the user's zones and role (or the system), and the zone drilled into."""
     user = scope.user

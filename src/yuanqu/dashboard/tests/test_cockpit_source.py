@@ -103,3 +103,26 @@ def test_a_jobs_states_do_not_make_the_figures_stale(zone_a, django_capture_on_c
     zone_a.name = "甲经济开发区（更名）"
     zone_a.save()
     assert data_version() != version
+
+
+def test_the_warm_command_builds_every_users_current_month_once_per_scope(zone_a, zone_b, city_admin, user_a):
+    import io
+
+    from django.core.management import call_command
+
+    calls = []
+
+    def build(*, scope, period):
+        calls.append((tuple(z.code for z in scope.zones), period.month))
+        return Section("counted", "计数", figures=[Figure("n", "次数", 1)])
+
+    make_user("staff_a2", Role.ZONE_STAFF, zones=[zone_a])  # the same scope as user_a: built once
+    registry.cockpit_sections.register(registry.CockpitSection("counted", "计数", build, order=999))
+    try:
+        out = io.StringIO()
+        call_command("cockpit", "warm", "--users", stdout=out)
+    finally:
+        registry.cockpit_sections.unregister("counted")
+    # The city and zone A's staff, each in Chinese and English.
+    assert sorted(set(calls)) == sorted({(("A001", "B001"), dt.date.today().month), (("A001",), dt.date.today().month)})
+    assert len(calls) == 4 and "2 user scopes built" in out.getvalue()
