@@ -126,10 +126,12 @@ def edit_page(
     template: str,
     success_url: Callable[[models.Model], str],
     context: dict | None = None,
+    invalid_status: int = 200,
 ):
     """The edit flow: show the form; on a valid POST save through the service in one transaction.
 
-    A ValidationError from the service becomes form errors; PermissionDenied propagates to the 403 page.
+    A ValidationError from the service becomes form errors; PermissionDenied propagates to the 403 page. A POST
+    that saves nothing answers ``invalid_status`` (400 where the page says so to scripts and tests).
     """
     if request.method == "POST" and form.is_valid():
         try:
@@ -140,7 +142,8 @@ def edit_page(
         else:
             messages.success(request, _("已保存。"))
             return redirect(success_url(obj))
-    return render(request, template, {"form": form, **(context or {})})
+    status = invalid_status if request.method == "POST" else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
 
 
 def bad_request(request, exception=None):

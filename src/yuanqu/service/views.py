@@ -240,17 +240,15 @@ def _enterprise_url(enterprise_id: int) -> str:
 def _panel_form(request, *, form, save, title, enterprise):
     """A form of the enterprise's service panel: saved through the service, back to the enterprise's page; an
     invalid form answers 400 with its problems named."""
-    response = edit_page(
+    return edit_page(
         request,
         form=form,
         save=save,
         template="service/panel_form.html",
         success_url=lambda saved: _enterprise_url(enterprise.pk),
         context={"title": title, "enterprise": enterprise, "cancel_url": _enterprise_url(enterprise.pk)},
+        invalid_status=400,
     )
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = 400
-    return response
 
 
 def _editable_enterprise(request, pk: int) -> Enterprise:

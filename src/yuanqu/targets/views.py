@@ -107,61 +107,53 @@ def _letter(request, pk: int) -> ResponsibilityLetter:
     return get_object_or_404(selectors.scoped_letters(request.user).select_related("zone"), pk=pk)
 
 
-@login_required
-def letter_create(request):
-    """A new letter of a zone for a year (one per zone and year)."""
-    if not can_edit(request.user):
-        raise PermissionDenied
-    initial = {"year": dt.date.today().year}
-    form = LetterForm(request.POST or None, user=request.user, initial=initial, instance=ResponsibilityLetter())
-    response = edit_page(
+def _letter_page(request, *, letter: ResponsibilityLetter, title, cancel_url: str, initial=None):
+    data = request.POST if request.method == "POST" else None
+    form = LetterForm(data, user=request.user, initial=initial, instance=letter)
+    return edit_page(
         request,
         form=form,
         save=lambda f: save_letter(letter=f.instance, user=request.user),
         template="targets/letter_form.html",
         success_url=lambda saved: reverse("targets:letter-detail", args=[saved.pk]),
-        context={"title": _("新建目标责任状"), "cancel_url": reverse("targets:letter-overview")},
+        context={"title": title, "letter": letter if letter.pk else None, "cancel_url": cancel_url},
+        invalid_status=400,
     )
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = 400
-    return response
+
+
+@login_required
+def letter_create(request):
+    """A new letter of a zone for a year (one per zone and year)."""
+    if not can_edit(request.user):
+        raise PermissionDenied
+    return _letter_page(
+        request,
+        letter=ResponsibilityLetter(),
+        title=_("新建目标责任状"),
+        cancel_url=reverse("targets:letter-overview"),
+        initial={"year": dt.date.today().year},
+    )
 
 
 @login_required
 def letter_edit(request, pk: int):
     letter = _letter(request, pk)
     check_can_edit(user=request.user, obj=letter)
-    form = LetterForm(request.POST if request.method == "POST" else None, user=request.user, instance=letter)
-    response = edit_page(
-        request,
-        form=form,
-        save=lambda f: save_letter(letter=f.instance, user=request.user),
-        template="targets/letter_form.html",
-        success_url=lambda saved: reverse("targets:letter-detail", args=[saved.pk]),
-        context={
-            "title": _("编辑目标责任状"),
-            "letter": letter,
-            "cancel_url": reverse("targets:letter-detail", args=[pk]),
-        },
-    )
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = 400
-    return response
+    cancel_url = reverse("targets:letter-detail", args=[pk])
+    return _letter_page(request, letter=letter, title=_("编辑目标责任状"), cancel_url=cancel_url)
 
 
 def _line_page(request, *, letter: ResponsibilityLetter, target: Target, title):
     form = LineForm(request.POST if request.method == "POST" else None, letter=letter, instance=target)
-    response = edit_page(
+    return edit_page(
         request,
         form=form,
         save=lambda f: save_target(target=f.instance, user=request.user),
         template="targets/line_form.html",
         success_url=lambda saved: reverse("targets:letter-detail", args=[letter.pk]),
         context={"title": title, "letter": letter, "cancel_url": reverse("targets:letter-detail", args=[letter.pk])},
+        invalid_status=400,
     )
-    if request.method == "POST" and response.status_code == 200:
-        response.status_code = 400
-    return response
 
 
 @login_required
