@@ -291,6 +291,36 @@ def candidate_land(chain: Chain, *, user, as_of: dt.date | None = None, min_mu: 
     return [{**row, "status_label": status_label(row["status"])} for row in rows.to_dicts()]
 
 
+@dataclass(frozen=True)
+class LandIndicators:
+    """What land for a link must meet under the land rules in force (the control indicators of industrial land,
+    《工业项目建设用地控制指标》): the plot ratio of its strictest division, and the building coverage."""
+
+    plot_ratio_min: float
+    building_coverage_min: float
+    divisions: tuple[str, ...]
+
+    @property
+    def building_coverage_percent(self) -> str:
+        """As people write it: 30%."""
+        return f"{self.building_coverage_min * 100:g}%"
+
+
+def land_indicators(node: ChainNode, rules=None) -> LandIndicators:
+    """The control indicators for a link's industry: the highest minimum plot ratio among the divisions of its
+    classes (the rules' default when it names none), and the minimum building coverage."""
+    from yuanqu.land.status import current_rules
+
+    rules = rules or current_rules()
+    divisions = tuple(sorted({code[:2] for code in split_list(node.industry_codes) if code[:2].isdigit()}))
+    ratios = [rules.plot_ratio_min_by_division.get(d, rules.plot_ratio_min_default) for d in divisions]
+    return LandIndicators(
+        plot_ratio_min=max(ratios, default=rules.plot_ratio_min_default),
+        building_coverage_min=rules.building_coverage_min,
+        divisions=divisions,
+    )
+
+
 def gap_land_geojson(*, user, zone_ids=None, as_of: dt.date | None = None) -> dict:
     """Parcels that could host a missing link, as lon/lat points: idle, supplied-unused or approved-unsupplied
     land in the zones of every chain the user sees that has a gap, each with the chains and gaps it could serve;

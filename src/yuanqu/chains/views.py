@@ -28,6 +28,7 @@ from yuanqu.chains.services import (
 from yuanqu.core.access import can_edit
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.views import edit_page
+from yuanqu.land.status import current_rules
 from yuanqu.zones.models import Zone
 
 STATE_COLOURS = {"gap": "#d32f2f", "gap_in_progress": "#f57c00", "weak": "#fbc02d", "covered": "#2e7d32"}
@@ -99,6 +100,7 @@ def chain_detail(request, pk: int):
     ):
         targets.setdefault(target.node_id, []).append(target)
     sections = []
+    rules = current_rules() if result.gaps else None
     for link in result.links:
         counts = selectors.project_counts(link)
         sections.append(
@@ -115,6 +117,7 @@ def chain_detail(request, pk: int):
                 "signed": counts["signed"],
                 "pipeline": counts["pipeline"],
                 "targets": targets.get(link.node.pk, []),
+                "indicators": selectors.land_indicators(link.node, rules) if link.gap else None,
             }
         )
     diagram = _diagram(chain, sections)

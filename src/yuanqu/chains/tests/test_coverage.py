@@ -145,3 +145,18 @@ def test_gap_land_lists_available_parcels_of_the_chains_zones(zone_a, zone_b, us
     assert all("乙" not in feature["properties"]["name"] for feature in layer["features"])
     assert [f["properties"]["name"] for f in layer["features"]] == [idle_a.code]
     assert "动力电池" in layer["features"][0]["properties"]["chains"]
+
+
+def test_land_for_a_gap_names_the_control_indicators_of_its_strictest_division(db):
+    from yuanqu.analytics.land_status import LandRules
+    from yuanqu.chains.selectors import land_indicators
+
+    rules = LandRules()
+    both = ChainNode(code="X", name="电解液与隔膜", industry_codes="2614，3841")  # chemicals 0.6, electrical 0.7
+    assert land_indicators(both, rules) == (
+        land_indicators(both, rules).__class__(plot_ratio_min=0.7, building_coverage_min=0.3, divisions=("26", "38"))
+    )
+    assert land_indicators(ChainNode(code="Y", name="研发", industry_codes=""), rules).plot_ratio_min == 0.7
+    assert land_indicators(both, rules).building_coverage_percent == "30%"
+    stricter = LandRules(plot_ratio_min_by_division={"26": 1.2})
+    assert land_indicators(both, stricter).plot_ratio_min == 1.2
