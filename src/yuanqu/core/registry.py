@@ -308,6 +308,38 @@ class CockpitTargets:
 cockpit_targets: Registry[CockpitTargets] = Registry("cockpit targets")
 
 
+# --- what else is late: the other apps' items in the alert list ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    """One late thing of another app, as the alert list shows it: what, where, who owns it, when it was due, how
+    many working days late, and its page."""
+
+    title: str
+    zone: str
+    owner: str
+    due: Any
+    days: int
+    url: str
+
+
+@dataclass(frozen=True)
+class AlertSource:
+    """An app's late items beside the projects' alerts (督办提醒): ``items(user=, zone_ids=, today=)`` (or its dotted
+    path) gives ``AlertItem``s of the zones (None: every zone the user sees), the latest first; ``url`` names the
+    page listing them all."""
+
+    key: str
+    label: Any
+    items: Callable[..., list] | str
+    url: str = ""
+    order: int = 100
+
+
+alert_sources: Registry[AlertSource] = Registry("alert sources")
+
+
 # --- measures: what a target can be set on ---------------------------------------------------------------------
 
 

@@ -16,10 +16,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core import params
+from yuanqu.core import params, registry
 from yuanqu.core.access import (
     can_edit,
     can_edit_zone,
@@ -233,12 +234,36 @@ def project_alerts(request):
         context = {"form": form, "page": Paginator([], ALERT_PAGE_SIZE).get_page(1), "counts": []}
         return render(request, "projects/project_alerts.html", context, status=400)
     page = Paginator(listed.pop("alerts"), ALERT_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed["others"] = _other_alerts(request, form.cleaned_data["zone"], listed["today"])
     editable = editable_zone_ids(request.user)
     for alert in page.object_list:
         alert.can_respond = editable is None or alert.project.zone_id in editable
         alert.state = alerts_module.state_of(alert, listed["today"])
     context = {"form": form, "page": page, "next": request.get_full_path(), **listed}
     return render(request, "projects/project_alerts.html", context)
+
+
+OTHER_ALERTS_SHOWN = 20
+
+
+def _other_alerts(request, zone, today) -> list[dict]:
+    """What else is late beside the projects (the other apps' registry.alert_sources): the supervised tasks, the
+    enterprise requests, in the zone chosen or every zone the user sees; the most overdue first."""
+    zone_ids = sorted(zone_descendants([zone.pk])) if zone is not None else None
+    others = []
+    for source in registry.alert_sources:
+        read = import_string(source.items) if isinstance(source.items, str) else source.items
+        items = read(user=request.user, zone_ids=zone_ids, today=today)
+        others.append(
+            {
+                "key": source.key,
+                "label": source.label,
+                "items": items[:OTHER_ALERTS_SHOWN],
+                "count": len(items),
+                "url": reverse(source.url) if source.url else "",
+            }
+        )
+    return others
 
 
 @login_required

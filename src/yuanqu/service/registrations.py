@@ -43,6 +43,15 @@ def _on_time(*, user, zone, year, as_of=None):
 def register() -> None:
     from yuanqu.service.importers import ServiceRequestImporter, export_request_rows
 
+    registry.alert_sources.register(
+        registry.AlertSource(
+            "requests-late",
+            _("企业诉求逾期"),
+            "yuanqu.service.alerts.late_request_items",
+            url="service:request-list",
+            order=30,
+        )
+    )
     registry.navigation.register(
         registry.NavItem("service", pgettext_lazy("menu", "企业服务"), "service:request-list", menu="main", order=60)
     )

@@ -261,7 +261,7 @@ def late_requests(*, user, zone_ids, as_of: dt.date) -> list[RequestRow]:
     requests = (
         scoped_requests(user)
         .filter(late_at_q(as_of), enterprise__zone_id__in=zone_ids)
-        .select_related("enterprise", "category")
+        .select_related("enterprise__zone", "category")
         .order_by("due_on", "pk")
     )
     rows = [RequestRow(r, True, deadlines.overdue_workdays(r.due_on, None, as_of)) for r in requests]

@@ -29,6 +29,11 @@ def _supervision_panel(zone, request) -> dict | None:
 
 
 def register() -> None:
+    registry.alert_sources.register(
+        registry.AlertSource(
+            "tasks-late", _("督办事项逾期"), "yuanqu.targets.alerts.late_task_items", url="targets:task-list", order=20
+        )
+    )
     registry.panels.register(
         registry.Panel(
             "zone-supervision",
