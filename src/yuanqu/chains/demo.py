@@ -28,6 +28,9 @@ REASONS = (
 )
 
 
+OWNERS = ("周副市长", "陈副市长", "刘副市长", "吴常委", "郑副市长", "孙副市长")
+
+
 def build_chains(city) -> None:
     """The presets over the demo enterprises: filled links, gaps, leading firms, targets and tagged projects."""
     from yuanqu.chains.presets import load_preset
@@ -35,8 +38,10 @@ def build_chains(city) -> None:
     zones = city.shared["zones"]
     rng = city.stream("chains")
     created = []
-    for key, zone_keys in DEMO_CHAINS.items():
+    for n, (key, zone_keys) in enumerate(DEMO_CHAINS.items()):
         chain = load_preset(preset(key), zones=[zones[k] for k in zone_keys])
+        chain.owner = OWNERS[n % len(OWNERS)]  # each chain has its owner (链长), a city leader
+        chain.save(update_fields=["owner"])
         created.append(chain)
     targets, tags = [], []
     tagged: set[int] = set()

@@ -22,6 +22,9 @@ def register() -> None:
     from yuanqu.chains.importers import ChainImporter, TargetFirmImporter, export_rows, export_target_rows
     from yuanqu.chains.selectors import gap_land_geojson
 
+    registry.enterprise_groupings.register(
+        registry.EnterpriseGrouping("chains", _("产业链"), "yuanqu.chains.selectors.chain_members")
+    )
     registry.data_kinds.register(registry.DataKind("chains", ChainImporter, "chains.ChainNode", export_rows, order=70))
     registry.data_kinds.register(
         registry.DataKind("chain-targets", TargetFirmImporter, "chains.TargetFirm", export_target_rows, order=71)

@@ -361,3 +361,18 @@ def gap_land_geojson(*, user, zone_ids=None, as_of: dt.date | None = None) -> di
         }
         features.append(point_feature(pk, properties, centre.x, centre.y))
     return {"type": "FeatureCollection", "features": features, "unmapped": len(wanted) - len(features)}
+
+
+def chain_members(*, user, enterprise_ids) -> list[tuple[str, str, set[int]]]:
+    """(chain name, chain owner, the given enterprises on the chain) for every chain the user sees that has some of
+    them (``registry.enterprise_groupings``: requests of several firms of one chain go to its owner together)."""
+    wanted = set(enterprise_ids)
+    if not wanted:
+        return []
+    groups = []
+    for chain in chains_for(user):
+        result = chain_coverage(chain, user=user)
+        on_chain = {e for link in result.links for e in link.enterprise_ids} & wanted
+        if on_chain:
+            groups.append((chain.name, chain.owner, on_chain))
+    return groups

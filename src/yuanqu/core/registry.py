@@ -340,6 +340,25 @@ class AlertSource:
 alert_sources: Registry[AlertSource] = Registry("alert sources")
 
 
+# --- groups of enterprises another app knows (the firms of a chain) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnterpriseGrouping:
+    """Groups of enterprises an app knows, with who answers for each: ``groups(user=, enterprise_ids=)`` (or its
+    dotted path) returns ``[(group name, owner, {enterprise ids among those given})]``, e.g. each chain with its
+    chain owner (链长) and the given firms on it. The service app routes several firms' like requests together
+    to the group's owner."""
+
+    key: str
+    label: Any
+    groups: Callable[..., list] | str
+    order: int = 100
+
+
+enterprise_groupings: Registry[EnterpriseGrouping] = Registry("enterprise groupings")
+
+
 # --- measures: what a target can be set on ---------------------------------------------------------------------
 
 

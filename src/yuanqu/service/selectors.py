@@ -352,3 +352,51 @@ def visit_quotas(*, user, today: dt.date | None = None) -> list[QuotaRow]:
     quota = visit_quota()
     rows = [QuotaRow(person, done.get(person.pk, 0), quota) for person in people]
     return sorted(rows, key=lambda r: (r.done, r.official.username))
+
+
+@dataclass
+class RequestGroup:
+    """Like requests (one category) of several firms of one group (a chain), to be sent to its owner together."""
+
+    grouping: str
+    name: str
+    owner: str
+    category: object
+    requests: list
+
+    @property
+    def firms(self) -> int:
+        return len({r.enterprise_id for r in self.requests})
+
+    @property
+    def undispatched(self) -> list:
+        return [r for r in self.requests if r.state == ServiceRequest.State.ACCEPTED]
+
+
+def request_groups(*, user, min_firms: int = 2) -> list[RequestGroup]:
+    """The open requests the user sees that firms of one group (each app's ``registry.enterprise_groupings``: a
+    chain and its owner) raised in the same category, where at least ``min_firms`` firms did, the largest first."""
+    from django.utils.module_loading import import_string
+
+    from yuanqu.core import registry
+
+    open_requests = list(
+        scoped_requests(user)
+        .filter(state__in=ServiceRequest.OPEN_STATES)
+        .select_related("enterprise", "category")
+        .order_by("received_on", "pk")
+    )
+    ids = {r.enterprise_id for r in open_requests}
+    groups = []
+    for grouping in registry.enterprise_groupings:
+        read = import_string(grouping.groups) if isinstance(grouping.groups, str) else grouping.groups
+        for name, owner, members in read(user=user, enterprise_ids=ids):
+            by_category: dict = {}
+            for request in open_requests:
+                if request.enterprise_id in members:
+                    by_category.setdefault(request.category, []).append(request)
+            for category, requests in by_category.items():
+                group = RequestGroup(str(grouping.label), name, owner, category, requests)
+                if group.firms >= min_firms:
+                    groups.append(group)
+    return sorted(groups, key=lambda g: (-g.firms, g.name, str(g.category)))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core import params
+from yuanqu.core import params, registry
 from yuanqu.core.access import can_edit, can_edit_zone
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
@@ -23,7 +23,7 @@ from yuanqu.enterprises.models import Enterprise
 from yuanqu.service import selectors, services
 from yuanqu.service.filtersets import ServiceRequestFilterSet, VisitFilterSet
 from yuanqu.service.forms import MeasureForm, OfficialForm, PlanForm, ServiceRequestForm, StepForm, VisitForm
-from yuanqu.service.models import EnterpriseOfficial, EnterprisePlan, PlanMeasure, ServiceRequest, Visit
+from yuanqu.service.models import EnterpriseOfficial, EnterprisePlan, PlanMeasure, RequestStep, ServiceRequest, Visit
 
 PAGE_SIZE = 50
 BOARD_COLUMN = 30
@@ -363,3 +363,39 @@ def measure_delete(request, pk: int):
     measure = _measure(request, pk)
     enterprise_id = measure.plan.enterprise_id
     return _deleted(request, measure, lambda obj, user: services.delete_measure(measure=obj, user=user), enterprise_id)
+
+
+# --- like requests of several firms of one chain, sent to its owner together ----------------------------------------
+
+
+@login_required
+def request_groups(request):
+    """Open requests of one category raised by several firms of one chain (or another app's group of firms), each
+    group with its owner, and the form that dispatches the group's new requests to the owner at once."""
+    groups = selectors.request_groups(user=request.user)
+    context = {"groups": groups, "can_edit": can_edit(request.user), "grouped": bool(registry.enterprise_groupings)}
+    return render(request, "service/request_groups.html", context)
+
+
+@login_required
+@require_POST
+def request_groups_dispatch(request):
+    """Dispatch the chosen requests (those of a group not yet dispatched) to one unit, all or none."""
+    ids = [pk for pk in (params.to_id(v) for v in request.POST.getlist("request")) if pk is not None]
+    unit = request.POST.get("unit", "").strip()[:100]
+    note = request.POST.get("note", "").strip()[:500]
+    chosen = list(ServiceRequest.objects.restrict(request.user).filter(pk__in=ids).select_related("enterprise"))
+    if not ids or len(chosen) != len(set(ids)):
+        messages.error(request, _("所选诉求无效。"))
+        return redirect("service:request-groups")
+    try:
+        with transaction.atomic():
+            for item in chosen:
+                services.advance_request(
+                    request=item, action=RequestStep.Action.DISPATCH, user=request.user, unit=unit, note=note
+                )
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("已将 %(n)d 件诉求派给 %(unit)s。") % {"n": len(chosen), "unit": unit})
+    return redirect("service:request-groups")
