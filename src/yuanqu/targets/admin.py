@@ -76,7 +76,7 @@ class ReadOnlyInline(ZoneScopedPermissions, admin.TabularInline):
 
 class TaskStepInline(ReadOnlyInline):
     model = TaskStep
-    fields = ("state", "on", "by", "note", "attachment")
+    fields = ("state", "on", "by", "note")
 
 
 class TaskExtensionInline(ReadOnlyInline):

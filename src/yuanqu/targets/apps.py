@@ -12,8 +12,8 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.core.changelog import track
         from yuanqu.targets import registrations
-        from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskExtension, TaskStep
+        from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment, TaskExtension, TaskStep
 
-        for model in (ResponsibilityLetter, Target, Task, TaskStep, TaskExtension):
+        for model in (ResponsibilityLetter, Target, Task, TaskStep, TaskAttachment, TaskExtension):
             track(model)
         registrations.register()

@@ -117,6 +117,24 @@ class ReportValueForm(forms.Form):
     evidence = forms.CharField(label=_("佐证材料"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented way): a list of uploads, each checked as a file."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class AdvanceTaskForm(forms.Form):
     """The next step of a task's flow, offered among the steps its state allows."""
 
@@ -124,7 +142,7 @@ class AdvanceTaskForm(forms.Form):
     on = forms.DateField(label=_("日期"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"}))
     by = forms.CharField(label=_("办理人"), max_length=100)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    attachment = forms.FileField(label=_("附件（反馈时）"), required=False)
+    attachments = MultipleFileField(label=_("附件（反馈时，可多个）"), required=False)
 
     def __init__(self, *args, task: Task, **kwargs):
         super().__init__(*args, **kwargs)

@@ -187,7 +187,7 @@ class Task(models.Model):
 
 
 class TaskStep(models.Model):
-    """A step of a task's flow (交办, 签收, 反馈, ...), dated and by whom; a report back may carry an attachment."""
+    """A step of a task's flow (交办, 签收, 反馈, ...), dated and by whom; a report back may carry attachments."""
 
     zone_lookup = "task__zone"
 
@@ -196,7 +196,6 @@ class TaskStep(models.Model):
     on = models.DateField(_("日期"))
     by = models.CharField(_("办理人"), max_length=100, blank=True)
     note = models.TextField(_("说明"), blank=True)
-    attachment = models.FileField(_("附件"), upload_to="tasks/%Y/", blank=True)
 
     objects = ZoneScopedQuerySet.as_manager()
 
@@ -207,6 +206,27 @@ class TaskStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.get_state_display()} {self.on}"
+
+
+class TaskAttachment(models.Model):
+    """A file a report back (反馈) carries: its name as uploaded, its size; downloaded only by the task's zone."""
+
+    zone_lookup = "step__task__zone"
+
+    step = models.ForeignKey(TaskStep, verbose_name=_("办理环节"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to="tasks/%Y/")
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["step_id", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class TaskExtension(models.Model):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from yuanqu.core import registry
 from yuanqu.core.access import can_edit_zone
 from yuanqu.core.services import check_can_edit, original_zone, save_object
-from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskExtension, TaskStep
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment, TaskExtension, TaskStep
 from yuanqu.workdays.selectors import calendar
 
 
@@ -133,9 +133,25 @@ def delete_task(*, task: Task, user) -> None:
     task.delete()
 
 
-def advance_task(*, task: Task, to_state: str, on: dt.date, by: str, user, note: str = "", attachment=None) -> TaskStep:
+MAX_ATTACHMENTS = 10
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024  # 20 MB a file
+
+
+def check_attachments(attachments) -> None:
+    """At most MAX_ATTACHMENTS files of at most MAX_ATTACHMENT_BYTES each, every one named."""
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": f"附件最多 {MAX_ATTACHMENTS} 个 / at most {MAX_ATTACHMENTS} attachments"})
+    for upload in attachments:
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            mb = MAX_ATTACHMENT_BYTES // (1024 * 1024)
+            raise ValidationError(
+                {"attachments": f"附件“{upload.name}”超过 {mb} MB / the attachment {upload.name} is over {mb} MB"}
+            )
+
+
+def advance_task(*, task: Task, to_state: str, on: dt.date, by: str, user, note: str = "", attachments=()) -> TaskStep:
     """Take the task one step along its flow, dated and by whom; refuse a step the flow does not allow, a date
-    before the last step, and an attachment on any step but 反馈. Closing records the closing date."""
+    before the last step, and attachments on any step but 反馈 (at most 10 files of 20 MB). Closing records the closing date."""
     check_can_edit(user=user, obj=task)
     to_state = S(to_state)
     if to_state not in FLOW[S(task.state)]:
@@ -153,13 +169,15 @@ def advance_task(*, task: Task, to_state: str, on: dt.date, by: str, user, note:
         raise ValidationError({"on": f"日期早于上一环节（{last}） / the date is before the previous step ({last})"})
     if on < task.assigned_on and to_state != S.ASSIGNED:
         raise ValidationError({"on": "日期早于交办日期 / the date is before the assigned date"})
-    if attachment and to_state != S.REPORTED:
-        raise ValidationError({"attachment": "仅反馈环节可上传附件 / only a report back carries attachments"})
+    attachments = list(attachments or ())
+    if attachments and to_state != S.REPORTED:
+        raise ValidationError({"attachments": "仅反馈环节可上传附件 / only a report back carries attachments"})
+    check_attachments(attachments)
     step = TaskStep(task=task, state=to_state, on=on, by=by, note=note)
-    if attachment:
-        step.attachment = attachment
     step.full_clean()
     step.save()
+    for upload in attachments:
+        TaskAttachment.objects.create(step=step, file=upload, name=str(upload.name)[:200], size=upload.size)
     task.state = to_state
     task.closed_on = on if to_state == S.CLOSED else None
     task.save()

@@ -21,6 +21,7 @@ urlpatterns = [
     path("tasks/bulletin/", views.task_bulletin, name="task-bulletin"),
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
     path("tasks/<int:pk>/notice.docx", views.task_notice, name="task-notice"),
+    path("attachments/<int:pk>/", views.task_attachment, name="task-attachment"),
     path("tasks/<int:pk>/advance/", views.task_advance, name="task-advance"),
     path("tasks/<int:pk>/extend/", views.task_extend, name="task-extend"),
 ]

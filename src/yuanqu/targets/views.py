@@ -12,19 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.access import can_edit, can_edit_zone
+from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone
 from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import attachment, edit_page
 from yuanqu.targets import selectors
 from yuanqu.targets.filtersets import TaskFilterSet
 from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, LetterForm, LineForm, ReportValueForm
-from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment
 from yuanqu.targets.reports import write_supervision_notice, write_target_report, write_task_report
 from yuanqu.targets.services import (
     FLOW,
@@ -259,7 +260,7 @@ def task_detail(request, pk: int):
     context = {
         "task": task,
         "row": selectors.task_light(task, as_of=dt.date.today()),
-        "steps": task.steps.all(),
+        "steps": task.steps.prefetch_related("attachments"),
         "extensions": task.extensions.all(),
         "can_edit": (task.zone_id is None and can_edit_zone(request.user, None))
         or (task.zone_id is not None and can_edit_zone(request.user, task.zone_id)),
@@ -267,6 +268,19 @@ def task_detail(request, pk: int):
         "extend_form": ExtendTaskForm() if task.state != Task.State.CLOSED else None,
     }
     return render(request, "targets/task_detail.html", context)
+
+
+@login_required
+def task_attachment(request, pk: int):
+    """A report back's file, to the users who see the task's zone (city-level tasks: the city's users)."""
+    item = get_object_or_404(TaskAttachment.objects.restrict(request.user).select_related("step__task"), pk=pk)
+    if item.step.task.zone_id is None and not can_see_zone(request.user, None):
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=item.name)
 
 
 @login_required
@@ -288,7 +302,7 @@ def task_advance(request, pk: int):
             with transaction.atomic():
                 advance_task(
                     task=task, to_state=data["to_state"], on=data["on"], by=data["by"], note=data["note"],
-                    attachment=data["attachment"], user=request.user,
+                    attachments=data["attachments"], user=request.user,
                 )  # fmt: skip
             messages.success(request, _("已办理。"))
         except ValidationError as error:

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.targets.models import Task, TaskExtension
@@ -103,7 +104,10 @@ def test_the_office_steps_are_the_city_users_and_owners_take_theirs(zone_a, admi
     advance_task(task=task, to_state=S.ASSIGNED, on=D(2026, 10, 8), by="督查室", user=city_admin)
     advance_task(task=task, to_state=S.ACKNOWLEDGED, on=D(2026, 10, 8), by="园区", user=admin_a)
     with pytest.raises(ValidationError):  # attachments only on a report back
-        advance_task(task=task, to_state=S.IN_PROGRESS, on=D(2026, 10, 8), by="园区", user=admin_a, attachment="x")
+        advance_task(
+            task=task, to_state=S.IN_PROGRESS, on=D(2026, 10, 8), by="园区", user=admin_a,
+            attachments=[SimpleUploadedFile("照片.jpg", b"x")],
+        )  # fmt: skip
 
 
 def test_an_extension_needs_a_reason_and_approver_and_keeps_the_original_deadline(zone_a, admin_a):
