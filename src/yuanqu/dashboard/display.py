@@ -152,7 +152,7 @@ def _cells(cells: list, table: Table, marks: list) -> list[CellView]:
 
 
 def _headed(label: Any, unit: Any) -> str:
-    if not unit or str(unit) in str(label):  # "新签约项目总投资（万元）" names its unit already
+    if not unit or str(label).endswith((f"（{unit}）", f"({unit})")):  # "总投资（万元）" names its unit already
         return str(label)
     english = (translation.get_language() or "").startswith("en")
     return f"{label} ({unit})" if english else f"{label}（{unit}）"

@@ -44,6 +44,7 @@ class Cockpit:
     sections: list[SectionView] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     reports: list[tuple[str, str]] = field(default_factory=list)  # (format, url) of the monthly report
+    sub_parks: bool = False  # ``drill`` lists the sub-parks of the zone in view (else the zones side by side)
 
 
 def _period(request) -> Period:
@@ -78,13 +79,15 @@ def _cockpit(request, url_name: str) -> Cockpit:
     here = {"year": period.year, "month": period.month}
     root = _("全市") if sees_all_zones(request.user) else _("全部园区")
     crumbs = [(root, _link(url_name, **here))]
-    if scope.zone is not None:
-        chain, node = [], visible.get(scope.zone.pk)
+    # The zone in view: the one drilled into, or a zone user's only zone.
+    shown = scope.zone if scope.zone is not None else scope.zones[0] if len(scope.zones) == 1 else None
+    if shown is not None:
+        chain, node = [], visible.get(shown.pk)
         while node is not None and len(chain) < len(visible):
             chain.append(node)
             node = visible.get(node["parent_id"])
         crumbs += [(node["name"], _link(url_name, **here, zone=node["pk"])) for node in reversed(chain)]
-        below = sorted((row for row in visible.values() if row["parent_id"] == scope.zone.pk), key=lambda r: r["name"])
+        below = sorted((row for row in visible.values() if row["parent_id"] == shown.pk), key=lambda r: r["name"])
         drill = [(row["name"], _link(url_name, **here, zone=row["pk"])) for row in below]
     else:
         drill = (
@@ -96,7 +99,7 @@ def _cockpit(request, url_name: str) -> Cockpit:
     query = urlencode({**here, **({"zone": scope.zone.pk} if scope.zone is not None else {})})
     this_year = timezone.localdate().year
     years = sorted({*range(this_year - YEARS_BACK, this_year + 1), period.year}, reverse=True)
-    return Cockpit(period, scope, query, crumbs, drill, sections, years, _report_links(query))
+    return Cockpit(period, scope, query, crumbs, drill, sections, years, _report_links(query), shown is not None)
 
 
 @login_required
