@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -346,3 +347,23 @@ def test_the_cockpit_in_english(client, leader, ledger, test_sections):
     assert "same months last year" in card.lower()
     screen = client.get("/cockpit/screen/", {"year": 2025, "month": 6}).content.decode()
     assert "Big screen" in screen
+
+
+def test_a_target_sits_beside_its_figure_with_its_share_and_the_colour_of_its_pace(
+    client, leader, zone_a, test_sections
+):
+    def targets(*, scope, period):
+        return {"reported": (Decimal("2000"), GREEN)}
+
+    # As registry.CockpitTargets (whose ``order``, which every registry item needs, another branch adds).
+    registry.cockpit_targets.register(SimpleNamespace(key="test-targets", targets=targets, order=100))
+    try:
+        client.force_login(leader)
+        html = client.get("/cockpit/", {"year": 2025, "month": 6}).content.decode()
+        card = figure_html(html, "every-kind", "reported")
+        assert "pace-green" in card and "目标 2,000.0 亿元 · 完成 61.7%" in card  # 1,234.5 of 2,000
+        screen = client.get("/cockpit/screen/", {"year": 2025, "month": 6}).content.decode()
+        assert re.search(r'class="screen-figure pace-green" id="screen-figure-every-kind-reported"', screen)
+        assert "完成目标 61.7%" in screen
+    finally:
+        registry.cockpit_targets.unregister("test-targets")
