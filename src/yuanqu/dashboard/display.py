@@ -182,6 +182,7 @@ def chart_data(chart: Chart, section_key: str) -> dict:
         "key": chart.key,
         "kind": chart.kind,
         "title": _text(chart.title),
+        "caption": _headed(chart.title, chart.unit),  # the title with its unit
         "unit": _text(chart.unit),
         "categories": plain(list(chart.categories)),
         "series": [

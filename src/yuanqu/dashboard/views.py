@@ -114,5 +114,13 @@ def cockpit_screen(request):
     count = len(board.sections)
     # Panels in a grid that fills 1920×1080: two rows once there are more than two sections.
     columns = 1 if count <= 1 else 2 if count <= 4 else 3 if count <= 6 else 4
-    context = {"board": board, "columns": columns, "now": timezone.localtime()}
+    dense = columns >= 3  # smaller panels: fewer figures and charts each (the page shows them all)
+    context = {
+        "board": board,
+        "columns": columns,
+        "dense": dense,
+        "figure_slice": ":4" if dense else ":6",
+        "chart_slice": ":2" if dense else ":3",
+        "now": timezone.localtime(),
+    }
     return render(request, "dashboard/screen.html", context)

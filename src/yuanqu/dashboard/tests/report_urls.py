@@ -1,9 +1,11 @@
-"""A URL map with the monthly report's page (which another branch adds), for the test of the cockpit's buttons."""
+"""A URL map with the monthly report's page (which another branch adds), for the test of the cockpit's buttons;
+``report_urls_without`` is the same without it."""
 
 from django.http import HttpResponse
 from django.urls import include, path
 
 from yuanqu.dashboard import views
+from yuanqu.site.urls import urlpatterns as site_urlpatterns
 
 
 def report(request):
@@ -25,6 +27,5 @@ urlpatterns = [
             )
         ),
     ),
-    path("", include("yuanqu.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    *site_urlpatterns,  # the rest of the site; the first "dashboard" namespace (above) is the one names resolve in
 ]
