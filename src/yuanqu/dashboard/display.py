@@ -72,7 +72,12 @@ class FigureView:
 def figure_view(figure: Figure) -> FigureView:
     unit = _text(figure.unit)
     reported = figure.value is not None
-    value = num(figure.value, figure.places) if reported else (_text(figure.missing) or DASH)
+    if not reported:
+        value = _text(figure.missing) or DASH
+    elif isinstance(figure.value, (str, Promise)):  # a grade, a rank band: shown as it is
+        value = str(figure.value)
+    else:
+        value = num(figure.value, figure.places)
     view = FigureView(
         key=figure.key,
         label=_text(figure.label),
@@ -84,15 +89,23 @@ def figure_view(figure: Figure) -> FigureView:
         url=figure.url or "",
         colour=figure.colour if figure.colour in COLOURS else "",
     )
-    if figure.previous is not None:
+    if isinstance(figure.previous, (str, Promise)):
+        view.previous = f"{figure.previous} {unit}".strip()
+    elif figure.previous is not None:
         view.previous = with_unit(figure.previous, figure.places, unit)
-    change = figure.change
+    try:
+        change = figure.change
+    except ArithmeticError:  # a value that is text has no change
+        change = None
     if change is not None:
         view.change = f"{change.quantize(TENTH, ROUND_HALF_UP):+}%"
         view.direction = "up" if change > 0 else "down" if change < 0 else "flat"
     if figure.target is not None:
         view.target = with_unit(figure.target, figure.places, unit)
-        share = figure.target_share
+        try:
+            share = figure.target_share
+        except ArithmeticError:
+            share = None
         if share is not None:
             view.share = f"{share.quantize(TENTH, ROUND_HALF_UP)}%"
     return view

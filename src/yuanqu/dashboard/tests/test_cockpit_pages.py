@@ -196,6 +196,7 @@ def every_kind(*, scope, period):
         Figure("late", "未报送园区产值", None, "亿元", missing=NOT_REPORTED),
         Figure("paced", "目标项目", 6, "个", target=10, colour=AMBER, url="/projects/"),
         Figure("fell", "下降指标", Decimal("80"), "%", places=2, previous=Decimal("100")),
+        Figure("grade", "评价等级", "A", previous="B", target=1),  # text: shown as it is, no change
     ]
     table = Table(
         "marks",
@@ -284,6 +285,8 @@ def test_a_section_of_every_kind_renders_its_figures_tables_and_charts(client, l
     paced = figure_html(html, "every-kind", "paced")
     assert "pace-amber" in paced and "目标 10 个 · 完成 60.0%" in paced and 'href="/projects/"' in paced
     assert '<span class="change down" title="同比">▼ 同比 -20.0%</span>' in figure_html(html, "every-kind", "fell")
+    grade = figure_html(html, "every-kind", "grade")
+    assert number(grade) == "A" and "上年同期 B" in grade and "change" not in grade
     table = html[html.index('id="table-every-kind-marks"') :]
     table = table[: table.index("</table>")]
     assert '<th class="num">得分（分）</th>' in table
