@@ -13,6 +13,9 @@ from typing import Any
 
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from yuanqu.core.cockpit import AMBER, GREEN, RED, Chart, Figure, Section, Table
 from yuanqu.core.templatetags.yuanqu_format import DASH, num
@@ -134,6 +137,7 @@ class TableView:
     rows: list[RowView]
     total: RowView | None = None
     note: str = ""
+    html: str = ""  # the whole table, escaped (``table_html``)
 
 
 def _mark(mark: Any) -> tuple[str, str]:
@@ -211,6 +215,48 @@ def chart_data(chart: Chart, section_key: str) -> dict:
     }
 
 
+def _cell_html(cell: CellView, *, directed: bool, drill_title: str) -> str:
+    classes = ("num" if cell.numeric else "") + (f" mark-{cell.mark}" if cell.mark else "")
+    text = escape(cell.text)
+    if cell.drill:
+        text = f'<a href="{escape(cell.drill)}" class="drill" title="{escape(drill_title)}">{text}</a>'
+    if cell.arrow:
+        way = (" up" if cell.arrow[0] == "▲" else " down" if cell.arrow[0] == "▼" else "") if directed else ""
+        text += f' <span class="arrow{way}">{escape(cell.arrow)}</span>'
+    return f'<td class="{classes}">{text}</td>'
+
+
+def table_html(table: TableView, section_key: str) -> str:
+    """The table as the cockpit shows it, written here rather than by a template loop: a section's tables may
+    hold hundreds of rows, and the page is drawn on every visit while the sections come from the cache."""
+    details, drill_title = gettext("明细"), gettext("进入该园区")
+    numeric_th = '<th class="num">'
+    head = "".join(f"{numeric_th if numeric else '<th>'}{escape(label)}</th>" for label, numeric in table.headers)
+    parts = [
+        f'<div class="table-scroll"><table class="cockpit-table" id="table-{escape(section_key)}-{escape(table.key)}">',
+        f"<caption>{escape(table.title)}</caption>",
+        f'<thead><tr>{head}<th><span class="visually-hidden">{escape(details)}</span></th></tr></thead>',
+        "<tbody>",
+    ]
+    for row in table.rows:
+        drill = row.cells[0].drill if row.cells else ""
+        parts.append(f'<tr data-drill="{escape(drill)}">' if drill else "<tr>")
+        parts.extend(_cell_html(cell, directed=True, drill_title=drill_title) for cell in row.cells)
+        parts.append(f'<td><a href="{escape(row.url)}">{escape(details)}</a></td>' if row.url else "<td></td>")
+        parts.append("</tr>")
+    parts.append("</tbody>")
+    if table.total is not None:
+        parts.append('<tfoot><tr class="total">')
+        parts.extend(_cell_html(cell, directed=False, drill_title=drill_title) for cell in table.total.cells)
+        url = table.total.url
+        parts.append(f'<td><a href="{escape(url)}">{escape(details)}</a></td>' if url else "<td></td>")
+        parts.append("</tr></tfoot>")
+    parts.append("</table></div>")
+    if table.note:
+        parts.append(f'<p class="muted small">{escape(table.note)}</p>')
+    return mark_safe("".join(parts))
+
+
 @dataclass
 class SectionView:
     key: str
@@ -223,6 +269,11 @@ class SectionView:
     charts: list[dict] = field(default_factory=list)
 
 
+def _with_html(table: TableView, section_key: str) -> TableView:
+    table.html = table_html(table, section_key)
+    return table
+
+
 def section_view(section: Section, drill: dict[str, str]) -> SectionView:
     return SectionView(
         key=section.key,
@@ -231,6 +282,6 @@ def section_view(section: Section, drill: dict[str, str]) -> SectionView:
         fresh=_text(section.fresh),
         url=section.url or "",
         figures=[figure_view(figure) for figure in section.figures],
-        tables=[table_view(table, drill) for table in section.tables],
+        tables=[_with_html(table_view(table, drill), section.key) for table in section.tables],
         charts=[chart_data(chart, section.key) for chart in section.charts],
     )
