@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -267,6 +267,7 @@ class SectionView:
     figures: list[FigureView] = field(default_factory=list)
     tables: list[TableView] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)
+    stale: str = ""  # when the figures shown were built, while a worker rebuilds them after a write
 
 
 def _with_html(table: TableView, section_key: str) -> TableView:
@@ -284,4 +285,15 @@ def section_view(section: Section, drill: dict[str, str]) -> SectionView:
         figures=[figure_view(figure) for figure in section.figures],
         tables=[_with_html(table_view(table, drill), section.key) for table in section.tables],
         charts=[chart_data(chart, section.key) for chart in section.charts],
+        stale=_when(getattr(section, "stale", None)),
     )
+
+
+def _when(moment: Any) -> str:
+    if isinstance(moment, dt.datetime):
+        return (
+            timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+            if timezone.is_aware(moment)
+            else f"{moment:%Y-%m-%d %H:%M}"
+        )
+    return "" if moment is None else str(moment)

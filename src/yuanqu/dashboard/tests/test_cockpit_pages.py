@@ -380,3 +380,16 @@ def test_a_target_sits_beside_its_figure_with_its_share_and_the_colour_of_its_pa
         assert "完成目标 61.7%" in screen
     finally:
         registry.cockpit_targets.unregister("test-targets")
+
+
+def test_a_section_served_while_it_is_rebuilt_says_when_its_figures_were_built():
+    import zoneinfo
+
+    from yuanqu.dashboard.display import section_view
+
+    section = every_kind(scope=SimpleNamespace(zones=()), period=None)
+    section.stale = dt.datetime(2026, 6, 30, 1, 5, tzinfo=zoneinfo.ZoneInfo("UTC"))
+    with timezone.override("Asia/Shanghai"):
+        assert section_view(section, {}).stale == "2026-06-30 09:05"
+    section.stale = None
+    assert section_view(section, {}).stale == ""
