@@ -1,16 +1,19 @@
-"""Pages of the dashboard app."""
+"""Pages of the dashboard app: the home page (``home``, named at the top as every page's way back), the cockpit's
+pages and the monthly report's, in one ``dashboard`` namespace (a namespace included twice resolves only in the
+first)."""
 
 from django.urls import include, path
 
 from yuanqu.dashboard import report_views, views
 
-# The monthly report's pages, named in the "dashboard" namespace (dashboard:monthly-report).
-report_patterns = (
-    [
-        path("report/monthly/", report_views.monthly_report, name="monthly-report"),
-        path("report/monthly/<int:pk>/file/", report_views.monthly_report_file, name="monthly-report-file"),
-    ],
-    "dashboard",
-)
+dashboard_patterns = [
+    path("cockpit/", views.cockpit, name="cockpit"),
+    path("cockpit/screen/", views.cockpit_screen, name="cockpit-screen"),
+    path("report/monthly/", report_views.monthly_report, name="monthly-report"),
+    path("report/monthly/<int:pk>/file/", report_views.monthly_report_file, name="monthly-report-file"),
+]
 
-urlpatterns = [path("", views.home, name="home"), path("", include(report_patterns))]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include((dashboard_patterns, "dashboard"))),
+]

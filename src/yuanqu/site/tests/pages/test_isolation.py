@@ -67,6 +67,9 @@ LIST_PAGES = {
     "/ranking/figures/": lambda a: [a.zone.name, a.sub_park.name],
     "/ranking/": lambda a: [],
     "/ranking/methods/": lambda a: [],
+    # The cockpit: every registered section, for A's zone and its sub-park (a way down to it).
+    "/cockpit/?year=2025&month=9": lambda a: [a.zone.name, a.sub_park.name],
+    "/cockpit/screen/?year=2025&month=9": lambda a: [a.zone.name],
 }
 
 
@@ -135,6 +138,23 @@ def test_filtering_by_a_zone_of_b_is_refused_and_shows_nothing(client_a, world_b
     response = client_a.get(ZONE_FILTERS[zone_filter](world_b))
     assert response.status_code == 400
     assert_nothing_of(response.content.decode(), world_b)
+
+
+COCKPIT_OF_B = {
+    "cockpit of zone B": lambda b: f"/cockpit/?year=2025&month=9&zone={b.zone.pk}",
+    "cockpit of B's sub-park": lambda b: f"/cockpit/?zone={b.sub_park.pk}",
+    "big screen of zone B": lambda b: f"/cockpit/screen/?year=2025&month=9&zone={b.zone.pk}",
+}
+
+
+@pytest.mark.parametrize("page", COCKPIT_OF_B)
+def test_the_cockpit_of_a_zone_of_b_falls_back_to_zone_a(client_a, world_a, world_b, page):
+    """A leader's bookmark never fails: a zone not the user's is ignored, and the cockpit shows the user's own."""
+    response = client_a.get(COCKPIT_OF_B[page](world_b))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert world_a.zone.name in html
+    assert_nothing_of(html, world_b)
 
 
 DETAIL_AND_EDIT_PAGES = {
