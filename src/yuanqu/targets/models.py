@@ -9,6 +9,7 @@ line no ledger measures is a reported line: its value is reported with its evide
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
@@ -121,8 +122,10 @@ class Target(models.Model):
 
     @property
     def unit_label(self) -> str:
+        """The line's unit as the reader reads it: a unit the platform names (万元, 个, 亩 …) in the reader's
+        language, any other as written; without one, the measure's."""
         if self.unit:
-            return self.unit
+            return gettext(self.unit)
         measure = self.measure
         return str(measure.unit) if measure is not None else ""
 
