@@ -12,8 +12,16 @@ class TargetsConfig(AppConfig):
     def ready(self) -> None:
         from yuanqu.core.changelog import track
         from yuanqu.targets import registrations
-        from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment, TaskExtension, TaskStep
+        from yuanqu.targets.models import (
+            ResponsibilityLetter,
+            Target,
+            Task,
+            TaskAttachment,
+            TaskExtension,
+            TaskMilestone,
+            TaskStep,
+        )
 
-        for model in (ResponsibilityLetter, Target, Task, TaskStep, TaskAttachment, TaskExtension):
+        for model in (ResponsibilityLetter, Target, Task, TaskStep, TaskAttachment, TaskExtension, TaskMilestone):
             track(model)
         registrations.register()

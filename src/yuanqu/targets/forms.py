@@ -153,3 +153,14 @@ class ExtendTaskForm(forms.Form):
     new_deadline = forms.DateField(label=_("延期至"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
     approver = forms.CharField(label=_("批准人"), max_length=100)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("节点"), max_length=200)
+    due_on = forms.DateField(label=_("计划完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("实际完成日期"), initial=dt.date.today, widget=forms.DateInput(attrs={"type": "date"})
+    )

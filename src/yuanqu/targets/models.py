@@ -211,6 +211,27 @@ class TaskStep(models.Model):
         return f"{self.task.code} {self.get_state_display()} {self.on}"
 
 
+class TaskMilestone(models.Model):
+    """A dated milestone (节点) of a task: what is to be reached by when, and when it was."""
+
+    zone_lookup = "task__zone"
+
+    task = models.ForeignKey(Task, verbose_name=_("督办事项"), on_delete=models.CASCADE, related_name="milestone_items")
+    title = models.CharField(_("节点"), max_length=200)
+    due_on = models.DateField(_("计划完成日期"))
+    done_on = models.DateField(_("实际完成日期"), null=True, blank=True)
+
+    objects = ZoneScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("节点")
+        verbose_name_plural = _("节点")
+        ordering = ["task_id", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.title} {self.due_on}"
+
+
 class TaskAttachment(models.Model):
     """A file a report back (反馈) carries: its name as uploaded, its size; downloaded only by the task's zone."""
 

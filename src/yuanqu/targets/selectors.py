@@ -290,6 +290,26 @@ def task_light(task: Task, *, as_of: dt.date, workdays=None) -> dict:
 YELLOW = "yellow"
 
 
+def milestone_rows(task: Task, *, as_of: dt.date, workdays=None) -> list[dict]:
+    """The task's milestones in date order, each with its light as a task's: reached (late by how many working
+    days, if after its date), red past its date, yellow from 3 working days before it, else green."""
+    workdays = workdays or calendar()
+    rows = []
+    for milestone in task.milestone_items.all():
+        end = milestone.done_on or as_of
+        late = max(0, workdays.workdays_between(milestone.due_on, end).days) if end > milestone.due_on else 0
+        if milestone.done_on is not None:
+            light = RED if late else GREEN
+        elif as_of > milestone.due_on:
+            light = RED
+        elif as_of >= workdays.add_workdays(milestone.due_on, -YELLOW_WORKDAYS).date:
+            light = YELLOW
+        else:
+            light = GREEN
+        rows.append({"milestone": milestone, "light": light, "late": late, "done": milestone.done_on is not None})
+    return rows
+
+
 def scoped_tasks(user):
     """The tasks the user may see: their zones' (city-level tasks only for city users); None: all."""
     return Task.objects.all() if user is None else Task.objects.restrict(user)

@@ -7,11 +7,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from yuanqu.core import registry
 from yuanqu.core.access import can_edit_zone
 from yuanqu.core.services import check_can_edit, original_zone, save_object
-from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment, TaskExtension, TaskStep
+from yuanqu.targets.models import (
+    ResponsibilityLetter,
+    Target,
+    Task,
+    TaskAttachment,
+    TaskExtension,
+    TaskMilestone,
+    TaskStep,
+)
 from yuanqu.workdays.selectors import calendar
 
 
@@ -203,3 +212,36 @@ def extend_task(*, task: Task, new_deadline: dt.date, reason: str, approver: str
     task.deadline = new_deadline
     task.save()
     return extension
+
+
+def _check_task_editor(task: Task, user) -> None:
+    """A city-level task is the city's; a zone's task its editors'."""
+    if not can_edit_zone(user, task.zone_id):
+        raise PermissionDenied("无权修改该督办事项 / you may not change this task")
+
+
+def add_milestone(*, task: Task, title: str, due_on: dt.date, user) -> TaskMilestone:
+    """A dated milestone of an open task, not before it was assigned."""
+    _check_task_editor(task, user)
+    if task.state == Task.State.CLOSED:
+        raise ValidationError({"title": "事项已办结 / the task is closed"})
+    if due_on < task.assigned_on:
+        raise ValidationError(
+            {"due_on": f"节点日期早于交办日期（{task.assigned_on}） / the date is before the task was assigned"}
+        )
+    milestone = TaskMilestone(task=task, title=(title or "").strip(), due_on=due_on)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def complete_milestone(*, milestone: TaskMilestone, done_on: dt.date, user) -> TaskMilestone:
+    """Record when a milestone was reached (not in the future, not before the task was assigned)."""
+    _check_task_editor(milestone.task, user)
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": "日期不能晚于今天 / the date cannot be after today"})
+    if done_on < milestone.task.assigned_on:
+        raise ValidationError({"done_on": "日期早于交办日期 / the date is before the task was assigned"})
+    milestone.done_on = done_on
+    milestone.save(update_fields=["done_on"])
+    return milestone

@@ -22,6 +22,8 @@ urlpatterns = [
     path("tasks/<int:pk>/", views.task_detail, name="task-detail"),
     path("tasks/<int:pk>/notice.docx", views.task_notice, name="task-notice"),
     path("attachments/<int:pk>/", views.task_attachment, name="task-attachment"),
+    path("tasks/<int:pk>/milestones/", views.milestone_add, name="milestone-add"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
     path("tasks/<int:pk>/advance/", views.task_advance, name="task-advance"),
     path("tasks/<int:pk>/extend/", views.task_extend, name="task-extend"),
 ]

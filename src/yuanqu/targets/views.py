@@ -24,12 +24,22 @@ from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import attachment, edit_page
 from yuanqu.targets import selectors
 from yuanqu.targets.filtersets import TaskFilterSet
-from yuanqu.targets.forms import AdvanceTaskForm, ExtendTaskForm, LetterForm, LineForm, ReportValueForm
-from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment
+from yuanqu.targets.forms import (
+    AdvanceTaskForm,
+    ExtendTaskForm,
+    LetterForm,
+    LineForm,
+    MilestoneDoneForm,
+    MilestoneForm,
+    ReportValueForm,
+)
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment, TaskMilestone
 from yuanqu.targets.reports import write_supervision_notice, write_target_report, write_task_report
 from yuanqu.targets.services import (
     FLOW,
+    add_milestone,
     advance_task,
+    complete_milestone,
     delete_target,
     extend_task,
     report_value,
@@ -266,8 +276,51 @@ def task_detail(request, pk: int):
         or (task.zone_id is not None and can_edit_zone(request.user, task.zone_id)),
         "advance_form": AdvanceTaskForm(task=task) if FLOW[Task.State(task.state)] else None,
         "extend_form": ExtendTaskForm() if task.state != Task.State.CLOSED else None,
+        "milestones": selectors.milestone_rows(task, as_of=dt.date.today()),
+        "milestone_form": MilestoneForm() if task.state != Task.State.CLOSED else None,
+        "done_form": MilestoneDoneForm(),
     }
     return render(request, "targets/task_detail.html", context)
+
+
+def _task_write(request, task: Task, form, write, done: str):
+    """Run a write of the task page's small forms; its problems become messages; back to the task."""
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                write(form.cleaned_data)
+            messages.success(request, done)
+        except ValidationError as error:
+            messages.error(request, _message_of(error))
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, _("请填写完整。"))
+    return redirect("targets:task-detail", task.pk)
+
+
+@login_required
+@require_POST
+def milestone_add(request, pk: int):
+    task = _task(request, pk)
+    form = MilestoneForm(request.POST)
+    return _task_write(
+        request, task, form, lambda data: add_milestone(task=task, user=request.user, **data), _("已添加节点。")
+    )
+
+
+@login_required
+@require_POST
+def milestone_done(request, pk: int):
+    milestone = get_object_or_404(TaskMilestone.objects.restrict(request.user).select_related("task"), pk=pk)
+    form = MilestoneDoneForm(request.POST)
+    return _task_write(
+        request,
+        milestone.task,
+        form,
+        lambda data: complete_milestone(milestone=milestone, user=request.user, **data),
+        _("已记录节点完成。"),
+    )
 
 
 @login_required
