@@ -237,6 +237,10 @@ def _middle(indicator: Indicator, found, language: str) -> str | pl.Expr:
     )
 
 
+FAR_ABOVE = 2.0
+"""A value more than this many times its benchmark, under a method without a ratio cap, is explained."""
+
+
 def _indicator_pieces(part: pl.DataFrame, indicator: Indicator, found, language: str) -> list[str | pl.Expr]:
     key, spec = indicator.key, indicator.benchmark
     zh = language == "zh"
@@ -265,6 +269,20 @@ def _indicator_pieces(part: pl.DataFrame, indicator: Indicator, found, language:
                 .then(pl.lit(f"，比值保底 {floor}" if zh else f", ratio raised to the floor {floor}"))
                 .otherwise(pl.lit(""))
             )
+    if spec.kind != "minmax" and spec.ratio_cap is None:
+        # A score far above the indicator's weight reads as an error unless the reader learns why.
+        far = number(FAR_ABOVE)
+        valid.append(
+            pl.when(ratio > FAR_ABOVE)
+            .then(
+                pl.lit(
+                    f"（高于基准 {far} 倍以上；本方法未设比值上限，得分可超过权重）"
+                    if zh
+                    else f" (over {far} times the benchmark; the method sets no ratio cap, so the score may exceed the weight)"
+                )
+            )
+            .otherwise(pl.lit(""))
+        )
     issues = part[col.issue(key)]
     if issues.null_count() == issues.len():
         return valid

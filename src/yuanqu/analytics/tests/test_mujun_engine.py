@@ -423,3 +423,13 @@ def test_without_explanations_the_numbers_are_the_same():
     without = score(rows, load_preset("huangyan-2022"), explain=False)
     assert "explanation_zh" not in without.columns
     assert without.equals(with_text.drop("explanation_zh", "explanation_en"))
+
+
+def test_a_score_far_above_its_weight_under_a_method_without_a_cap_says_why():
+    # huangyan-2022 sets no ratio cap: tax per mu 3 × its benchmark scores 3 × 30 = 90 of 30.
+    result = row_of(score(frame(huangyan_hand_computed("Y", tax=3 * 24.097 * 10)), load_preset("huangyan-2022")), "Y")
+    line = result["explanation_zh"].splitlines()[1]
+    assert line.endswith("（高于基准 2 倍以上；本方法未设比值上限，得分可超过权重）") and "/ 30" in line
+    assert "the method sets no ratio cap" in result["explanation_en"].splitlines()[1]
+    at = row_of(score(frame(huangyan_hand_computed("Y")), load_preset("huangyan-2022")), "Y")
+    assert "比值上限" not in at["explanation_zh"]  # 0.51 of the benchmark: nothing to explain
