@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from yuanqu.analytics.mujun import Method, parse_method
 from yuanqu.analytics.mujun.explain import number
+from yuanqu.analytics.mujun.expression import describe
 from yuanqu.core.cockpit import Chart, Series
 from yuanqu.evaluation import selectors
 from yuanqu.evaluation.models import GRADES, EvaluationResult, EvaluationRun
@@ -172,7 +173,6 @@ def write_report(target, *, run: EvaluationRun, user, top: int = TOP) -> dict:
     document.add_paragraph(f"评价年度：{run.year}")
     document.add_paragraph(f"评价范围：{scope_text(run)}")
     document.add_paragraph(f"状态：{status_text(run)}")
-    document.add_paragraph(f"方法摘要（SHA-256）：{run.method_digest[:16]}…；输入数据摘要：{run.input_hash[:16]}…")
     visible = sum(row["total"] for row in groups)
     document.add_paragraph(f"本报告涵盖企业 {visible} 家（按报告人的查看权限统计）。")
 
@@ -185,7 +185,10 @@ def write_report(target, *, run: EvaluationRun, user, top: int = TOP) -> dict:
         _table(
             document,
             ["指标", "计算公式", "单位", "权重", "基准"],
-            [[i.label_zh, i.formula.text, i.unit, number(i.weight), benchmark_summary(i)] for i in group.indicators],
+            [
+                [i.label_zh, describe(i.formula.text), i.unit, number(i.weight), benchmark_summary(i)]
+                for i in group.indicators
+            ],
         )
     grading = method.grading
     if grading.mode == "quota":
@@ -272,6 +275,11 @@ def write_report(target, *, run: EvaluationRun, user, top: int = TOP) -> dict:
         _table(document, ["等级", "政策"], policy_rows)
     else:
         document.add_paragraph("本方法未规定分类政策。")
+
+    # What a reader checks the run against, out of the body: the digests of the method and of the input data.
+    document.add_heading("附录：方法与数据校验", level=1)
+    document.add_paragraph(f"方法摘要（SHA-256）：{run.method_digest}")
+    document.add_paragraph(f"输入数据摘要（SHA-256）：{run.input_hash}")
 
     document.save(target)
     return {"groups": groups, "zones": zones}

@@ -79,6 +79,22 @@ FULL_WIDTH = {
 }
 
 
+def describe(text: str, *, zh: bool = True) -> str:
+    """A formula as a reader writes it: the figures by their names, ÷ and × for / and * ("tax / land_mu" →
+    "实缴税收 ÷ 用地面积"), for documents that are read, not run."""
+    import re
+
+    def name(match: re.Match) -> str:
+        word = match.group(0)
+        if word in FIELDS:
+            return FIELDS[word][0 if zh else 1]
+        return word
+
+    readable = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", name, text)
+    readable = re.sub(r"\s*/\s*", " ÷ ", readable)
+    return re.sub(r"\s*\*\s*", " × ", readable).strip()
+
+
 class ExpressionError(ValueError):
     """A formula that cannot be parsed or does not type-check; carries line, column and both languages."""
 

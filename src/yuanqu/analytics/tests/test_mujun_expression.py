@@ -113,3 +113,12 @@ def test_a_scope_must_be_a_condition_and_an_indicator_a_number():
         "this needs a formula giving a yes/no value, but it gives a number"
     )
     assert error_of("above_scale", kind="number").reason_zh == "此处需要数值的公式，而该公式得到真假值"
+
+
+def test_a_formula_is_described_as_people_write_it():
+    from yuanqu.analytics.mujun.expression import describe
+
+    assert describe("tax / land_mu") == "实缴税收 ÷ 用地面积"
+    assert describe("value_added/energy_tce", zh=False) == "value added ÷ energy use"
+    assert describe("rd_spending / revenue * 100") == "研发经费 ÷ 营业收入 × 100"
+    assert describe("max(tax, 0) / land_mu") == "max(实缴税收, 0) ÷ 用地面积"

@@ -68,9 +68,12 @@ def test_city_report_counts_equal_the_run(client, city_admin, city_run, zone_a, 
     a_list = table_after(document, "五、A 类企业名单")
     assert sorted(row[3] for row in a_list[1:]) == ["乙1号科技有限公司", "乙2号科技有限公司"]
     method = table_after(document, "一、评价方法")
-    assert method[1][:4] == ["亩均税收", "tax / land_mu", "万元/亩", "30"]
+    assert method[1][:4] == ["亩均税收", "实缴税收 ÷ 用地面积", "万元/亩", "30"]  # as people write it, not as code
     assert method[1][4] == "24.097"
     assert len(document.inline_shapes) == 2  # the group and zone charts
+    # The digests a checker needs are in the appendix, not in the body.
+    body = text[: text.index("附录：方法与数据校验")]
+    assert "SHA-256" not in body and f"方法摘要（SHA-256）：{city_run.method_digest}" in text
 
 
 def test_zone_users_report_excludes_zone_b(client, user_a, city_run, zone_a):
