@@ -225,6 +225,8 @@ def _bars(axes, chart: Chart) -> None:
             base = [0.0] * len(values)
             offsets = [p - 0.4 + width * (n + 0.5) if len(bars) > 1 else p for p in positions]
         colour = colours[chart.series.index(series)]
+        if len(chart.series) == 1 and chart.extra.get("colours"):
+            colour = _colours(chart, len(values))  # one series: a colour per category
         if horizontal:
             axes.barh(offsets, values, height=width, left=base, label=_label(series.name), color=colour)
         else:

@@ -186,7 +186,8 @@ class Series:
 class Chart:
     """A chart as data: ``kind`` is bar, hbar (horizontal), line, pie, funnel or map; ``categories`` the x axis
     (or the slices); ``series`` the values; ``unit`` of the values. ``extra`` holds what one kind needs beyond
-    that (a map's GeoJSON and extent, a ranking's arrows)."""
+    that (a map's GeoJSON and extent, a ranking's arrows) and ``colours``: one per category (bar or slice) for a
+    chart of one series, else one per series — both the cockpit and the report draw them so."""
 
     key: str
     title: Any

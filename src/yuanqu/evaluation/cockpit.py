@@ -16,7 +16,7 @@ from yuanqu.core.access import zone_descendants
 from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table, change_percent
 from yuanqu.enterprises.selectors import family_tax_per_mu, latest_year, total_tax_per_mu
 from yuanqu.evaluation.models import GRADES, EvaluationRun
-from yuanqu.evaluation.selectors import distribution
+from yuanqu.evaluation.selectors import GRADE_COLOURS, distribution
 
 TAX_PER_MU_UNIT = _("万元/亩")
 
@@ -132,6 +132,7 @@ def build(*, scope: Scope, period: Period) -> Section | None:
                 list(GRADES),
                 [Series(_("企业数"), every[: len(GRADES)])],
                 unit=_("家"),
+                extra={"colours": [GRADE_COLOURS[g] for g in GRADES]},  # the pages' grade colours
             )
         )
         if scope.side_by_side:
@@ -147,6 +148,7 @@ def build(*, scope: Scope, period: Period) -> Section | None:
                         for i, g in enumerate(GRADES)
                     ],
                     unit=_("家"),
+                    extra={"colours": [GRADE_COLOURS[g] for g in GRADES]},
                 )
             )
             tables.append(_grade_table(scope, run, counts, every))

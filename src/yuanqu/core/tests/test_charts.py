@@ -49,3 +49,15 @@ def test_an_unusable_font_setting_stops_the_drawing(settings, tmp_path):
     settings.YUANQU_CJK_FONT = str(tmp_path / "missing.ttf")
     with pytest.raises(charts.NoCJKFont):
         charts.draw(Chart("c", "标题", "bar", ["甲"], [Series("本年", [1])]))
+
+
+def test_colours_are_per_category_for_one_series_and_per_series_for_several():
+    def drawn_colours(series, colours):
+        chart = Chart("c", "等级", "bar", ["A", "B"], series, extra={"colours": colours})
+        image = Image.open(io.BytesIO(charts.draw(chart))).convert("RGB")
+        return {colour for _count, colour in image.getcolors(maxcolors=1_000_000)}
+
+    one = drawn_colours([Series("企业数", [3, 2])], ["#2e7d32", "#d32f2f"])
+    assert (46, 125, 50) in one and (211, 47, 47) in one  # A green, B red
+    several = drawn_colours([Series("A", [3, 2], stack="g"), Series("D", [1, 1], stack="g")], ["#2e7d32", "#d32f2f"])
+    assert (46, 125, 50) in several and (211, 47, 47) in several

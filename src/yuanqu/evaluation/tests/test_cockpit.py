@@ -64,6 +64,7 @@ def test_zone_user_grades_and_tax_per_mu(world, zone_a, user_a):
     assert found["grade_ab_share"].value == share_a_b(user=user_a, zone=zone_a, year=2026, as_of=june)
     assert found["grade_d_count"].value == count_d(user=user_a, zone=zone_a, year=2026, as_of=june)
     pie = next(chart for chart in section.charts if chart.key == "grade-distribution")
+    assert pie.extra["colours"] == ["#2e7d32", "#4285f4", "#fbc02d", "#d32f2f", "#909090"]  # the pages' A–T
     assert dict(zip(pie.categories, pie.series[0].values, strict=True)) == {"A": 1, "B": 1, "C": 1, "D": 1, "T": 0}
     assert (found["tax_per_mu"].value, found["tax_per_mu"].previous) == (Decimal(10), Decimal(8))
     assert found["tax_per_mu"].change == Decimal(25)

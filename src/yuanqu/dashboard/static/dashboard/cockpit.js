@@ -75,7 +75,8 @@
     var series = d.series.map(function (s, at) {
       var kind = s.kind || (d.kind === "line" ? "line" : "bar");
       var values = s.values;
-      if (colours && at === 0 && kind === "bar") {
+      // extra.colours: one per category for a chart of one series, else one per series (core/cockpit.Chart).
+      if (colours && d.series.length === 1 && kind === "bar") {
         values = s.values.map(function (v, i) { return colours[i] ? { value: v, itemStyle: { color: colours[i] } } : v; });
       }
       var one = {
@@ -86,6 +87,8 @@
         connectNulls: false,
         emphasis: { focus: "series" }
       };
+      if (colours && d.series.length > 1 && colours[at]) one.itemStyle = { color: colours[at] };
+      if (colours && d.series.length > 1 && colours[at] && kind === "line") one.lineStyle = { color: colours[at] };
       if (s.stack) one.stack = s.stack;
       if (kind === "line") {
         one.symbolSize = dark() ? 8 : 6;
@@ -134,7 +137,10 @@
         type: "pie",
         radius: ["35%", "65%"],
         center: ["50%", "45%"],
-        data: named(d, values),
+        data: named(d, values).map(function (item, i) {
+          var colour = (d.extra.colours || [])[i];
+          return colour ? { name: item.name, value: item.value, itemStyle: { color: colour } } : item;
+        }),
         label: { show: el.clientWidth >= 360, color: textStyle().color, fontSize: textStyle().fontSize, formatter: function (p) { return p.name + "\n" + fmt(p.value, d.extra.places); } }
       }]
     };
