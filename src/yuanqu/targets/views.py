@@ -349,22 +349,9 @@ def task_notice(request, pk: int):
 def task_advance(request, pk: int):
     task = _task(request, pk)
     form = AdvanceTaskForm(request.POST, request.FILES, task=task)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                advance_task(
-                    task=task, to_state=data["to_state"], on=data["on"], by=data["by"], note=data["note"],
-                    attachments=data["attachments"], user=request.user,
-                )  # fmt: skip
-            messages.success(request, _("已办理。"))
-        except ValidationError as error:
-            messages.error(request, _message_of(error))
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, _("请填写完整。"))
-    return redirect("targets:task-detail", task.pk)
+    return _task_write(
+        request, task, form, lambda data: advance_task(task=task, user=request.user, **data), _("已办理。")
+    )
 
 
 @login_required
@@ -372,19 +359,13 @@ def task_advance(request, pk: int):
 def task_extend(request, pk: int):
     task = _task(request, pk)
     form = ExtendTaskForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                extend_task(task=task, on=dt.date.today(), user=request.user, **data)
-            messages.success(request, _("已延期。"))
-        except ValidationError as error:
-            messages.error(request, _message_of(error))
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-    else:
-        messages.error(request, _("请填写完整。"))
-    return redirect("targets:task-detail", task.pk)
+    return _task_write(
+        request,
+        task,
+        form,
+        lambda data: extend_task(task=task, on=dt.date.today(), user=request.user, **data),
+        _("已延期。"),
+    )
 
 
 @login_required
