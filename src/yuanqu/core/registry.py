@@ -18,6 +18,15 @@ from django.core.exceptions import ImproperlyConfigured
 T = TypeVar("T")
 
 
+def resolve(function: Callable | str) -> Callable:
+    """A registered function, or its dotted path imported on first use (what a registry item may hold)."""
+    if isinstance(function, str):
+        from django.utils.module_loading import import_string
+
+        return import_string(function)
+    return function
+
+
 class Registry(Generic[T]):
     """Items keyed by their ``key``, iterated in ``order`` (then key); registering a key twice is an error."""
 

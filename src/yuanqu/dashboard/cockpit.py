@@ -15,7 +15,6 @@ import logging
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core import registry
@@ -50,10 +49,6 @@ def scope_for(user, *, zone_id: int | None = None) -> Scope:
     return Scope(user=user, zones=shown, zone_ids=frozenset(by_id))
 
 
-def _callable(function):
-    return import_string(function) if isinstance(function, str) else function
-
-
 def targets(scope: Scope, period: Period, *, version: str = "") -> dict:
     """{measure key: (target, colour)} from every app that keeps targets on measures; with the data ``version``,
     cached per scope and period until it moves (measuring every line of the zones' letters reads their ledgers)."""
@@ -63,7 +58,7 @@ def targets(scope: Scope, period: Period, *, version: str = "") -> dict:
         return found
     found = {}
     for item in registry.cockpit_targets:
-        found.update(_callable(item.targets)(scope=scope, period=period))
+        found.update(registry.resolve(item.targets)(scope=scope, period=period))
     if key:
         cache.set(key, found, CACHE_SECONDS)
     return found
@@ -95,7 +90,7 @@ def _cache_key(item: registry.CockpitSection, scope: Scope, period: Period, epoc
 
 
 def _build(item: registry.CockpitSection, scope: Scope, period: Period, found: dict) -> Section | None:
-    section = _callable(item.build)(scope=scope, period=period)
+    section = registry.resolve(item.build)(scope=scope, period=period)
     return None if section is None else _with_targets(section, found)
 
 

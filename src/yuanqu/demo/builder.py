@@ -6,12 +6,11 @@ from __future__ import annotations
 import time
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from yuanqu.core.changelog import acting
 from yuanqu.core.demo import DemoCity, DemoSummary
 from yuanqu.core.importing.pipeline import refresh_planner_statistics
-from yuanqu.core.registry import demo_steps
+from yuanqu.core.registry import demo_steps, resolve
 
 PARCELS_PER_ENTERPRISE = 1.5
 
@@ -52,7 +51,7 @@ def build_demo_city(
     )
     with transaction.atomic(), acting(source="cli"):
         for step in demo_steps:
-            build = import_string(step.build) if isinstance(step.build, str) else step.build
+            build = resolve(step.build)
             build(city)
     refresh_planner_statistics()  # a fresh database of this size has none: the map's joins need them
     city.summary.seconds = time.monotonic() - started

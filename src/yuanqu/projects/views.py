@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -252,8 +251,7 @@ def _other_alerts(request, zone, today) -> list[dict]:
     zone_ids = sorted(zone_descendants([zone.pk])) if zone is not None else None
     others = []
     for source in registry.alert_sources:
-        read = import_string(source.items) if isinstance(source.items, str) else source.items
-        items = read(user=request.user, zone_ids=zone_ids, today=today)
+        items = registry.resolve(source.items)(user=request.user, zone_ids=zone_ids, today=today)
         others.append(
             {
                 "key": source.key,

@@ -376,7 +376,6 @@ class RequestGroup:
 def request_groups(*, user, min_firms: int = 2) -> list[RequestGroup]:
     """The open requests the user sees that firms of one group (each app's ``registry.enterprise_groupings``: a
     chain and its owner) raised in the same category, where at least ``min_firms`` firms did, the largest first."""
-    from django.utils.module_loading import import_string
 
     from yuanqu.core import registry
 
@@ -389,8 +388,7 @@ def request_groups(*, user, min_firms: int = 2) -> list[RequestGroup]:
     ids = {r.enterprise_id for r in open_requests}
     groups = []
     for grouping in registry.enterprise_groupings:
-        read = import_string(grouping.groups) if isinstance(grouping.groups, str) else grouping.groups
-        for name, owner, members in read(user=user, enterprise_ids=ids):
+        for name, owner, members in registry.resolve(grouping.groups)(user=user, enterprise_ids=ids):
             by_category: dict = {}
             for request in open_requests:
                 if request.enterprise_id in members:

@@ -15,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from yuanqu.core import registry
@@ -321,7 +320,7 @@ def execute(job_id: int, *, worker: str | None = None) -> str:
     try:
         if spec is None:
             raise LookupError(f"no job kind {job.kind!r} is installed")
-        run = import_string(spec.run) if isinstance(spec.run, str) else spec.run
+        run = registry.resolve(spec.run)
         with acting(source="job", user=job.user):
             result = run(job, progress) or {}
         state = Job.State.SUCCEEDED

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
-from yuanqu.core.registry import evaluations
-
-
-def _resolved(function):
-    return import_string(function) if isinstance(function, str) else function
+from yuanqu.core.registry import evaluations, resolve
 
 
 class Command(BaseCommand):
@@ -18,7 +13,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True)
         for kind in evaluations:
-            _resolved(kind.add_arguments)(sub.add_parser(kind.key, help=kind.help))
+            resolve(kind.add_arguments)(sub.add_parser(kind.key, help=kind.help))
 
     def handle(self, *args, kind, **options):
-        _resolved(evaluations[kind].handle)(self, **options)
+        resolve(evaluations[kind].handle)(self, **options)
