@@ -84,14 +84,33 @@ def _find_font(chosen: str) -> str:
             raise NoCJKFont
         font_manager.fontManager.addfont(str(path))
         return font_manager.FontProperties(fname=str(path)).get_name()
-    names = {entry.name for entry in font_manager.fontManager.ttflist}
+    found = _cjk_family(font_manager.fontManager)
+    if found is None:
+        # matplotlib keeps its list of the system's fonts in a cache file written at its first use, so a font
+        # installed since (fonts-noto-cjk after the first report) is not in it: add the fonts it does not know.
+        known = {entry.fname for entry in font_manager.fontManager.ttflist}
+        for path in font_manager.findSystemFonts():
+            if path not in known:
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue  # a file matplotlib cannot read is skipped, as its own scan skips it
+        found = _cjk_family(font_manager.fontManager)
+    if found is None:
+        raise NoCJKFont
+    return found
+
+
+def _cjk_family(manager) -> str | None:
+    """The preferred CJK family among the fonts matplotlib knows, else any CJK family, else ``None``."""
+    names = {entry.name for entry in manager.ttflist}
     for name in PREFERRED_FONTS:
         if name in names:
             return name
     for name in sorted(names):
         if "CJK" in name and "Mono" not in name:
             return name
-    raise NoCJKFont
+    return None
 
 
 def _number(value: Any) -> float:

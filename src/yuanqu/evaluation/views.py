@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.analytics.mujun import preset_names, preset_text
 from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids
+from yuanqu.core.charts import NoCJKFont
 from yuanqu.core.params import to_id
 from yuanqu.core.views import attachment
 from yuanqu.evaluation import selectors
@@ -111,7 +112,10 @@ def _run_download(request, pk: int, write, *, name: str, suffix: str, content_ty
     """The run written by ``write(target, run=, user=)`` as the user sees it, as ``NAME-YEAR-PK.SUFFIX`` to save."""
     run = _run(request, pk)
     buffer = io.BytesIO()
-    write(buffer, run=run, user=request.user)
+    try:
+        write(buffer, run=run, user=request.user)
+    except NoCJKFont as error:  # a server without a Chinese font: say so rather than fail with a 500
+        return render(request, "503.html", {"message": str(error)}, status=503)
     return attachment(buffer.getvalue(), filename=f"{name}-{run.year}-{run.pk}{suffix}", content_type=content_type)
 
 

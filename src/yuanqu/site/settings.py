@@ -98,6 +98,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's renderer with the drop-down lists written in Python (the filter forms' selects were half a list page).
+FORM_RENDERER = "yuanqu.core.formrender.FormRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("YUANQU_DATABASE_URL", f"sqlite:///{DATA_DIR / 'yuanqu.sqlite3'}"),

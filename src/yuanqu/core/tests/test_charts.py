@@ -61,3 +61,29 @@ def test_colours_are_per_category_for_one_series_and_per_series_for_several():
     assert (46, 125, 50) in one and (211, 47, 47) in one  # A green, B red
     several = drawn_colours([Series("A", [3, 2], stack="g"), Series("D", [1, 1], stack="g")], ["#2e7d32", "#d32f2f"])
     assert (46, 125, 50) in several and (211, 47, 47) in several
+
+
+def test_a_font_installed_after_matplotlib_listed_the_fonts_is_found(settings, monkeypatch):
+    """matplotlib caches the system's font list at its first use; a CJK font installed later is found anyway."""
+    from matplotlib import font_manager
+
+    settings.YUANQU_CJK_FONT = ""
+    manager = font_manager.fontManager
+    cjk = [entry for entry in manager.ttflist if "CJK" in entry.name]
+    if not cjk:
+        pytest.skip("no CJK font on this machine")
+    monkeypatch.setattr(manager, "ttflist", [entry for entry in manager.ttflist if "CJK" not in entry.name])
+    assert charts._cjk_family(manager) is None  # the stale list, as after an installation
+    assert charts._find_font("") in {entry.name for entry in cjk}
+    assert charts._cjk_family(manager) == charts._find_font("")
+
+
+def test_no_cjk_font_anywhere_stops_the_drawing(settings, monkeypatch):
+    from matplotlib import font_manager
+
+    settings.YUANQU_CJK_FONT = ""
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", [entry for entry in manager.ttflist if "CJK" not in entry.name])
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [])
+    with pytest.raises(charts.NoCJKFont):
+        charts._find_font("")

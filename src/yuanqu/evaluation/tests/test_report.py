@@ -118,3 +118,12 @@ def test_grade_chart_splits_each_row_by_its_grades_shares_and_draws_a_png():
     assert chart.extra["colours"][0] == "#2e7d32" and chart.extra["colours"][3] == "#d32f2f"
     image = Image.open(io.BytesIO(stacked_bars("各组等级占比", ["工业"], [[1, 1, 0, 0, 0, 2]], keys)))
     assert image.format == "PNG" and image.width > 800
+
+
+def test_a_server_without_a_chinese_font_says_so_instead_of_a_500(client, city_admin, city_run, settings, tmp_path):
+    settings.YUANQU_CJK_FONT = str(tmp_path / "no-such-font.ttc")  # as a server whose font setting points nowhere
+    client.force_login(city_admin)
+    response = client.get(f"/evaluation/runs/{city_run.pk}/report.docx")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "暂时无法提供" in page and "fonts-noto-cjk" in page and "YUANQU_CJK_FONT" in page
