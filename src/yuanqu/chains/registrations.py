@@ -30,6 +30,11 @@ def register() -> None:
         registry.DataKind("chain-targets", TargetFirmImporter, "chains.TargetFirm", export_target_rows, order=71)
     )
     registry.navigation.register(registry.NavItem("chains", _("产业链"), "chains:chain-list", order=45))
+    registry.job_kinds.register(
+        registry.JobKind(
+            "chain-coverage", _("产业链覆盖表"), "yuanqu.chains.jobs.run_coverage_job", retry_safe=True, serial=False
+        )
+    )
     registry.demo_steps.register(registry.DemoStep("chains", "yuanqu.chains.demo.build_chains", order=90))
     registry.navigation.register(
         registry.NavItem("chain-maps", pgettext_lazy("menu", "产业链图谱"), "chains:chain-list", menu="main", order=35)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.chain_edit, name="chain-add"),
     path("<int:pk>/", views.chain_detail, name="chain-detail"),
     path("<int:pk>/edit/", views.chain_edit, name="chain-edit"),
+    path("<int:pk>/coverage.xlsx/", views.chain_coverage_export, name="chain-coverage-export"),
     path("<int:pk>/tree/", views.chain_tree, name="chain-tree"),
     path("<int:pk>/links/new/", views.node_edit, name="node-add"),
     path("<int:pk>/links/<int:node_pk>/edit/", views.node_edit, name="node-edit"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.chains import selectors
 from yuanqu.chains.forms import ChainForm, ChainNodeForm, CorrectionForm, ProjectLinkForm, TargetFirmForm
+from yuanqu.chains.jobs import submit_coverage
 from yuanqu.chains.models import Chain, ChainNode, TargetFirm
 from yuanqu.chains.services import (
     can_edit_chain,
@@ -170,6 +172,25 @@ def _diagram(chain: Chain, sections: list[dict]) -> dict:
         "tree": {"name": chain.name, "children": positions, "itemStyle": {"color": "#0b5cad"}},
         "labels": {"firms": _("企业数"), "state": _("状态")},
     }
+
+
+@login_required
+@require_POST
+def chain_coverage_export(request, pk: int):
+    """The coverage workbook of the chain as the page shows it (``zone``, ``year``), written by a worker: answers
+    with the job's page, which offers the file when it is done."""
+    chain = _chain(request, pk)
+    zone_id = _int(request.POST.get("zone"))
+    zone = None
+    if zone_id is not None:
+        zone = Zone.objects.restrict(request.user).filter(pk=zone_id).first()
+        if zone is None:
+            raise Http404  # a zone the user may not see is answered like one that does not exist
+    year = _int(request.POST.get("year"))
+    if year is not None and not 1949 <= year <= 2100:
+        year = None
+    job = submit_coverage(user=request.user, chain=chain, zone=zone, year=year)
+    return redirect("jobs:job-detail", pk=job.pk)
 
 
 @login_required

@@ -1,36 +1,23 @@
 """The monthly report asked for from the cockpit, written by a worker (a city's report draws every section and
-chart, which may take a while): the job's result is the file, kept with the uploads (YUANQU_DATA_DIR/media, which web and worker machines share) and downloadable by
-the job's user only."""
+chart, which may take a while): the job's result is the file (``yuanqu.core.jobs.files``: kept with the uploads,
+downloadable by the job's user only)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yuanqu.core.cockpit import Period
+from yuanqu.core.jobs.files import file_result, job_file
 from yuanqu.core.jobs.services import JobFailed, submit
 from yuanqu.dashboard.cockpit import scope_for
 from yuanqu.dashboard.report import period_label, place_name
 
 KIND = "monthly-report"
 FORMATS = ("docx", "xlsx")
-
-
-def report_folder() -> Path:
-    """Where the jobs' reports are kept (never served as static files: only through the download view)."""
-    return Path(settings.MEDIA_ROOT) / "reports"
-
-
-def report_path(job) -> Path | None:
-    name = (job.result or {}).get("file", "")
-    if not name or "/" in name or "\\" in name:
-        return None
-    return report_folder() / name
 
 
 def submit_report(*, user, year: int, month: int, zone, file_format: str, language: str, today: dt.date):
@@ -71,18 +58,11 @@ def run_monthly_report_job(job, progress) -> dict:
         )
         progress.set(label=_("写入文件"))
         suffix = ".xlsx" if params.get("format") == "xlsx" else ".docx"
-        folder = report_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        name = f"job-{job.pk}{suffix}"
+        path = job_file(job, suffix)
         try:
-            monthly.write(report, folder / name)
+            monthly.write(report, path)
         except NoCJKFont as error:
             progress.problem(str(error).split(" / ")[0], str(error).split(" / ")[-1])
             raise JobFailed() from None
         download = f"{report.period.year}-{report.period.month:02d}_{report.place}{suffix}"
-        return {
-            "url": reverse("dashboard:monthly-report-file", args=[job.pk]),
-            "label": _("下载月报"),
-            "file": name,
-            "filename": download,
-        }
+        return file_result(job, path, filename=download, label=_("下载月报"))

@@ -1,17 +1,16 @@
 """The monthly report from the cockpit: asking for it starts a job (the job's page follows its progress and
-offers the file), and the file is downloaded by the job's user only."""
+offers the file), and the file is downloaded by the job's user only (``jobs:job-file``)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods
 
-from yuanqu.core.jobs.models import Job
 from yuanqu.core.params import choice_param, id_param, month_param, year_param
-from yuanqu.dashboard.jobs import FORMATS, KIND, report_path, submit_report
+from yuanqu.dashboard.jobs import FORMATS, submit_report
 from yuanqu.zones.models import Zone
 
 
@@ -36,13 +35,3 @@ def monthly_report(request):
         user=request.user, year=year, month=month, zone=zone, file_format=file_format, language=language, today=today
     )
     return redirect("jobs:job-detail", pk=job.pk)
-
-
-@login_required
-def monthly_report_file(request, pk: int):
-    """The file a monthly-report job wrote, for the job's own user."""
-    job = get_object_or_404(Job, pk=pk, kind=KIND, user=request.user, state=Job.State.SUCCEEDED)
-    path = report_path(job)
-    if path is None or not path.is_file():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result.get("filename") or path.name)

@@ -10,7 +10,6 @@ dashboard_patterns = [
     path("cockpit/", views.cockpit, name="cockpit"),
     path("cockpit/screen/", views.cockpit_screen, name="cockpit-screen"),
     path("report/monthly/", report_views.monthly_report, name="monthly-report"),
-    path("report/monthly/<int:pk>/file/", report_views.monthly_report_file, name="monthly-report-file"),
 ]
 
 urlpatterns = [

@@ -160,3 +160,44 @@ def test_land_for_a_gap_names_the_control_indicators_of_its_strictest_division(d
     assert land_indicators(both, rules).building_coverage_percent == "30%"
     stricter = LandRules(plot_ratio_min_by_division={"26": 1.2})
     assert land_indicators(both, stricter).plot_ratio_min == 1.2
+
+
+def test_the_coverage_workbook_from_the_chain_page_is_a_job_whose_file_only_its_user_gets(
+    client, settings, tmp_path, zone_a, zone_b, user_a, user_b, firms
+):
+    from django.urls import reverse
+
+    from yuanqu.core.jobs import services
+    from yuanqu.core.jobs.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    chain = battery_chain([zone_a, zone_b])
+    client.force_login(user_a)
+    url = reverse("chains:chain-coverage-export", args=[chain.pk])
+    page = client.get(reverse("chains:chain-detail", args=[chain.pk])).content.decode()
+    assert f'action="{url}"' in page
+    assert client.get(url).status_code == 405  # asking for it writes a job: a POST
+    assert client.post(url, {"zone": zone_b.pk}).status_code == 404  # another's zone, as if it did not exist
+    assert not Job.objects.exists()
+    response = client.post(url, {"zone": zone_a.pk, "year": "2024"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job-detail", args=[job.pk])
+    assert (job.kind, job.user, job.params) == (
+        "chain-coverage",
+        user_a,
+        {"chain": chain.pk, "zone": zone_a.pk, "year": 2024},
+    )
+    assert services.execute(job.pk) == "succeeded"
+    job.refresh_from_db()
+    download = reverse("jobs:job-file", args=[job.pk])
+    assert job.result["url"] == download and (job.result["gaps"], job.result["weak"]) == (2, 5)
+    assert f'href="{download}"' in client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
+    response = client.get(download)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    import io
+
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    by_code = {r[0]: r for r in list(book["环节"].iter_rows(values_only=True))[2:]}
+    assert by_code["M1"][4] == 1 and by_code["M1"][5] == 50000 and by_code["U5"][-2:] == ("是", "否")
+    client.force_login(user_b)
+    assert client.get(download).status_code == 404  # the file is its user's alone

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.job_status, name="job-status"),
     path("<int:pk>/cancel/", views.job_cancel, name="job-cancel"),
     path("<int:pk>/retry/", views.job_retry, name="job-retry"),
+    path("<int:pk>/file/", views.job_file, name="job-file"),
 ]

@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from yuanqu.core.jobs import services
+from yuanqu.core.jobs import files, services
 from yuanqu.core.jobs.models import Job
 
 PAGE_SIZE = 50
@@ -70,3 +71,14 @@ def job_retry(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("jobs:job-detail", pk=job.pk)
+
+
+@login_required
+def job_file(request, pk: int):
+    """The file a finished job wrote (a report, a coverage table), for the job's own user: a file written for one
+    user's zones is never handed to another, even one who may see the job."""
+    job = get_object_or_404(Job, pk=pk, user=request.user, state=Job.State.SUCCEEDED)
+    path = files.stored_file(job)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.result.get("filename") or path.name)

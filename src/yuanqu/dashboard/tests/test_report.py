@@ -368,7 +368,7 @@ def test_the_cockpit_link_runs_the_report_as_a_job_whose_file_only_its_user_down
     )
     assert services.execute(job.pk) == "succeeded"
     job.refresh_from_db()
-    download = reverse("dashboard:monthly-report-file", args=[job.pk])
+    download = reverse("jobs:job-file", args=[job.pk])
     assert job.result["url"] == download
     assert f'href="{download}"' in client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
     response = client.get(download)
@@ -387,7 +387,7 @@ def test_a_docx_from_the_cockpit(client, settings, tmp_path, projects, city_admi
     client.get(reverse("dashboard:monthly-report"), {"year": "2025", "month": "6"})
     job = Job.objects.get()
     assert services.execute(job.pk) == "succeeded"
-    response = client.get(reverse("dashboard:monthly-report-file", args=[job.pk]))
+    response = client.get(reverse("jobs:job-file", args=[job.pk]))
     document = docx.Document(io.BytesIO(b"".join(response.streaming_content)))
     assert figure_row(document, "新签约亿元以上项目数（个）")[1:4] == ["4", "1", "300.0"]
 

@@ -1066,6 +1066,31 @@ def test_chain_pages_of_zone_b_are_not_found(client_a, chains_ab, page):
     assert client_a.get(CHAIN_PAGES_OF_B[page](chains_ab)).status_code == 404
 
 
+def test_the_coverage_workbook_of_a_shared_chain_holds_only_zone_a(
+    client_a, user_of_a, world_a, world_b, chains_ab, settings, tmp_path
+):
+    import io
+
+    import openpyxl
+
+    from yuanqu.core.jobs import services
+    from yuanqu.core.jobs.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    assert client_a.post(f"/chains/{chains_ab['b'].pk}/coverage.xlsx/").status_code == 404
+    assert (
+        client_a.post(f"/chains/{chains_ab['shared'].pk}/coverage.xlsx/", {"zone": world_b.zone.pk}).status_code == 404
+    )
+    client_a.post(f"/chains/{chains_ab['shared'].pk}/coverage.xlsx/")
+    job = Job.objects.get(kind="chain-coverage")
+    assert job.user == user_of_a and services.execute(job.pk) == "succeeded"
+    response = client_a.get(f"/jobs/{job.pk}/file/")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if v)
+    assert world_a.enterprise.name in cells
+    assert_nothing_of(cells, world_b)
+
+
 def test_chain_list_by_zone_b_shows_nothing_of_it(client_a, world_b, chains_ab):
     html = client_a.get(f"/chains/?zone={world_b.zone.pk}").content.decode()
     assert "乙产业链" not in html
