@@ -4,6 +4,8 @@ user only (``yuanqu.core.jobs.files``)."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from yuanqu.chains.models import Chain
@@ -15,15 +17,24 @@ KIND = "chain-coverage"
 
 
 def submit_coverage(*, user, chain: Chain, zone=None, year: int | None = None):
-    where = f"，{zone.name}" if zone is not None else ""
-    when = f"，{year}" if year else ""
-    label = _("产业链覆盖表：%(chain)s") % {"chain": chain.name} + where + when
-    params = {"chain": chain.pk, "zone": zone.pk if zone is not None else None, "year": year}
+    what = " · ".join([chain.name, *([zone.name] if zone is not None else []), *([str(year)] if year else [])])
+    label = _("产业链覆盖表：%(chain)s") % {"chain": what}
+    params = {
+        "chain": chain.pk,
+        "zone": zone.pk if zone is not None else None,
+        "year": year,
+        "language": translation.get_language() or settings.LANGUAGE_CODE,  # the worker's words are the user's
+    }
     # The user's own job (no zone): a zone user who may only view may still export what the page shows.
     return submit(kind=KIND, user=user, label=label, params=params)
 
 
 def run_coverage_job(job, progress) -> dict:
+    with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
+        return _coverage(job, progress)
+
+
+def _coverage(job, progress) -> dict:
     from yuanqu.chains.reports import write_coverage
     from yuanqu.chains.selectors import chain_coverage
 

@@ -182,11 +182,8 @@ def test_the_coverage_workbook_from_the_chain_page_is_a_job_whose_file_only_its_
     response = client.post(url, {"zone": zone_a.pk, "year": "2024"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("jobs:job-detail", args=[job.pk])
-    assert (job.kind, job.user, job.params) == (
-        "chain-coverage",
-        user_a,
-        {"chain": chain.pk, "zone": zone_a.pk, "year": 2024},
-    )
+    assert (job.kind, job.user, job.params["zone"], job.params["year"]) == ("chain-coverage", user_a, zone_a.pk, 2024)
+    assert job.label == f"产业链覆盖表：{chain.name} · {zone_a.name} · 2024"
     assert services.execute(job.pk) == "succeeded"
     job.refresh_from_db()
     download = reverse("jobs:job-file", args=[job.pk])
@@ -201,3 +198,24 @@ def test_the_coverage_workbook_from_the_chain_page_is_a_job_whose_file_only_its_
     assert by_code["M1"][4] == 1 and by_code["M1"][5] == 50000 and by_code["U5"][-2:] == ("是", "否")
     client.force_login(user_b)
     assert client.get(download).status_code == 404  # the file is its user's alone
+
+
+def test_the_coverage_job_speaks_the_language_it_was_asked_in(client, settings, tmp_path, zone_a, user_a, firms):
+    from django.urls import reverse
+
+    from yuanqu.core.jobs import services
+    from yuanqu.core.jobs.models import Job
+
+    settings.MEDIA_ROOT = tmp_path
+    chain = battery_chain([zone_a])
+    client.force_login(user_a)
+    client.cookies["django_language"] = "en"
+    client.post(reverse("chains:chain-coverage-export", args=[chain.pk]))
+    job = Job.objects.get()
+    assert job.label == f"Chain coverage table: {chain.name}" and job.params["language"] == "en"
+    assert services.execute(job.pk) == "succeeded"
+    job.refresh_from_db()
+    assert job.result["label"] == "Download the coverage table"
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
+    assert "Download the coverage table" in page and "Done" in page
+    assert "已完成" not in page  # the worker's closing word is not repeated beside the state in another language
