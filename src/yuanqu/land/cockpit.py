@@ -32,6 +32,8 @@ MAP_TOLERANCE = 2e-5
 """Simplification of the thumbnail's shapes in degrees (about 2 m): invisible at a thumbnail's scale."""
 MAP_PRECISION = 1e-6
 """Coordinates rounded to about 10 cm: a shorter GeoJSON, the same picture."""
+STATUS_COLUMNS = ("status", "status_since")
+"""What the section reads of a classification."""
 
 
 def _url(name: str, scope: Scope, period: Period, **extra) -> str:
@@ -81,10 +83,15 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     if frame.height == 0:
         return None
     previous = period.previous
-    now = status.classify(frame, as_of=period.as_of, rules=rules)
-    then = status.classify(frame, as_of=previous.as_of, rules=rules)
-    year_start = status.classify(frame, as_of=_year_end(period.year - 1), rules=rules)
-    last_year_start = status.classify(frame, as_of=_year_end(period.year - 2), rules=rules)
+
+    def classified(as_of: dt.date) -> pl.DataFrame:
+        # The statuses and their dates only: the section shows no reasons, whose words are most of the work.
+        return status.classify(frame, as_of=as_of, rules=rules, columns=STATUS_COLUMNS)
+
+    now = classified(period.as_of)
+    then = classified(previous.as_of)
+    year_start = classified(_year_end(period.year - 1))
+    last_year_start = classified(_year_end(period.year - 2))
     fresh = _("认定于 {date}").format(date=period.as_of.isoformat())
     url = _ledger_url(scope, period)
     figures = [
