@@ -11,18 +11,20 @@ IDS_INLINE_MAX = 500
 """Up to this many ids go into ``IN (…)`` as parameters; more travel as one array (JSON on SQLite)."""
 
 
-def filter_by_ids(queryset, ids: list[int]):
-    """The queryset narrowed to these primary keys, however many: SQLite and PostgreSQL limit the parameters
-    of one statement (32,766 and 65,535), so a long list is passed as a single array parameter."""
+def filter_by_ids(queryset, ids: list[int], field: str = "pk"):
+    """The queryset narrowed to these primary keys (or values of another integer ``field`` of the model, e.g.
+    ``enterprise_id``), however many: SQLite and PostgreSQL limit the parameters of one statement (32,766 and
+    65,535), so a long list is passed as a single array parameter."""
     if len(ids) <= IDS_INLINE_MAX:
-        return queryset.filter(pk__in=ids)
-    column = f'"{queryset.model._meta.db_table}"."{queryset.model._meta.pk.column}"'
+        return queryset.filter(**{f"{field}__in": ids})
+    meta = queryset.model._meta
+    column = f'"{meta.db_table}"."{(meta.pk if field == "pk" else meta.get_field(field)).column}"'
     vendor = connection.vendor
     if vendor == "sqlite":
         return queryset.extra(where=[f"{column} IN (SELECT value FROM json_each(%s))"], params=[json.dumps(ids)])
     if vendor == "postgresql":
         return queryset.extra(where=[f"{column} = ANY(%s)"], params=[list(ids)])
-    return queryset.filter(pk__in=ids)
+    return queryset.filter(**{f"{field}__in": ids})
 
 
 def chunks(ids, size: int | None = None):

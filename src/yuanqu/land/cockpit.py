@@ -79,7 +79,7 @@ def build(*, scope: Scope, period: Period) -> Section | None:
         return None
     zone_ids = [zone.pk for zone in scope.zones]
     rules = status.current_rules()
-    frame = status.parcel_frame(user=scope.user, as_of=period.as_of, zone_ids=zone_ids)
+    frame = status.parcel_frame(user=scope.user, as_of=period.as_of, zone_ids=zone_ids, ordered=False)
     if frame.height == 0:
         return None
     previous = period.previous
@@ -192,7 +192,7 @@ def _zone_table(scope: Scope, period: Period, classified: pl.DataFrame, totals: 
 def idle_map(*, scope: Scope, classified: pl.DataFrame) -> Chart | None:
     """A thumbnail of the idle parcels (the largest ``MAP_FEATURES``) over the zones' boundaries: lon/lat GeoJSON
     (EPSG:4490, CGCS2000, which WGS84 matches to a few centimetres), shapes simplified; None without idle land."""
-    idle = _of_status(classified, IDLE).sort("area_mu", descending=True, nulls_last=True)
+    idle = _of_status(classified, IDLE).sort(["area_mu", "code"], descending=[True, False], nulls_last=True)
     if idle.height == 0:
         return None
     chosen = idle.head(MAP_FEATURES)

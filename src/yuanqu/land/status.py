@@ -22,9 +22,10 @@ from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandRules, Lan
 from yuanqu.core.access import zone_descendants, zone_scope
 from yuanqu.core.changelog import NO_VERSION, data_version
 from yuanqu.core.cockpit import read_once
-from yuanqu.core.queries import raw_rows
+from yuanqu.core.queries import filter_by_ids, raw_rows
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
+from yuanqu.zones.models import Zone
 
 DATE_FIELDS = Parcel.DATE_FIELDS
 NUMBER_FIELDS = ("area_mu", *Parcel.FIGURE_FIELDS)
@@ -89,16 +90,25 @@ def enterprise_figures(*, user, parcels, as_of: dt.date) -> dict[int, tuple[str 
     }
 
 
-FIGURES_SCHEMA = {"parcel_id": pl.Int64, "industry_division": pl.String, "tax_per_mu": pl.Float64}
+def figures_schema() -> dict:
+    """The columns of :func:`enterprise_figures_frame` (made when used: importing this module loads no Polars)."""
+    return {"parcel_id": pl.Int64, "industry_division": pl.String, "tax_per_mu": pl.Float64}
 
 
-def enterprise_figures_frame(*, user, parcels, as_of: dt.date) -> pl.DataFrame:
+def enterprise_figures_frame(*, user, parcels, as_of: dt.date, read=None) -> pl.DataFrame:
     """:func:`enterprise_figures` as a frame (``parcel_id``, ``industry_division``, ``tax_per_mu``), one row per
     parcel with a user at the date: three reads of plain numbers, worked out by Polars (a ledger of 100,000 parcels
-    has as many uses, which a loop over Decimals would take seconds over)."""
+    has as many uses, which a loop over Decimals would take seconds over). ``read``: (the ids of ``parcels``, the
+    zones they lie in or None for all), when the caller has read the parcels of whole zones: their uses are then
+    read by zone and matched to the ids here, rather than by ``parcel_id IN (the parcels)``, for which SQLite
+    looks each parcel up in an index (three times the cost of reading every use of a city)."""
     uses = EnterpriseLand.objects.all() if user is None else EnterpriseLand.objects.restrict(user)
-    # Subqueries rather than lists of ids: a ledger of 100,000 parcels must not hit the SQL parameter limit.
-    uses = uses.filter(parcel_id__in=parcels.values("pk")).exclude(start_on__gt=as_of).exclude(end_on__lt=as_of)
+    uses = uses.exclude(start_on__gt=as_of).exclude(end_on__lt=as_of)
+    if read is None:
+        # A subquery rather than a list of ids: a ledger of 100,000 parcels must not hit the SQL parameter limit.
+        uses = uses.filter(parcel_id__in=parcels.values("pk"))
+    elif read[1] is not None:
+        uses = uses.filter(parcel__zone_id__in=read[1])
     area = Cast("area_mu", FloatField())
     rows = uses.order_by().values_list("pk", "parcel_id", "enterprise_id", area, "enterprise__industry_division")
     used = pl.DataFrame(
@@ -112,14 +122,18 @@ def enterprise_figures_frame(*, user, parcels, as_of: dt.date) -> pl.DataFrame:
         },
         orient="row",
     )
+    if read is not None:
+        used = used.join(
+            pl.DataFrame({"parcel_id": read[0]}, schema={"parcel_id": pl.Int64}), on="parcel_id", how="semi"
+        )
     if used.height == 0:
-        return pl.DataFrame(schema=FIGURES_SCHEMA)
-    enterprise_ids = uses.values("enterprise_id")
+        return pl.DataFrame(schema=figures_schema())
+    enterprise_ids = used["enterprise_id"].unique().sort().to_list()
     # The land each enterprise holds at the date (all its uses, the parcels not asked for included).
     held = (
         pl.DataFrame(
             raw_rows(
-                EnterpriseLand.objects.filter(enterprise_id__in=enterprise_ids)
+                filter_by_ids(EnterpriseLand.objects.all(), enterprise_ids, field="enterprise_id")
                 .exclude(start_on__gt=as_of)
                 .exclude(end_on__lt=as_of)
                 .order_by()
@@ -133,7 +147,7 @@ def enterprise_figures_frame(*, user, parcels, as_of: dt.date) -> pl.DataFrame:
     )
     # Each enterprise's latest year up to the as-of year.
     years = (
-        EnterpriseYear.objects.filter(enterprise_id__in=enterprise_ids, year__lte=as_of.year)
+        filter_by_ids(EnterpriseYear.objects.filter(year__lte=as_of.year), enterprise_ids, field="enterprise_id")
         .order_by()
         .values_list("enterprise_id", "year", Cast("tax", FloatField()), Cast("land_mu", FloatField()))
     )
@@ -172,13 +186,17 @@ def enterprise_figures_frame(*, user, parcels, as_of: dt.date) -> pl.DataFrame:
         "parcel_id",
         pl.when(division.is_not_null() & (division != "")).then(division).alias("industry_division"),
         pl.when(pl.col("land_sum") != 0).then(pl.col("tax_sum") / pl.col("land_sum")).alias("tax_per_mu"),
-    ).cast(FIGURES_SCHEMA)
+    ).cast(figures_schema())
 
 
-def parcel_frame(*, user, as_of: dt.date, zone_ids=None, parcel_ids=None, figures: bool = True) -> pl.DataFrame:
+def parcel_frame(
+    *, user, as_of: dt.date, zone_ids=None, parcel_ids=None, figures: bool = True, ordered: bool = True
+) -> pl.DataFrame:
     """The input frame of :func:`classify` for the parcels the user may see (``user=None``: all), optionally
     only those in these zones (with their sub-parks) or with these ids. ``figures`` False leaves the enterprises'
-    figures out (null): only the inefficient and under-used statuses read them, idle and revitalised land do not."""
+    figures out (null): only the inefficient and under-used statuses read them, idle and revitalised land do not.
+    ``ordered`` False leaves the parcels in no order (a ledger's order, by zone and code, is a sort of the whole
+    rows; totals need none)."""
     parcels = visible_parcels(user=user, zone_ids=zone_ids, parcel_ids=parcel_ids)
     # Figures as floats and dates as ISO text from the database, made into columns by Polars at once: no Decimal
     # or date object made per value (a ledger of 100,000 parcels has 800,000 figures and 700,000 dates).
@@ -186,11 +204,18 @@ def parcel_frame(*, user, as_of: dt.date, zone_ids=None, parcel_ids=None, figure
         Cast(name, FloatField()) if name in NUMBER_FIELDS else Cast(name, CharField()) if name in DATE_FIELDS else name
         for name in FRAME_FIELDS
     ]
-    rows = raw_rows(parcels.order_by("zone__code", "zone__name", "code").values_list(*fields))
+    ordering = ("zone__code", "zone__name", "code") if ordered else ()
+    rows = raw_rows(parcels.order_by(*ordering).values_list(*fields))
     if figures:
-        known = enterprise_figures_frame(user=user, parcels=parcels, as_of=as_of)
+        read = None
+        if parcel_ids is None:  # whole zones: their uses read by zone (all of them for every zone)
+            zones = zone_descendants(zone_ids) if zone_ids is not None else None
+            if zones is not None and zones.issuperset(Zone.objects.values_list("pk", flat=True)):
+                zones = None
+            read = ([row[0] for row in rows], zones)
+        known = enterprise_figures_frame(user=user, parcels=parcels, as_of=as_of, read=read)
     else:
-        known = pl.DataFrame(schema=FIGURES_SCHEMA)
+        known = pl.DataFrame(schema=figures_schema())
     return frame_from_rows(rows, known, dates_as_text=True)
 
 
@@ -223,7 +248,7 @@ def frame_from_rows(
     if dates_as_text:
         frame = frame.with_columns(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in DATE_FIELDS)
     if isinstance(figures, pl.DataFrame):
-        known = figures.select(list(FIGURES_SCHEMA)).cast(FIGURES_SCHEMA)
+        known = figures.select(list(figures_schema())).cast(figures_schema())
     else:
         known = pl.DataFrame(
             {
@@ -231,7 +256,7 @@ def frame_from_rows(
                 "industry_division": [division for division, _tax in figures.values()],
                 "tax_per_mu": [tax for _division, tax in figures.values()],
             },
-            schema=FIGURES_SCHEMA,
+            schema=figures_schema(),
         )
     short = pl.col("short_name")
     frame = frame.with_columns(
