@@ -303,21 +303,28 @@ def _check_number(
 # --- classification -------------------------------------------------------------------------------------
 
 
-def classify(parcels: pl.DataFrame, *, as_of: dt.date, rules: LandRules | None = None) -> pl.DataFrame:
+def classify(
+    parcels: pl.DataFrame, *, as_of: dt.date, rules: LandRules | None = None, columns: Sequence[str] | None = None
+) -> pl.DataFrame:
     """Each parcel's status as of ``as_of``, with the date from which it holds and the reason in words.
 
     ``parcels`` has the Parcel fields (see ``INPUT_DATES``, ``INPUT_NUMBERS``, ``INPUT_TEXTS``) plus
     ``industry_division`` and ``tax_per_mu`` of the enterprises on it and ``revitalised_on``; only ``code``
     is required, absent columns count as empty. Dates may be ISO strings, numbers may be Decimals.
-    Returns the input with :data:`OUTPUT_COLUMNS` added.
+    Returns the input with :data:`OUTPUT_COLUMNS` added, or only those of ``columns`` (e.g. ``status`` and
+    ``status_since`` for totals: the reasons in words, most of the work, are then not written).
     """
     rules = rules or LandRules()
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise LandInputError("as_of 必须是日期 / as_of must be a date")
+    added = OUTPUT_COLUMNS if columns is None else tuple(columns)
+    unknown = [name for name in added if name not in OUTPUT_COLUMNS]
+    if unknown:
+        raise LandInputError(f"未知输出列：{unknown} / unknown output columns: {unknown}")
     base = parcels.drop([c for c in OUTPUT_COLUMNS if c in parcels.columns])
     c = _Columns(rules, as_of)
     # One lazy plan, collected once: a map tile classifies a few hundred parcels, where each eager step's
-    # fixed cost would dominate.
+    # fixed cost would dominate. Columns not asked for are pruned from the plan, and what only they need with them.
     work = (
         base.lazy()
         .with_columns(_normalised(base))
@@ -326,7 +333,7 @@ def classify(parcels: pl.DataFrame, *, as_of: dt.date, rules: LandRules | None =
         .with_columns(c.findings())
         .with_columns(c.outcome())
     )
-    return work.select([*base.columns, *OUTPUT_COLUMNS]).collect()
+    return work.select([*base.columns, *added]).collect()
 
 
 def summarise(classified: pl.DataFrame, by: Sequence[str] = ("zone", "status")) -> pl.DataFrame:

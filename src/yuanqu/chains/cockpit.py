@@ -24,11 +24,11 @@ def build(*, scope: Scope, period: Period) -> Section | None:
     if not scope.zones:
         return None
     zone_ids = [zone.pk for zone in scope.zones]
-    results, firms_read = [], {}
-    for chain in selectors.chains_for(scope.user):
-        if not selectors.chain_zone_ids(chain, scope.user, zone_ids):
-            continue  # the chain serves none of the zones in view
-        results.append(selectors.chain_coverage(chain, user=scope.user, zone_ids=zone_ids, firms_read=firms_read))
+    # The chains serving a zone in view, covered together: the firms of all their zones are read once.
+    chains = [
+        chain for chain in selectors.chains_for(scope.user) if selectors.chain_zone_ids(chain, scope.user, zone_ids)
+    ]
+    results = selectors.chains_coverage(chains, user=scope.user, zone_ids=zone_ids, enterprises=False)
     if not results:
         return None
     chain_ids = [result.chain.pk for result in results]

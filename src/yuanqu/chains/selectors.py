@@ -7,13 +7,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import Count, Max
+from django.db.models import Count, FloatField, Max, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from yuanqu.analytics.chains import coverage, split_list
 from yuanqu.analytics.land_status import APPROVED_UNSUPPLIED, IDLE, SUPPLIED_UNUSED
 from yuanqu.chains.models import Chain, ChainFirm, ChainNode, ChainProject, TargetFirm
 from yuanqu.core.access import visible_zone_ids, zone_descendants
+from yuanqu.core.queries import raw_rows
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.evaluation.selectors import latest_grades
 from yuanqu.projects.models import STAGE_ORDER, Stage
@@ -37,7 +39,7 @@ def chains_for(user, *, zone=None):
 def chain_zone_ids(chain: Chain, user, zone_ids=None) -> frozenset[int]:
     """The zones (with their sub-parks) whose firms a chain's coverage counts: those it serves, that the user
     sees, narrowed to ``zone_ids`` (with their sub-parks) when given."""
-    served = zone_descendants(chain.zones.values_list("pk", flat=True))
+    served = zone_descendants([zone.pk for zone in chain.zones.all()])  # prefetched by ``chains_for``
     visible = visible_zone_ids(user) if user is not None else None
     if visible is not None:
         served &= visible
@@ -187,27 +189,158 @@ def chain_coverage(
 ) -> Coverage:
     """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps.
     ``firms_read``: a dict the caller keeps across the chains it covers for one user, so that the firms of the same
-    zones and year are read once (the firms with their figures and grades are most of the work)."""
+    zones and year are read once (the firms with their figures and grades are most of the work); to cover several
+    chains at once, :func:`chains_coverage` reads them once for all."""
     zones = chain_zone_ids(chain, user, zone_ids)
     if year is None:
         year = latest_year(zones)
-    ordered = ordered_nodes(chain)
-    nodes = [n for n, _depth in ordered]
-    frame = node_frame(nodes)
     firms = firms_read.get((zones, year)) if firms_read is not None else None
     if firms is None:
         firms = firm_frame(user=user, zone_ids=zones, year=year)
         if firms_read is not None:
             firms_read[(zones, year)] = firms
+    return _covered(chain, user=user, zones=zones, year=year, firms=firms, enterprises=True)
+
+
+def chains_coverage(chains, *, user, zone_ids=None, enterprises: bool = True) -> list[Coverage]:
+    """:func:`chain_coverage` of each of ``chains``, each on the latest year of its zones, from one reading of the
+    firms of all their zones (with their figures and grades), of the corrections and of the projects: the cockpit
+    covers every chain of a city at once. ``enterprises`` False leaves ``Coverage.enterprises`` empty (the
+    firms as records, which only a chain's page lists)."""
+    chains = list(chains)
+    if not chains:
+        return []
+    prefetch_related_objects(chains, "zones", "nodes")
+    zones_of = {chain.pk: chain_zone_ids(chain, user, zone_ids) for chain in chains}
+    every = frozenset().union(*zones_of.values())
+    # The latest year of each zone's figures; a chain's is the latest of its zones' (as ``latest_year``).
+    zone_years = dict(
+        EnterpriseYear.objects.filter(enterprise__zone_id__in=every)
+        .order_by()
+        .values_list("enterprise__zone_id")
+        .annotate(year=Max("year"))
+    )
+    years_of = {
+        pk: max((zone_years[z] for z in zones if z in zone_years), default=None) for pk, zones in zones_of.items()
+    }
+    firms = _firms(user=user, zone_ids=every, years=set(years_of.values()))
+    chain_ids = [chain.pk for chain in chains]
     corrections = pl.DataFrame(
         list(
-            ChainFirm.objects.filter(node__chain=chain, enterprise__zone_id__in=zones).values_list(
-                "node_id", "enterprise_id", "decision"
+            ChainFirm.objects.filter(node__chain_id__in=chain_ids, enterprise__zone_id__in=every).values_list(
+                "node__chain_id", "enterprise__zone_id", "node_id", "enterprise_id", "decision"
             )
         ),
-        schema={"node_id": pl.Int64, "enterprise_id": pl.Int64, "decision": pl.String},
+        schema={
+            "chain_id": pl.Int64,
+            "zone_id": pl.Int64,
+            "node_id": pl.Int64,
+            "enterprise_id": pl.Int64,
+            "decision": pl.String,
+        },
         orient="row",
     )
+    tags = list(
+        ChainProject.objects.filter(node__chain_id__in=chain_ids, project__zone_id__in=every)
+        .exclude(project__stage=Stage.DROPPED)
+        .select_related("project", "node")
+    )
+    results = []
+    for chain in chains:
+        zones, year = zones_of[chain.pk], years_of[chain.pk]
+        ids = list(zones)
+        of_year = pl.col("year").is_null() if year is None else pl.col("year") == year
+        chain_firms = firms.filter(pl.col("zone_id").is_in(ids) & of_year)
+        results.append(
+            _covered(
+                chain,
+                user=user,
+                zones=zones,
+                year=year,
+                firms=chain_firms.select(FIRM_COLUMNS),
+                enterprises=enterprises,
+                corrections=corrections.filter((pl.col("chain_id") == chain.pk) & pl.col("zone_id").is_in(ids)),
+                tags=[tag for tag in tags if tag.node.chain_id == chain.pk and tag.project.zone_id in zones],
+            )
+        )
+    return results
+
+
+def _firms(*, user, zone_ids, years: set[int | None]) -> pl.DataFrame:
+    """The active firms of these zones as :func:`firm_frame`, with their ``zone_id``, once for each of ``years``
+    (in ``year``) with their figures of that year (none where they have none, and for the year None)."""
+    active = Enterprise.objects.filter(zone_id__in=zone_ids).exclude(
+        status__in=(Enterprise.Status.CLOSED, Enterprise.Status.RELOCATED)
+    )
+    firms = pl.DataFrame(
+        raw_rows(active.order_by("pk").values_list("pk", "zone_id", "industry_code", "main_products")),
+        schema={"enterprise_id": pl.Int64, "zone_id": pl.Int64, "industry_code": pl.String, "main_products": pl.String},
+        orient="row",
+    )
+    grades = latest_grades(user=user, enterprise_ids=active.order_by().values("pk")) if user is not None else {}
+    firms = firms.with_columns(
+        pl.col("enterprise_id")
+        .replace_strict({pk: grade or None for pk, grade in grades.items()}, default=None, return_dtype=pl.String)
+        .alias("grade")
+    )
+    figures = pl.DataFrame(
+        raw_rows(
+            EnterpriseYear.objects.filter(
+                enterprise__zone_id__in=zone_ids, year__in=sorted(y for y in years if y is not None)
+            )
+            .order_by()
+            .values_list(
+                "enterprise_id",
+                "year",
+                Cast("revenue", FloatField()),
+                Cast("tax", FloatField()),
+                Cast("land_mu", FloatField()),
+            )
+        ),
+        schema={
+            "enterprise_id": pl.Int64,
+            "year": pl.Int64,
+            "revenue": pl.Float64,
+            "tax": pl.Float64,
+            "land_mu": pl.Float64,
+        },
+        orient="row",
+    )
+    parts = []
+    for year in sorted(years, key=lambda y: (y is not None, y or 0)):
+        block = figures.filter(pl.col("year") == year) if year is not None else figures.clear()
+        parts.append(
+            firms.join(block.drop("year"), on="enterprise_id", how="left").with_columns(
+                pl.lit(year, pl.Int64).alias("year")
+            )
+        )
+    return pl.concat(parts) if parts else firms.join(figures, on="enterprise_id", how="left")
+
+
+FIRM_COLUMNS = ("enterprise_id", "industry_code", "main_products", "revenue", "tax", "land_mu", "grade")
+"""The columns of :func:`firm_frame`, which ``analytics.chains.coverage`` reads."""
+
+
+def _covered(
+    chain: Chain, *, user, zones, year, firms: pl.DataFrame, enterprises: bool, corrections=None, tags=None
+) -> Coverage:
+    """The coverage of one chain from the firms of its zones (``corrections`` and project ``tags`` read here unless
+    given)."""
+    ordered = ordered_nodes(chain)
+    nodes = [n for n, _depth in ordered]
+    frame = node_frame(nodes)
+    if corrections is None:
+        corrections = pl.DataFrame(
+            list(
+                ChainFirm.objects.filter(node__chain=chain, enterprise__zone_id__in=zones).values_list(
+                    "node_id", "enterprise_id", "decision"
+                )
+            ),
+            schema={"node_id": pl.Int64, "enterprise_id": pl.Int64, "decision": pl.String},
+            orient="row",
+        )
+    else:
+        corrections = corrections.select("node_id", "enterprise_id", "decision")
     table, members = coverage(frame, firms, corrections, weak_below=chain.weak_below)
     stats = {row["node_id"]: row for row in table.iter_rows(named=True)}
     by_node: dict[int, list[int]] = {}
@@ -216,9 +349,11 @@ def chain_coverage(
         by_node.setdefault(node_id, []).append(enterprise_id)
         if by:
             how.setdefault(node_id, {})[enterprise_id] = by
+    if tags is None:
+        tags = ChainProject.objects.filter(node__chain=chain, project__zone_id__in=zones).select_related("project")
+        tags = tags.exclude(project__stage=Stage.DROPPED)
     projects: dict[int, list[ChainProject]] = {}
-    tags = ChainProject.objects.filter(node__chain=chain, project__zone_id__in=zones).select_related("project")
-    for tag in tags.exclude(project__stage=Stage.DROPPED):
+    for tag in tags:
         projects.setdefault(tag.node_id, []).append(tag)
     links = []
     for node, depth in ordered:
@@ -241,9 +376,11 @@ def chain_coverage(
                 projects=projects.get(node.pk, []),
             )
         )
-    ids = members["enterprise_id"].unique().to_list()
-    enterprises = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).select_related("zone")} if ids else {}
-    return Coverage(chain=chain, year=year, zone_ids=zones, links=links, members=members, enterprises=enterprises)
+    found = {}
+    if enterprises:
+        ids = members["enterprise_id"].unique().to_list()
+        found = {e.pk: e for e in Enterprise.objects.filter(pk__in=ids).select_related("zone")} if ids else {}
+    return Coverage(chain=chain, year=year, zone_ids=zones, links=links, members=members, enterprises=found)
 
 
 def project_counts(link: Link) -> dict:

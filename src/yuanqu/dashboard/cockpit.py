@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core import registry
 from yuanqu.core.access import visible_zone_ids, zone_descendants, zone_scope
 from yuanqu.core.changelog import data_epoch, data_version
-from yuanqu.core.cockpit import Period, Scope, Section
+from yuanqu.core.cockpit import Period, Scope, Section, one_reading
 from yuanqu.zones.models import Zone
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,11 @@ def build_sections(
     some. Cached per scope, period and language: a section built at the current data version is served as it is;
     one built before the last write is served with ``stale`` set to when it was built, and a warm-up rebuilds it
     (``stale_ok=False`` rebuilds it now instead); one never built is built now."""
+    with one_reading():  # the targets lookup and the sections read a ledger they share once
+        return _build_sections(scope, period, keys=keys, cached=cached, stale_ok=stale_ok)
+
+
+def _build_sections(scope: Scope, period: Period, *, keys, cached: bool, stale_ok: bool) -> list[Section]:
     items = [item for item in registry.cockpit_sections if keys is None or item.key in keys]
     if not cached:
         found = targets(scope, period)

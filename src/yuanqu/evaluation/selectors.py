@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from yuanqu.core.queries import chunks
@@ -126,8 +126,9 @@ GRADE_COLOURS = {"A": "#2e7d32", "B": "#4285f4", "C": "#fbc02d", "D": "#d32f2f",
 
 def latest_grades(*, user, enterprise_ids) -> dict[int, str]:
     """Enterprise id → its grade in the latest published run (highest year, then newest run) with a result for
-    it ("" when that result has no grade, e.g. not evaluated)."""
-    if not enterprise_ids:
+    it ("" when that result has no grade, e.g. not evaluated). ``enterprise_ids``: a list, or a queryset of the
+    enterprises' ids (read in one query however many: a city's firms)."""
+    if not isinstance(enterprise_ids, QuerySet) and not enterprise_ids:
         return {}
     published = (
         EvaluationResult.objects.restrict(user)
@@ -135,7 +136,9 @@ def latest_grades(*, user, enterprise_ids) -> dict[int, str]:
         .order_by("enterprise_id", "-run__year", "-run_id")
     )
     grades: dict[int, str] = {}
-    for chunk in chunks(enterprise_ids):  # a dense tile must not hit the parameter limit
+    # A dense tile's list must not hit the parameter limit; a queryset is a subquery.
+    parts = [enterprise_ids] if isinstance(enterprise_ids, QuerySet) else chunks(enterprise_ids)
+    for chunk in parts:
         for enterprise_id, grade in published.filter(enterprise_id__in=chunk).values_list("enterprise_id", "grade"):
             grades.setdefault(enterprise_id, grade)
     return grades

@@ -32,6 +32,8 @@ MAP_TOLERANCE = 2e-5
 """Simplification of the thumbnail's shapes in degrees (about 2 m): invisible at a thumbnail's scale."""
 MAP_PRECISION = 1e-6
 """Coordinates rounded to about 10 cm: a shorter GeoJSON, the same picture."""
+STATUS_COLUMNS = ("status", "status_since")
+"""What the section reads of a classification."""
 
 
 def _url(name: str, scope: Scope, period: Period, **extra) -> str:
@@ -77,14 +79,19 @@ def build(*, scope: Scope, period: Period) -> Section | None:
         return None
     zone_ids = [zone.pk for zone in scope.zones]
     rules = status.current_rules()
-    frame = status.parcel_frame(user=scope.user, as_of=period.as_of, zone_ids=zone_ids)
+    frame = status.parcel_frame(user=scope.user, as_of=period.as_of, zone_ids=zone_ids, ordered=False)
     if frame.height == 0:
         return None
     previous = period.previous
-    now = status.classify(frame, as_of=period.as_of, rules=rules)
-    then = status.classify(frame, as_of=previous.as_of, rules=rules)
-    year_start = status.classify(frame, as_of=_year_end(period.year - 1), rules=rules)
-    last_year_start = status.classify(frame, as_of=_year_end(period.year - 2), rules=rules)
+
+    def classified(as_of: dt.date) -> pl.DataFrame:
+        # The statuses and their dates only: the section shows no reasons, whose words are most of the work.
+        return status.classify(frame, as_of=as_of, rules=rules, columns=STATUS_COLUMNS)
+
+    now = classified(period.as_of)
+    then = classified(previous.as_of)
+    year_start = classified(_year_end(period.year - 1))
+    last_year_start = classified(_year_end(period.year - 2))
     fresh = _("认定于 {date}").format(date=period.as_of.isoformat())
     url = _ledger_url(scope, period)
     figures = [
@@ -185,7 +192,7 @@ def _zone_table(scope: Scope, period: Period, classified: pl.DataFrame, totals: 
 def idle_map(*, scope: Scope, classified: pl.DataFrame) -> Chart | None:
     """A thumbnail of the idle parcels (the largest ``MAP_FEATURES``) over the zones' boundaries: lon/lat GeoJSON
     (EPSG:4490, CGCS2000, which WGS84 matches to a few centimetres), shapes simplified; None without idle land."""
-    idle = _of_status(classified, IDLE).sort("area_mu", descending=True, nulls_last=True)
+    idle = _of_status(classified, IDLE).sort(["area_mu", "code"], descending=[True, False], nulls_last=True)
     if idle.height == 0:
         return None
     chosen = idle.head(MAP_FEATURES)

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
-from decimal import Decimal
 
 import polars as pl
 import shapely
 from django.core.cache import cache
-from django.db.models import FloatField, OuterRef, Subquery
+from django.db.models import CharField, FloatField
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import translation
@@ -23,14 +21,19 @@ from django.utils import translation
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandRules, LandRulesError, classify, summarise
 from yuanqu.core.access import zone_descendants, zone_scope
 from yuanqu.core.changelog import NO_VERSION, data_version
+from yuanqu.core.cockpit import read_once
+from yuanqu.core.queries import filter_by_ids, raw_rows
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
+from yuanqu.zones.models import Zone
 
 DATE_FIELDS = Parcel.DATE_FIELDS
 NUMBER_FIELDS = ("area_mu", *Parcel.FIGURE_FIELDS)
 PARCEL_FIELDS = (*DATE_FIELDS, *NUMBER_FIELDS, "land_use", "delay_cause")
 FRAME_FIELDS = ("pk", "zone_id", "zone__name", "zone__short_name", "code", *PARCEL_FIELDS)
 """The parcel values :func:`frame_from_rows` takes, in order."""
+SINCE = ("status", "status_since")
+"""What the counts of land revitalised, newly idle and disposed of read of a classification."""
 CHANGE_YEARS = 10
 """How many years (up to the as-of year) the changes over time cover."""
 STATUS_COLOURS = {
@@ -80,59 +83,140 @@ def enterprise_figures(*, user, parcels, as_of: dt.date) -> dict[int, tuple[str 
     Tax per mu is the tax of each using enterprise's latest year up to the as-of year, summed, over the
     land those enterprises hold (the year's land if reported, else their recorded land uses).
     """
-    uses = EnterpriseLand.objects.all() if user is None else EnterpriseLand.objects.restrict(user)
-    # Subqueries rather than lists of ids: a ledger of 100,000 parcels must not hit the SQL parameter limit.
-    uses = uses.filter(parcel_id__in=parcels.values("pk")).exclude(start_on__gt=as_of).exclude(end_on__lt=as_of)
-    rows = list(uses.values_list("parcel_id", "enterprise_id", "area_mu", "enterprise__industry_division"))
-    if not rows:
-        return {}
-    enterprise_ids = uses.values("enterprise_id")
-    held: dict[int, Decimal] = defaultdict(Decimal)
-    for use in (
-        EnterpriseLand.objects.filter(enterprise_id__in=enterprise_ids)
-        .exclude(start_on__gt=as_of)
-        .exclude(end_on__lt=as_of)
-        .values_list("enterprise_id", "area_mu")
-    ):
-        held[use[0]] += use[1] or Decimal(0)
-    # Each enterprise's latest year up to the as-of year, chosen by the database: one row per enterprise read.
-    latest_year = (
-        EnterpriseYear.objects.filter(enterprise_id=OuterRef("enterprise_id"), year__lte=as_of.year)
-        .order_by("-year")
-        .values("year")[:1]
-    )
-    years = EnterpriseYear.objects.filter(enterprise_id__in=enterprise_ids, year=Subquery(latest_year))
-    latest: dict[int, tuple[Decimal | None, Decimal | None]] = {
-        enterprise_id: (tax, land_mu)
-        for enterprise_id, tax, land_mu in years.values_list("enterprise_id", "tax", "land_mu")
+    frame = enterprise_figures_frame(user=user, parcels=parcels, as_of=as_of)
+    return {
+        parcel_id: (division, tax)
+        for parcel_id, division, tax in frame.select("parcel_id", "industry_division", "tax_per_mu").iter_rows()
     }
-    by_parcel: dict[int, list] = defaultdict(list)
-    for parcel_id, enterprise_id, area, division in rows:
-        by_parcel[parcel_id].append((enterprise_id, area or Decimal(0), division))
-    result = {}
-    for parcel_id, users in by_parcel.items():
-        main = max(users, key=lambda u: u[1])
-        tax_sum, land_sum = Decimal(0), Decimal(0)
-        for enterprise_id, _area, _division in users:
-            tax, land_mu = latest.get(enterprise_id, (None, None))
-            land = land_mu if land_mu else held.get(enterprise_id)
-            if tax is None or not land:
-                continue
-            tax_sum += tax
-            land_sum += land
-        result[parcel_id] = (main[2] or None, float(tax_sum / land_sum) if land_sum else None)
-    return result
 
 
-def parcel_frame(*, user, as_of: dt.date, zone_ids=None, parcel_ids=None) -> pl.DataFrame:
+def figures_schema() -> dict:
+    """The columns of :func:`enterprise_figures_frame` (made when used: importing this module loads no Polars)."""
+    return {"parcel_id": pl.Int64, "industry_division": pl.String, "tax_per_mu": pl.Float64}
+
+
+def enterprise_figures_frame(*, user, parcels, as_of: dt.date, read=None) -> pl.DataFrame:
+    """:func:`enterprise_figures` as a frame (``parcel_id``, ``industry_division``, ``tax_per_mu``), one row per
+    parcel with a user at the date: three reads of plain numbers, worked out by Polars (a ledger of 100,000 parcels
+    has as many uses, which a loop over Decimals would take seconds over). ``read``: (the ids of ``parcels``, the
+    zones they lie in or None for all), when the caller has read the parcels of whole zones: their uses are then
+    read by zone and matched to the ids here, rather than by ``parcel_id IN (the parcels)``, for which SQLite
+    looks each parcel up in an index (three times the cost of reading every use of a city)."""
+    uses = EnterpriseLand.objects.all() if user is None else EnterpriseLand.objects.restrict(user)
+    uses = uses.exclude(start_on__gt=as_of).exclude(end_on__lt=as_of)
+    if read is None:
+        # A subquery rather than a list of ids: a ledger of 100,000 parcels must not hit the SQL parameter limit.
+        uses = uses.filter(parcel_id__in=parcels.values("pk"))
+    elif read[1] is not None:
+        uses = uses.filter(parcel__zone_id__in=read[1])
+    area = Cast("area_mu", FloatField())
+    rows = uses.order_by().values_list("pk", "parcel_id", "enterprise_id", area, "enterprise__industry_division")
+    used = pl.DataFrame(
+        raw_rows(rows),
+        schema={
+            "pk": pl.Int64,
+            "parcel_id": pl.Int64,
+            "enterprise_id": pl.Int64,
+            "area": pl.Float64,
+            "division": pl.String,
+        },
+        orient="row",
+    )
+    if read is not None:
+        used = used.join(
+            pl.DataFrame({"parcel_id": read[0]}, schema={"parcel_id": pl.Int64}), on="parcel_id", how="semi"
+        )
+    if used.height == 0:
+        return pl.DataFrame(schema=figures_schema())
+    enterprise_ids = used["enterprise_id"].unique().sort().to_list()
+    # The land each enterprise holds at the date (all its uses, the parcels not asked for included).
+    held = (
+        pl.DataFrame(
+            raw_rows(
+                filter_by_ids(EnterpriseLand.objects.all(), enterprise_ids, field="enterprise_id")
+                .exclude(start_on__gt=as_of)
+                .exclude(end_on__lt=as_of)
+                .order_by()
+                .values_list("enterprise_id", area)
+            ),
+            schema={"enterprise_id": pl.Int64, "held": pl.Float64},
+            orient="row",
+        )
+        .group_by("enterprise_id")
+        .agg(pl.col("held").fill_null(0.0).sum())
+    )
+    # Each enterprise's latest year up to the as-of year.
+    years = (
+        filter_by_ids(EnterpriseYear.objects.filter(year__lte=as_of.year), enterprise_ids, field="enterprise_id")
+        .order_by()
+        .values_list("enterprise_id", "year", Cast("tax", FloatField()), Cast("land_mu", FloatField()))
+    )
+    latest = (
+        pl.DataFrame(
+            raw_rows(years),
+            schema={"enterprise_id": pl.Int64, "year": pl.Int64, "tax": pl.Float64, "land_mu": pl.Float64},
+            orient="row",
+        )
+        .sort("enterprise_id", "year", descending=[False, True])
+        .unique("enterprise_id", keep="first", maintain_order=True)
+    )
+    land = (
+        pl.when(pl.col("land_mu").is_not_null() & (pl.col("land_mu") != 0))
+        .then(pl.col("land_mu"))
+        .otherwise(pl.col("held"))
+    )
+    counted = pl.col("tax").is_not_null() & land.is_not_null() & (land != 0)
+    joined = (
+        used.join(held, on="enterprise_id", how="left")
+        .join(latest.select("enterprise_id", "tax", "land_mu"), on="enterprise_id", how="left")
+        .with_columns(land.alias("land"), counted.alias("counted"))
+    )
+    per_parcel = (
+        # Of two users of a parcel with the same area, the first recorded is the main one.
+        joined.sort("parcel_id", pl.col("area").fill_null(0.0), "pk", descending=[False, True, False])
+        .group_by("parcel_id", maintain_order=True)
+        .agg(
+            pl.col("division").first().alias("division"),
+            pl.col("tax").filter(pl.col("counted")).sum().alias("tax_sum"),
+            pl.col("land").filter(pl.col("counted")).sum().alias("land_sum"),
+        )
+    )
+    division = pl.col("division")
+    return per_parcel.select(
+        "parcel_id",
+        pl.when(division.is_not_null() & (division != "")).then(division).alias("industry_division"),
+        pl.when(pl.col("land_sum") != 0).then(pl.col("tax_sum") / pl.col("land_sum")).alias("tax_per_mu"),
+    ).cast(figures_schema())
+
+
+def parcel_frame(
+    *, user, as_of: dt.date, zone_ids=None, parcel_ids=None, figures: bool = True, ordered: bool = True
+) -> pl.DataFrame:
     """The input frame of :func:`classify` for the parcels the user may see (``user=None``: all), optionally
-    only those in these zones (with their sub-parks) or with these ids."""
+    only those in these zones (with their sub-parks) or with these ids. ``figures`` False leaves the enterprises'
+    figures out (null): only the inefficient and under-used statuses read them, idle and revitalised land do not.
+    ``ordered`` False leaves the parcels in no order (a ledger's order, by zone and code, is a sort of the whole
+    rows; totals need none)."""
     parcels = visible_parcels(user=user, zone_ids=zone_ids, parcel_ids=parcel_ids)
-    # Figures as floats from the database, as the frame holds them: no Decimal made per value (a ledger of 100,000
-    # parcels has 800,000 of them).
-    fields = [Cast(name, FloatField()) if name in NUMBER_FIELDS else name for name in FRAME_FIELDS]
-    rows = list(parcels.order_by("zone__code", "zone__name", "code").values_list(*fields))
-    return frame_from_rows(rows, enterprise_figures(user=user, parcels=parcels, as_of=as_of))
+    # Figures as floats and dates as ISO text from the database, made into columns by Polars at once: no Decimal
+    # or date object made per value (a ledger of 100,000 parcels has 800,000 figures and 700,000 dates).
+    fields = [
+        Cast(name, FloatField()) if name in NUMBER_FIELDS else Cast(name, CharField()) if name in DATE_FIELDS else name
+        for name in FRAME_FIELDS
+    ]
+    ordering = ("zone__code", "zone__name", "code") if ordered else ()
+    rows = raw_rows(parcels.order_by(*ordering).values_list(*fields))
+    if figures:
+        read = None
+        if parcel_ids is None:  # whole zones: their uses read by zone (all of them for every zone)
+            zones = zone_descendants(zone_ids) if zone_ids is not None else None
+            if zones is not None and zones.issuperset(Zone.objects.values_list("pk", flat=True)):
+                zones = None
+            read = ([row[0] for row in rows], zones)
+        known = enterprise_figures_frame(user=user, parcels=parcels, as_of=as_of, read=read)
+    else:
+        known = pl.DataFrame(schema=figures_schema())
+    return frame_from_rows(rows, known, dates_as_text=True)
 
 
 def frame_schema() -> dict:
@@ -149,21 +233,31 @@ def frame_schema() -> dict:
     return schema
 
 
-def frame_from_rows(rows, figures: dict[int, tuple[str | None, float | None]]) -> pl.DataFrame:
+def frame_from_rows(
+    rows, figures: dict[int, tuple[str | None, float | None]] | pl.DataFrame, *, dates_as_text: bool = False
+) -> pl.DataFrame:
     """The input frame of :func:`classify` from parcel rows (values of FRAME_FIELDS, figures as numbers or
-    Decimals) and the enterprise figures of :func:`enterprise_figures`; built by Polars from the rows at once."""
+    Decimals, dates as dates or, with ``dates_as_text``, as ISO text) and the enterprise figures of
+    :func:`enterprise_figures` (or its frame); built by Polars from the rows at once."""
     schema = frame_schema()
     read = {"parcel_id": pl.Int64, "zone_id": pl.Int64, "zone_name": pl.String, "short_name": pl.String}
     read |= {"code": pl.String, **{name: schema[name] for name in PARCEL_FIELDS}}
+    if dates_as_text:
+        read |= {name: pl.String for name in DATE_FIELDS}
     frame = pl.DataFrame(rows, schema=read, orient="row")
-    known = pl.DataFrame(
-        {
-            "parcel_id": list(figures),
-            "industry_division": [division for division, _tax in figures.values()],
-            "tax_per_mu": [tax for _division, tax in figures.values()],
-        },
-        schema={"parcel_id": pl.Int64, "industry_division": pl.String, "tax_per_mu": pl.Float64},
-    )
+    if dates_as_text:
+        frame = frame.with_columns(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in DATE_FIELDS)
+    if isinstance(figures, pl.DataFrame):
+        known = figures.select(list(figures_schema())).cast(figures_schema())
+    else:
+        known = pl.DataFrame(
+            {
+                "parcel_id": list(figures),
+                "industry_division": [division for division, _tax in figures.values()],
+                "tax_per_mu": [tax for _division, tax in figures.values()],
+            },
+            schema=figures_schema(),
+        )
     short = pl.col("short_name")
     frame = frame.with_columns(
         pl.when(short.is_not_null() & (short != "")).then(short).otherwise(pl.col("zone_name")).alias("zone")
@@ -268,7 +362,7 @@ def changes_by_year(
     result = []
     for year in range(as_of.year - years + 1, as_of.year + 1):
         day = min(dt.date(year, 12, 31), as_of)
-        classified = classify(frame, as_of=day, rules=rules)
+        classified = classify(frame, as_of=day, rules=rules, columns=SINCE)
         began = pl.col("status_since").dt.year() == year
         revitalised = classified.filter((pl.col("status") == "revitalised") & began)["area_mu"].fill_null(0.0)
         idle = classified.filter((pl.col("status") == "idle") & began)["area_mu"].fill_null(0.0)
@@ -382,7 +476,18 @@ def revitalised_mu(*, user, zone, year: int, as_of: dt.date) -> float | None:
     day = min(as_of, dt.date(year, 12, 31))
     if day.year < year:
         return None
-    return changes_by_year(user=user, as_of=day, zone_ids=[zone.pk], years=1)[0]["revitalised_mu"]
+    frame = _bare_frame(user=user, zone=zone)
+    return changes_by_year(user=user, as_of=day, zone_ids=[zone.pk], years=1, frame=frame)[0]["revitalised_mu"]
+
+
+def _bare_frame(*, user, zone) -> pl.DataFrame:
+    """The zone's parcels without the enterprises' figures, which idle and revitalised land do not depend on; read
+    once per cockpit build (a zone's letter may set targets on both measures of land)."""
+    return read_once(
+        ("land.parcel_frame", getattr(user, "pk", None), zone.pk),
+        # Without the figures the frame is the same at any date: the date only dates the enterprises' figures.
+        lambda: parcel_frame(user=user, as_of=dt.date.today(), zone_ids=[zone.pk], figures=False),
+    )
 
 
 def idle_disposed_mu(*, user, zone, year: int, as_of: dt.date) -> float | None:
@@ -392,11 +497,11 @@ def idle_disposed_mu(*, user, zone, year: int, as_of: dt.date) -> float | None:
     if day.year < year:
         return None
     rules = current_rules()
-    frame = parcel_frame(user=user, as_of=day, zone_ids=[zone.pk])
+    frame = _bare_frame(user=user, zone=zone)
     if frame.height == 0:
         return 0.0
-    at_start = classify(frame, as_of=dt.date(year - 1, 12, 31), rules=rules)
-    now = classify(frame, as_of=day, rules=rules)
+    at_start = classify(frame, as_of=dt.date(year - 1, 12, 31), rules=rules, columns=SINCE)
+    now = classify(frame, as_of=day, rules=rules, columns=SINCE)
     idle_before = set(at_start.filter(pl.col("status") == "idle")["parcel_id"].to_list())
     idle_now = set(now.filter(pl.col("status") == "idle")["parcel_id"].to_list())
     disposed = now.filter(pl.col("parcel_id").is_in(sorted(idle_before - idle_now)))

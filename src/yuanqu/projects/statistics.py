@@ -17,6 +17,7 @@ from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import zone_descendants
+from yuanqu.core.cockpit import read_once
 from yuanqu.projects.compliance import reached_dates
 from yuanqu.projects.models import STAGE_ORDER, Project, Stage, StageEvent, stage_rank
 from yuanqu.projects.services import size_classes
@@ -217,8 +218,13 @@ def indicator_between(indicator: str, facts: list[ProjectFacts], *, start: dt.da
 
 def measure_series(indicator: str, *, user, zone, year: int, dates) -> list[Decimal]:
     """The indicator for the zone (with its sub-parks) over ``year`` up to each of ``dates``, from one reading of
-    the projects the user may see (``user`` None: all)."""
-    facts = _facts(user=user, zone=zone, year=year)
+    the projects the user may see (``user`` None: all): the dates each project first reached the counted stages,
+    worked out by the database (``scope_facts``), as the cockpit's projects section reads them; read once per
+    cockpit build (a zone's letter sets targets on several of these indicators)."""
+    facts = read_once(
+        ("projects.scope_facts", getattr(user, "pk", None), zone.pk, year),
+        lambda: scope_facts(user=user, zone_ids=zone_descendants([zone.pk]), years=[year]),
+    )
     return [_actual(indicator, facts, year, as_of) for as_of in dates]
 
 

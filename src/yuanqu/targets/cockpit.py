@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table
+from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table, one_reading
 from yuanqu.targets import selectors
 
 LATE_ROWS = 50
@@ -35,9 +35,10 @@ def targets(*, scope: Scope, period: Period) -> dict:
     measures do), paced at the period's date."""
     if not scope.zones:
         return {}
-    found = selectors.targets_by_measure(
-        user=scope.user, zone_ids=[zone.pk for zone in scope.zones], year=period.year, as_of=period.as_of
-    )
+    with one_reading():
+        found = selectors.targets_by_measure(
+            user=scope.user, zone_ids=[zone.pk for zone in scope.zones], year=period.year, as_of=period.as_of
+        )
     return {key: (entry["target"], _colour(entry["colour"])) for key, entry in found.items()}
 
 
@@ -53,6 +54,11 @@ def _tasks_url(scope: Scope) -> str:
 def build(*, scope: Scope, period: Period) -> Section | None:
     if not scope.zones:
         return None
+    with one_reading():  # the lines of a zone's letter measure the same ledgers
+        return _build(scope=scope, period=period)
+
+
+def _build(*, scope: Scope, period: Period) -> Section | None:
     as_of = period.as_of
     letters = list(
         selectors.scoped_letters(scope.user)

@@ -329,6 +329,17 @@ def test_classify_keeps_the_input_and_adds_the_outputs():
     assert classify(result, as_of=D(2025, 6, 1))["status"].to_list() == ["approved_unsupplied", "supplied_unused"]
 
 
+def test_classify_adds_only_the_columns_asked_for():
+    frame = pl.DataFrame([parcel(code="A", approved_on=D(2022, 1, 1)), unstarted(code="B")], infer_schema_length=None)
+    result = classify(frame, as_of=D(2026, 2, 1), columns=("status", "status_since"))
+    assert result.columns == [*frame.columns, "status", "status_since"]
+    full = classify(frame, as_of=D(2026, 2, 1))
+    assert result.select("status", "status_since").equals(full.select("status", "status_since"))
+    assert result["status"].to_list() == ["approved_unsupplied", "idle"]
+    with pytest.raises(LandInputError):
+        classify(frame, as_of=D(2026, 2, 1), columns=("status", "colour"))
+
+
 def test_strings_and_decimals_as_read_from_a_spreadsheet():
     frame = pl.DataFrame(
         {

@@ -81,5 +81,26 @@ def test_the_city_sees_every_chain_over_every_zone(chains, city_admin, zone_b):
     assert by_key(drilled.figures)["chain_gaps"].value == 1 + 5  # zone B fills 隔膜 and 原材料 only
 
 
+def test_chains_covered_together_as_each_alone(chains, city_admin, zone_a):
+    for zone_ids in (None, [zone_a.pk]):
+        together = selectors.chains_coverage(list(selectors.chains_for(city_admin)), user=city_admin, zone_ids=zone_ids)
+        alone = [selectors.chain_coverage(chain, user=city_admin, zone_ids=zone_ids) for chain in chains[::-1]]
+        assert [r.chain.name for r in together] == [r.chain.name for r in alone] == ["乙园区物流", "动力电池"]
+        for one, other in zip(together, alone, strict=True):
+            assert (one.year, one.zone_ids, sorted(one.enterprises)) == (
+                other.year,
+                other.zone_ids,
+                sorted(other.enterprises),
+            )
+            assert [(link.node.code, link.firms, link.gap, link.weak, link.enterprise_ids) for link in one.links] == [
+                (link.node.code, link.firms, link.gap, link.weak, link.enterprise_ids) for link in other.links
+            ]
+            assert [[t.pk for t in link.projects] for link in one.links] == [
+                [t.pk for t in link.projects] for link in other.links
+            ]
+    battery = together[1]
+    assert [link.node.code for link in battery.links if not link.gap] == ["M", "M1"]  # zone A: 电芯 and 电池制造
+
+
 def test_no_chains_no_section(user_a):
     assert section(user_a) is None

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.cockpit import Figure, Period, change_percent, total
+from yuanqu.core.cockpit import Figure, Period, change_percent, one_reading, read_once, total
 
 
 def test_a_finished_month_is_taken_at_its_end_and_compared_with_the_same_month_end_last_year():
@@ -47,3 +47,18 @@ def test_change_against_last_year_and_nothing_where_nothing_compares():
 def test_a_total_of_nothing_measured_is_not_zero():
     assert total([None, None]) is None
     assert total([None, Decimal("1.5"), 2]) == Decimal("3.5")
+
+
+def test_a_reading_is_kept_while_the_cockpit_builds_and_read_afresh_after():
+    reads = []
+
+    def read():
+        reads.append(1)
+        return len(reads)
+
+    assert read_once("k", read) == 1 and read_once("k", read) == 2  # no build: every call reads
+    with one_reading():
+        assert [read_once("k", read), read_once("k", read), read_once("other", read)] == [3, 3, 4]
+        with one_reading():  # a section built inside the page's build shares its readings
+            assert read_once("k", read) == 3
+    assert read_once("k", read) == 5
