@@ -56,6 +56,9 @@ def build_demo_city(
         for step in demo_steps:
             build = resolve(step.build)
             build(city)
+            # Later steps query what earlier ones wrote (the zones' own counts, the alerts): without statistics
+            # of the tables just filled the planner walks a province's million rows per zone and year.
+            refresh_planner_statistics()
     refresh_planner_statistics()  # a fresh database of this size has none: the map's joins need them
     city.summary.seconds = time.monotonic() - started
     return city.summary
