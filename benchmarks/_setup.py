@@ -1,4 +1,5 @@
-"""What the benchmarks share: Django set up on a throw-away database in a temporary folder, and a median timer.
+"""What the benchmarks share: Django set up on a throw-away database in a temporary folder, a median timer and a
+percentile.
 A benchmark script imports it as ``from _setup import ...`` (Python puts the script's folder on the path)."""
 
 from __future__ import annotations
@@ -50,3 +51,9 @@ def median_seconds(function: Callable[[], object], repeat: int) -> float:
         function()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The value below which ``share`` of the values lie (nearest rank): ``percentile(times, 0.95)`` is the p95."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]

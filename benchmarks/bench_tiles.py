@@ -37,10 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+from _setup import percentile
 
 
 def edited_parcel(tile: tuple[int, int, int]):

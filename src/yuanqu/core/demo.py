@@ -67,7 +67,8 @@ class Silent:
 class DemoCity:
     """The city being built: its seed and size, its reference date ``as_of`` (by default 30 June of the year after
     the last year of figures; the demo command builds it as of the day it runs), ``progress`` (a Progress-like class), and ``shared``, where a step leaves what later steps
-    use (the zones by key, the parcels and firms as planned)."""
+    use (the zone specs and zones by key, the parcels and firms as planned). ``zone_specs`` replaces the demo
+    city's zones by others (a province's, in the benchmarks)."""
 
     def __init__(
         self,
@@ -81,6 +82,7 @@ class DemoCity:
         progress=None,
         log: bool = True,
         as_of: dt.date | None = None,
+        zone_specs: tuple | None = None,
     ) -> None:
         self.seed = seed
         self.enterprises = enterprises
@@ -92,6 +94,7 @@ class DemoCity:
         self.progress = progress or Silent
         self.log = log
         self.as_of = as_of or dt.date(last_year + 1, 6, 30)
+        self.zone_specs = zone_specs  # the zones' app's specs of the zones to lay out; None: the demo city's own
         self.summary = DemoSummary(logged=log, as_of=self.as_of)
         self.shared: dict = {}
 

@@ -26,6 +26,7 @@ def build_demo_city(
     log: bool = True,
     projects: int | None = None,
     as_of=None,
+    zones: tuple | None = None,
 ) -> DemoSummary:
     """Build the fictional city into an empty database and return what was made.
 
@@ -33,7 +34,8 @@ def build_demo_city(
     ``advance(k)``); ``log=False`` skips the change-log entries of the bulk writes (benchmarks at scale).
     The land ledger and the projects are dated as of ``as_of`` (a date in the year after ``last_year``; by default
     30 June of it, so that a seed always gives the same city);
-    ``projects`` defaults to about one per seven enterprises (at least 30, at most 600).
+    ``projects`` defaults to about one per seven enterprises (at least 30, at most 600);
+    ``zones``: the zone specs (yuanqu.zones.demo.ZoneSpec) to lay the parcels out in instead of the city's own.
     """
     if enterprises < 1 or parcels < 1 or years < 1:
         raise ValueError("enterprises, parcels and years must be positive")
@@ -48,11 +50,15 @@ def build_demo_city(
         progress=progress,
         log=log,
         as_of=as_of,
+        zone_specs=zones,
     )
     with transaction.atomic(), acting(source="cli"):
         for step in demo_steps:
             build = resolve(step.build)
             build(city)
+            # Later steps query what earlier ones wrote (the zones' own counts, the alerts): without statistics
+            # of the tables just filled the planner walks a province's million rows per zone and year.
+            refresh_planner_statistics()
     refresh_planner_statistics()  # a fresh database of this size has none: the map's joins need them
     city.summary.seconds = time.monotonic() - started
     return city.summary

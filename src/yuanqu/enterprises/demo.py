@@ -174,7 +174,12 @@ class EnterprisePlan:
 def build_enterprises(city) -> None:
     """The firms on the parcels the land's step planned, and their enterprises (``city.shared["firms"]``)."""
     firms = _plan_enterprises(
-        city.stream("enterprises"), city.shared["parcel_plans"], city.enterprises, city.as_of, city.last_year
+        city.stream("enterprises"),
+        city.shared["parcel_plans"],
+        city.enterprises,
+        city.as_of,
+        city.last_year,
+        city.shared["specs"],
     )
     objects = _enterprise_objects(city.stream("names"), firms, city.shared["zones"])
     city.shared["firms"] = firms
@@ -199,7 +204,12 @@ def build_years(city) -> None:
 
 
 def _plan_enterprises(
-    rng: random.Random, plans: list[object], n: int, as_of: dt.date, last_year: int
+    rng: random.Random,
+    plans: list[object],
+    n: int,
+    as_of: dt.date,
+    last_year: int,
+    specs: tuple[ZoneSpec, ...] = ZONES,
 ) -> list[EnterprisePlan]:
     """Who uses which parcel: owners, project companies, platform companies and renters."""
     productive = [p for p in plans if p.parcel.land_use in ("industrial", "warehouse")]
@@ -209,8 +219,8 @@ def _plan_enterprises(
     rng.shuffle(in_use)
     rng.shuffle(projects)
 
-    top_of = {spec.key: spec.parent or spec.key for spec in ZONES}
-    by_key = {spec.key: spec for spec in ZONES}
+    top_of = {spec.key: spec.parent or spec.key for spec in specs}
+    by_key = {spec.key: spec for spec in specs}
     platform_tops = sorted({top_of[p.spec.key] for p in standard}, key=list(by_key).index)
     n_platform = min(len(platform_tops), max(0, n // 10))
     n_project = min(round(0.6 * len(projects)), round(0.12 * n))
@@ -275,7 +285,7 @@ def _plan_enterprises(
         firm.production_started_on = earliest + dt.timedelta(days=round(span * rng.random() ** 1.8))
         firms.append(firm)
 
-    weights = {spec.key: _trade_weights(spec) for spec in ZONES}
+    weights = {spec.key: _trade_weights(spec) for spec in specs}
     for firm in firms:
         _complete_firm(rng, firm, weights[firm.spec.key], as_of, last_year)
     return firms
@@ -353,8 +363,9 @@ def _uscc(rng: random.Random, region: str, registered_on: dt.date, taken: set[st
 
 def _company_name(rng: random.Random, firm: EnterprisePlan, taken: set[str]) -> str:
     if firm.kind == "platform":
-        return PLATFORM_COMPANIES[firm.spec.key]
-    home = HOME_PLACE[firm.spec.parent or firm.spec.key]
+        # Zones other than the demo city's own (a province's, in the benchmarks) are named after their short name.
+        return PLATFORM_COMPANIES.get(firm.spec.key) or f"{firm.spec.short_name}标准厂房建设发展有限公司"
+    home = HOME_PLACE.get(firm.spec.parent or firm.spec.key) or firm.spec.short_name[:2]
     chars = NAME_CHARS
     for attempt in range(200):
         word = rng.choice(chars) + rng.choice(chars)

@@ -59,7 +59,14 @@ class ParcelPlan:
 def build_parcels(city) -> None:
     """The parcels of every park laid out by the zones' step (``city.shared["parcel_plans"]``)."""
     with city.progress("地块图形与面积 / parcel shapes and areas", total=city.parcels) as bar:
-        plans = _plan_parcels(city.stream("land"), city.shared["shapes"], city.shared["zones"], city.as_of, bar.advance)
+        plans = _plan_parcels(
+            city.stream("land"),
+            city.shared["shapes"],
+            city.shared["zones"],
+            city.as_of,
+            bar.advance,
+            city.shared["specs"],
+        )
     city.shared["parcel_plans"] = plans
     city.count("parcels", len(plans))
     city.bulk_create([p.parcel for p in plans], "地块 / parcels")
@@ -72,10 +79,12 @@ def build_enterprise_land(city) -> None:
     city.bulk_create(land, "企业用地 / enterprise land")
 
 
-def _plan_parcels(rng: random.Random, shapes, zones, as_of: dt.date, advance) -> list[ParcelPlan]:
+def _plan_parcels(
+    rng: random.Random, shapes, zones, as_of: dt.date, advance, specs: tuple[ZoneSpec, ...] = ZONES
+) -> list[ParcelPlan]:
     """Parcels with their land use, situation, dates and figures; geometry and area set by the land service."""
     plans: list[ParcelPlan] = []
-    for park_no, spec in enumerate(ZONES, start=1):
+    for park_no, spec in enumerate(specs, start=1):
         mix = spec.land_use or LAND_USE_MIX
         uses = labels(rng, len(shapes[spec.key]), mix)
         for seq, (shape, use) in enumerate(zip(shapes[spec.key], uses, strict=True), start=1):
@@ -100,7 +109,7 @@ def _plan_parcels(rng: random.Random, shapes, zones, as_of: dt.date, advance) ->
         plan.parcel.delay_cause = "government" if k < government else "holder"
 
     # Standard factory buildings (标准厂房), rented out floor by floor to small firms.
-    for spec in ZONES:
+    for spec in specs:
         candidates = [
             p for p in productive if p.spec is spec and p.situation == "in_use" and p.parcel.land_use == "industrial"
         ]

@@ -232,11 +232,14 @@ def _person(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2 if rng.random() < 0.7 else 1))
 
 
-def plan_projects(rng: random.Random, *, n: int, firms, zones, as_of: dt.date) -> list[ProjectPlan]:
-    """Plan ``n`` projects over the zones, linking suitable parcels and enterprises of the built city."""
+def plan_projects(
+    rng: random.Random, *, n: int, firms, zones, as_of: dt.date, specs: tuple[ZoneSpec, ...] = ZONES
+) -> list[ProjectPlan]:
+    """Plan ``n`` projects over the zones (``specs``: how they were laid out), linking suitable parcels and
+    enterprises of the built city."""
     stages = labels(rng, n, STAGE_SHARES, minimum=1)
-    zone_keys = iter(labels(rng, n, {s.key: s.share for s in ZONES}, minimum=1))
-    by_key = {s.key: s for s in ZONES}
+    zone_keys = iter(labels(rng, n, {s.key: s.share for s in specs}, minimum=1))
+    by_key = {s.key: s for s in specs}
 
     # Linkable parcels and firms: project companies on supplied or building parcels; recent owners.
     supplied, building, producing, capacity = [], [], [], []
@@ -264,9 +267,9 @@ def plan_projects(rng: random.Random, *, n: int, firms, zones, as_of: dt.date) -
     for pool in pools.values():
         rng.shuffle(pool)
 
-    leaders = {s.key: [_person(rng) for _ in range(2)] for s in ZONES if s.parent is None}
-    agents = {s.key: [_person(rng) for _ in range(3)] for s in ZONES}
-    weights = {s.key: _division_weights(s) for s in ZONES}
+    leaders = {s.key: [_person(rng) for _ in range(2)] for s in specs if s.parent is None}
+    agents = {s.key: [_person(rng) for _ in range(3)] for s in specs}
+    weights = {s.key: _division_weights(s) for s in specs}
 
     plans = []
     signed_free = 0
@@ -615,16 +618,18 @@ def event_objects(plans: list[ProjectPlan], recorded_by) -> list[StageEvent]:
     ]
 
 
-def target_objects(rng: random.Random, plans: list[ProjectPlan], zones, years) -> list[Target]:
+def target_objects(
+    rng: random.Random, plans: list[ProjectPlan], zones, years, specs: tuple[ZoneSpec, ...] = ZONES
+) -> list[Target]:
     """Yearly targets of each top-level zone (its sub-parks included), set around what the projects achieve.
 
     Factors above and below one make the progress show green, amber and red; in the reference date's
     own year the targets are for the whole year, so they run ahead of the half year of projects.
     """
-    top_of = {s.key: s.parent or s.key for s in ZONES}
+    top_of = {s.key: s.parent or s.key for s in specs}
     targets = []
     for year, (low, high) in years:
-        for spec in ZONES:
+        for spec in specs:
             if spec.parent is not None:
                 continue
             facts = [(p.project, _reached(p.events)) for p in plans if top_of[p.spec.key] == spec.key]
@@ -671,7 +676,8 @@ def build_projects(city) -> None:
     if not CalendarYear.objects.exists():
         seed_calendar(years=default_calendar_years())
     seed_deadlines()
-    planned = plan_projects(rng, n=n, firms=city.shared["firms"], zones=zones, as_of=as_of)
+    specs = city.shared["specs"]
+    planned = plan_projects(rng, n=n, firms=city.shared["firms"], zones=zones, as_of=as_of, specs=specs)
     city.bulk_create([p.project for p in planned], "项目 / projects")
     recorder = get_user_model().objects.filter(username="admin").first()
     city.bulk_create(event_objects(planned, recorder), "阶段记录 / stage events")
@@ -684,7 +690,7 @@ def build_projects(city) -> None:
     settle_capacity_promises(rng, planned, figures)
     city.bulk_create([p.agreement for p in planned if p.agreement is not None], "投资协议 / agreements")
     years = [(city.last_year, (0.75, 1.35)), (as_of.year, (0.8, 2.0))]
-    city.bulk_create(target_objects(rng, planned, zones, years), "目标 / targets")
+    city.bulk_create(target_objects(rng, planned, zones, years, specs), "目标 / targets")
     city.shared["projects"] = planned
     city.count("projects", len(planned))
 

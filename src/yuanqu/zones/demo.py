@@ -270,13 +270,13 @@ ZONES: tuple[ZoneSpec, ...] = (
 )
 
 
-def _lay_out_parcels(rng: random.Random, n: int) -> dict[str, list[layout.ParcelShape]]:
+def _lay_out_parcels(rng: random.Random, n: int, specs: tuple[ZoneSpec, ...]) -> dict[str, list[layout.ParcelShape]]:
     """Parcel shapes per park key, placed in the city."""
-    counts = dict(zip((s.key for s in ZONES), split(n, [s.share for s in ZONES], 2), strict=True))
-    tops = [s for s in ZONES if s.parent is None]
+    counts = dict(zip((s.key for s in specs), split(n, [s.share for s in specs], 2), strict=True))
+    tops = [s for s in specs if s.parent is None]
     groups, keys = [], []
     for top in tops:
-        parks = [top] + [s for s in ZONES if s.parent == top.key]
+        parks = [top] + [s for s in specs if s.parent == top.key]
         keys.append([p.key for p in parks])
         groups.append(
             [layout.layout_park(rng, layout.parcel_areas_m2(rng, counts[p.key]), angle_deg=p.angle_deg) for p in parks]
@@ -289,13 +289,13 @@ def _lay_out_parcels(rng: random.Random, n: int) -> dict[str, list[layout.Parcel
     }
 
 
-def _create_zones(shapes: dict[str, list[layout.ParcelShape]]) -> dict:
+def _create_zones(shapes: dict[str, list[layout.ParcelShape]], specs: tuple[ZoneSpec, ...]) -> dict:
     """Create the zones through the zone service, each with a boundary around its parcels."""
     park_bounds = {key: layout.park_boundary([s.polygon for s in shapes[key]]) for key in shapes}
     zones: dict[str, Zone] = {}
-    for spec in sorted(ZONES, key=lambda s: s.parent is not None):
+    for spec in sorted(specs, key=lambda s: s.parent is not None):
         if spec.parent is None:
-            members = [spec.key] + [s.key for s in ZONES if s.parent == spec.key]
+            members = [spec.key] + [s.key for s in specs if s.parent == spec.key]
             parts = [park_bounds[k] for k in members if park_bounds[k] is not None]
             boundary = shapely.union_all(parts) if parts else None
         else:
@@ -318,10 +318,13 @@ def _create_zones(shapes: dict[str, list[layout.ParcelShape]]) -> dict:
 
 def build_zones(city) -> None:
     """Lay the parks out (parcel shapes per park, left in ``city.shared["shapes"]`` for the parcels) and create
-    the zones, each with a boundary around its parcels (``city.shared["zones"]``: zone key → Zone)."""
-    shapes = _lay_out_parcels(city.stream("layout"), city.parcels)
-    zones = _create_zones(shapes)
+    the zones, each with a boundary around its parcels (``city.shared["zones"]``: zone key → Zone; the specs laid
+    out, the city's own unless it was given others, in ``city.shared["specs"]``)."""
+    specs = tuple(city.zone_specs or ZONES)
+    shapes = _lay_out_parcels(city.stream("layout"), city.parcels, specs)
+    zones = _create_zones(shapes, specs)
+    city.shared["specs"] = specs
     city.shared["shapes"] = shapes
     city.shared["zones"] = zones
-    city.count("zones", sum(1 for spec in ZONES if spec.parent is None))
-    city.count("sub_parks", sum(1 for spec in ZONES if spec.parent is not None))
+    city.count("zones", sum(1 for spec in specs if spec.parent is None))
+    city.count("sub_parks", sum(1 for spec in specs if spec.parent is not None))

@@ -115,7 +115,8 @@ def layout_park(rng: random.Random, areas_m2: list[float], *, angle_deg: float) 
 
 
 def place_parks(groups: list[list[list[ParcelShape]]]) -> list[list[list[ParcelShape]]]:
-    """Move parks into the city: each zone's parks side by side, zones two by two around the centre.
+    """Move parks into the city: each zone's parks side by side, zones two by two around the centre (in a square
+    when there are more than eight).
 
     ``groups`` holds, per top-level zone, the parks (main area first, then sub-parks) laid out by
     layout_park; the result holds the same shapes translated to their place, coordinates rounded to
@@ -138,8 +139,8 @@ def place_parks(groups: list[list[list[ParcelShape]]]) -> list[list[list[ParcelS
             height = max(height, maxy - miny)
         strips.append((offsets, max(x - GAP_BETWEEN_PARKS_M, 0.0), height))
 
-    # Zones in two columns and as many rows as needed.
-    columns = 2
+    # Zones in two columns and as many rows as needed; many zones (a province's) in a square instead.
+    columns = 2 if len(strips) <= 8 else math.ceil(math.sqrt(len(strips)))
     col_width = [0.0] * columns
     row_height: list[float] = []
     for k, (_offsets, width, height) in enumerate(strips):

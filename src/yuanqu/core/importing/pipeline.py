@@ -62,8 +62,8 @@ def refresh_planner_statistics() -> None:
     """Let the database's query planner see the tables' current sizes (``ANALYZE``, on SQLite and PostgreSQL).
 
     Without statistics SQLite may walk a zone's every enterprise where an index on the parcels would pick a
-    few: a zone user's map tile took five times longer. Run after bulk writes (the demo, large imports),
-    outside their transaction."""
+    few: a zone user's map tile took five times longer. Run after bulk writes (large imports, after their
+    transaction; the demo also inside its own, after each step, for the steps that read what earlier ones wrote)."""
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

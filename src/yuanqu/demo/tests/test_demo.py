@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import io
 import statistics
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from yuanqu.accounts.models import User
 from yuanqu.analytics import geo
 from yuanqu.chains.models import TargetFirm
 from yuanqu.core.access import visible_zone_ids
+from yuanqu.core.demo import split
 from yuanqu.core.management.commands.serve import parse_addr
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.core.progress import Progress, summary
@@ -28,6 +30,7 @@ from yuanqu.ranking.models import PeerZone
 from yuanqu.service.models import ServiceRequest
 from yuanqu.targets.models import Target, Task
 from yuanqu.workdays.models import CalendarYear
+from yuanqu.zones.demo import ZONES
 from yuanqu.zones.models import Zone
 
 SMALL = {"enterprises": 120, "parcels": 150, "years": 3}
@@ -208,6 +211,33 @@ def test_zones_of_four_kinds_with_sub_parks_around_their_parcels(small_city):
     for parcel in Parcel.objects.select_related("zone")[:40]:
         outline = shapely.from_wkb(bytes(parcel.zone.boundary))
         assert outline.contains(shapely.from_wkb(bytes(parcel.geometry_lonlat)).centroid)
+
+
+def test_a_city_given_more_zones_lays_parcels_and_firms_out_in_each_of_them(db):
+    # The province benchmark builds the city with the zones of thirteen cities; here one more zone elsewhere.
+    nanjing = replace(
+        ZONES[0],
+        key="3201-01",
+        code="G3201001",
+        name="南京经济技术开发区",
+        short_name="南京经开区",
+        region="320102",
+        share=0.5,
+        standard_factory_share=0.25,
+    )
+    specs = (*ZONES, nanjing)
+    summary_ = build_demo_city(seed=7, enterprises=200, parcels=300, years=2, zones=specs)
+    zone = Zone.objects.get(code="G3201001", parent=None)
+    assert summary_.zones == 5 and summary_.sub_parks == 9
+    parcels = Parcel.objects.filter(zone=zone)
+    assert parcels.count() == split(300, [spec.share for spec in specs], 2)[-1] == 93
+    outline = shapely.from_wkb(bytes(zone.boundary))
+    assert all(outline.contains(shapely.from_wkb(bytes(p.geometry_lonlat)).centroid) for p in parcels)
+    firms = Enterprise.objects.filter(zone=zone)
+    assert firms.filter(name="南京经开区标准厂房建设发展有限公司").count() == 1
+    assert firms.filter(name__startswith="南京").exists()
+    assert all(uscc[2:8] == "320102" for uscc in firms.values_list("uscc", flat=True))
+    assert Project.objects.filter(zone=zone).exists()
 
 
 def test_tax_per_mu_is_realistic_with_a_long_tail(db):
