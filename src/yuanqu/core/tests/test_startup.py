@@ -78,6 +78,14 @@ def test_help_loads_none_of_the_data_libraries(tmp_path):
     assert loaded & LAZY_LIBRARIES == set()
 
 
+def test_the_system_checks_load_none_of_the_data_libraries(tmp_path):
+    # The checks import the URL conf, and with it every view, form, serializer and admin: every command that runs
+    # them (all but a few) pays for what those modules do at import.
+    loaded = loaded_by(tmp_path, "check")
+    assert {"yuanqu.maps.views", "yuanqu.core.api.fields", "yuanqu.land.admin"} <= loaded
+    assert {name.split(".")[0] for name in loaded} & LAZY_LIBRARIES == set()
+
+
 def test_help_loads_the_apps_models_and_none_of_their_heavy_modules(tmp_path):
     loaded = loaded_by(tmp_path, "--help")
     assert {"yuanqu.land.models", "yuanqu.projects.registrations", "yuanqu.evaluation.models"} <= loaded
