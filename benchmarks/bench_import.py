@@ -34,6 +34,7 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3, help="repetitions of the bare read")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (file and database)")
+    parser.add_argument("--src", type=Path, default=SRC, help="the src folder whose `yuanqu import` command to time")
     args = parser.parse_args()
 
     with django_on_a_throwaway_database("import", keep=args.keep) as workdir:
@@ -128,7 +129,7 @@ def run(args, workdir: Path) -> None:
     # The whole command, as a user runs it: Python and Django start, the system checks run (they import the whole
     # site: URL conf, views, forms, admin), the import, the exit; then the same without the checks.
     for command_dir, extra in zip(command_dirs, ([], ["--skip-checks"]), strict=True):
-        seconds, cpu, last = timed_command(path, command_dir, extra)
+        seconds, cpu, last = timed_command(path, command_dir, extra, src=args.src)
         print(f"  {last}")
         print(
             f"`yuanqu import enterprise-years FILE{' ' if extra else ''}{' '.join(extra)}`, the whole command, all new: "
@@ -148,11 +149,11 @@ def run(args, workdir: Path) -> None:
     print(f"for scale, a read with openpyxl (read-only): {slow:.2f} s; the import takes {first / slow:.2f} x that")
 
 
-def timed_command(path: Path, data_dir: Path, extra: list[str]) -> tuple[float, float, str]:
+def timed_command(path: Path, data_dir: Path, extra: list[str], *, src: Path) -> tuple[float, float, str]:
     """Wall-clock and processor seconds of `yuanqu import enterprise-years FILE` on the database in ``data_dir``,
     and the summary line it printed."""
     env = {**os.environ, "YUANQU_DATA_DIR": str(data_dir)}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), env.get("PYTHONPATH", "")) if p)
     env.pop("YUANQU_DATABASE_URL", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()

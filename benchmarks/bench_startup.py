@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/bench_startup.py [--repeat 5]
 
 Times, as subprocesses, the median of ``--repeat`` runs, wall clock and processor time (user + system):
-``yuanqu --help``; ``yuanqu workdays add DATE N`` on a throw-away database (migrated once, untimed); and, for the
+``yuanqu --help``; ``yuanqu workdays add DATE N`` on a throw-away database (migrated once, untimed); ``yuanqu
+check`` (the system checks every other command runs); and, for the
 floor, the bare interpreter, ``import django``, and ``django-admin help`` under a bare settings module with only
 Django's contrib apps (admin, auth, contenttypes, sessions, messages, staticfiles) and a one-line URL conf. Prints
 the load average before and after (goal: under 0.5 s). ``--src DIR`` times the code of another checkout (its
@@ -112,6 +113,8 @@ def main() -> None:
             ("yuanqu --help", [*yuanqu, "--help"], env),
             ("yuanqu help workdays", [*yuanqu, "help", "workdays"], env),
             ("yuanqu workdays add 2026-12-07 10", [*yuanqu, "workdays", "add", "2026-12-07", "10"], env),
+            # What the system checks add to every command that runs them (import the URL conf, every view).
+            ("yuanqu check", [*yuanqu, "check"], env),
         ]
         print(f"{'command':<42} {'wall s':>7} {'cpu s':>7}   (medians of {args.repeat})")
         for label, argv, environment in rows:
