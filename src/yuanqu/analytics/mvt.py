@@ -6,6 +6,7 @@ Pure: no Django, no I/O. Tiles follow the XYZ scheme of EPSG:3857 (y counted fro
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 from collections.abc import Sequence
@@ -358,7 +359,7 @@ def _simple_rings(gx: np.ndarray, gy: np.ndarray, starts: np.ndarray, k: np.ndar
         group = np.flatnonzero(wanted & (k == size))
         at = starts[group, None] + np.arange(size)
         xs, ys = gx[at], gy[at]
-        i, j = _EDGE_PAIRS[size] if size in _EDGE_PAIRS else _edge_pairs(size)
+        i, j = _edge_pairs(size)
         nxt = (np.arange(size) + 1) % size
         ax, ay, bx, by = xs[:, i], ys[:, i], xs[:, nxt[i]], ys[:, nxt[i]]
         cx, cy, dx, dy = xs[:, j], ys[:, j], xs[:, nxt[j]], ys[:, nxt[j]]
@@ -378,15 +379,14 @@ def _simple_rings(gx: np.ndarray, gy: np.ndarray, starts: np.ndarray, k: np.ndar
     return simple
 
 
+@functools.cache
 def _edge_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
     """The pairs (i, j) of edges of a ring of ``size`` points that do not share a point (edge i runs from point
-    i to the next)."""
+    i to the next). Kept per size once worked out (the rings checked have at most SIMPLIFY_MIN_COORDS points),
+    rather than for every size at import, which would load NumPy in any command that imports the map's views."""
     pairs = [(i, j) for i in range(size) for j in range(i + 2, size) if not (i == 0 and j == size - 1)]
     pairs_i, pairs_j = zip(*pairs, strict=True)
     return np.array(pairs_i), np.array(pairs_j)
-
-
-_EDGE_PAIRS = {size: _edge_pairs(size) for size in range(4, SIMPLIFY_MIN_COORDS)}
 
 
 # --- protobuf encoding -------------------------------------------------------------------------------

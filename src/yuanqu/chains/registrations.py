@@ -19,15 +19,23 @@ def _zone_panel(zone, request) -> dict | None:
 
 
 def register() -> None:
-    from yuanqu.chains.importers import ChainImporter, TargetFirmImporter, export_rows, export_target_rows
-    from yuanqu.chains.selectors import gap_land_geojson
-
+    importers = "yuanqu.chains.importers"
     registry.enterprise_groupings.register(
         registry.EnterpriseGrouping("chains", _("产业链"), "yuanqu.chains.selectors.chain_members")
     )
-    registry.data_kinds.register(registry.DataKind("chains", ChainImporter, "chains.ChainNode", export_rows, order=70))
     registry.data_kinds.register(
-        registry.DataKind("chain-targets", TargetFirmImporter, "chains.TargetFirm", export_target_rows, order=71)
+        registry.DataKind(
+            "chains", f"{importers}.ChainImporter", "chains.ChainNode", f"{importers}.export_rows", order=70
+        )
+    )
+    registry.data_kinds.register(
+        registry.DataKind(
+            "chain-targets",
+            f"{importers}.TargetFirmImporter",
+            "chains.TargetFirm",
+            f"{importers}.export_target_rows",
+            order=71,
+        )
     )
     registry.navigation.register(registry.NavItem("chains", _("产业链"), "chains:chain-list", order=45))
     registry.job_kinds.register(
@@ -45,7 +53,7 @@ def register() -> None:
             _("缺链可用土地"),
             "points",
             order=40,
-            geojson=gap_land_geojson,
+            geojson="yuanqu.chains.selectors.gap_land_geojson",
             detail_url="land:parcel-detail",
             colour="#d32f2f",
             paint={"circle-radius": 7, "circle-stroke-color": "#ffffff", "circle-stroke-width": 2},

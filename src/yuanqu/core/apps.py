@@ -2,6 +2,8 @@
 
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.contrib.admin import checks as admin_checks
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,9 +33,26 @@ class CoreConfig(AppConfig):
         )
 
 
-class AdminConfig(admin_apps.AdminConfig):
+class AdminConfig(admin_apps.SimpleAdminConfig):
     """Django's admin with the platform's site (``yuanqu.core.adminsite``): listed in ``INSTALLED_APPS`` in place of
-    ``django.contrib.admin``."""
+    ``django.contrib.admin``.
+
+    The apps' ``admin.py`` modules (and the forms and services they import) are discovered when the URL conf loads
+    (``yuanqu.site.urls``), not at start: a command that serves no page does not import them. The system checks
+    discover them first, so that every model admin is checked as before."""
 
     default = False  # yuanqu.core's own configuration stays CoreConfig
     default_site = "yuanqu.core.adminsite.AdminSite"
+
+    def ready(self) -> None:
+        # SimpleAdminConfig.ready, with the admin check discovering the model admins before it checks them.
+        checks.register(admin_checks.check_dependencies, checks.Tags.admin)
+        checks.register(check_discovered_admin, checks.Tags.admin)
+
+
+def check_discovered_admin(app_configs=None, **kwargs) -> list:
+    """Django's checks of the admin sites, after the apps' admin modules are discovered."""
+    from django.contrib import admin
+
+    admin.autodiscover()
+    return admin_checks.check_admin_app(app_configs, **kwargs)

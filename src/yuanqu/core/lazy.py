@@ -5,9 +5,8 @@ apps' modules import at their top; the long-running commands (the server, the wo
 they start threads, whose first use of a library would otherwise race to load it.
 """
 
-import importlib.abc
+import importlib
 import importlib.machinery
-import importlib.util
 import sys
 import types
 
@@ -57,7 +56,9 @@ class Deferred(types.ModuleType):
 _loading: list[str] = []
 
 
-class _DeferredLoader(importlib.abc.Loader):
+# Plain classes rather than importlib.abc's: that module imports importlib.resources (and pathlib, tempfile), some
+# 30 ms of a start that loads none of them otherwise. The import system asks only for these methods.
+class _DeferredLoader:
     def create_module(self, spec):
         return Deferred(spec.name)
 
@@ -65,7 +66,7 @@ class _DeferredLoader(importlib.abc.Loader):
         pass
 
 
-class LazyLibraries(importlib.abc.MetaPathFinder):
+class LazyLibraries:
     """Gives a stand-in (``Deferred``) for each of the LAZY_LIBRARIES imported while none is being loaded for real
     (a library loading imports its own dependencies as Python would); importing a module of such a library loads it
     first."""

@@ -5,6 +5,11 @@ and its part of the demo city.
 
 Apps register in their ``AppConfig.ready()`` (see each app's ``registrations.py``); core never names an app.
 A capability that is not installed registers nothing, and nothing of it shows.
+
+Every command starts Django, and so every app's ``ready()``: an app registers its functions and classes by their
+dotted paths (``"yuanqu.land.selectors.parcel_counts"``), imported when first called, so that a command touching no
+data (``yuanqu --help``) does not import the app's importers, services and selectors. An item holds such a path as
+a :class:`Lazy`, which is called like the function itself.
 """
 
 from __future__ import annotations
@@ -24,7 +29,46 @@ def resolve(function: Callable | str) -> Callable:
         from django.utils.module_loading import import_string
 
         return import_string(function)
+    if isinstance(function, Lazy):
+        return function.resolved()
     return function
+
+
+class Lazy:
+    """A function or class named by its dotted path, imported when first called; calling it calls what it names
+    (``partial(lazy("yuanqu.projects.statistics.measure"), key)`` works as ``partial(measure, key)`` would)."""
+
+    __slots__ = ("_target", "path")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._target: Callable | None = None
+
+    def resolved(self) -> Callable:
+        """What the path names, imported the first time."""
+        if self._target is None:
+            self._target = resolve(self.path)
+        return self._target
+
+    def __call__(self, *args, **kwargs):
+        return self.resolved()(*args, **kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lazy) and other.path == self.path
+
+    def __hash__(self) -> int:
+        return hash(self.path)
+
+    def __repr__(self) -> str:
+        return f"Lazy({self.path!r})"
+
+
+def _lazy_fields(item, *names: str) -> None:
+    """Turn the dotted paths given for these fields of a frozen item into :class:`Lazy` callables."""
+    for name in names:
+        value = getattr(item, name)
+        if isinstance(value, str):
+            object.__setattr__(item, name, Lazy(value))
 
 
 class Registry(Generic[T]):
@@ -82,12 +126,15 @@ class DataKind:
     """
 
     key: str
-    importer: type
+    importer: type | str
     model: str
-    export_rows: Callable[..., Any] | None = None
+    export_rows: Callable[..., Any] | str | None = None
     formats: tuple[str, ...] = (".xlsx",)
-    write_spatial: Callable[..., int] | None = None
+    write_spatial: Callable[..., int] | str | None = None
     order: int = 100
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "importer", "export_rows", "write_spatial")
 
 
 data_kinds: Registry[DataKind] = Registry("data kinds")
@@ -106,7 +153,10 @@ class NavItem:
     url_name: str
     menu: str = "side"
     order: int = 100
-    visible: Callable[[Any], bool] = _always
+    visible: Callable[[Any], bool] | str = _always
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "visible")
 
 
 navigation: Registry[NavItem] = Registry("navigation")
@@ -121,8 +171,11 @@ class Card:
 
     key: str
     template: str
-    context: Callable[[Any], dict | None]
+    context: Callable[[Any], dict | None] | str
     order: int = 100
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "context")
 
 
 home_cards: Registry[Card] = Registry("home cards")
@@ -138,9 +191,12 @@ class Panel:
     key: str
     page: str
     template: str
-    context: Callable[[Any, Any], dict | None]
+    context: Callable[[Any, Any], dict | None] | str
     order: int = 100
-    history: Callable[[Any], list] | None = None
+    history: Callable[[Any], list] | str | None = None
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "context", "history")
 
 
 panels: Registry[Panel] = Registry("panels")
@@ -177,15 +233,18 @@ class ZoneColumn:
 
     key: str
     label: Any
-    values: Callable[..., dict]
-    total: Callable[..., Any]
+    values: Callable[..., dict] | str
+    total: Callable[..., Any] | str
     places: int = 0
     order: int = 100
     url_name: str = ""
     in_zone_list: bool = True
     card_id: str | None = None
-    year: Callable[..., int | None] | None = None
+    year: Callable[..., int | None] | str | None = None
     chart: bool = False
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "values", "total", "year")
 
 
 zone_columns: Registry[ZoneColumn] = Registry("zone columns")
@@ -220,8 +279,8 @@ class MapLayer:
     label: Any
     kind: str
     order: int = 100
-    geojson: Callable[..., dict] | None = None
-    legend: Callable[[], list[dict]] | None = None
+    geojson: Callable[..., dict] | str | None = None
+    legend: Callable[[], list[dict]] | str | None = None
     property: str = ""
     colour_by: str = ""
     detail_url: str = ""
@@ -232,6 +291,9 @@ class MapLayer:
     popup: tuple[tuple[str, Any], ...] = ()
     link_text: Any = ""
     unmapped_text: Any = ""
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "geojson", "legend")
 
 
 map_layers: Registry[MapLayer] = Registry("map layers")
@@ -246,9 +308,12 @@ class MapProperty:
     key: str
     layer: str
     name: str
-    values: Callable[..., dict]
+    values: Callable[..., dict] | str
     label: Any = ""
     order: int = 100
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "values")
 
 
 map_properties: Registry[MapProperty] = Registry("map properties")
@@ -275,8 +340,11 @@ class TileTouch:
 
     key: str
     scope: str = "some"
-    touch: Callable[[Touched, str, dict, dict], None] | None = None
+    touch: Callable[[Touched, str, dict, dict], None] | str | None = None
     order: int = 100
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "touch")
 
 
 tile_touches: Registry[TileTouch] = Registry("tile touches")
@@ -387,12 +455,15 @@ class Measure:
     key: str
     label: Any
     unit: Any
-    measure: Callable[..., Any]
+    measure: Callable[..., Any] | str
     order: int = 100
-    url: Callable[..., str] | None = None
-    series: Callable[..., list] | None = None
+    url: Callable[..., str] | str | None = None
+    series: Callable[..., list] | str | None = None
     reported_figure: str = ""
-    months: Callable[..., int | None] | None = None
+    months: Callable[..., int | None] | str | None = None
+
+    def __post_init__(self) -> None:
+        _lazy_fields(self, "measure", "url", "series", "months")
 
 
 measures: Registry[Measure] = Registry("measures")

@@ -4,14 +4,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
-from yuanqu.dashboard.cockpit import has_zones
 
 
 def register() -> None:
     registry.navigation.register(registry.NavItem("home", _("首页"), "home", order=0))
     registry.navigation.register(
         registry.NavItem(
-            "cockpit", pgettext_lazy("menu", "驾驶舱"), "dashboard:cockpit", menu="main", order=5, visible=has_zones
+            "cockpit",
+            pgettext_lazy("menu", "驾驶舱"),
+            "dashboard:cockpit",
+            menu="main",
+            order=5,
+            visible="yuanqu.dashboard.cockpit.has_zones",
         )
     )
     registry.job_kinds.register(

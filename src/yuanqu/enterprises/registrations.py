@@ -27,30 +27,33 @@ MEASURES = (
 
 
 def register() -> None:
-    from yuanqu.enterprises import selectors
-    from yuanqu.enterprises.importers import (
-        EnterpriseImporter,
-        EnterpriseYearImporter,
-        export_enterprise_rows,
-        export_year_rows,
-    )
-
+    importers, selectors = "yuanqu.enterprises.importers", "yuanqu.enterprises.selectors"
     registry.data_kinds.register(
-        registry.DataKind("enterprises", EnterpriseImporter, "enterprises.Enterprise", export_enterprise_rows, order=20)
+        registry.DataKind(
+            "enterprises",
+            f"{importers}.EnterpriseImporter",
+            "enterprises.Enterprise",
+            f"{importers}.export_enterprise_rows",
+            order=20,
+        )
     )
     registry.data_kinds.register(
         registry.DataKind(
-            "enterprise-years", EnterpriseYearImporter, "enterprises.EnterpriseYear", export_year_rows, order=30
+            "enterprise-years",
+            f"{importers}.EnterpriseYearImporter",
+            "enterprises.EnterpriseYear",
+            f"{importers}.export_year_rows",
+            order=30,
         )
     )
     registry.navigation.register(registry.NavItem("enterprises", _("企业"), "enterprises:enterprise-list", order=20))
-    year = selectors.latest_year
+    year = registry.Lazy(f"{selectors}.latest_year")
     for column in (
         registry.ZoneColumn(
             "enterprises",
             _("企业数"),
-            selectors.enterprise_counts,
-            selectors.enterprise_total,
+            f"{selectors}.enterprise_counts",
+            f"{selectors}.enterprise_total",
             order=10,
             url_name="enterprises:enterprise-list",
             card_id="count-enterprises",
@@ -58,8 +61,8 @@ def register() -> None:
         registry.ZoneColumn(
             "tax",
             _("实缴税收（万元）"),
-            selectors.zone_tax,
-            selectors.total_tax,
+            f"{selectors}.zone_tax",
+            f"{selectors}.total_tax",
             places=2,
             order=40,
             in_zone_list=False,
@@ -69,8 +72,8 @@ def register() -> None:
         registry.ZoneColumn(
             "land_mu",
             _("用地面积（亩）"),
-            selectors.zone_land,
-            selectors.total_land,
+            f"{selectors}.zone_land",
+            f"{selectors}.total_land",
             places=2,
             order=50,
             in_zone_list=False,
@@ -79,8 +82,8 @@ def register() -> None:
         registry.ZoneColumn(
             "tax_per_mu",
             _("亩均税收（万元/亩）"),
-            selectors.zone_tax_per_mu,
-            selectors.total_tax_per_mu,
+            f"{selectors}.zone_tax_per_mu",
+            f"{selectors}.total_tax_per_mu",
             places=2,
             order=60,
             in_zone_list=False,
@@ -96,7 +99,7 @@ def register() -> None:
                 key,
                 label,
                 unit,
-                partial(selectors.year_measure, key),
+                partial(registry.Lazy(f"{selectors}.year_measure"), key),
                 order=100 + order,
                 reported_figure=reported,
             )

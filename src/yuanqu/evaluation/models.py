@@ -9,7 +9,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.analytics.mujun import MethodError, parse_method
 from yuanqu.core.access import ZoneScopedQuerySet, editable_zone_ids, visible_zone_ids
 
 GRADES = ["A", "B", "C", "D", "T"]
@@ -22,6 +21,9 @@ class MethodFormat(models.TextChoices):
 
 def method_problems(text: str, format: str) -> str | None:
     """The MethodError text (each problem with its line) or None when the method is valid."""
+    # The method parser is imported where a method is read: every command imports the models at start.
+    from yuanqu.analytics.mujun.method import MethodError, parse_method
+
     try:
         parse_method(text, format=format)
     except MethodError as error:
@@ -63,6 +65,8 @@ class EvaluationMethod(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # Validated on every save, whichever path writes it: a stored method always parses.
+        from yuanqu.analytics.mujun.method import MethodError, parse_method
+
         try:
             method = parse_method(self.text, format=self.format, origin=self.name)
         except MethodError as error:

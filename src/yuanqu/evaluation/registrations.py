@@ -44,9 +44,15 @@ def _zone_grades_panel(zone, request) -> dict | None:
     return {"run": latest.run, "grades": grades, "ungraded": counts.get("", 0), "total": sum(counts.values())}
 
 
-def register() -> None:
-    from yuanqu.evaluation.selectors import count_d, grade_legend, latest_grades, share_a_b
+def _grades(*, user, ids) -> dict:
+    """The enterprises' grades in the latest published run, for their dots on the map."""
+    from yuanqu.evaluation.selectors import latest_grades
 
+    return latest_grades(user=user, enterprise_ids=ids)
+
+
+def register() -> None:
+    selectors = "yuanqu.evaluation.selectors"
     registry.navigation.register(
         registry.NavItem("evaluation", pgettext_lazy("menu", "亩均评价"), "evaluation:run-list", menu="main", order=40)
     )
@@ -66,9 +72,11 @@ def register() -> None:
     # Targets on the per-mu results: the share graded A or B, the enterprises graded D (the latest evaluation
     # published in the target's year).
     registry.measures.register(
-        registry.Measure("grade_ab_share", _("亩均评价A、B类企业占比"), "%", share_a_b, order=210)
+        registry.Measure("grade_ab_share", _("亩均评价A、B类企业占比"), "%", f"{selectors}.share_a_b", order=210)
     )
-    registry.measures.register(registry.Measure("grade_d_count", _("亩均评价D类企业数"), _("家"), count_d, order=211))
+    registry.measures.register(
+        registry.Measure("grade_d_count", _("亩均评价D类企业数"), _("家"), f"{selectors}.count_d", order=211)
+    )
     # A run is one transaction, but one a dead worker had committed would be stored twice: retried by hand.
     registry.job_kinds.register(
         registry.JobKind("evaluation-run", _("亩均评价"), "yuanqu.evaluation.jobs.run_evaluation_job", retry_safe=False)
@@ -95,7 +103,7 @@ def register() -> None:
             _("按亩均评价等级"),
             "colouring",
             order=20,
-            legend=grade_legend,
+            legend=f"{selectors}.grade_legend",
             property="grade",
             popup_label=_("亩均评价等级"),
             qualifies="enterprises",
@@ -107,7 +115,7 @@ def register() -> None:
             "enterprise-grade",
             "enterprises",
             "grade",
-            lambda *, user, ids: latest_grades(user=user, enterprise_ids=ids),
+            _grades,
             label=_("亩均评价等级"),
         )
     )

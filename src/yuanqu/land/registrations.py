@@ -53,17 +53,15 @@ def _zone_land_panel(zone, request) -> dict:
 
 
 def register() -> None:
-    from yuanqu.land import selectors, status
-    from yuanqu.land.importers import ParcelImporter, export_rows, write_spatial
-
+    importers, selectors, status = "yuanqu.land.importers", "yuanqu.land.selectors", "yuanqu.land.status"
     registry.data_kinds.register(
         registry.DataKind(
             "parcels",
-            ParcelImporter,
+            f"{importers}.ParcelImporter",
             "land.Parcel",
-            export_rows,
+            f"{importers}.export_rows",
             formats=(".xlsx", ".gpkg", ".geojson", ".json"),
-            write_spatial=write_spatial,
+            write_spatial=f"{importers}.write_spatial",
             order=40,
         )
     )
@@ -75,8 +73,8 @@ def register() -> None:
         registry.ZoneColumn(
             "parcels",
             _("地块数"),
-            selectors.parcel_counts,
-            selectors.parcel_total,
+            f"{selectors}.parcel_counts",
+            f"{selectors}.parcel_total",
             order=20,
             url_name="land:parcel-list",
             card_id="count-parcels",
@@ -86,8 +84,8 @@ def register() -> None:
         registry.ZoneColumn(
             "parcel_mu",
             _("地块面积（亩）"),
-            selectors.parcel_areas,
-            selectors.parcel_area_total,
+            f"{selectors}.parcel_areas",
+            f"{selectors}.parcel_area_total",
             places=2,
             order=30,
             card_id="parcel-mu",
@@ -111,13 +109,13 @@ def register() -> None:
             "revitalised_mu",
             _("盘活土地（亩）"),
             _("亩"),
-            status.revitalised_mu,
+            f"{status}.revitalised_mu",
             order=200,
             reported_figure="revitalised_land",
         )
     )
     registry.measures.register(
-        registry.Measure("idle_disposed_mu", _("处置闲置土地（亩）"), _("亩"), status.idle_disposed_mu, order=201)
+        registry.Measure("idle_disposed_mu", _("处置闲置土地（亩）"), _("亩"), f"{status}.idle_disposed_mu", order=201)
     )
     registry.cockpit_sections.register(
         registry.CockpitSection("land", pgettext_lazy("menu", "土地起底"), "yuanqu.land.cockpit.build", order=40)
@@ -135,7 +133,7 @@ def register() -> None:
             _("按土地状态"),
             "colouring",
             order=10,
-            legend=status.status_legend,
+            legend=f"{status}.status_legend",
             property="status",
             popup_label=_("土地状态"),
         )
@@ -146,7 +144,7 @@ def register() -> None:
             _("企业"),
             "points",
             order=10,
-            geojson=selectors.enterprise_geojson,
+            geojson=f"{selectors}.enterprise_geojson",
             property="enterprise",
             detail_url="enterprises:enterprise-detail",
             colour="#222222",

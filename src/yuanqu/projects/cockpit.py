@@ -20,23 +20,23 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core import registry
 from yuanqu.core.access import zone_descendants
 from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table, month_end
-from yuanqu.projects import statistics
+from yuanqu.projects import indicators, statistics
 from yuanqu.projects.models import STAGE_ORDER, Stage
 from yuanqu.projects.selectors import overdue_deadlines, size_bands, stage_size_counts
 
 HEADLINE = (
-    statistics.SIGNED_COUNT,
-    statistics.STARTED_COUNT,
-    statistics.COMPLETED_COUNT,
-    statistics.SIGNED_INVESTMENT,
-    statistics.FOREIGN_INVESTMENT,
+    indicators.SIGNED_COUNT,
+    indicators.STARTED_COUNT,
+    indicators.COMPLETED_COUNT,
+    indicators.SIGNED_INVESTMENT,
+    indicators.FOREIGN_INVESTMENT,
 )
 
 MONTH_HEADLINE = (
-    (statistics.SIGNED_COUNT, _("本月新签约亿元以上项目数")),
-    (statistics.STARTED_COUNT, _("本月新开工亿元以上项目数")),
-    (statistics.COMPLETED_COUNT, _("本月新竣工亿元以上项目数")),
-    (statistics.SIGNED_INVESTMENT, _("本月新签约项目总投资（万元）")),
+    (indicators.SIGNED_COUNT, _("本月新签约亿元以上项目数")),
+    (indicators.STARTED_COUNT, _("本月新开工亿元以上项目数")),
+    (indicators.COMPLETED_COUNT, _("本月新竣工亿元以上项目数")),
+    (indicators.SIGNED_INVESTMENT, _("本月新签约项目总投资（万元）")),
 )
 """The month's figures: keyed ``<indicator>_month``, against the same month of last year."""
 
@@ -181,7 +181,7 @@ def _band_labels() -> list[str]:
 
 
 def _yi(value: Decimal) -> str:
-    return f"{(value / statistics.ONE_YI).normalize():f}"
+    return f"{(value / indicators.ONE_YI).normalize():f}"
 
 
 def _pipeline_charts(scope: Scope) -> list[Chart]:
@@ -232,7 +232,7 @@ def _cumulative_charts(reached: statistics.Reached, period: Period) -> list[Char
             _("新签约亿元以上项目数（1月至各月累计）"),
             "line",
             months,
-            series(statistics.SIGNED_COUNT, 1),
+            series(indicators.SIGNED_COUNT, 1),
             unit=_("个"),
         ),
         Chart(
@@ -240,7 +240,7 @@ def _cumulative_charts(reached: statistics.Reached, period: Period) -> list[Char
             _("新签约项目总投资（1月至各月累计）"),
             "line",
             months,
-            series(statistics.SIGNED_INVESTMENT, statistics.ONE_YI),
+            series(indicators.SIGNED_INVESTMENT, indicators.ONE_YI),
             unit=_("亿元"),
         ),
     ]

@@ -26,15 +26,15 @@ from yuanqu.analytics.industry import parse_industry_code
 from yuanqu.core.demo import days, labels
 from yuanqu.enterprises.demo import TRADES
 from yuanqu.enterprises.models import EnterpriseYear
-from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageEvent, stage_rank
-from yuanqu.projects.services import seed_deadlines
-from yuanqu.projects.statistics import (
+from yuanqu.projects.indicators import (
     COMPLETED_COUNT,
     FOREIGN_INVESTMENT,
     SIGNED_COUNT,
     SIGNED_INVESTMENT,
     STARTED_COUNT,
 )
+from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageEvent, stage_rank
+from yuanqu.projects.services import seed_deadlines
 from yuanqu.targets.models import Target
 from yuanqu.workdays.models import CalendarYear
 from yuanqu.workdays.services import default_calendar_years, seed_calendar

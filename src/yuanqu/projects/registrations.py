@@ -71,12 +71,14 @@ def _enterprise_projects_panel(enterprise, request) -> dict:
 
 
 def register() -> None:
-    from yuanqu.projects import statistics
-    from yuanqu.projects.importers import ProjectImporter, export_rows
-    from yuanqu.projects.selectors import project_geojson, stage_legend
+    from yuanqu.projects import indicators
 
+    importers, selectors = "yuanqu.projects.importers", "yuanqu.projects.selectors"
+    statistics = "yuanqu.projects.statistics"
     registry.data_kinds.register(
-        registry.DataKind("projects", ProjectImporter, "projects.Project", export_rows, order=50)
+        registry.DataKind(
+            "projects", f"{importers}.ProjectImporter", "projects.Project", f"{importers}.export_rows", order=50
+        )
     )
     registry.navigation.register(
         registry.NavItem(
@@ -103,7 +105,13 @@ def register() -> None:
     )
     registry.map_layers.register(
         registry.MapLayer(
-            "stage", _("按项目阶段"), "colouring", order=30, legend=stage_legend, property="stage", qualifies="projects"
+            "stage",
+            _("按项目阶段"),
+            "colouring",
+            order=30,
+            legend=f"{selectors}.stage_legend",
+            property="stage",
+            qualifies="projects",
         )
     )
     registry.map_layers.register(
@@ -112,7 +120,7 @@ def register() -> None:
             _("项目"),
             "points",
             order=20,
-            geojson=project_geojson,
+            geojson=f"{selectors}.project_geojson",
             property="project",
             detail_url="projects:project-detail",
             colour="#6baed6",
@@ -133,17 +141,17 @@ def register() -> None:
         registry.CockpitSection("projects", _("项目推进"), "yuanqu.projects.cockpit.build", order=10)
     )
     # What yearly targets can be set on: projects newly signed, started and completed, and their investment.
-    indicators = [*statistics.INDICATORS, *statistics.size_class_indicators()]
-    for order, (key, label, unit) in enumerate(indicators, start=1):
+    measured = [*indicators.INDICATORS, *indicators.size_class_indicators()]
+    for order, (key, label, unit) in enumerate(measured, start=1):
         registry.measures.register(
             registry.Measure(
                 key,
                 label,
                 unit,
-                partial(statistics.measure, key),
+                partial(registry.Lazy(f"{statistics}.measure"), key),
                 order=10 * order,
                 url=_statistics_url,
-                series=partial(statistics.measure_series, key),
+                series=partial(registry.Lazy(f"{statistics}.measure_series"), key),
                 reported_figure=REPORTED.get(key, ""),
             )
         )

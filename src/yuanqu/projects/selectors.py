@@ -21,8 +21,8 @@ from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import Parcel
 from yuanqu.land.selectors import parcel_shapes, point_feature, zone_filter
 from yuanqu.projects.compliance import assess, facts_of
+from yuanqu.projects.indicators import size_classes
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, StageDeadline, StageEvent, stage_rank
-from yuanqu.projects.services import size_classes
 from yuanqu.workdays.selectors import calendar
 
 
@@ -46,7 +46,7 @@ def pipeline(*, user) -> list[dict]:
 
 
 def size_bands() -> list[tuple[Decimal | None, Decimal | None]]:
-    """The size classes (``services.size_classes``) as disjoint bands of total investment in 万元, (low, high) with
+    """The size classes (``indicators.size_classes``) as disjoint bands of total investment in 万元, (low, high) with
     low included and high not: below the lowest class (a project without a figure too), between each class and
     the next, and the highest class and above (high None)."""
     thresholds = [threshold for threshold, _label in size_classes()]

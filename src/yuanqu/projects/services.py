@@ -6,17 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.core.access import is_city_admin
 from yuanqu.core.services import check_can_edit, original_zone, save_object
 from yuanqu.projects import screening
 from yuanqu.projects.admission import evaluate
+from yuanqu.projects.indicators import size_classes
 from yuanqu.projects.models import (
     STAGE_ORDER,
     AdmissionCheck,
@@ -30,21 +29,7 @@ from yuanqu.projects.models import (
     stage_rank,
 )
 
-# --- size classes --------------------------------------------------------------------------------------
-
-# (threshold in 万元, label): ≥ 1 亿元, ≥ 10 亿元, ≥ 20 亿元, ≥ 100 亿元. A setting may replace them.
-SIZE_CLASSES = [
-    (Decimal("10000"), _("1亿元以上")),
-    (Decimal("100000"), _("10亿元以上")),
-    (Decimal("200000"), _("20亿元以上")),
-    (Decimal("1000000"), _("100亿元以上")),
-]
-
-
-def size_classes() -> list[tuple[Decimal, str]]:
-    """The thresholds in force, lowest first (``YUANQU_PROJECT_SIZE_CLASSES`` overrides the default)."""
-    configured = getattr(settings, "YUANQU_PROJECT_SIZE_CLASSES", None) or SIZE_CLASSES
-    return sorted(((Decimal(str(threshold)), str(label)) for threshold, label in configured), key=lambda c: c[0])
+# --- size classes (their thresholds: yuanqu.projects.indicators) -----------------------------------------
 
 
 def size_classes_of(total_investment) -> list[str]:

@@ -14,32 +14,17 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db.models import Min, Q
-from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.access import zone_descendants
 from yuanqu.core.cockpit import read_once
 from yuanqu.projects.compliance import reached_dates
-from yuanqu.projects.models import STAGE_ORDER, Project, Stage, StageEvent, stage_rank
-from yuanqu.projects.services import size_classes
-from yuanqu.targets.selectors import month_end, target_progress
-
-ONE_YI = Decimal("10000")  # 1 亿元 in 万元: the threshold the count indicators use
-COUNTED_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED)
-
-# The indicators measured from the projects, the keys of their targets.
-SIGNED_COUNT = "signed_count"
-STARTED_COUNT = "started_count"
-COMPLETED_COUNT = "completed_count"
-SIGNED_INVESTMENT = "signed_investment"
-FOREIGN_INVESTMENT = "foreign_investment"
-INDICATORS = (
-    (SIGNED_COUNT, _("新签约亿元以上项目数"), _("个")),
-    (STARTED_COUNT, _("新开工亿元以上项目数"), _("个")),
-    (COMPLETED_COUNT, _("新竣工亿元以上项目数"), _("个")),
-    (SIGNED_INVESTMENT, _("新签约项目总投资（万元）"), _("万元")),
-    (FOREIGN_INVESTMENT, _("新签约项目外资（万美元）"), _("万美元")),
+from yuanqu.projects.indicators import (
+    FOREIGN_INVESTMENT,
+    ONE_YI,
+    size_classes,
 )
-"""(key, label, unit) of each indicator, in the order they are offered."""
+from yuanqu.projects.models import STAGE_ORDER, Project, Stage, StageEvent, stage_rank
+from yuanqu.targets.selectors import month_end, target_progress
 
 
 @dataclass
@@ -140,31 +125,9 @@ def scope_facts(*, user, zone_ids, years) -> list[ProjectFacts]:
     return facts
 
 
+COUNTED_STAGES = (Stage.SIGNED, Stage.STARTED, Stage.COMPLETED)
+
 STAGE_KEYS = {"signed": Stage.SIGNED, "started": Stage.STARTED, "completed": Stage.COMPLETED}
-STAGE_LABELS = {"signed": _("新签约"), "started": _("新开工"), "completed": _("新竣工")}
-"""How each stage starts the name of its indicators."""
-
-
-def size_class_indicators() -> list[tuple[str, object, object]]:
-    """(key, label, unit) of the further indicators: for each stage, the projects of each size class above 1 亿元
-    (``started_count_200000``: started, 20 亿元 or more) and the investment of the projects started or completed
-    (from the stage timeline)."""
-    from django.utils.functional import lazy
-    from django.utils.translation import gettext
-
-    def class_label(stage_label, yi: str) -> str:
-        return gettext("%(stage)s%(n)s亿元以上项目数") % {"stage": stage_label, "n": yi}
-
-    indicators = []
-    for stage, stage_label in STAGE_LABELS.items():
-        for threshold, _class_label in size_classes():
-            if threshold > ONE_YI:
-                yi = f"{(threshold / ONE_YI).normalize():f}"
-                label = lazy(class_label, str)(stage_label, yi)
-                indicators.append((f"{stage}_count_{int(threshold)}", label, _("个")))
-    indicators.append(("started_investment", _("新开工项目总投资（万元）"), _("万元")))
-    indicators.append(("completed_investment", _("新竣工项目总投资（万元）"), _("万元")))
-    return indicators
 
 
 def _indicator_parts(indicator: str) -> tuple[Stage, str, Decimal]:

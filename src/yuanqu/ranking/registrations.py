@@ -36,17 +36,21 @@ def _figures_url(*, zone, year) -> str:
 
 def register() -> None:
     from yuanqu.analytics.zone_figures import FIGURES
-    from yuanqu.ranking import importers, selectors
 
+    importers, selectors = "yuanqu.ranking.importers", "yuanqu.ranking.selectors"
     for kind in (
         registry.DataKind(
-            "zone-years", importers.ZoneYearImporter, "ranking.ZoneYear", importers.export_year_rows, order=60
+            "zone-years", f"{importers}.ZoneYearImporter", "ranking.ZoneYear", f"{importers}.export_year_rows", order=60
         ),
         registry.DataKind(
-            "zone-months", importers.ZoneMonthImporter, "ranking.ZoneMonth", importers.export_month_rows, order=61
+            "zone-months",
+            f"{importers}.ZoneMonthImporter",
+            "ranking.ZoneMonth",
+            f"{importers}.export_month_rows",
+            order=61,
         ),
         registry.DataKind(
-            "peer-years", importers.PeerYearImporter, "ranking.ZoneYear", importers.export_peer_rows, order=62
+            "peer-years", f"{importers}.PeerYearImporter", "ranking.ZoneYear", f"{importers}.export_peer_rows", order=62
         ),
     ):
         registry.data_kinds.register(kind)
@@ -76,10 +80,10 @@ def register() -> None:
                 f"reported_{figure.key}",
                 reported_label(figure),
                 figure.unit,
-                partial(selectors.reported_value, figure.key),
+                partial(registry.Lazy(f"{selectors}.reported_value"), figure.key),
                 order=300 + order,
                 url=_figures_url,
-                months=partial(selectors.reported_months, figure.key),
+                months=partial(registry.Lazy(f"{selectors}.reported_months"), figure.key),
             )
         )
     registry.evaluations.register(

@@ -41,8 +41,6 @@ def _on_time(*, user, zone, year, as_of=None):
 
 
 def register() -> None:
-    from yuanqu.service.importers import ServiceRequestImporter, export_request_rows
-
     registry.alert_sources.register(
         registry.AlertSource(
             "requests-late",
@@ -65,7 +63,11 @@ def register() -> None:
     )
     registry.data_kinds.register(
         registry.DataKind(
-            "service-requests", ServiceRequestImporter, "service.ServiceRequest", export_request_rows, order=80
+            "service-requests",
+            "yuanqu.service.importers.ServiceRequestImporter",
+            "service.ServiceRequest",
+            "yuanqu.service.importers.export_request_rows",
+            order=80,
         )
     )
     registry.measures.register(

@@ -5,6 +5,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+# The apps' admin modules register here, where the pages are served, rather than at start-up (yuanqu.core.apps).
+admin.autodiscover()
+
 api_patterns = [
     path("", include("yuanqu.zones.api.urls")),
     path("", include("yuanqu.land.api.urls")),

@@ -44,12 +44,17 @@ def register() -> None:
             history=lambda zone: [zone.letters.all(), zone.tasks.all()],
         )
     )
-    from yuanqu.targets.importers import TargetImporter, TaskImporter, export_target_rows, export_task_rows
-
+    importers = "yuanqu.targets.importers"
     registry.data_kinds.register(
-        registry.DataKind("targets", TargetImporter, "targets.Target", export_target_rows, order=90)
+        registry.DataKind(
+            "targets", f"{importers}.TargetImporter", "targets.Target", f"{importers}.export_target_rows", order=90
+        )
     )
-    registry.data_kinds.register(registry.DataKind("tasks", TaskImporter, "targets.Task", export_task_rows, order=91))
+    registry.data_kinds.register(
+        registry.DataKind(
+            "tasks", f"{importers}.TaskImporter", "targets.Task", f"{importers}.export_task_rows", order=91
+        )
+    )
     registry.demo_steps.register(registry.DemoStep("supervision", "yuanqu.targets.demo.build_supervision", order=90))
     registry.navigation.register(
         registry.NavItem(

@@ -6,9 +6,11 @@ from yuanqu.core import registry
 
 
 def register() -> None:
-    from yuanqu.zones.importers import ZoneImporter, export_rows
-
-    registry.data_kinds.register(registry.DataKind("zones", ZoneImporter, "zones.Zone", export_rows, order=10))
+    registry.data_kinds.register(
+        registry.DataKind(
+            "zones", "yuanqu.zones.importers.ZoneImporter", "zones.Zone", "yuanqu.zones.importers.export_rows", order=10
+        )
+    )
     registry.navigation.register(registry.NavItem("zones", _("园区"), "zones:zone-list", order=10))
     registry.tile_touches.register(registry.TileTouch("zones.zone", scope="tile"))
     registry.demo_steps.register(registry.DemoStep("zones", "yuanqu.zones.demo.build_zones", order=10))

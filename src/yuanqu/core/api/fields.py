@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 
+# Not `import shapely.geometry`: importing a module of a library the command line defers loads it (yuanqu.core.lazy),
+# and this module loads with the URL conf, which every command's system checks import. shapely's package holds it.
 import shapely
-import shapely.geometry
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers

@@ -130,4 +130,4 @@ def test_idle_land_disposed_of_counts_parcels_idle_at_the_years_start_and_no_lon
     assert idle_disposed_mu(user=user_a, zone=zone, year=2026, as_of=dt.date(2026, 6, 30)) == pytest.approx(15.0)
     assert idle_disposed_mu(user=user_a, zone=zone, year=2027, as_of=dt.date(2026, 6, 30)) is None
     assert idle_disposed_mu(user=user_b, zone=zone, year=2026, as_of=dt.date(2026, 6, 30)) == 0
-    assert registry.measures.get("idle_disposed_mu").measure is idle_disposed_mu
+    assert registry.resolve(registry.measures.get("idle_disposed_mu").measure) is idle_disposed_mu

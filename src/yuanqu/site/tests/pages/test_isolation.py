@@ -595,6 +595,7 @@ def _platform_admins():
     """The model admins of the platform's own apps (Django's groups are for superusers alone)."""
     from django.contrib import admin
 
+    admin.autodiscover()  # as the URL conf does (yuanqu.core.apps): a test may run before any page was asked for
     return [(model, ma) for model, ma in admin.site._registry.items() if model.__module__.startswith("yuanqu.")]
 
 
@@ -672,6 +673,7 @@ def test_every_admin_list_and_search_shows_nothing_of_zone_b(staff_admin_a, worl
 def test_every_admin_page_of_a_zone_b_object_is_unreachable(staff_admin_a, world_b):
     from django.contrib import admin
 
+    admin.autodiscover()
     pages = 0
     for obj in _b_objects(world_b):
         if not admin.site.is_registered(type(obj)):

@@ -38,6 +38,9 @@ def _described(d: dt.date) -> str:
 
 
 class Command(BaseCommand):
+    # Like Django's `shell`, no system checks: they import the whole site (its URL conf, every view and form), a
+    # second of a command that answers in milliseconds; `yuanqu check` and the other commands still run them.
+    requires_system_checks = []
     help = (
         "Working days under the holiday notices (调休 included): "
         "`workdays add DATE N` prints the date N working days after DATE; "
