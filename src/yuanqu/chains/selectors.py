@@ -75,43 +75,7 @@ def latest_year(zone_ids) -> int | None:
 
 def firm_frame(*, user, zone_ids, year: int | None) -> pl.DataFrame:
     """The active firms of these zones with their class, products, figures of the year and latest grade."""
-    firms = list(
-        Enterprise.objects.filter(zone_id__in=zone_ids)
-        .exclude(status__in=(Enterprise.Status.CLOSED, Enterprise.Status.RELOCATED))
-        .values_list("pk", "industry_code", "main_products")
-    )
-    figures = {}
-    if year is not None and firms:
-        for pk, revenue, tax, land in EnterpriseYear.objects.filter(
-            enterprise__zone_id__in=zone_ids, year=year
-        ).values_list("enterprise_id", "revenue", "tax", "land_mu"):
-            figures[pk] = (revenue, tax, land)
-    ids = [pk for pk, _code, _products in firms]
-    grades = latest_grades(user=user, enterprise_ids=ids) if user is not None else {}
-
-    def number(value):
-        return float(value) if value is not None else None
-
-    return pl.DataFrame(
-        {
-            "enterprise_id": ids,
-            "industry_code": [code for _pk, code, _p in firms],
-            "main_products": [products for _pk, _c, products in firms],
-            "revenue": [number(figures.get(pk, (None,) * 3)[0]) for pk in ids],
-            "tax": [number(figures.get(pk, (None,) * 3)[1]) for pk in ids],
-            "land_mu": [number(figures.get(pk, (None,) * 3)[2]) for pk in ids],
-            "grade": [grades.get(pk) or None for pk in ids],
-        },
-        schema={
-            "enterprise_id": pl.Int64,
-            "industry_code": pl.String,
-            "main_products": pl.String,
-            "revenue": pl.Float64,
-            "tax": pl.Float64,
-            "land_mu": pl.Float64,
-            "grade": pl.String,
-        },
-    )
+    return _firms(user=user, zone_ids=zone_ids, years={year}).select(FIRM_COLUMNS)
 
 
 @dataclass
@@ -184,21 +148,13 @@ def ordered_nodes(chain: Chain) -> list[tuple[ChainNode, int]]:
     return out
 
 
-def chain_coverage(
-    chain: Chain, *, user, zone_ids=None, year: int | None = None, firms_read: dict | None = None
-) -> Coverage:
-    """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps.
-    ``firms_read``: a dict the caller keeps across the chains it covers for one user, so that the firms of the same
-    zones and year are read once (the firms with their figures and grades are most of the work); to cover several
-    chains at once, :func:`chains_coverage` reads them once for all."""
+def chain_coverage(chain: Chain, *, user, zone_ids=None, year: int | None = None) -> Coverage:
+    """Which firms of the user's zones (served by the chain) fill each link, how strongly, and the gaps. To cover
+    several chains at once, :func:`chains_coverage` reads the firms once for all."""
     zones = chain_zone_ids(chain, user, zone_ids)
     if year is None:
         year = latest_year(zones)
-    firms = firms_read.get((zones, year)) if firms_read is not None else None
-    if firms is None:
-        firms = firm_frame(user=user, zone_ids=zones, year=year)
-        if firms_read is not None:
-            firms_read[(zones, year)] = firms
+    firms = firm_frame(user=user, zone_ids=zones, year=year)
     return _covered(chain, user=user, zones=zones, year=year, firms=firms, enterprises=True)
 
 

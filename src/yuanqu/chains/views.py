@@ -60,11 +60,12 @@ def state_label(state: str) -> str:
 def chain_list(request):
     zone_id = _int(request.GET.get("zone"))
     zone = Zone.objects.restrict(request.user).filter(pk=zone_id).first() if zone_id else None
-    rows, firms_read = [], {}
-    for chain in selectors.chains_for(request.user, zone=zone):
-        result = selectors.chain_coverage(
-            chain, user=request.user, zone_ids=[zone.pk] if zone else None, firms_read=firms_read
-        )
+    rows = []
+    chains = list(selectors.chains_for(request.user, zone=zone))
+    covered = selectors.chains_coverage(
+        chains, user=request.user, zone_ids=[zone.pk] if zone else None, enterprises=False
+    )
+    for chain, result in zip(chains, covered, strict=True):
         links = result.links
         rows.append(
             {
