@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from yuanqu.core.readings import read_once
+
 
 class Role(models.TextChoices):
     CITY_ADMIN = "city_admin", _("市级管理员")
@@ -33,11 +35,9 @@ def get_zone_model():
 
 
 def zone_descendants(zone_ids) -> frozenset[int]:
-    """The given zones together with all their sub-parks, at any depth."""
-    children: dict[int, list[int]] = {}
-    for pk, parent_id in get_zone_model().objects.values_list("pk", "parent_id"):
-        if parent_id is not None:
-            children.setdefault(parent_id, []).append(pk)
+    """The given zones together with all their sub-parks, at any depth (the zones' tree read once per cockpit
+    build or other :func:`~yuanqu.core.cockpit.one_reading`)."""
+    children = read_once("core.zone_children", _zone_children)
     seen: set[int] = set()
     stack = list(zone_ids)
     while stack:
@@ -47,6 +47,14 @@ def zone_descendants(zone_ids) -> frozenset[int]:
         seen.add(pk)
         stack.extend(children.get(pk, ()))
     return frozenset(seen)
+
+
+def _zone_children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for pk, parent_id in get_zone_model().objects.values_list("pk", "parent_id"):
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(pk)
+    return children
 
 
 def is_city_admin(user) -> bool:

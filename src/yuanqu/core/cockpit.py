@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from yuanqu.core.readings import one_reading, read_once  # noqa: F401  (the cockpit's builds use them)
 
 NOT_REPORTED = _("未报送")
 
@@ -244,35 +244,3 @@ def measured(measure, *, scope: Scope, period: Period) -> tuple[Any, dict[int, A
 
 
 BuildSection = Callable[..., Section | None]
-
-
-# --- one reading per build ------------------------------------------------------------------------------------
-
-_readings: ContextVar[dict | None] = ContextVar("cockpit_readings", default=None)
-
-
-@contextmanager
-def one_reading() -> Iterator[None]:
-    """While the cockpit builds (its targets lookup and its sections, or one section), what readers keep with
-    :func:`read_once` is read once: a zone's letter measures several indicators of the same ledger, and the
-    targets lookup the same lines again. Nothing outlives the build, so a write is never hidden from the next one.
-    Nested calls share the outermost reading."""
-    if _readings.get() is not None:
-        yield
-        return
-    token = _readings.set({})
-    try:
-        yield
-    finally:
-        _readings.reset(token)
-
-
-def read_once(key: Hashable, read: Callable[[], Any]) -> Any:
-    """``read()``, kept under ``key`` while :func:`one_reading` is open (read afresh outside one). The key says all
-    the reading depends on (the user, zones, dates)."""
-    readings = _readings.get()
-    if readings is None:
-        return read()
-    if key not in readings:
-        readings[key] = read()
-    return readings[key]

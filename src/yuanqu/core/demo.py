@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yuanqu.core.bulk import insert_objects
 from yuanqu.core.changelog import record_many
 
 BATCH = 2000
@@ -112,15 +113,14 @@ class DemoCity:
             self.summary.change_log_entries += record_many(("create", obj, None) for obj in objects)
 
     def bulk_create(self, objects: list, label: str) -> None:
-        """bulk_create in batches with progress, each batch logged."""
+        """Insert in batches (by COPY on PostgreSQL: ``yuanqu.core.bulk``) with progress, each batch logged."""
         if not objects:
             return
-        model = type(objects[0])
         with self.progress(label, total=len(objects)) as bar:
             for start in range(0, len(objects), BATCH):
                 chunk = objects[start : start + BATCH]
-                # Related objects assigned before they were saved get their ids picked up by Django here.
-                model.objects.bulk_create(chunk, batch_size=BATCH)
+                # Related objects assigned before they were saved get their ids picked up here.
+                insert_objects(chunk)
                 self.log_created(chunk)
                 bar.advance(len(chunk))
 

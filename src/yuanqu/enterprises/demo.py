@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from yuanqu.core.bulk import insert_objects
 from yuanqu.core.demo import days, dec
 from yuanqu.enterprises.demo_products import business_scope, main_products
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
@@ -197,7 +198,7 @@ def build_years(city) -> None:
             rows = []
             for firm in chunk:
                 rows.extend(_years_of(rng, firm, city.first_year, city.last_year))
-            EnterpriseYear.objects.bulk_create(rows, batch_size=2000)
+            insert_objects(rows)
             city.log_created(rows)
             city.count("enterprise_years", len(rows))
             bar.advance(len(chunk))

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from yuanqu.core.access import zone_descendants
+from yuanqu.core.readings import read_once
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 
 # Enterprises without figures for the year come last either way round.
@@ -261,12 +262,22 @@ YEAR_COUNTS = {"above_scale_count": "above_scale", "high_tech_count": "high_tech
 
 def year_measure(key: str, *, user, zone, year: int, as_of=None) -> Decimal | int | None:
     """The year's tax or output of the zone's enterprises (its sub-parks included), or how many are above scale or
-    high-tech; None when none of them has figures for the year yet."""
+    high-tech; None when none of them has figures for the year yet. The four come from one query, read once per
+    cockpit build (a zone's letter and the zones' figures ask for several of them)."""
+    found = read_once(
+        ("enterprises.year_measures", getattr(user, "pk", None), zone.pk, year), lambda: _year_totals(user, zone, year)
+    )
+    if not found["n"]:
+        return None
+    return found[key]
+
+
+def _year_totals(user, zone, year: int) -> dict:
     rows = EnterpriseYear.objects.filter(year=year, enterprise__zone_id__in=zone_descendants([zone.pk]))
     if user is not None:
         rows = rows.restrict(user)
-    if key in YEAR_SUMS:
-        found = rows.aggregate(n=Count("pk"), total=Sum(YEAR_SUMS[key]))
-        return found["total"] if found["n"] else None
-    found = rows.aggregate(n=Count("pk"), flagged=Count("pk", filter=Q(**{YEAR_COUNTS[key]: True})))
-    return found["flagged"] if found["n"] else None
+    return rows.aggregate(
+        n=Count("pk"),
+        **{key: Sum(field) for key, field in YEAR_SUMS.items()},
+        **{key: Count("pk", filter=Q(**{field: True})) for key, field in YEAR_COUNTS.items()},
+    )

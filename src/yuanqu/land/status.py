@@ -21,8 +21,8 @@ from django.utils import translation
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandRules, LandRulesError, classify, summarise
 from yuanqu.core.access import zone_descendants, zone_scope
 from yuanqu.core.changelog import NO_VERSION, data_version
-from yuanqu.core.cockpit import read_once
 from yuanqu.core.queries import filter_by_ids, raw_rows
+from yuanqu.core.readings import read_once
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
 from yuanqu.zones.models import Zone

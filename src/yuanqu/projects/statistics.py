@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.db.models import Min, Q
 
 from yuanqu.core.access import zone_descendants
-from yuanqu.core.cockpit import read_once
+from yuanqu.core.readings import read_once
 from yuanqu.projects.compliance import reached_dates
 from yuanqu.projects.indicators import (
     FOREIGN_INVESTMENT,

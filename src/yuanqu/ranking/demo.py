@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from yuanqu.core.readings import one_reading
 from yuanqu.core.registry import measures
 from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
 from yuanqu.ranking.services import preset_zone_method, run_zone_evaluation
@@ -119,32 +120,9 @@ def build_figures(city) -> None:
     """The top-level zones' reported years and months, and the peers with their years."""
     rng = city.stream("zone-figures")
     zones = [zone for zone in city.shared["zones"].values() if zone.parent_id is None]
-    years, months = [], []
     flagged = {(zones[rng.randrange(len(zones))].pk, city.last_year)} if zones else set()
-    for zone in sorted(zones, key=lambda z: z.code):
-        gdp_yi = rng.uniform(250, 1400)
-        last = None
-        for year in range(city.first_year, city.last_year + 1):
-            gdp_yi *= rng.uniform(1.03, 1.09)
-            own = {
-                key: _own(key, zone, year)
-                for key in (
-                    "enterprise_tax",
-                    "enterprise_output",
-                    "above_scale_count",
-                    "high_tech_count",
-                    "signed_count",
-                    "started_count",
-                    "completed_count",
-                    "signed_investment",
-                    "revitalised_mu",
-                )
-            }
-            last = _year_figures(rng, gdp_yi=gdp_yi, own=own, flag=(zone.pk, year) in flagged)
-            years.append(ZoneYear(zone=zone, year=year, **last))
-        months.extend(_months(rng, zone, city.last_year, 12, last))
-        growth = {k: (v * Decimal("1.06") if isinstance(v, Decimal) else v) for k, v in last.items()}
-        months.extend(_months(rng, zone, city.as_of.year, city.as_of.month, growth))
+    with one_reading():  # a zone's measures of one ledger share one reading of it (its land for all its years)
+        years, months = _zone_figures(city, rng, zones, flagged)
     peers = []
     for name, code, level, place, gdp_yi in PEERS:
         peer = PeerZone(name=name, code=code, level=level, city=place, note="各市统计公报（虚构）")
@@ -156,6 +134,36 @@ def build_figures(city) -> None:
     city.bulk_create(years, "园区年度上报数据 / zones' yearly figures")
     city.bulk_create(months, "园区月度上报数据 / zones' monthly figures")
     city.count("zone_years", len(years))
+
+
+OWN_KEYS = (
+    "enterprise_tax",
+    "enterprise_output",
+    "above_scale_count",
+    "high_tech_count",
+    "signed_count",
+    "started_count",
+    "completed_count",
+    "signed_investment",
+    "revitalised_mu",
+)
+
+
+def _zone_figures(city, rng: random.Random, zones: list, flagged: set) -> tuple[list[ZoneYear], list[ZoneMonth]]:
+    """Each zone's reported years, and its months of the last year and of the current one."""
+    years, months = [], []
+    for zone in sorted(zones, key=lambda z: z.code):
+        gdp_yi = rng.uniform(250, 1400)
+        last = None
+        for year in range(city.first_year, city.last_year + 1):
+            gdp_yi *= rng.uniform(1.03, 1.09)
+            own = {key: _own(key, zone, year) for key in OWN_KEYS}
+            last = _year_figures(rng, gdp_yi=gdp_yi, own=own, flag=(zone.pk, year) in flagged)
+            years.append(ZoneYear(zone=zone, year=year, **last))
+        months.extend(_months(rng, zone, city.last_year, 12, last))
+        growth = {k: (v * Decimal("1.06") if isinstance(v, Decimal) else v) for k, v in last.items()}
+        months.extend(_months(rng, zone, city.as_of.year, city.as_of.month, growth))
+    return years, months
 
 
 def build_runs(city) -> None:

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
-from yuanqu.enterprises.models import EnterpriseYear
+from yuanqu.core.changelog import record_many
+from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.evaluation.models import EvaluationResult, EvaluationRun
 from yuanqu.projects.compliance import assess, facts_of
 from yuanqu.projects.models import Project, Stage
@@ -173,22 +175,27 @@ def open_suggested_visits(*, today: dt.date | None = None, zone_ids=None) -> lis
             enterprise_id__in=ids, state__in=(Visit.State.SUGGESTED, Visit.State.PLANNED), trigger__gt=""
         ).values_list("enterprise_id", "trigger")
     )
+    zone_of = dict(Enterprise.objects.filter(pk__in=ids).values_list("pk", "zone_id")) if zone_ids is not None else {}
     opened = []
     for t in triggers:
         if (t.enterprise_id, t.kind) in pending:
             continue
-        link = links.get(t.enterprise_id)
-        visit = Visit(
-            enterprise_id=t.enterprise_id,
-            official=link.official if link else None,
-            state=Visit.State.SUGGESTED,
-            visited_on=today,
-            reason=t.reason[:300],
-            trigger=t.kind,
-        )
-        if zone_ids is not None and visit.enterprise.zone_id not in zone_ids:
+        if zone_ids is not None and zone_of.get(t.enterprise_id) not in zone_ids:
             continue
-        visit.save()
+        link = links.get(t.enterprise_id)
+        opened.append(
+            Visit(
+                enterprise_id=t.enterprise_id,
+                official=link.official if link else None,
+                state=Visit.State.SUGGESTED,
+                visited_on=today,
+                reason=t.reason[:300],
+                trigger=t.kind,
+            )
+        )
         pending.add((t.enterprise_id, t.kind))
-        opened.append(visit)
+    # A province opens thousands at once: one insert and one change-log write for all of them, not a save each.
+    with transaction.atomic():
+        Visit.objects.bulk_create(opened, batch_size=2000)
+        record_many(("create", visit, None) for visit in opened)
     return opened
