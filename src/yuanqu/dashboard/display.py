@@ -272,9 +272,11 @@ def table_html(table: TableView, section_key: str, *, limit: int | None = None, 
 
 
 def _more_html(table: TableView, block: str, *, shown: int, url: str) -> str:
-    """The control under a cut table: "展开全部 141 个园区" when every row is a zone, else "展开全部 N 行"."""
+    """The control under a cut table: "展开全部 141 个园区" when each row is another zone, else "展开全部 N 行" (a
+    table of targets names each zone on several rows)."""
     count = len(table.rows)
-    zones = all(row.cells and row.cells[0].drill for row in table.rows)
+    drills = [row.cells[0].drill if row.cells else "" for row in table.rows]
+    zones = all(drills) and len(set(drills)) == count
     label = gettext("展开全部 %(n)d 个园区") if zones else gettext("展开全部 %(n)d 行")
     showing = gettext("已显示 %(shown)d / %(n)d") % {"shown": shown, "n": count}
     return (

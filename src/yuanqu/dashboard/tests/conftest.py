@@ -9,8 +9,8 @@ from yuanqu.site.tests.browser.conftest import chromium_path  # noqa: F401  (the
 
 @pytest.fixture
 def long_section():
-    """A section with a table of one row per zone shown (and its total) and a table of 30 other rows; its headline
-    counts its builds."""
+    """A section with a table of one row per zone shown (and its total), a table of 30 other rows and one of two
+    rows per zone; its headline counts its builds."""
     builds = []
 
     def build(*, scope, period):
@@ -21,7 +21,10 @@ def long_section():
             "by-zone", "各园区个数", [Column("园区", numeric=False), Column("个数", "个")], rows, total=total
         )
         items = Table("items", "逾期事项", [Column("事项", numeric=False)], [Row([f"事项{n:02d}"]) for n in range(30)])
-        return Section("long", "长表", figures=[Figure("builds", "构建次数", len(builds))], tables=[by_zone, items])
+        lines = [Row([zone.name, f"指标{n}"]) for zone in scope.zones for n in (1, 2)]
+        per_line = Table("lines", "各园区指标", [Column("园区", numeric=False), Column("指标", numeric=False)], lines)
+        tables = [by_zone, items, per_line]
+        return Section("long", "长表", figures=[Figure("builds", "构建次数", len(builds))], tables=tables)
 
     item = registry.CockpitSection("long", "长表", build, order=1)
     registry.cockpit_sections.register(item)
