@@ -5,12 +5,17 @@ A city's sections take seconds to build at a province's size, so the cockpit nev
 twice: each is cached with the data version it was built at (the change log's newest entry, which moves on every
 write). After a write the page shows the sections last built, marked with the time they were built, and a worker
 rebuilds them (the ``cockpit-warm-up`` job, for every view of the last week); only a view never seen before is built
-while the page waits. The monthly report asks for fresh sections (``stale_ok=False``)."""
+while the page waits. The monthly report asks for fresh sections (``stale_ok=False``).
+
+The pages keep what they draw of each section beside it (``rendered_sections``): a warm page joins drawn parts, it
+neither unpickles a section nor draws its tables again; the warm-up draws them too."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -21,6 +26,7 @@ from yuanqu.core import registry
 from yuanqu.core.access import visible_zone_ids, zone_descendants, zone_scope
 from yuanqu.core.changelog import data_epoch, data_version
 from yuanqu.core.cockpit import Period, Scope, Section, one_reading
+from yuanqu.dashboard import drawing
 from yuanqu.zones.models import Zone
 
 logger = logging.getLogger(__name__)
@@ -110,26 +116,83 @@ def _build_sections(scope: Scope, period: Period, *, keys, cached: bool, stale_o
     if not cached:
         found = targets(scope, period)
         return _shown((item, _build(item, scope, period, found)) for item in items)
+    entries = _cached_entries(items, scope, period, data_version(), data_epoch(), stale_ok=stale_ok)
+    return _shown((item, section) for item, section, _version, _built in entries)
+
+
+def _cached_entries(items, scope: Scope, period: Period, version: str, epoch: str, *, stale_ok: bool) -> list[tuple]:
+    """(item, section or None, the data version it was built at, when) for each item, from the cache or built now.
+    A section served from before the last write has ``stale`` set, and the view is queued for the warm-up."""
     store = _store()
-    version, epoch = data_version(), data_epoch()
-    found, stale, pairs = None, False, []
+    found, stale, entries = None, False, []
     for item in items:
         key = _cache_key(item, scope, period, epoch)
         entry = store.get(key)
         if entry is not None and (entry[0] == version or stale_ok):
-            section = entry[1]
+            built_at, section, built = entry[0], entry[1], entry[2]
             if entry[0] != version and section is not None:
-                section.stale, stale = entry[2], True
+                section.stale, stale = built, True
         else:
             if found is None:
                 found = targets(scope, period, version=version)
             section = _build(item, scope, period, found)
-            store.set(key, (version, section, timezone.now()), CACHE_SECONDS)
-        pairs.append((item, section))
+            built_at, built = version, timezone.now()
+            store.set(key, (version, section, built), CACHE_SECONDS)
+            store.set(f"{key}:version", version, CACHE_SECONDS)  # what renderings of it were made from
+        entries.append((item, section, built_at, built))
     if stale:
         remember_view(scope, period)
         warm_in_background()
-    return _shown(pairs)
+    return entries
+
+
+def rendered_sections(
+    scope: Scope, period: Period, *, variant: str, render: Callable[[Section], Any], keys: list[str] | None = None
+) -> list[tuple[Any, dt.datetime | None]]:
+    """What ``render`` makes of each section shown for the scope and period (the HTML of a page's part), with when
+    the section was built if it is served while being rebuilt (else None), in order; ``keys`` chooses some.
+
+    The rendering is cached beside the section, under ``variant`` (one per page, or per table drawn in full), with
+    the data version of the section it was made from: a page whose sections have not changed is a few small cache
+    reads, without unpickling a section or drawing its tables again. It is drawn again when the section was built
+    again (a write, then the warm-up), from the sections :func:`build_sections` serves (stale or fresh)."""
+    items = [item for item in registry.cockpit_sections if keys is None or item.key in keys]
+    store = _store()
+    version, epoch = data_version(), data_epoch()
+    section_keys = {item.key: _cache_key(item, scope, period, epoch) for item in items}
+    wanted = [f"{key}:{suffix}" for key in section_keys.values() for suffix in (variant, "version")]
+    cached = store.get_many(wanted)
+    shown: dict[str, tuple[Any, dt.datetime | None]] = {}
+    missing, stale = [], False
+    for item in items:
+        key = section_keys[item.key]
+        entry, built_at = cached.get(f"{key}:{variant}"), cached.get(f"{key}:version")
+        # entry: (version of the section it was made from, when that section was built, what render made or None)
+        if entry is not None and entry[0] == version:
+            shown[item.key] = (entry[2], None)
+        elif entry is not None and entry[0] == built_at:  # the section itself waits for the warm-up
+            shown[item.key] = (entry[2], entry[1])
+            stale = True
+        else:
+            missing.append(item)
+    if stale:
+        remember_view(scope, period)
+        warm_in_background()
+    if missing:
+        with one_reading():
+            entries = _cached_entries(missing, scope, period, version, epoch, stale_ok=True)
+        for item, section, built_at, built in entries:
+            if cached.get(f"{section_keys[item.key]}:version") != built_at:  # a section cached before renderings were
+                store.set(f"{section_keys[item.key]}:version", built_at, CACHE_SECONDS)
+            made = None if section is None or section.empty else render(_ordered(section, item))
+            store.set(f"{section_keys[item.key]}:{variant}", (built_at, built, made), CACHE_SECONDS)
+            shown[item.key] = (made, built if built_at != version else None)
+    return [shown[item.key] for item in items if shown[item.key][0] is not None]
+
+
+def _ordered(section: Section, item: registry.CockpitSection) -> Section:
+    section.order = item.order
+    return section
 
 
 def _shown(pairs) -> list[Section]:
@@ -191,12 +254,22 @@ def warm(*, today: dt.date | None = None, progress=None) -> int:
         if user_id is not None and (user is None or not user.is_active):
             continue
         with translation.override(language):
-            scope = scope_for(user, zone_id=zone_id)
-            build_sections(scope, Period(year, month, today), stale_ok=False)
+            build_view(scope_for(user, zone_id=zone_id), Period(year, month, today))
         done += 1
         if progress is not None:
             progress.advance(1)
     return done
+
+
+def build_view(scope: Scope, period: Period) -> None:
+    """Build the scope's sections for the period (in the active language) and draw the cockpit's pages of them, so
+    that the next look at either page is warm: a join of drawn parts."""
+    build_sections(scope, period, stale_ok=False)
+    if scope.user is None:
+        return  # the system's figures (the monthly report's) have no page
+    for url_name, drawer in drawing.PAGES.items():
+        ways = drawing.ways(scope.user, scope, period, url_name)
+        rendered_sections(scope, period, variant=url_name, render=drawer(ways, drawing.query_of(scope, period)))
 
 
 def warm_job(job, progress) -> dict:

@@ -7,7 +7,8 @@ The page and the big screen read the same ``SectionView``s, so they show the sam
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -226,19 +227,29 @@ def _cell_html(cell: CellView, *, directed: bool, drill_title: str) -> str:
     return f'<td class="{classes}">{text}</td>'
 
 
-def table_html(table: TableView, section_key: str) -> str:
+SHOWN_ROWS = 15  # the rows a long table shows on the page; the rest on demand (``more``)
+
+
+def table_html(table: TableView, section_key: str, *, limit: int | None = None, more: str = "") -> str:
     """The table as the cockpit shows it, written here rather than by a template loop: a section's tables may
-    hold hundreds of rows, and the page is drawn on every visit while the sections come from the cache."""
+    hold hundreds of rows, and the page is drawn on every visit while the sections come from the cache.
+
+    With ``limit``, a longer table shows its first ``limit`` rows (in the section's order) and a control that
+    replaces the whole block with the full table from ``more`` (htmx; without script, a link to it)."""
     details, drill_title = gettext("明细"), gettext("进入该园区")
+    block = f"block-{section_key}-{table.key}"
     numeric_th = '<th class="num">'
     head = "".join(f"{numeric_th if numeric else '<th>'}{escape(label)}</th>" for label, numeric in table.headers)
+    cut = limit is not None and len(table.rows) > limit
+    rows = table.rows[:limit] if cut else table.rows
     parts = [
+        f'<div class="cockpit-table-block" id="{escape(block)}">',
         f'<div class="table-scroll"><table class="cockpit-table" id="table-{escape(section_key)}-{escape(table.key)}">',
         f"<caption>{escape(table.title)}</caption>",
         f'<thead><tr>{head}<th><span class="visually-hidden">{escape(details)}</span></th></tr></thead>',
         "<tbody>",
     ]
-    for row in table.rows:
+    for row in rows:
         drill = row.cells[0].drill if row.cells else ""
         parts.append(f'<tr data-drill="{escape(drill)}">' if drill else "<tr>")
         parts.extend(_cell_html(cell, directed=True, drill_title=drill_title) for cell in row.cells)
@@ -252,9 +263,29 @@ def table_html(table: TableView, section_key: str) -> str:
         parts.append(f'<td><a href="{escape(url)}">{escape(details)}</a></td>' if url else "<td></td>")
         parts.append("</tr></tfoot>")
     parts.append("</table></div>")
+    if cut:
+        parts.append(_more_html(table, block, shown=len(rows), url=more))
     if table.note:
         parts.append(f'<p class="muted small">{escape(table.note)}</p>')
+    parts.append("</div>")
     return mark_safe("".join(parts))
+
+
+def _more_html(table: TableView, block: str, *, shown: int, url: str) -> str:
+    """The control under a cut table: "展开全部 141 个园区" when each row is another zone, else "展开全部 N 行" (a
+    table of targets names each zone on several rows)."""
+    count = len(table.rows)
+    drills = [row.cells[0].drill if row.cells else "" for row in table.rows]
+    zones = all(drills) and len(set(drills)) == count
+    label = gettext("展开全部 %(n)d 个园区") if zones else gettext("展开全部 %(n)d 行")
+    showing = gettext("已显示 %(shown)d / %(n)d") % {"shown": shown, "n": count}
+    return (
+        f'<p class="table-more"><a class="button small" href="{escape(url)}" hx-get="{escape(url)}"'
+        f' hx-target="#{escape(block)}" hx-swap="outerHTML" data-more="{escape(table.key)}"'
+        f' data-rows="{count}">'
+        f"{escape(label % {'n': count})}</a> "
+        f'<span class="muted small">{escape(showing)}</span></p>'
+    )
 
 
 @dataclass
@@ -270,12 +301,20 @@ class SectionView:
     stale: str = ""  # when the figures shown were built, while a worker rebuilds them after a write
 
 
-def _with_html(table: TableView, section_key: str) -> TableView:
-    table.html = table_html(table, section_key)
-    return table
-
-
-def section_view(section: Section, drill: dict[str, str]) -> SectionView:
+def section_view(
+    section: Section,
+    drill: dict[str, str],
+    *,
+    tables: bool = True,
+    limit: int | None = None,
+    more: Callable[[str], str] | None = None,
+) -> SectionView:
+    """``drill``: the cockpit of each zone by its name; ``tables`` False leaves the tables' HTML out (the big screen
+    draws its own); ``limit`` cuts long tables to their first rows, with ``more(table key)`` the URL of the full one."""
+    views = [table_view(table, drill) for table in section.tables]
+    if tables:
+        for view in views:
+            view.html = table_html(view, section.key, limit=limit, more=more(view.key) if more else "")
     return SectionView(
         key=section.key,
         title=_text(section.title),
@@ -283,10 +322,39 @@ def section_view(section: Section, drill: dict[str, str]) -> SectionView:
         fresh=_text(section.fresh),
         url=section.url or "",
         figures=[figure_view(figure) for figure in section.figures],
-        tables=[_with_html(table_view(table, drill), section.key) for table in section.tables],
+        tables=views,
         charts=[chart_data(chart, section.key) for chart in section.charts],
         stale=_when(getattr(section, "stale", None)),
     )
+
+
+@dataclass
+class SectionFragment:
+    """A section as a cockpit page shows it, as it is kept in the cache (``dashboard.cockpit.rendered_sections``):
+    its header's texts and its body drawn once (figures, charts with their data, tables), so that a page from the
+    cache is a join of fragments. ``dense`` is the big screen's body with fewer figures and charts, for a screen of
+    many sections; ``stale`` is set when served (the time its figures were built, while they are rebuilt)."""
+
+    key: str
+    title: str
+    source: str
+    fresh: str
+    url: str
+    body: str
+    charted: bool = False
+    dense: str = ""
+    stale: str = ""
+
+
+def fragment(view: SectionView, body: str, dense: str = "") -> SectionFragment:
+    return SectionFragment(
+        view.key, view.title, view.source, view.fresh, view.url, mark_safe(body), bool(view.charts), mark_safe(dense)
+    )
+
+
+def served(made: SectionFragment, stale: Any) -> SectionFragment:
+    """The cached fragment as this request shows it: with the time its figures were built if they are stale."""
+    return replace(made, stale=_when(stale))
 
 
 def _when(moment: Any) -> str:

@@ -9,6 +9,7 @@ from yuanqu.dashboard import report_views, views
 dashboard_patterns = [
     path("cockpit/", views.cockpit, name="cockpit"),
     path("cockpit/screen/", views.cockpit_screen, name="cockpit-screen"),
+    path("cockpit/table/", views.cockpit_table, name="cockpit-table"),
     path("report/monthly/", report_views.monthly_report, name="monthly-report"),
 ]
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yuanqu.core.access import sees_all_zones
 from yuanqu.core.cockpit import Period, Scope
 from yuanqu.core.params import MAX_YEAR, MIN_YEAR, to_id, to_int
 from yuanqu.dashboard import selectors
-from yuanqu.dashboard.cockpit import build_sections, default_period, has_zones, scope_for
-from yuanqu.dashboard.display import SectionView, section_view
-from yuanqu.zones.models import Zone
+from yuanqu.dashboard.cockpit import default_period, has_zones, rendered_sections, scope_for
+from yuanqu.dashboard.display import SectionFragment, served
+from yuanqu.dashboard.drawing import PAGES, query_of, screen_slices, table_drawer, ways
 
 YEARS_BACK = 5  # the years the selector offers before the current one
 
@@ -41,7 +41,7 @@ class Cockpit:
     query: str  # year, month and zone of this view, for links to the other view and the report
     crumbs: list[tuple[str, str]]  # (label, url) from the whole city down to the zone shown
     drill: list[tuple[str, str]]  # (zone name, url): the zones one level down
-    sections: list[SectionView] = field(default_factory=list)
+    sections: list[SectionFragment] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     reports: list[tuple[str, str]] = field(default_factory=list)  # (format, url) of the monthly report
     sub_parks: bool = False  # ``drill`` lists the sub-parks of the zone in view (else the zones side by side)
@@ -57,11 +57,6 @@ def _period(request) -> Period:
     return Period(year, month, today)
 
 
-def _link(name: str, **params) -> str:
-    shown = {key: value for key, value in params.items() if value not in (None, "")}
-    return f"{reverse(name)}?{urlencode(shown)}" if shown else reverse(name)
-
-
 def _report_links(query: str) -> list[tuple[str, str]]:
     """The monthly report for this period and zone, in both formats, once the report's page exists."""
     try:
@@ -74,32 +69,25 @@ def _report_links(query: str) -> list[tuple[str, str]]:
 def _cockpit(request, url_name: str) -> Cockpit:
     period = _period(request)
     scope = scope_for(request.user, zone_id=to_id(request.GET.get("zone")))
-    # One query for the way up and down: the zones the user sees, with their parents.
-    visible = {row["pk"]: row for row in Zone.objects.restrict(request.user).values("pk", "name", "parent_id")}
-    here = {"year": period.year, "month": period.month}
-    root = _("全市") if sees_all_zones(request.user) else _("全部园区")
-    crumbs = [(root, _link(url_name, **here))]
-    # The zone in view: the one drilled into, or a zone user's only zone.
-    shown = scope.zone if scope.zone is not None else scope.zones[0] if len(scope.zones) == 1 else None
-    if shown is not None:
-        chain, node = [], visible.get(shown.pk)
-        while node is not None and len(chain) < len(visible):
-            chain.append(node)
-            node = visible.get(node["parent_id"])
-        crumbs += [(node["name"], _link(url_name, **here, zone=node["pk"])) for node in reversed(chain)]
-        below = sorted((row for row in visible.values() if row["parent_id"] == shown.pk), key=lambda r: r["name"])
-        drill = [(row["name"], _link(url_name, **here, zone=row["pk"])) for row in below]
-    else:
-        drill = (
-            [(zone.name, _link(url_name, **here, zone=zone.pk)) for zone in scope.zones] if scope.side_by_side else []
-        )
-    by_name = dict(drill)
-    by_name.update({zone.display_name: url for zone in scope.zones for name, url in drill if name == zone.name})
-    sections = [section_view(section, by_name) for section in build_sections(scope, period)]
-    query = urlencode({**here, **({"zone": scope.zone.pk} if scope.zone is not None else {})})
+    found = ways(request.user, scope, period, url_name)
+    query = query_of(scope, period)
+    # Each section's part of the page as drawn when its figures were built (per scope, period, language and page):
+    # a warm page joins them without unpickling the sections or drawing them again.
+    made = rendered_sections(scope, period, variant=url_name, render=PAGES[url_name](found, query))
+    sections = [served(fragment, stale) for fragment, stale in made]
     this_year = timezone.localdate().year
     years = sorted({*range(this_year - YEARS_BACK, this_year + 1), period.year}, reverse=True)
-    return Cockpit(period, scope, query, crumbs, drill, sections, years, _report_links(query), shown is not None)
+    return Cockpit(
+        period,
+        scope,
+        query,
+        found.crumbs,
+        found.drill,
+        sections,
+        years,
+        _report_links(query),
+        found.shown is not None,
+    )
 
 
 @login_required
@@ -119,8 +107,31 @@ def cockpit_screen(request):
         "board": board,
         "columns": columns,
         "dense": dense,
-        "figure_slice": ":4" if dense else ":6",
-        "chart_slice": ":2" if dense else ":3",
+        **screen_slices(dense),
         "now": timezone.localtime(),
     }
     return render(request, "dashboard/screen.html", context)
+
+
+TABLE_KEY = re.compile(r"[\w-]{1,64}")
+
+
+@login_required
+def cockpit_table(request):
+    """One table of a cockpit section in full (the page shows its first rows): for the same zones, period and
+    language as the page, so for the user's own zones only (a zone not the user's is ignored, as on the page)."""
+    section_key, table_key = request.GET.get("section", ""), request.GET.get("table", "")
+    if not TABLE_KEY.fullmatch(section_key) or not TABLE_KEY.fullmatch(table_key):
+        return HttpResponseBadRequest(_("缺少或无效的参数：section、table"))
+    period = _period(request)
+    scope = scope_for(request.user, zone_id=to_id(request.GET.get("zone")))
+    found = ways(request.user, scope, period, "dashboard:cockpit")
+    made = rendered_sections(
+        scope, period, variant=f"table:{table_key}", render=table_drawer(found, table_key), keys=[section_key]
+    )
+    html = made[0][0] if made else ""
+    if not html:
+        return HttpResponseNotFound(_("驾驶舱中没有这张表"))
+    if request.headers.get("HX-Request"):
+        return HttpResponse(html)
+    return render(request, "dashboard/cockpit/table.html", {"table": html, "query": query_of(scope, period)})

@@ -131,12 +131,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
     },
     # The cockpit's sections, shared by every process of a machine (web and worker): a worker rebuilds what a write
-    # made stale while the pages show the last figures (yuanqu.dashboard.cockpit).
+    # made stale while the pages show the last figures (yuanqu.dashboard.cockpit). Four entries a section and view
+    # (the section, its version, the page's and the big screen's drawn parts): room for 150 zones' users' views of
+    # a few months in two languages.
     "cockpit": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("YUANQU_COCKPIT_CACHE_DIR", str(DATA_DIR / "cache" / "cockpit")),
         "TIMEOUT": 30 * 24 * 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 4},
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
     },
 }
 

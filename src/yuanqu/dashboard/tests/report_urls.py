@@ -21,6 +21,7 @@ urlpatterns = [
                 [
                     path("cockpit/", views.cockpit, name="cockpit"),
                     path("cockpit/screen/", views.cockpit_screen, name="cockpit-screen"),
+                    path("cockpit/table/", views.cockpit_table, name="cockpit-table"),
                     path("cockpit/report/", report, name="monthly-report"),
                 ],
                 "dashboard",

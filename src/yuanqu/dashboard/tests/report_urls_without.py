@@ -14,6 +14,7 @@ urlpatterns = [
                 [
                     path("cockpit/", views.cockpit, name="cockpit"),
                     path("cockpit/screen/", views.cockpit_screen, name="cockpit-screen"),
+                    path("cockpit/table/", views.cockpit_table, name="cockpit-table"),
                 ],
                 "dashboard",
             )

@@ -133,3 +133,31 @@ def test_a_zone_user_sees_its_zone_in_english_without_chinese_left(live_server, 
         page.goto(f"{live_server.url}/cockpit/screen/?{PERIOD}")
         text = page.locator("body").inner_text().replace(zone_a.name, "")
         assert re.findall(r"\S*[\u3400-\u9fff]+\S*", text) == []
+
+
+def test_a_long_table_shows_all_its_zones_on_demand_in_chinese_and_english(
+    live_server, cockpit_world, long_section, chromium_path
+):
+    from playwright.sync_api import expect
+
+    _zone_a, _zone_b, leader, _staff = cockpit_world
+    zones = [make_zone(f"第{n:02d}园区", code=f"M{n:03d}") for n in range(20)]
+    rows = "#table-long-by-zone tbody tr"
+    with signed_in_page(live_server, chromium_path, leader.username, viewport=(1400, 900)) as (page, _problems):
+        page.goto(f"{live_server.url}/cockpit/?{PERIOD}")
+        expect(page.locator(rows)).to_have_count(15)
+        control = page.locator("#block-long-by-zone .table-more a")
+        expect(control).to_have_text("展开全部 22 个园区")
+        control.click()
+        expect(page.locator(rows)).to_have_count(22)  # replaced in place, without leaving the page
+        assert page.url == f"{live_server.url}/cockpit/?{PERIOD}"
+        expect(page.locator("#block-long-by-zone .table-more")).to_have_count(0)
+        page.locator(rows).last.locator("td").nth(1).click()  # a row brought in later drills down as well
+        page.wait_for_url(f"{live_server.url}/cockpit/?{PERIOD}&zone={zones[-1].pk}")
+        page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
+        page.goto(f"{live_server.url}/cockpit/?{PERIOD}")
+        control = page.locator("#block-long-items .table-more a")
+        expect(control).to_have_text("Show all 30 rows")
+        control.click()
+        expect(page.locator("#table-long-items tbody tr")).to_have_count(30)
+        expect(page.locator("#block-long-by-zone .table-more a")).to_have_text("Show all 22 zones")

@@ -3,7 +3,7 @@ imports, or before a leaders' meeting) rather than on the first look after a cha
 
 Without --users it rebuilds the views looked at in the last week whose data changed (what the warm-up job does);
 with --users it also builds the current month's cockpit of every active user, in Chinese and English, so that
-even a view never looked at opens at once.
+even a view never looked at opens at once. Both build the sections and draw the cockpit's pages of them.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 seen.add(who)
                 for language in LANGUAGES:
                     with translation.override(language):
-                        cockpit.build_sections(scope, Period.current(today), stale_ok=False)
+                        cockpit.build_view(scope, Period.current(today))
                 built += 1
         self.stdout.write(
             f"驾驶舱：更新 {done} 个近期视图，生成 {built} 个用户范围，用时 {time.monotonic() - started:.1f} 秒 / "

@@ -307,13 +307,13 @@
     el.dataset.drawn = "1";
   }
 
-  /* A zone row of a table opens that zone's cockpit (its name is the link; the whole row is a larger target). */
+  /* A zone row of a table opens that zone's cockpit (its name is the link; the whole row is a larger target). One
+     listener on the document, so that the rows of a table shown in full later (htmx) open theirs too. */
   function drillRows() {
-    document.querySelectorAll("tr[data-drill]").forEach(function (row) {
-      row.addEventListener("click", function (event) {
-        if (event.target.closest("a")) return;
-        window.location.href = row.dataset.drill;
-      });
+    document.addEventListener("click", function (event) {
+      var row = event.target.closest("tr[data-drill]");
+      if (!row || event.target.closest("a")) return;
+      window.location.href = row.dataset.drill;
     });
   }
 

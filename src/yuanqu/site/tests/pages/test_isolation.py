@@ -70,6 +70,8 @@ LIST_PAGES = {
     # The cockpit: every registered section, for A's zone and its sub-park (a way down to it).
     "/cockpit/?year=2025&month=9": lambda a: [a.zone.name, a.sub_park.name],
     "/cockpit/screen/?year=2025&month=9": lambda a: [a.zone.name],
+    # A cockpit table in full (its "show all" control): the overdue stage deadlines, A's project among them.
+    "/cockpit/table/?section=projects&table=projects-late": lambda a: [a.project.name, a.zone.name],
 }
 
 
@@ -144,6 +146,7 @@ COCKPIT_OF_B = {
     "cockpit of zone B": lambda b: f"/cockpit/?year=2025&month=9&zone={b.zone.pk}",
     "cockpit of B's sub-park": lambda b: f"/cockpit/?zone={b.sub_park.pk}",
     "big screen of zone B": lambda b: f"/cockpit/screen/?year=2025&month=9&zone={b.zone.pk}",
+    "cockpit table of zone B": lambda b: f"/cockpit/table/?zone={b.zone.pk}&section=projects&table=projects-late",
 }
 
 
