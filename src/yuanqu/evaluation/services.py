@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from yuanqu.analytics.mujun import EngineError, Method, MethodError, parse_method, preset_names, preset_text, score
 from yuanqu.core.access import can_edit, editable_zone_ids, is_city_admin, visible_zone_ids, zone_descendants
+from yuanqu.core.bulk import copy_rows
 from yuanqu.core.changelog import acting, current_actor
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.evaluation.models import GRADES, EvaluationMethod, EvaluationResult, EvaluationRun
@@ -258,16 +259,10 @@ def _result_rows(scored: pl.DataFrame, parsed: Method, keys: dict[str, tuple], r
 
 
 def _insert_results(rows: pl.DataFrame) -> None:
-    """Insert the rows with one prepared statement; bulk_create would build 100,000 model objects first."""
-    table = EvaluationResult._meta.db_table
+    """Insert the rows straight from the frame (by COPY on PostgreSQL); bulk_create would build 100,000 model
+    objects first. The indicators and policies are JSON text already."""
     columns = [EvaluationResult._meta.get_field(name.removesuffix("_id")).column for name in RESULT_COLUMNS]
-    quote = connection.ops.quote_name
-    json_marker = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    markers = [json_marker if name in ("indicators", "policies") else "%s" for name in RESULT_COLUMNS]
-    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES ({', '.join(markers)})"
-    with connection.cursor() as cursor:
-        for offset in range(0, rows.height, 10_000):
-            cursor.executemany(sql, rows.slice(offset, 10_000).rows())
+    copy_rows(EvaluationResult._meta.db_table, columns, rows.iter_rows())
 
 
 def run_evaluation(*, method, year: int, user, zone_ids=None) -> EvaluationRun:
