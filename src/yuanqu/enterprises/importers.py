@@ -358,18 +358,23 @@ class EnterpriseYearImporter(Importer):
                 plan.unchanged += 1
                 continue
             values = v.copy()  # holds exactly the file's columns
-            del values["uscc"], values["year"]
+            del values["uscc"]
             values.pop("name", None)
             for flag in flags:
                 if values[flag] is None:
                     values[flag] = False
+            key = (enterprise_id, year)
+            if current is None:
+                values["enterprise_id"] = enterprise_id  # with the year already: the new row's key
+                plan.create(values, label=f"{name} {year}", zone_id=zone_id, key=key, row=row)
+                continue
+            del values["year"]
             plan.compare(
                 values,
-                stored=None if current is None else stored.values(current),
+                stored=stored.values(current),
                 label=f"{name} {year}",
                 zone_id=zone_id,
-                key=(enterprise_id, year),
-                new={**values, "enterprise_id": enterprise_id, "year": year},
+                key=key,
                 partial=True,
                 row=row,
             )

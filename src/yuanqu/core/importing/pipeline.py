@@ -188,7 +188,7 @@ class Plan:
         ``partial`` one is completed for the change log when written. An update remembers its fields as read,
         so that the write can refuse a row someone else changed in the meantime."""
         if stored is None:
-            self.creates.append(Change(values if new is None else new, label, zone_id, key=key, row=row))
+            self.create(values if new is None else new, label=label, zone_id=zone_id, key=key, row=row)
             return
         changed = {name: value for name, value in values.items() if stored[name] != value}
         if changed:
@@ -207,6 +207,11 @@ class Plan:
             )
         else:
             self.unchanged += 1
+
+    def create(self, values: dict, *, label: str, zone_id: int | None, key: tuple, row: int | None = None) -> None:
+        """A row of the file (``row``) whose natural key ``key`` is not stored: created with ``values``, every
+        field it supplies, the key's included."""
+        self.creates.append(Change(values, label, zone_id, key=key, row=row))
 
     def fingerprint(self) -> dict[str, str]:
         """What the plan does to each row of the file, as short digests by row number: a create, or an update
@@ -1023,7 +1028,10 @@ class _Snapshots:
                         )
                     # Trailing zeros go ("1200.5000" -> "1200.5", "1200.0000" -> "1200"), as in _decimal_json;
                     # str() of a Decimal writes no exponent here, so the text is plain digits and a point.
-                    series.append(texts.str.replace(r"(\.\d*?)0+$", "${1}").str.replace(r"\.$", ""))
+                    if texts.str.contains(".", literal=True).all():  # a point in every text: strip, no regex
+                        series.append(texts.str.strip_chars_end("0").str.strip_chars_end("."))
+                    else:
+                        series.append(texts.str.replace(r"(\.\d*?)0+$", "${1}").str.replace(r"\.$", ""))
                 else:
                     series.append(polars.Series(name, list(map(convert, values)), dtype=polars.String))
         frame = polars.DataFrame(series)
