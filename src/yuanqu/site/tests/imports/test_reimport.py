@@ -88,6 +88,22 @@ def test_created_rows_are_logged_with_their_values(tmp_path, enterprise_a, user_
     }
 
 
+def test_each_created_row_is_logged_under_its_own_id_after_rows_were_deleted(tmp_path, enterprise_a, enterprise_b):
+    run("import", "enterprise-years", str(write_xlsx(tmp_path / "a.xlsx", year_rows(enterprise_a))))
+    EnterpriseYear.objects.filter(enterprise=enterprise_a, year=2024).delete()  # the highest id so far
+    rows = [*year_rows(enterprise_b)[1:], *year_rows(enterprise_a)[2:]]  # b 2023, b 2024, a 2024 again
+    out, _err = run("import", "enterprise-years", str(write_xlsx(tmp_path / "b.xlsx", [YEAR_HEADERS, *rows])))
+
+    assert "3 行，新增 3，更新 0，未变 0" in out.splitlines()[-1]
+    created = ChangeLogEntry.objects.filter(action="create", content_type__model="enterpriseyear").order_by("-id")[:3]
+    logged = {(entry.after["enterprise_id"], entry.after["year"]): entry for entry in created}
+    for year in EnterpriseYear.objects.filter(pk__in=[int(entry.object_id) for entry in created]):
+        entry = logged[(year.enterprise_id, year.year)]
+        assert entry.object_id == str(year.pk) == str(entry.after["id"])
+        assert entry.object_repr == f"{year.enterprise.name} {year.year}"
+    assert sorted(logged) == sorted([(enterprise_b.pk, 2023), (enterprise_b.pk, 2024), (enterprise_a.pk, 2024)])
+
+
 def test_imported_and_page_saved_numbers_are_logged_with_the_same_spelling(tmp_path, enterprise_a, user_a):
     run("import", "enterprise-years", str(write_xlsx(tmp_path / "a.xlsx", year_rows(enterprise_a))), user="staff_a")
     year = EnterpriseYear.objects.get(enterprise=enterprise_a, year=2023)
