@@ -13,6 +13,7 @@ from yuanqu.core.importing.pipeline import (
     FirstRows,
     Importer,
     Plan,
+    StoredRows,
     check_values,
     chunked,
     column_values,
@@ -291,17 +292,23 @@ class EnterpriseYearImporter(Importer):
         # Look up every distinct valid code at once, then walk the rows a single time.
         codes = sorted({code for raw in set(column_values(table, "uscc")) if (code := check_uscc.clean(raw))})
         enterprises = self._enterprises(codes)
-        existing = self._existing([found[0] for found in enterprises.values()], keys)
+        stored = StoredRows(EnterpriseYear, keys)
+        existing = stored.read(("enterprise_id", "year"), "enterprise_id", [found[0] for found in enterprises.values()])
         visible = visible_zone_ids(user) if user is not None else None
         editable = editable_zone_ids(user) if user is not None else None
         # Only flag columns with blanks need filling in row by row (a blank flag means "no").
         flags = [flag for flag in self.FLAGS if flag in keys and None in column_values(table, flag)]
+        # The file's values as the database returns them: a stored year equal to its row's is unchanged at once.
+        probes = (
+            stored.probes([self._filled(column_values(table, key), key in flags) for key in keys]) if existing else ()
+        )
+        same = stored.same
         cleaned = check_uscc.cache  # raw code -> standard code, for the common case without a call
         first_year, last_year = FIRST_YEAR, LAST_YEAR
         seen = FirstRows()
         other_names: list[tuple[int, str, str]] = []  # a name in the file unlike the enterprise's: a wrong code?
         plan = Plan()
-        for parsed in table.rows:
+        for index, parsed in enumerate(table.rows):
             v, row = parsed.values, parsed.row
             uscc = cleaned.get(v["uscc"])
             if uscc.__class__ is not str:
@@ -343,21 +350,31 @@ class EnterpriseYearImporter(Importer):
                     problem(row, uscc_header, uscc, "无权修改该企业的数据", "not allowed to change this enterprise")
                 )
                 continue
-            values = v.copy()  # holds exactly the file's columns
-            del values["uscc"], values["year"]
-            written_name = values.pop("name", None)
+            written_name = v.get("name")
             if written_name and written_name != name:
                 other_names.append((row, written_name, name))
+            current = existing.get((enterprise_id, year))
+            if current is not None and same(current, probes[index]):
+                plan.unchanged += 1
+                continue
+            values = v.copy()  # holds exactly the file's columns
+            del values["uscc"]
+            values.pop("name", None)
             for flag in flags:
                 if values[flag] is None:
                     values[flag] = False
+            key = (enterprise_id, year)
+            if current is None:
+                values["enterprise_id"] = enterprise_id  # with the year already: the new row's key
+                plan.create(values, label=f"{name} {year}", zone_id=zone_id, key=key, row=row)
+                continue
+            del values["year"]
             plan.compare(
                 values,
-                stored=existing.get((enterprise_id, year)),
+                stored=stored.values(current),
                 label=f"{name} {year}",
                 zone_id=zone_id,
-                key=(enterprise_id, year),
-                new={**values, "enterprise_id": enterprise_id, "year": year},
+                key=key,
                 partial=True,
                 row=row,
             )
@@ -380,24 +397,9 @@ class EnterpriseYearImporter(Importer):
         return found
 
     @staticmethod
-    def _existing(enterprise_ids, keys) -> dict[tuple[int, int], dict]:
-        """The stored years of these enterprises, keyed by (enterprise id, year): id and the file's columns."""
-        # Which enterprises have any stored year, in plain SQL first: a file of new years costs one quick
-        # query instead of the ORM preparing every id; only those found are read through the ORM.
-        table = connection.ops.quote_name(EnterpriseYear._meta.db_table)
-        with_years = []
-        with connection.cursor() as cursor:
-            for chunk in chunked(sorted(enterprise_ids)):
-                marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(f"SELECT DISTINCT enterprise_id FROM {table} WHERE enterprise_id IN ({marks})", chunk)
-                with_years.extend(pk for (pk,) in cursor.fetchall())
-        fields = ["id", "enterprise_id", "year", *keys]
-        existing = {}
-        for chunk in chunked(sorted(with_years)):
-            for stored in EnterpriseYear.objects.filter(enterprise_id__in=chunk).values_list(*fields):
-                values = dict(zip(fields, stored, strict=True))
-                existing[(values["enterprise_id"], values["year"])] = values
-        return existing
+    def _filled(values: list, flag: bool) -> list:
+        """A column of the file as it is compared: a blank flag means "no"."""
+        return [False if value is None else value for value in values] if flag else values
 
 
 def _name_note(rows: list[tuple[int, str, str]], shown: int = 5) -> tuple[str, str]:

@@ -106,6 +106,8 @@ class Table:
     skipped: list[tuple[int, str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     factors: dict[str, Fraction] = field(default_factory=dict)  # key -> stored units per unit of the file
+    # The parsed values a column at a time, as the reader built them before making rows (for `column_values`).
+    columns: dict[str, list] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1387,6 +1389,7 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
     found.sort(key=_row_of)  # stable: a row's problems stay in column order
     keys = [column.key for column in plan]
     table.rows.extend(map(ParsedRow, numbers, map(dict, map(zip, repeat(keys), zip(*columns, strict=True)))))
+    table.columns = dict(zip(keys, columns, strict=True))
 
 
 # --------------------------------------------------------------------------------------------------------------

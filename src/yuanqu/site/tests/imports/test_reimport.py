@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 
 from yuanqu.core.importing.pipeline import run_import
 from yuanqu.core.models import ChangeLogEntry
@@ -86,6 +88,22 @@ def test_created_rows_are_logged_with_their_values(tmp_path, enterprise_a, user_
     }
 
 
+def test_each_created_row_is_logged_under_its_own_id_after_rows_were_deleted(tmp_path, enterprise_a, enterprise_b):
+    run("import", "enterprise-years", str(write_xlsx(tmp_path / "a.xlsx", year_rows(enterprise_a))))
+    EnterpriseYear.objects.filter(enterprise=enterprise_a, year=2024).delete()  # the highest id so far
+    rows = [*year_rows(enterprise_b)[1:], *year_rows(enterprise_a)[2:]]  # b 2023, b 2024, a 2024 again
+    out, _err = run("import", "enterprise-years", str(write_xlsx(tmp_path / "b.xlsx", [YEAR_HEADERS, *rows])))
+
+    assert "3 行，新增 3，更新 0，未变 0" in out.splitlines()[-1]
+    created = ChangeLogEntry.objects.filter(action="create", content_type__model="enterpriseyear").order_by("-id")[:3]
+    logged = {(entry.after["enterprise_id"], entry.after["year"]): entry for entry in created}
+    for year in EnterpriseYear.objects.filter(pk__in=[int(entry.object_id) for entry in created]):
+        entry = logged[(year.enterprise_id, year.year)]
+        assert entry.object_id == str(year.pk) == str(entry.after["id"])
+        assert entry.object_repr == f"{year.enterprise.name} {year.year}"
+    assert sorted(logged) == sorted([(enterprise_b.pk, 2023), (enterprise_b.pk, 2024), (enterprise_a.pk, 2024)])
+
+
 def test_imported_and_page_saved_numbers_are_logged_with_the_same_spelling(tmp_path, enterprise_a, user_a):
     run("import", "enterprise-years", str(write_xlsx(tmp_path / "a.xlsx", year_rows(enterprise_a))), user="staff_a")
     year = EnterpriseYear.objects.get(enterprise=enterprise_a, year=2023)
@@ -95,6 +113,43 @@ def test_imported_and_page_saved_numbers_are_logged_with_the_same_spelling(tmp_p
     saved = ChangeLogEntry.objects.get(object_id=str(year.pk), content_type__model="enterpriseyear", action="update")
     assert imported.after["emissions"] == saved.before["emissions"] == "2.5"
     assert saved.after["emissions"] == "3.25"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored_otherwise"),
+    [
+        ("0.1", None),  # no float holds a tenth exactly
+        ("-0.0001", None),
+        ("99999999999.9999", None),  # 15 digits: the most a float tells apart
+        ("12345678901234.5678", None),  # 18 digits: SQLite keeps a float, which reads back rounded
+        ("1200", "1200.00000001"),  # a stored float a little off, as another program might write it
+    ],
+)
+def test_a_reimport_finds_a_year_unchanged_exactly_when_its_stored_value_reads_back_equal(
+    tmp_path, enterprise_a, typed, stored_otherwise
+):
+    path = write_xlsx(tmp_path / "years.xlsx", year_rows(enterprise_a, tax_2024=typed))
+    run("import", "enterprise-years", str(path))
+    year = EnterpriseYear.objects.get(enterprise=enterprise_a, year=2024)
+    if stored_otherwise is not None:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE enterprises_enterpriseyear SET tax = %s WHERE id = %s", [stored_otherwise, year.pk])
+    entries_before = ChangeLogEntry.objects.count()
+    # What the model reads back decides, not how the database stores it (a float on SQLite, a numeric elsewhere).
+    reads_back_equal = EnterpriseYear.objects.get(pk=year.pk).tax == Decimal(typed)
+
+    out, _err = run("import", "enterprise-years", str(path))
+
+    if reads_back_equal:
+        assert "新增 0，更新 0，未变 2" in out.splitlines()[-1]
+        assert ChangeLogEntry.objects.count() == entries_before
+    else:
+        assert "新增 0，更新 1，未变 1" in out.splitlines()[-1]
+        entry = ChangeLogEntry.objects.latest("id")
+        assert (entry.action, entry.object_id, entry.changed_fields) == ("update", str(year.pk), ["tax"])
+        assert entry.after["tax"] == format(Decimal(typed).normalize(), "f")
+    if typed != "12345678901234.5678":
+        assert reads_back_equal  # every value of up to 15 digits reads back as it was typed
 
 
 def test_a_file_with_only_some_columns_leaves_the_others_alone(tmp_path, enterprise_a):
