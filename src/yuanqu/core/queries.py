@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 
 IDS_INLINE_MAX = 500
 """Up to this many ids go into ``IN (…)`` as parameters; more travel as one array (JSON on SQLite)."""
@@ -46,3 +46,42 @@ def raw_rows(values) -> list[tuple]:
     with connections[values.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def keep_statistics(model, added: int) -> bool:
+    """Refresh the query planner's statistics of the model's table after ``added`` rows went into it, when the
+    table has changed by more rows than the statistics know of since they were taken (never taken, taken while it
+    was empty, or before it doubled); whether they were refreshed.
+
+    Rows a page stores as it goes (the map's worked-out parcel rows) arrive in bursts that autovacuum sees late,
+    if at all: until then PostgreSQL plans a join with the table as if it held one row, and a tile of 1,580
+    parcels joined to 5,000 stored rows by a nested loop took 1.1 s instead of 7 ms. Refreshing at each doubling
+    samples the table a handful of times over its life. Skipped while another session refreshes it."""
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.reltuples, coalesce(s.n_mod_since_analyze, 0) FROM pg_class c "
+                "LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid WHERE c.oid = %s::regclass",
+                [quote(table)],
+            )
+            known, changed = cursor.fetchone()
+            if changed + added <= max(known, 0):
+                return False
+            cursor.execute(f"ANALYZE (SKIP_LOCKED) {quote(table)}")
+            return True
+        if connection.vendor == "sqlite":
+            try:
+                cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])
+                found = cursor.fetchone()
+            except DatabaseError:  # no statistics of any table yet
+                found = None
+            known = int(found[0].split()[0]) if found and found[0] else 0
+            cursor.execute(f"SELECT max(rowid) FROM {quote(table)}")  # rows ever numbered: at least those there
+            numbered = cursor.fetchone()[0] or 0
+            if numbered <= 2 * known:
+                return False
+            cursor.execute(f"ANALYZE {quote(table)}")
+            return True
+    return False

@@ -44,7 +44,7 @@ from yuanqu.analytics.land_status import classify
 from yuanqu.core.access import zone_descendants, zone_scope
 from yuanqu.core.changelog import NO_VERSION, data_version
 from yuanqu.core.models import ChangeLogEntry
-from yuanqu.core.queries import chunks, filter_by_ids
+from yuanqu.core.queries import chunks, filter_by_ids, keep_statistics
 from yuanqu.core.registry import Touched, tile_touches
 from yuanqu.evaluation.selectors import latest_grades
 from yuanqu.land import status
@@ -392,6 +392,7 @@ def store_rows(*, scope: str, as_of: dt.date, entry: int, derived: dict[int, tup
             insert_rows(rows)
     except OperationalError:  # the database stayed locked (a long import): the next tile tries again
         return False
+    keep_statistics(ParcelTileRow, len(rows))
     return True
 
 

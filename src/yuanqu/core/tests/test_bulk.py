@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from yuanqu.core.bulk import copy_rows, insert_objects
+from yuanqu.core.queries import keep_statistics
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.land.models import Parcel
 from yuanqu.land.services import set_geometry
@@ -66,3 +67,13 @@ def test_copy_rows_writes_json_text_into_a_json_column():
     entry = ChangeLogEntry.objects.get(username="批量")
     assert (entry.before, entry.after, entry.changed_fields) == ({"name": "乙"}, {"name": "甲"}, ["name"])
     assert entry.time == now and entry.zone_id == zone.pk, connection.vendor
+
+
+def test_planner_statistics_refreshed_when_a_table_outgrows_them():
+    def add(n: int, start: int) -> int:
+        Zone.objects.bulk_create([Zone(name=f"统计园区{k}") for k in range(start, start + n)])
+        return n
+
+    assert keep_statistics(Zone, add(30, 0)) is True  # never taken: taken now
+    assert keep_statistics(Zone, 1) is False  # they know of the 30 rows
+    assert keep_statistics(Zone, add(40, 30)) is True  # more than doubled since
