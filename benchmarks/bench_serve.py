@@ -9,6 +9,11 @@ an empty database, there), signs a city administrator in for every client, then 
 enterprise list (pages 1–5, as a user leafing through) for --seconds, then for the tiles of the largest zone at
 zoom 14 (all asked once first, so warm) for --seconds. Prints requests, throughput and p50 / p95 / max per page
 and worker count, and the load average. Also prints how long `yuanqu --help` takes to start.
+
+The clients are Python threads in this process by default, which take a share of the same cores from the server.
+``--client ab`` drives the first list page and the first tile with ApacheBench instead (Debian's apache2-utils;
+one process in C, the same 20 concurrent connections, no keep-alive, as the threads), so that the cores go to the
+server.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -81,6 +88,50 @@ def hammer(port: int, paths: list[str], cookies: list[str], seconds: float) -> t
     return latencies, errors[0]
 
 
+def apache_bench(
+    port: int, path: str, cookie: str, clients: int, seconds: float
+) -> tuple[int, float, float, float, int]:
+    """ApacheBench on one path for the time given: (requests, p50, p95, max in ms, failed or non-2xx)."""
+    done = subprocess.run(
+        [
+            "ab",
+            "-q",
+            "-n",
+            "10000000",
+            "-t",
+            str(seconds),
+            "-c",
+            str(clients),
+            "-C",
+            cookie,
+            "-H",
+            "Accept-Encoding: gzip",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = done.stdout
+
+    def number(pattern: str) -> float:
+        found = re.search(pattern, out, re.MULTILINE)
+        if found is None:
+            raise SystemExit(f"ab said:\n{out}\n{done.stderr}")
+        return float(found.group(1))
+
+    count = int(number(r"^Complete requests:\s+(\d+)"))
+    failed = int(number(r"^Failed requests:\s+(\d+)"))
+    other = re.search(r"^Non-2xx responses:\s+(\d+)", out, re.MULTILINE)
+    return (
+        count,
+        number(r"^\s+50%\s+(\d+)"),
+        number(r"^\s+95%\s+(\d+)"),
+        number(r"^\s+100%\s+(\d+)"),
+        failed + (int(other.group(1)) if other else 0),
+    )
+
+
 def startup_seconds(env: dict, repeat: int = 5) -> tuple[float, float]:
     """Median wall-clock and processor (user + system) seconds of `yuanqu --help`."""
     import resource
@@ -103,7 +154,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0, help="per page and worker count")
     parser.add_argument("--threads", type=int, default=4, help="threads per web process")
     parser.add_argument("--parcels", type=int, default=20_000)
+    parser.add_argument("--client", choices=("threads", "ab"), default="threads", help="who asks (see above)")
     args = parser.parse_args()
+    if args.client == "ab" and not shutil.which("ab"):
+        raise SystemExit("--client ab needs ApacheBench: apt-get install apache2-utils")
 
     with django_on_a_throwaway_database("serve", database_url=True) as workdir:
         run(args, workdir)
@@ -189,6 +243,13 @@ def run(args, workdir: Path) -> None:
                     get(port, path, cookies[0])
             for label, paths in (("enterprise list", list_paths), ("warm tile z14", tile_paths)):
                 load = os.getloadavg()[0]
+                if args.client == "ab":
+                    count, p50, p95, most, errors = apache_bench(port, paths[0], cookies[0], args.clients, args.seconds)
+                    print(
+                        f"{workers:>7} {label:<16} {count:>8} {count / args.seconds:>6.1f} {p50:>7.0f} {p95:>7.0f} "
+                        f"{most:>7.0f} {errors:>6}   (load {load:.1f}; ab, {paths[0]})"
+                    )
+                    continue
                 latencies, errors = hammer(port, paths, cookies, args.seconds)
                 ms = [t * 1000 for t in latencies]
                 print(
