@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 from django.core.exceptions import EmptyResultSet
@@ -46,6 +47,39 @@ def raw_rows(values) -> list[tuple]:
     with connections[values.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def raw_frame(values, schema: dict):
+    """The rows of a values_list queryset as a Polars frame with ``schema`` (the columns in the order of the
+    values; ids, texts, floats, dates, booleans), read without a Python object per value: on PostgreSQL the
+    database writes the rows as CSV (``COPY (…) TO STDOUT``) and Polars parses it, faster than fetching tuples
+    and building the frame from them (a province's 300,000 parcels, 20 columns: 2.2–2.5 s → 1.5 s, most of it the
+    query itself); elsewhere from :func:`raw_rows`. As with raw_rows, cast decimals to floats in the query."""
+    import polars as pl
+
+    try:
+        sql, params = values.query.sql_with_params()
+    except EmptyResultSet:
+        return pl.DataFrame(schema=schema)
+    database = connections[values.db]
+    if database.vendor != "postgresql":
+        return pl.DataFrame(raw_rows(values), schema=schema, orient="row")
+    from psycopg import ClientCursor
+
+    database.ensure_connection()
+    query = ClientCursor(database.connection).mogrify(sql, params)  # COPY takes no bound parameters
+    buffer = io.BytesIO()
+    with database.cursor() as cursor, cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)") as copy:
+        for block in copy:
+            buffer.write(block)
+    if not buffer.tell():
+        return pl.DataFrame(schema=schema)
+    # PostgreSQL writes a null as nothing and an empty text as "", as Polars reads them; booleans as t and f.
+    flags = [name for name, dtype in schema.items() if dtype == pl.Boolean]
+    read = {name: (pl.String if name in flags else dtype) for name, dtype in schema.items()}
+    buffer.seek(0)
+    frame = pl.read_csv(buffer, has_header=False, new_columns=list(schema), schema=read)
+    return frame.with_columns(pl.col(name) == "t" for name in flags) if flags else frame
 
 
 def keep_statistics(model, added: int) -> bool:

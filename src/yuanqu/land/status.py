@@ -21,7 +21,7 @@ from django.utils import translation
 from yuanqu.analytics.land_status import STATUS_LABELS, STATUSES, LandRules, LandRulesError, classify, summarise
 from yuanqu.core.access import zone_descendants, zone_scope
 from yuanqu.core.changelog import NO_VERSION, data_version
-from yuanqu.core.queries import filter_by_ids, raw_rows
+from yuanqu.core.queries import filter_by_ids, raw_frame
 from yuanqu.core.readings import read_once
 from yuanqu.enterprises.models import EnterpriseYear
 from yuanqu.land.models import EnterpriseLand, LandRuleSet, Parcel
@@ -111,16 +111,9 @@ def enterprise_figures_frame(*, user, parcels, as_of: dt.date, read=None) -> pl.
         uses = uses.filter(parcel__zone_id__in=read[1])
     area = Cast("area_mu", FloatField())
     rows = uses.order_by().values_list("pk", "parcel_id", "enterprise_id", area, "enterprise__industry_division")
-    used = pl.DataFrame(
-        raw_rows(rows),
-        schema={
-            "pk": pl.Int64,
-            "parcel_id": pl.Int64,
-            "enterprise_id": pl.Int64,
-            "area": pl.Float64,
-            "division": pl.String,
-        },
-        orient="row",
+    used = raw_frame(
+        rows,
+        {"pk": pl.Int64, "parcel_id": pl.Int64, "enterprise_id": pl.Int64, "area": pl.Float64, "division": pl.String},
     )
     if read is not None:
         used = used.join(
@@ -131,16 +124,13 @@ def enterprise_figures_frame(*, user, parcels, as_of: dt.date, read=None) -> pl.
     enterprise_ids = used["enterprise_id"].unique().sort().to_list()
     # The land each enterprise holds at the date (all its uses, the parcels not asked for included).
     held = (
-        pl.DataFrame(
-            raw_rows(
-                filter_by_ids(EnterpriseLand.objects.all(), enterprise_ids, field="enterprise_id")
-                .exclude(start_on__gt=as_of)
-                .exclude(end_on__lt=as_of)
-                .order_by()
-                .values_list("enterprise_id", area)
-            ),
-            schema={"enterprise_id": pl.Int64, "held": pl.Float64},
-            orient="row",
+        raw_frame(
+            filter_by_ids(EnterpriseLand.objects.all(), enterprise_ids, field="enterprise_id")
+            .exclude(start_on__gt=as_of)
+            .exclude(end_on__lt=as_of)
+            .order_by()
+            .values_list("enterprise_id", area),
+            {"enterprise_id": pl.Int64, "held": pl.Float64},
         )
         .group_by("enterprise_id")
         .agg(pl.col("held").fill_null(0.0).sum())
@@ -152,11 +142,7 @@ def enterprise_figures_frame(*, user, parcels, as_of: dt.date, read=None) -> pl.
         .values_list("enterprise_id", "year", Cast("tax", FloatField()), Cast("land_mu", FloatField()))
     )
     latest = (
-        pl.DataFrame(
-            raw_rows(years),
-            schema={"enterprise_id": pl.Int64, "year": pl.Int64, "tax": pl.Float64, "land_mu": pl.Float64},
-            orient="row",
-        )
+        raw_frame(years, {"enterprise_id": pl.Int64, "year": pl.Int64, "tax": pl.Float64, "land_mu": pl.Float64})
         .sort("enterprise_id", "year", descending=[False, True])
         .unique("enterprise_id", keep="first", maintain_order=True)
     )
@@ -205,14 +191,14 @@ def parcel_frame(
         for name in FRAME_FIELDS
     ]
     ordering = ("zone__code", "zone__name", "code") if ordered else ()
-    rows = raw_rows(parcels.order_by(*ordering).values_list(*fields))
+    rows = raw_frame(parcels.order_by(*ordering).values_list(*fields), _read_schema(dates_as_text=True))
     if figures:
         read = None
         if parcel_ids is None:  # whole zones: their uses read by zone (all of them for every zone)
             zones = zone_descendants(zone_ids) if zone_ids is not None else None
             if zones is not None and zones.issuperset(Zone.objects.values_list("pk", flat=True)):
                 zones = None
-            read = ([row[0] for row in rows], zones)
+            read = (rows["parcel_id"].to_list(), zones)
         known = enterprise_figures_frame(user=user, parcels=parcels, as_of=as_of, read=read)
     else:
         known = pl.DataFrame(schema=figures_schema())
@@ -233,6 +219,16 @@ def frame_schema() -> dict:
     return schema
 
 
+def _read_schema(dates_as_text: bool) -> dict:
+    """The columns of the parcel rows as read (FRAME_FIELDS), before frame_from_rows makes the input frame."""
+    schema = frame_schema()
+    read = {"parcel_id": pl.Int64, "zone_id": pl.Int64, "zone_name": pl.String, "short_name": pl.String}
+    read |= {"code": pl.String, **{name: schema[name] for name in PARCEL_FIELDS}}
+    if dates_as_text:
+        read |= {name: pl.String for name in DATE_FIELDS}
+    return read
+
+
 def frame_from_rows(
     rows, figures: dict[int, tuple[str | None, float | None]] | pl.DataFrame, *, dates_as_text: bool = False
 ) -> pl.DataFrame:
@@ -240,11 +236,9 @@ def frame_from_rows(
     Decimals, dates as dates or, with ``dates_as_text``, as ISO text) and the enterprise figures of
     :func:`enterprise_figures` (or its frame); built by Polars from the rows at once."""
     schema = frame_schema()
-    read = {"parcel_id": pl.Int64, "zone_id": pl.Int64, "zone_name": pl.String, "short_name": pl.String}
-    read |= {"code": pl.String, **{name: schema[name] for name in PARCEL_FIELDS}}
-    if dates_as_text:
-        read |= {name: pl.String for name in DATE_FIELDS}
-    frame = pl.DataFrame(rows, schema=read, orient="row")
+    frame = (
+        rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows, schema=_read_schema(dates_as_text), orient="row")
+    )
     if dates_as_text:
         frame = frame.with_columns(pl.col(name).str.slice(0, 10).str.to_date("%Y-%m-%d") for name in DATE_FIELDS)
     if isinstance(figures, pl.DataFrame):

@@ -9,8 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from yuanqu.core.bulk import copy_rows, insert_objects
-from yuanqu.core.queries import keep_statistics
 from yuanqu.core.models import ChangeLogEntry
+from yuanqu.core.queries import keep_statistics, raw_frame
 from yuanqu.land.models import Parcel
 from yuanqu.land.services import set_geometry
 from yuanqu.zones.models import Zone
@@ -77,3 +77,42 @@ def test_planner_statistics_refreshed_when_a_table_outgrows_them():
     assert keep_statistics(Zone, add(30, 0)) is True  # never taken: taken now
     assert keep_statistics(Zone, 1) is False  # they know of the 30 rows
     assert keep_statistics(Zone, add(40, 30)) is True  # more than doubled since
+
+
+def test_raw_frame_reads_what_the_orm_reads():
+    import polars as pl
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
+
+    from yuanqu.enterprises.models import Enterprise
+
+    zone = Zone.objects.create(
+        name='园区,"甲"\n二期', code="", approved_on=dt.date(2001, 2, 3), approved_area_ha=Decimal("12.5")
+    )
+    other = Zone.objects.create(name="乙园区", code="S320001", short_name="乙")
+    Enterprise.objects.create(name="甲公司", uscc="91320591MA1XXXXX0X", zone=zone, key_enterprise=True)
+    zones = (
+        Zone.objects.filter(pk__in=[zone.pk, other.pk])
+        .order_by("pk")
+        .values_list("pk", "name", "code", "short_name", "approved_on", Cast("approved_area_ha", FloatField()))
+    )
+    schema = {
+        "pk": pl.Int64,
+        "name": pl.String,
+        "code": pl.String,
+        "short": pl.String,
+        "approved_on": pl.Date,
+        "ha": pl.Float64,
+    }
+    frame = raw_frame(zones, schema)
+    assert frame.rows() == [
+        (zone.pk, '园区,"甲"\n二期', "", "", dt.date(2001, 2, 3), 12.5),  # an empty text stays empty, not null
+        (other.pk, "乙园区", "S320001", "乙", None, None),
+    ]
+    flags = raw_frame(
+        Enterprise.objects.values_list("pk", "key_enterprise", "chain_leader"),
+        {"pk": pl.Int64, "key": pl.Boolean, "leader": pl.Boolean},
+    )
+    assert flags.select("key", "leader").rows() == [(True, False)]
+    assert raw_frame(Zone.objects.filter(pk__in=[]).values_list("pk"), {"pk": pl.Int64}).height == 0
+    assert raw_frame(Zone.objects.filter(name="无").values_list("pk"), {"pk": pl.Int64}).height == 0

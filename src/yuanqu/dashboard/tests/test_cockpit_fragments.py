@@ -42,6 +42,19 @@ def more_url(html: str, table: str) -> str:
     return html_lib.unescape(re.search(r'hx-get="([^"]+)"', control).group(1))
 
 
+def counting_drawings(monkeypatch) -> list[str]:
+    """The keys of the sections drawn (their HTML made) from now on, in order."""
+    keys: list[str] = []
+    draw = drawing.section_view
+
+    def counting(section, *args, **kwargs):
+        keys.append(section.key)
+        return draw(section, *args, **kwargs)
+
+    monkeypatch.setattr(drawing, "section_view", counting)
+    return keys
+
+
 def number(html: str) -> str:
     return re.search(r'id="figure-long-builds".*?<span class="number">([^<]*)</span>', html, re.S).group(1)
 
@@ -125,14 +138,7 @@ def test_a_table_that_is_not_there_is_a_clear_error(client, leader, long_section
 def test_a_warm_page_joins_drawn_sections_until_a_rebuilt_one_is_drawn_again(
     client, leader, zone_a, long_section, monkeypatch, django_capture_on_commit_callbacks
 ):
-    drawn = []
-    draw = drawing.section_view
-
-    def counting(section, *args, **kwargs):
-        drawn.append(section.key)
-        return draw(section, *args, **kwargs)
-
-    monkeypatch.setattr(drawing, "section_view", counting)
+    drawn = counting_drawings(monkeypatch)
     client.force_login(leader)
     assert number(client.get("/cockpit/", PAGE).content.decode()) == "1" and drawn.count("long") == 1
     assert number(client.get("/cockpit/", PAGE).content.decode()) == "1" and drawn.count("long") == 1
@@ -156,14 +162,7 @@ def test_the_warm_command_draws_every_users_pages_ahead_of_the_first_look(
 ):
     from django.core.management import call_command
 
-    drawn = []
-    draw = drawing.section_view
-
-    def counting(section, *args, **kwargs):
-        drawn.append(section.key)
-        return draw(section, *args, **kwargs)
-
-    monkeypatch.setattr(drawing, "section_view", counting)
+    drawn = counting_drawings(monkeypatch)
     call_command("cockpit", "warm", "--users", stdout=io.StringIO())
     assert drawn.count("long") == 4  # the page and the big screen, in Chinese and English
     client.force_login(leader)
