@@ -177,10 +177,10 @@ class EnterpriseYear(models.Model):
         ordering = ["enterprise_id", "year"]
         # Lists and the dashboard read one year of every enterprise, and the latest year there is. The list joins
         # every enterprise to its row of the year for its tax, land and scale: the index carries those, so the
-        # join, its count and the sort by tax read the index alone.
+        # join and its count read the index alone, and a page sorted by tax is read from it in order.
         indexes = [
             models.Index(
-                fields=["year", "enterprise", "tax", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
+                fields=["year", "-tax", "enterprise", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
             )
         ]
         constraints = [

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="enterpriseyear",
             index=models.Index(
-                fields=["year", "enterprise", "tax", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
+                fields=["year", "-tax", "enterprise", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
             ),
         ),
         # The year index above leads with the year: it serves every lookup the year-only index served.

@@ -1,14 +1,18 @@
-"""The list's search: Chinese words found in names and products as written, Latin letters in any case, credit
-codes in lower case; and the list's indexes, which keep a province's list fast."""
+"""The list's search (Chinese words found in names and products as written, Latin letters in any case, credit
+codes in lower case), its pages in the order of a sort by a figure, and its indexes, which keep a province's list
+fast."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
+from yuanqu.enterprises import selectors
 from yuanqu.enterprises.filtersets import EnterpriseFilterSet
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
-from yuanqu.enterprises.testing import make_enterprise
+from yuanqu.enterprises.testing import make_enterprise, make_enterprise_year
 
 pytestmark = pytest.mark.django_db
 
@@ -67,11 +71,45 @@ def test_list_indexes_exist_on_names_and_on_each_years_firms():
         firm_indexes = connection.introspection.get_constraints(cursor, Enterprise._meta.db_table)
         year_indexes = connection.introspection.get_constraints(cursor, EnterpriseYear._meta.db_table)
     assert firm_indexes["enterprise_name_idx"]["columns"] == ["name", "id"]
-    assert year_indexes["enterprise_year_firms_idx"]["columns"] == [
-        "year",
-        "enterprise_id",
-        "tax",
-        "land_mu",
-        "above_scale",
-    ]
+    firms = year_indexes["enterprise_year_firms_idx"]
+    assert firms["columns"] == ["year", "tax", "enterprise_id", "land_mu", "above_scale"]
+    assert firms["orders"][:3] == ["ASC", "DESC", "ASC"]
     assert "enterprise_year_year_idx" not in year_indexes
+
+
+@pytest.fixture
+def taxed(zone_a):
+    """Firms with the year's tax (ties among them), with a row but no tax, with no land, and with no row."""
+    figures = [("300", "10"), ("100", "4"), ("300", "30"), (None, "5"), ("50", "0"), ("100", None), ("75", "3")]
+    for n in range(21):
+        firm = make_enterprise(zone_a, f"甲企业{n:02d}有限公司")
+        if n % 8 != 7:
+            tax, land = figures[n % len(figures)]
+            make_enterprise_year(
+                firm,
+                2024,
+                tax=None if tax is None else Decimal(tax),
+                land_mu=None if land is None else Decimal(land),
+            )
+    return zone_a
+
+
+@pytest.mark.parametrize("sort", ["-tax", "tax", "-tax_per_mu", "tax_per_mu"])
+def test_pages_by_a_figure_are_those_of_the_one_query_order(taxed, sort):
+    filterset = EnterpriseFilterSet({"sort": sort}, queryset=Enterprise.objects.all())
+    assert filterset.is_valid(), filterset.errors
+    expected = list(filterset.qs.values_list("pk", flat=True))  # ordered by SORTS[sort], nulls last
+    ids = selectors.ordered_ids(filterset.qs, sort)
+    assert isinstance(ids, selectors.FiguresFirst)
+    assert ids.count() == len(expected) == 21
+    for size in (1, 4, 7):
+        pages = [ids[start : start + size] for start in range(0, len(expected), size)]
+        assert [pk for page in pages for pk in page] == expected
+    assert ids[15:40] == expected[15:]
+    assert ids[30:40] == []
+
+
+def test_pages_by_name_are_one_query():
+    filterset = EnterpriseFilterSet({"sort": "-name"}, queryset=Enterprise.objects.all())
+    assert filterset.is_valid()
+    assert not isinstance(selectors.ordered_ids(filterset.qs, "-name"), selectors.FiguresFirst)
