@@ -94,8 +94,11 @@ def taxed(zone_a):
     return zone_a
 
 
+@pytest.mark.parametrize("one_query_up_to", [0, 5000])
 @pytest.mark.parametrize("sort", ["-tax", "tax", "-tax_per_mu", "tax_per_mu"])
-def test_pages_by_a_figure_are_those_of_the_one_query_order(taxed, sort):
+def test_pages_by_a_figure_are_those_of_the_one_query_order(taxed, sort, one_query_up_to, monkeypatch):
+    # 0: every page read as the two queries (as for a province's firms); 5000: in one query (as for a zone's).
+    monkeypatch.setattr(selectors.FiguresFirst, "ONE_QUERY_UP_TO", one_query_up_to)
     filterset = EnterpriseFilterSet({"sort": sort}, queryset=Enterprise.objects.all())
     assert filterset.is_valid(), filterset.errors
     expected = list(filterset.qs.values_list("pk", flat=True))  # ordered by SORTS[sort], nulls last
