@@ -176,12 +176,14 @@ class EnterpriseYear(models.Model):
         verbose_name_plural = _("企业年度数据")
         ordering = ["enterprise_id", "year"]
         # Lists and the dashboard read one year of every enterprise, and the latest year there is. The list joins
-        # every enterprise to its row of the year for its tax, land and scale: the index carries those, so the
-        # join and its count read the index alone, and a page sorted by tax is read from it in order.
+        # every enterprise to its row of the year for its tax, land and scale: the first index carries those in
+        # the order of the enterprises, so the join and its count read it alone; the second gives a page sorted by
+        # tax a page long.
         indexes = [
             models.Index(
-                fields=["year", "-tax", "enterprise", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
-            )
+                fields=["year", "enterprise", "tax", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
+            ),
+            models.Index(fields=["year", "-tax", "enterprise"], name="enterprise_year_tax_idx"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),

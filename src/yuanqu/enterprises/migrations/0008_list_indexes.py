@@ -1,5 +1,5 @@
-"""Indexes of the enterprise list: names in order, and each year's rows by enterprise with the figures the list
-shows (read from the index alone)."""
+"""Indexes of the enterprise list: names in order, each year's rows by enterprise with the figures the list shows
+(read from the index alone), and each year's rows by tax."""
 
 from django.db import migrations, models
 
@@ -18,8 +18,12 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="enterpriseyear",
             index=models.Index(
-                fields=["year", "-tax", "enterprise", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
+                fields=["year", "enterprise", "tax", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
             ),
+        ),
+        migrations.AddIndex(
+            model_name="enterpriseyear",
+            index=models.Index(fields=["year", "-tax", "enterprise"], name="enterprise_year_tax_idx"),
         ),
         # The year index above leads with the year: it serves every lookup the year-only index served.
         migrations.RemoveIndex(

@@ -66,14 +66,20 @@ def test_words_without_letter_case_are_matched_as_written_and_letters_in_any_cas
     assert lookups("精密abb") == {"icontains"}
 
 
-def test_list_indexes_exist_on_names_and_on_each_years_firms():
+def test_list_indexes_exist_on_names_and_on_each_years_firms_and_tax():
     with connection.cursor() as cursor:
         firm_indexes = connection.introspection.get_constraints(cursor, Enterprise._meta.db_table)
         year_indexes = connection.introspection.get_constraints(cursor, EnterpriseYear._meta.db_table)
     assert firm_indexes["enterprise_name_idx"]["columns"] == ["name", "id"]
-    firms = year_indexes["enterprise_year_firms_idx"]
-    assert firms["columns"] == ["year", "tax", "enterprise_id", "land_mu", "above_scale"]
-    assert firms["orders"][:3] == ["ASC", "DESC", "ASC"]
+    assert year_indexes["enterprise_year_firms_idx"]["columns"] == [
+        "year",
+        "enterprise_id",
+        "tax",
+        "land_mu",
+        "above_scale",
+    ]
+    by_tax = year_indexes["enterprise_year_tax_idx"]
+    assert (by_tax["columns"], by_tax["orders"]) == (["year", "tax", "enterprise_id"], ["ASC", "DESC", "ASC"])
     assert "enterprise_year_year_idx" not in year_indexes
 
 
