@@ -81,7 +81,11 @@ class Enterprise(models.Model):
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
         ordering = ["name"]
-        indexes = [models.Index(fields=["zone", "name"], name="enterprise_zone_name_idx")]
+        # The list pages through (name, id) in order: an index-only walk, however deep the page.
+        indexes = [
+            models.Index(fields=["zone", "name"], name="enterprise_zone_name_idx"),
+            models.Index(fields=["name", "id"], name="enterprise_name_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(top_taxpayer_rank__gte=1), name="enterprise_top_taxpayer_rank_positive")
         ]
@@ -171,8 +175,16 @@ class EnterpriseYear(models.Model):
         verbose_name = _("企业年度数据")
         verbose_name_plural = _("企业年度数据")
         ordering = ["enterprise_id", "year"]
-        # Lists and the dashboard read one year of every enterprise, and the latest year there is.
-        indexes = [models.Index(fields=["year"], name="enterprise_year_year_idx")]
+        # Lists and the dashboard read one year of every enterprise, and the latest year there is. The list joins
+        # every enterprise to its row of the year for its tax, land and scale: the first index carries those in
+        # the order of the enterprises, so the join and its count read it alone; the second gives a page sorted by
+        # tax a page long.
+        indexes = [
+            models.Index(
+                fields=["year", "enterprise", "tax", "land_mu", "above_scale"], name="enterprise_year_firms_idx"
+            ),
+            models.Index(fields=["year", "-tax", "enterprise"], name="enterprise_year_tax_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="enterprise_year_unique"),
             models.CheckConstraint(condition=Q(year__gte=1949) & Q(year__lte=2100), name="enterprise_year_plausible"),

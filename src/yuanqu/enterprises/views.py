@@ -52,7 +52,7 @@ def enterprise_list(request):
         status = 200 if _partial(request) else 400
     year = int(year) if year else (years[0] if years else None)
     # Page through ids alone, then load the page's rows: sorting narrow rows keeps deep pages fast.
-    page = Paginator(enterprises.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.ordered_ids(enterprises, data["sort"]), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.enterprise_rows(user=request.user, ids=list(page.object_list), year=year)
     context = {"form": filterset.form, "page": page, "year": year, "sort": data["sort"]}
     template = "enterprises/_enterprise_table.html" if _partial(request) else "enterprises/enterprise_list.html"

@@ -25,7 +25,8 @@ from yuanqu.enterprises.services import (
 class EnterpriseViewSet(ZoneScopedViewSet):
     """Enterprises of the user's zones; also reachable by credit code at ``by-uscc/{uscc}/``."""
 
-    queryset = Enterprise.objects.select_related("zone")
+    # The zone's name is shown, never its boundary (a province's zone outlines are large).
+    queryset = Enterprise.objects.select_related("zone").defer("zone__boundary")
     serializer_class = EnterpriseSerializer
     filterset_class = EnterpriseFilterSet
     search_fields = ["name", "uscc"]
