@@ -33,6 +33,7 @@ from yuanqu.core.importing.limits import (
     inspect_zip,
 )
 from yuanqu.core.importing.problems import Problem, ProblemList
+from yuanqu.core.lazy import load_in_background
 
 __all__ = [
     "KINDS",
@@ -730,6 +731,20 @@ def _damaged(error: object) -> _FileError:
 
 
 def _load_workbook(
+    handle: BinaryIO, sheet: str | int | None, limits: Limits, *, zipped: bool
+) -> tuple[Grid, MergedRanges | None, list[tuple[str, str]]]:
+    # Where the command line defers Polars (yuanqu.core.lazy), it loads while the archive is checked and the
+    # sheet parsed (which lets other threads run), rather than after, when the cells are parsed with it; the
+    # spreadsheet reader itself loads first, so that only one library loads at a time.
+    python_calamine.CalamineWorkbook  # noqa: B018
+    loaded = load_in_background("polars")
+    try:
+        return _load_workbook_checked(handle, sheet, limits, zipped=zipped)
+    finally:
+        loaded()
+
+
+def _load_workbook_checked(
     handle: BinaryIO, sheet: str | int | None, limits: Limits, *, zipped: bool
 ) -> tuple[Grid, MergedRanges | None, list[tuple[str, str]]]:
     archive = None
