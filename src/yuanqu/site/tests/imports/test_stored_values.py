@@ -175,3 +175,37 @@ def test_bounds_checked_on_the_texts_still_name_every_value_at_the_edge(tmp_path
         (4, "综合能耗(吨标准煤)", "-0.0001", "不能为负数", "may not be negative"),
     ]
     assert not EnterpriseYear.objects.exists()
+
+
+def test_new_years_among_updated_and_unchanged_ones_store_the_same_as_row_by_row(tmp_path, zone_a):
+    enterprises = [make_enterprise(zone_a, f"企业{n}") for n in range(3)]
+
+    def row(enterprise, year, tax, above_scale="是"):
+        return [enterprise.uscc, enterprise.name, year, above_scale, 12.5, tax, 3.25, 4, 5, 6, 7, 8, 9, 10]
+
+    first = write_xlsx(
+        tmp_path / "first.xlsx", [YEAR_HEADERS, row(enterprises[0], 2024, 1.5), row(enterprises[1], 2024, 2)]
+    )
+    second = write_xlsx(
+        tmp_path / "second.xlsx",
+        [
+            YEAR_HEADERS,
+            row(enterprises[0], 2023, 0.125, above_scale=None),  # new, a blank flag
+            row(enterprises[0], 2024, 1.75),  # changed
+            row(enterprises[1], 2024, 2),  # unchanged
+            row(enterprises[2], 2024, "1,000.5"),  # new
+        ],
+    )
+    results = []
+    for importer in (EnterpriseYearImporter(), RowByRowImporter()):
+        run_import(importer, first, filename=first.name)
+        report = run_import(importer, second, filename=second.name)
+        assert (report.created, report.updated, report.unchanged) == (2, 1, 1)
+        results.append(stored())
+        EnterpriseYear.objects.all().delete()
+        ChangeLogEntry.objects.all().delete()
+
+    assert results[0] == results[1]
+    years = {(year[0], year[1]): year for year in results[0][0][:4]}
+    assert years[(enterprises[0].pk, 2023)][2:5] == (False, Decimal("12.5000"), Decimal("0.1250"))
+    assert years[(enterprises[2].pk, 2024)][4] == Decimal("1000.5000")
