@@ -5,10 +5,13 @@ apps' modules import at their top; the long-running commands (the server, the wo
 they start threads, whose first use of a library would otherwise race to load it.
 """
 
+import contextlib
 import importlib
 import importlib.machinery
 import sys
+import threading
 import types
+from collections.abc import Callable
 
 LAZY_LIBRARIES = frozenset(
     {
@@ -91,6 +94,30 @@ class LazyLibraries:
                 spec.submodule_search_locations = found.submodule_search_locations
                 return spec
         return None
+
+
+def load_in_background(name: str) -> Callable[[], None]:
+    """Start loading a library that still stands in, in a thread, for a caller about to wait on work that lets
+    other threads run (a spreadsheet parsed in Rust); returns what to call before the library, or any other that
+    stands in, is used again: it waits for the load to end. A library already loaded needs no thread.
+
+    The load runs beside the wait instead of after it. Should it fail, the library still stands in, and its
+    first use loads it again and raises as it would have."""
+    module = sys.modules.get(name)
+    if not isinstance(module, Deferred):
+        return _nothing
+    thread = threading.Thread(target=_load_quietly, args=(module,), name=f"load {name}", daemon=True)
+    thread.start()
+    return thread.join
+
+
+def _nothing() -> None:
+    pass
+
+
+def _load_quietly(module: Deferred) -> None:
+    with contextlib.suppress(Exception):
+        module._load()
 
 
 def load_now() -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import operator
 import re
+from itertools import count, repeat
 
 from django.db import connection
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
 from yuanqu.core.access import editable_zone_ids, visible_zone_ids
 from yuanqu.core.importing.pipeline import (
+    Change,
     FirstRows,
     Importer,
     Plan,
@@ -19,6 +21,7 @@ from yuanqu.core.importing.pipeline import (
     column_values,
     present_keys,
     problem,
+    row_numbers,
 )
 from yuanqu.core.importing.tabular import Column
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
@@ -305,15 +308,23 @@ class EnterpriseYearImporter(Importer):
         same = stored.same
         cleaned = check_uscc.cache  # raw code -> standard code, for the common case without a call
         first_year, last_year = FIRST_YEAR, LAST_YEAR
-        seen = FirstRows()
+        first_rows: dict[tuple[str, int], int] = {}  # where each enterprise and year first appears (`FirstRows`)
         other_names: list[tuple[int, str, str]] = []  # a name in the file unlike the enterprise's: a wrong code?
         plan = Plan()
-        for index, parsed in enumerate(table.rows):
-            v, row = parsed.values, parsed.row
-            uscc = cleaned.get(v["uscc"])
+        new_year = plan.creates.append  # a new year's Change (`Plan.create`), its values taken after the rows
+        created_at: list[int] = []  # where in the file each new year is
+        # The rows walked a column at a time: no dict per row; an update takes its row's values as a dict.
+        names = column_values(table, "name") if "name" in headers else repeat(None)
+        for index, row, raw_uscc, year, written_name in zip(
+            count(),
+            row_numbers(table),
+            column_values(table, "uscc"),
+            column_values(table, "year"),
+            names,
+        ):
+            uscc = cleaned.get(raw_uscc)
             if uscc.__class__ is not str:
-                uscc = check_uscc(v["uscc"], row, uscc_header)
-            year = v["year"]
+                uscc = check_uscc(raw_uscc, row, uscc_header)
             if year is not None and not first_year <= year <= last_year:
                 problems.append(
                     problem(
@@ -327,8 +338,8 @@ class EnterpriseYearImporter(Importer):
                 continue
             if uscc is None or year is None:
                 continue  # already reported
-            first = seen.repeated((uscc, year), row)
-            if first is not None:
+            first = first_rows.setdefault((uscc, year), row)
+            if first != row:
                 problems.append(
                     problem(
                         row,
@@ -350,25 +361,23 @@ class EnterpriseYearImporter(Importer):
                     problem(row, uscc_header, uscc, "无权修改该企业的数据", "not allowed to change this enterprise")
                 )
                 continue
-            written_name = v.get("name")
             if written_name and written_name != name:
                 other_names.append((row, written_name, name))
             current = existing.get((enterprise_id, year))
             if current is not None and same(current, probes[index]):
                 plan.unchanged += 1
                 continue
-            values = v.copy()  # holds exactly the file's columns
-            del values["uscc"]
+            key = (enterprise_id, year)
+            if current is None:
+                new_year(Change(None, f"{name} {year}", zone_id, key, row=row))
+                created_at.append(index)
+                continue
+            values = table.rows[index].values.copy()  # holds exactly the file's columns
+            del values["uscc"], values["year"]
             values.pop("name", None)
             for flag in flags:
                 if values[flag] is None:
                     values[flag] = False
-            key = (enterprise_id, year)
-            if current is None:
-                values["enterprise_id"] = enterprise_id  # with the year already: the new row's key
-                plan.create(values, label=f"{name} {year}", zone_id=zone_id, key=key, row=row)
-                continue
-            del values["year"]
             plan.compare(
                 values,
                 stored=stored.values(current),
@@ -378,6 +387,8 @@ class EnterpriseYearImporter(Importer):
                 partial=True,
                 row=row,
             )
+        if created_at:
+            plan.created_columns = self._created_columns(table, keys, flags, plan, created_at)
         if other_names:
             table.notes.append(_name_note(other_names))
         return plan
@@ -395,6 +406,21 @@ class EnterpriseYearImporter(Importer):
                 for pk, uscc, zone_id, name in cursor.fetchall():
                     found[uscc] = (pk, zone_id, name)
         return found
+
+    def _created_columns(self, table, keys: list[str], flags: list[str], plan: Plan, at: list[int]) -> dict:
+        """The values of the new years (rows ``at`` of the file) column by column, as `Plan.created_columns`:
+        every column of the file but the code and the name, a blank flag as "no", decimals as the reader's
+        text where it made one, and each row's enterprise."""
+        if len(at) == table.row_count:
+            pick = list  # every row is new: whole columns
+        else:
+            pick = lambda column: list(map(column.__getitem__, at))  # noqa: E731
+        columns = {"year": pick(column_values(table, "year"))}
+        for key in keys:
+            values = table.texts.get(key) or column_values(table, key)
+            columns[key] = pick(self._filled(values, key in flags))
+        columns["enterprise_id"] = [change.key[0] for change in plan.creates]
+        return columns
 
     @staticmethod
     def _filled(values: list, flag: bool) -> list:

@@ -169,6 +169,9 @@ class Plan:
     unchanged: int = 0
     # Updates an importer writes itself (model instances, as zones are): what the write checks for them.
     guards: list[Change] = field(default_factory=list)
+    # The values of the created objects a column at a time (attname -> values in the order of `creates`;
+    # decimals as Decimals or as their text), where an importer gives them so: its creates then hold no values.
+    created_columns: dict[str, list] | None = None
 
     def compare(
         self,
@@ -410,20 +413,20 @@ def prepare_import(
 
     with stage(f"读取 {name} / reading") as reading:
         table = importer.read(source, filename=name)
-        reading.advance(len(table.rows))
-    report.rows = len(table.rows)
+        reading.advance(table.row_count)
+    report.rows = table.row_count
     report.skipped = list(table.skipped)
     problems = table.problems
     if not isinstance(problems, ProblemList):
         problems = ProblemList(problems, limit=limits.problems)
-    if not table.rows and not problems:
+    if not table.row_count and not problems:
         problems.append(problem(None, None, None, "文件中没有数据行", "the file has no data rows"))
     plan = Plan()
-    if table.rows and not _blocks_rows(problems) and all(key in table.headers for key in importer.required_keys()):
+    if table.row_count and not _blocks_rows(problems) and all(key in table.headers for key in importer.required_keys()):
         prepared.last_pk = _last_pk(importer)
-        with stage("检查 / checking", total=len(table.rows)) as checking:
+        with stage("检查 / checking", total=table.row_count) as checking:
             plan = importer.plan(table, user=user, problems=problems)
-            checking.advance(len(table.rows))
+            checking.advance(table.row_count)
         if expected is not None and not problems:
             _compare_fingerprints(expected, plan.fingerprint(), problems)
         if fingerprint and not problems:
@@ -681,10 +684,30 @@ _INT_LIMITS = {
 
 def column_values(table: Table, key: str) -> list:
     """One column of the file's parsed rows, in row order (every row holds every column the file has)."""
-    read = table.columns.get(key)
-    if read is not None and len(read) == len(table.rows):
-        return list(read)  # a copy of the reader's column: the same values without a pass over the rows
+    if key in table.columns and len(table.columns[key]) == table.row_count:
+        return list(table.column(key))  # a copy of the reader's column: the same values without a pass over the rows
     return list(map(itemgetter(key), map(attrgetter("values"), table.rows)))
+
+
+def row_numbers(table: Table) -> list[int]:
+    """Each data row's number as the file shows it, in row order."""
+    if len(table.numbers) == table.row_count:
+        return table.numbers
+    return [parsed.row for parsed in table.rows]
+
+
+def _texts_within(texts: list, low, high) -> bool:
+    """Whether the decimals written as ``texts`` (None for blank) surely lie within ``low`` and ``high``: True
+    when their floats (parsed in Polars) keep well clear of both, or of a lower bound of 0, which a float
+    crosses exactly where its decimal does; False leaves the answer to the exact check."""
+    floats = polars.Series("texts", texts, dtype=polars.String).cast(polars.Float64)
+    lowest, highest = floats.min(), floats.max()
+    if lowest is None:
+        return True  # every value blank
+    # A float is within 1e-16 of its decimal, relatively: a margin of 1e-12 of the bound leaves no doubt.
+    margin = max(abs(float(low)), abs(float(high)), 1.0) * 1e-12
+    above = lowest >= 0 if low == 0 else lowest >= float(low) + margin
+    return above and highest <= float(high) - margin
 
 
 def _bounds(model_field: models.Field, non_negative: bool) -> tuple[object, object, tuple[str, str]] | None:
@@ -724,6 +747,9 @@ def check_values(
             model_field = model._meta.get_field(key)
         except FieldDoesNotExist:  # a column that is not a field of the model, e.g. "zone"
             continue
+        texts, bounds = table.texts.get(key), _bounds(model_field, key in non_negative)
+        if texts is not None and bounds is not None and _texts_within(texts, bounds[0], bounds[1]):
+            continue  # no Decimal made: the column may go to the database as its text
         values = column_values(table, key)
         # A full column needs no copy; the test is by identity (comparing a Decimal with None is slow).
         present = [v for v in values if v is not None] if any(map(is_, values, repeat(None))) else values
@@ -811,12 +837,41 @@ def create_columns(model: type[models.Model], rows: list[dict]) -> dict[str, lis
     return columns
 
 
+def complete_columns(model: type[models.Model], given: dict[str, list], count: int) -> dict[str, list]:
+    """`create_columns` for ``count`` rows given column by column (attname -> values): every other field
+    takes its default, and decimals become their text (a text given stays as it is)."""
+    now = timezone.now()
+    columns = {}
+    for model_field in _insert_fields(model):
+        name = model_field.attname
+        values = given.get(name)
+        if values is None:
+            if _is_stamp(model_field):
+                default = model_field.get_db_prep_save(now, connection)
+            else:
+                default = model_field.get_default()
+                default = default.value if isinstance(default, models.Choices) else default
+            values = [default] * count
+        elif len(values) != count:
+            raise ValueError(f"{len(values)} values of {name} for {count} rows")
+        if model_field.get_internal_type() == "DecimalField":
+            values = _decimal_texts(values)
+        columns[name] = values
+    return columns
+
+
+_TEXT_OR_NONE = frozenset({str, type(None)})
+
+
 def _decimal_texts(values: list) -> list:
-    """Decimals as str() writes them (None stays None), converted once for both the INSERT and the change log.
+    """Decimals as str() writes them (None stays None), converted once for both the INSERT and the change log;
+    a text already (`Table.texts`) stays as it is.
 
     Importers give decimals already quantised to their field's places, so the text is the stored value;
     it is also what Django's SQLite adapter would send.
     """
+    if set(map(type, values)) <= _TEXT_OR_NONE:
+        return values  # texts already (`Table.texts`)
     # Not "None in values": comparing a Decimal with None goes through a slow isinstance check.
     if any(map(is_, values, repeat(None))):
         return [None if value is None else str(value) for value in values]
@@ -1116,7 +1171,10 @@ def write_plan(model: type[models.Model], plan: Plan, *, natural_key: tuple[str,
     fill_before(model, plan.updates)  # a no-op after `changed_since_read`, which read them under lock
     created = None
     if plan.creates:
-        created = create_columns(model, [change.values for change in plan.creates])
+        if plan.created_columns is not None:
+            created = complete_columns(model, plan.created_columns, len(plan.creates))
+        else:
+            created = create_columns(model, [change.values for change in plan.creates])
         last_pk = model._base_manager.aggregate(last=models.Max("pk"))["last"]
         ids = insert_columns(model, created, progress=progress)
         if ids is not None:

@@ -33,6 +33,7 @@ from yuanqu.core.importing.limits import (
     inspect_zip,
 )
 from yuanqu.core.importing.problems import Problem, ProblemList
+from yuanqu.core.lazy import load_in_background
 
 __all__ = [
     "KINDS",
@@ -84,6 +85,10 @@ class Column:
         return f"{self.header}({self.unit})" if self.unit else self.header
 
 
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
 @dataclass(slots=True)
 class ParsedRow:
     """One data row: its row number as Excel shows it, and the parsed value of each column found in the file.
@@ -98,16 +103,52 @@ class ParsedRow:
 
 @dataclass
 class Table:
-    """What ``read_table`` found: typed rows, every problem, and statements for the import report."""
+    """What ``read_table`` found: typed rows, every problem, and statements for the import report.
 
-    rows: list[ParsedRow] = field(default_factory=list)
+    The reader keeps the parsed values a column at a time (``columns``, with each data row's number in
+    ``numbers``); ``rows`` makes them rows (a dict each) the first time it is asked, so an importer that
+    works a column at a time never pays for a dict per row.
+    """
+
     problems: ProblemList = field(default_factory=ProblemList)
     notes: list[tuple[str, str]] = field(default_factory=list)
     skipped: list[tuple[int, str, str]] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     factors: dict[str, Fraction] = field(default_factory=dict)  # key -> stored units per unit of the file
-    # The parsed values a column at a time, as the reader built them before making rows (for `column_values`).
+    # The parsed values a column at a time (key -> values in row order; read them with `column`), and each
+    # data row's number.
     columns: dict[str, list] = field(default_factory=dict)
+    numbers: list[int] = field(default_factory=list)
+    # The decimal columns the reader made as text on its way (key -> each value's text as str() writes its
+    # Decimal, None where blank, in row order): ready for the database without a Decimal and a str() per value.
+    texts: dict[str, list] = field(default_factory=dict)
+    _rows: list[ParsedRow] | None = field(default=None, init=False, repr=False)
+
+    def column(self, key: str) -> list:
+        """The parsed values of one column in row order (a decimal column's Decimals made when first asked)."""
+        values = self.columns[key]
+        if values is self.texts.get(key):
+            decimals = list(map(_decimal_or_none, values)) if None in values else list(map(Decimal, values))
+            values = self.columns[key] = decimals
+        return values
+
+    @property
+    def rows(self) -> list[ParsedRow]:
+        """The data rows: each one's number and its value of every column in the file."""
+        if self._rows is None:
+            keys = list(self.columns)
+            columns = [self.column(key) for key in keys]
+            self._rows = list(
+                map(ParsedRow, self.numbers, map(dict, map(zip, repeat(keys), zip(*columns, strict=True))))
+            )
+        return self._rows
+
+    @property
+    def row_count(self) -> int:
+        """How many data rows there are (as ``len(rows)``, without making them)."""
+        if self._rows is not None:
+            return len(self._rows)
+        return len(self.numbers) if self.columns else 0
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -502,6 +543,13 @@ def _plain_text_numbers(cells: list[Any]) -> list[Decimal] | None:
     return numbers if all(map(Decimal.is_finite, numbers)) else None
 
 
+class _DecimalTexts(list):
+    """A decimal column read at once, as each value's text exactly as str() writes its Decimal (None where
+    blank): `Table.column` makes the Decimals when they are asked for."""
+
+    __slots__ = ()
+
+
 def _decimal_column(places: int, factor: Fraction) -> ColumnReader:
     quantum = Decimal(1).scaleb(-places)
     numerator, denominator = Decimal(factor.numerator), Decimal(factor.denominator)
@@ -522,7 +570,13 @@ def _decimal_column(places: int, factor: Fraction) -> ColumnReader:
                 padded = texts.to_frame().select(
                     (text + "0" * places).str.slice(0, text.str.find(".", literal=True) + 1 + places)
                 )
-                converted = list(map(Decimal, padded.to_series().to_list()))
+                texts = padded.to_series().to_list()
+                # The padded text is what str() writes for its Decimal (sign, digits, point, all the places),
+                # as long as str() writes no exponent: it does for a value below 1E-6, so never with 6 places
+                # or fewer.
+                if places <= 6:
+                    return _DecimalTexts(_put_back_blanks(cells, texts) if has_blanks else texts)
+                converted = list(map(Decimal, texts))
                 return _put_back_blanks(cells, converted) if has_blanks else converted
             numbers = map(Decimal, texts.to_list())
         else:
@@ -677,6 +731,20 @@ def _damaged(error: object) -> _FileError:
 
 
 def _load_workbook(
+    handle: BinaryIO, sheet: str | int | None, limits: Limits, *, zipped: bool
+) -> tuple[Grid, MergedRanges | None, list[tuple[str, str]]]:
+    # Where the command line defers Polars (yuanqu.core.lazy), it loads while the archive is checked and the
+    # sheet parsed (which lets other threads run), rather than after, when the cells are parsed with it; the
+    # spreadsheet reader itself loads first, so that only one library loads at a time.
+    python_calamine.CalamineWorkbook  # noqa: B018
+    loaded = load_in_background("polars")
+    try:
+        return _load_workbook_checked(handle, sheet, limits, zipped=zipped)
+    finally:
+        loaded()
+
+
+def _load_workbook_checked(
     handle: BinaryIO, sheet: str | int | None, limits: Limits, *, zipped: bool
 ) -> tuple[Grid, MergedRanges | None, list[tuple[str, str]]]:
     archive = None
@@ -1384,12 +1452,13 @@ def _read_rows(grid: Grid, start: int, left: int, plan: _Plan, table: Table) -> 
                     found.append(Problem(row_number, column.shown, None, "必填项为空", "required value is empty"))
         if invalid:
             values = [None if value is _INVALID else value for value in values]
+        elif isinstance(values, _DecimalTexts):
+            table.texts[column.key] = values
         columns.append(values)
 
     found.sort(key=_row_of)  # stable: a row's problems stay in column order
-    keys = [column.key for column in plan]
-    table.rows.extend(map(ParsedRow, numbers, map(dict, map(zip, repeat(keys), zip(*columns, strict=True)))))
-    table.columns = dict(zip(keys, columns, strict=True))
+    table.columns = dict(zip([column.key for column in plan], columns, strict=True))
+    table.numbers = numbers
 
 
 # --------------------------------------------------------------------------------------------------------------

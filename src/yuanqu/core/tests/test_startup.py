@@ -116,3 +116,23 @@ def test_a_deferred_library_works_once_used():
     done = run_python(code)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["3", "module", "6.0", "6", "True"]
+
+
+def test_a_library_loaded_in_the_background_works_once_waited_for():
+    code = (
+        "import sys\n"
+        "from yuanqu import cli\n"
+        "from yuanqu.core.lazy import load_in_background\n"
+        "cli.load_lazily(['yuanqu', 'import'])\n"
+        "import polars as pl, numpy\n"
+        "assert isinstance(pl, cli.Deferred) and 'polars._plr' not in sys.modules\n"
+        "numpy.arange(1)\n"
+        "wait = load_in_background('polars')\n"
+        "wait()\n"
+        "print(type(sys.modules['polars']).__name__, 'polars._plr' in sys.modules, pl.Series([1, 2]).sum())\n"
+        "print(load_in_background('numpy').__name__)\n"
+    )
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr
+    # Loaded for real by the thread; a library loaded already needs no thread (nothing to wait for).
+    assert done.stdout.split() == ["module", "True", "3", "_nothing"]
