@@ -43,6 +43,18 @@ def django_on_a_throwaway_database(name: str, *, keep: bool = False, database_ur
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def kept_data(model, *, keep: bool, what: str) -> bool:
+    """Whether the database already holds what a benchmark builds (rows of ``model``), kept by an earlier run with
+    ``--keep``: then it is measured again as it is. Without ``--keep`` a database holding data is refused (the
+    script would mix its data with what is there)."""
+    if not model.objects.exists():
+        return False
+    if not keep:
+        raise SystemExit(f"the database holds data: give an empty one, or --keep to measure {what} kept in it")
+    print(f"reusing {what} kept in the database")
+    return True
+
+
 def median_seconds(function: Callable[[], object], repeat: int) -> float:
     """Median wall-clock seconds of ``repeat`` calls of ``function``."""
     times = []

@@ -26,11 +26,10 @@ import os
 import random
 import re
 import statistics
-import sys
 import time
 from decimal import Decimal
 
-from _setup import django_on_a_throwaway_database, percentile
+from _setup import django_on_a_throwaway_database, kept_data, percentile
 
 LAST_YEAR = 2025
 WORDS = ["精密", "电子", "机械", "新材料", "光电", "化工", "纺织", "汽车零部件", "医药", "智能装备"]
@@ -137,11 +136,7 @@ def run(args) -> None:
 
     settings.DEBUG = False
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    if Enterprise.objects.exists():
-        if not args.keep:
-            sys.exit("the database holds data: give an empty one, or --keep to measure the enterprises kept in it")
-        print("reusing the enterprises kept in the database")
-    else:
+    if not kept_data(Enterprise, keep=args.keep, what="the enterprises"):
         build(args)
     total = Enterprise.objects.count()
     print(

@@ -35,11 +35,10 @@ import os
 import random
 import re
 import statistics
-import sys
 import time
 
 from _province import LAST_YEAR, build_province
-from _setup import django_on_a_throwaway_database, percentile
+from _setup import django_on_a_throwaway_database, kept_data, percentile
 
 MEASURES = ("run", "list", "cockpit", "tiles", "ranking")
 
@@ -79,11 +78,7 @@ def run(args) -> None:
 
     settings.DEBUG = False
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
-    if Enterprise.objects.exists():
-        if not args.keep:
-            sys.exit("the database holds data: give an empty one, or --keep to measure the province kept in it")
-        print("reusing the province kept in the database")
-    else:
+    if not kept_data(Enterprise, keep=args.keep, what="the province"):
         started = time.perf_counter()
         summary = build_province(
             zones=args.zones,
@@ -91,9 +86,7 @@ def run(args) -> None:
             parcels=args.parcels,
             projects=args.projects,
             years=args.years,
-        )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        )  # the build ends with the planner's statistics taken (and, on PostgreSQL, a vacuum)
         print(f"built in {time.perf_counter() - started:.0f} s: {summary.line()}")
     print(
         f"{connection.vendor}: {Zone.objects.count():,} zones ({Zone.objects.filter(parent=None).count():,} "
