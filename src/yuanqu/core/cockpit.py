@@ -22,8 +22,6 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.core.readings import one_reading, read_once  # noqa: F401  (the cockpit's builds use them)
-
 NOT_REPORTED = _("未报送")
 
 GREEN, AMBER, RED = "green", "amber", "red"

@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from yuanqu.core import registry
 from yuanqu.core.access import visible_zone_ids, zone_descendants, zone_scope
 from yuanqu.core.changelog import data_epoch, data_version
-from yuanqu.core.cockpit import Period, Scope, Section, one_reading
+from yuanqu.core.cockpit import Period, Scope, Section
+from yuanqu.core.readings import one_reading
 from yuanqu.dashboard import drawing
 from yuanqu.zones.models import Zone
 

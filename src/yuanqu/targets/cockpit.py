@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table, one_reading
+from yuanqu.core.cockpit import Chart, Column, Figure, Period, Row, Scope, Section, Series, Table
+from yuanqu.core.readings import one_reading
 from yuanqu.targets import selectors
 
 LATE_ROWS = 50

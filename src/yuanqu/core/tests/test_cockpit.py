@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from yuanqu.core.cockpit import Figure, Period, change_percent, one_reading, read_once, total
+from yuanqu.core.cockpit import Figure, Period, change_percent, total
+from yuanqu.core.readings import one_reading, read_once
 
 
 def test_a_finished_month_is_taken_at_its_end_and_compared_with_the_same_month_end_last_year():
