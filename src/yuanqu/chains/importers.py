@@ -7,7 +7,17 @@ from yuanqu.analytics.chains import split_list
 from yuanqu.analytics.industry import class_codes
 from yuanqu.chains.models import Chain, ChainNode, Position, TargetFirm
 from yuanqu.chains.services import can_edit_chain, save_chain, save_node, save_target
-from yuanqu.core.importing.pipeline import Importer, Plan, apply_values, check_values, present_keys, problem
+from yuanqu.core.importing.pipeline import (
+    Change,
+    Importer,
+    Plan,
+    apply_values,
+    check_values,
+    guard,
+    keep_stored,
+    present_keys,
+    problem,
+)
 from yuanqu.core.importing.tabular import Column
 from yuanqu.zones.importers import ZoneResolver, zone_labels
 
@@ -55,6 +65,7 @@ class ChainImporter(Importer):
         self.chain_zones: dict[str, list[int]] = {}
         self.chain_changed: dict[str, bool] = {}
         self.rows: list[tuple[ChainNode, str, str | None, int, bool]] = []  # node, chain name, parent, row, changed
+        self.read: dict[int, dict] = {}  # id(node) -> its fields as read, for stored links the file may change
         stored_nodes: dict[tuple[str, str], ChainNode] = {}
         for node in ChainNode.objects.filter(chain__name__in=[r.values.get("chain") for r in table.rows]):
             stored_nodes[(node.chain.name, node.code)] = node
@@ -137,6 +148,7 @@ class ChainImporter(Importer):
                 apply_values(node, values, fields)
                 self.rows.append((node, name, parent, row, True))
             else:
+                self.read[id(node)] = {f: getattr(node, f) for f in [*fields, "parent_id"]}
                 self.rows.append((node, name, parent, row, bool(apply_values(node, values, fields))))
         for name, chain in self.chains.items():
             if chain.pk is None and not self.chain_zones.get(name):
@@ -156,14 +168,27 @@ class ChainImporter(Importer):
                 )
         self._resolve_parents(headers, problems, stored_nodes)
         plan = Plan()
-        for node, _name, _parent, _row, changed in self.rows:
+        for node, name, parent_key, row, changed in self.rows:
             if node.pk is None:
                 plan.creates.append(node)
             elif changed:
                 plan.updates.append(node)
+                plan.guards.append(self._guard(node, name, parent_key, row))
             else:
                 plan.unchanged += 1
         return plan
+
+    def _guard(self, node: ChainNode, chain: str, parent_key: str | None, row: int) -> Change:
+        """What the write checks has not changed since the file was read: the fields this row changes."""
+        original = self.read[id(node)]
+        read = {name: value for name, value in original.items() if name != "parent_id" and getattr(node, name) != value}
+        values = {name: getattr(node, name) for name in read}
+        if parent_key is not None:
+            parent = self.parent_of.get(id(node))
+            read["parent_id"] = original["parent_id"]
+            values["parent_id"] = parent.pk if parent is not None else None
+        label = f"{chain} {node.code} {node.name}"
+        return Change(values, label, None, key=(chain, node.code), pk=node.pk, row=row, read=read)
 
     def _resolve_parents(self, headers, problems, stored_nodes) -> None:
         in_file = {(name, node.code): node for node, name, *_rest in self.rows}
@@ -200,14 +225,23 @@ class ChainImporter(Importer):
                 parent = self.parent_of.get(id(parent), parent.parent)
 
     def write(self, plan, *, user, progress) -> None:
-        """Save the chains, then their links parents first."""
-        for name, chain in self.chains.items():
+        """Save the chains, then their links parents first. A chain or link read when the file was checked takes
+        what is stored now in the fields its rows leave alone, so the write changes only what the file changes."""
+        for name, chain in list(self.chains.items()):
             zones = self.chain_zones.get(name)
+            if chain.pk is not None and self.chain_changed.get(name):
+                stored = Chain.objects.select_for_update().get(pk=chain.pk)
+                stored.owner = chain.owner
+                self.chains[name] = chain = stored
             if self.chain_changed.get(name) or zones:
                 from yuanqu.zones.models import Zone
 
                 save_chain(chain=chain, user=user, zones=list(Zone.objects.filter(pk__in=zones)) if zones else None)
         todo = [(node, name) for node, name, _key, _row, changed in self.rows if changed]
+        guards = {change.pk: change for change in plan.guards}
+        for node, _name in todo:
+            if node.pk in guards:
+                keep_stored(node, guards[node.pk])
         while todo:
             waiting = []
             for node, name in todo:
@@ -336,7 +370,7 @@ class TargetFirmImporter(Importer):
                 continue
             seen[key] = row
             target = stored.get(key) or TargetFirm(node=node, zone_id=zone_id, name=name)
-            before = (target.uscc, target.location, target.reason, target.status)
+            read = {field: getattr(target, field) for field in ("uscc", "location", "reason", "status")}
             for field in ("uscc", "location", "reason"):
                 if field in headers:
                     setattr(target, field, (v.get(field) or "").strip())
@@ -345,15 +379,21 @@ class TargetFirmImporter(Importer):
             if target.pk is None:
                 plan.creates.append(target)
                 self.objects.append(target)
-            elif before != (target.uscc, target.location, target.reason, target.status):
+            elif changed := {field: value for field, value in read.items() if getattr(target, field) != value}:
                 plan.updates.append(target)
+                plan.guards.append(guard(target, changed, label=f"{chain} {code} {name}", zone_id=zone_id, row=row))
                 self.objects.append(target)
             else:
                 plan.unchanged += 1
         return plan
 
     def write(self, plan, *, user, progress) -> None:
+        """Save the target firms; one read when the file was checked takes what is stored now in the fields its
+        row leaves alone (a project linked meanwhile, say)."""
+        guards = {change.pk: change for change in plan.guards}
         for target in self.objects:
+            if target.pk in guards:
+                keep_stored(target, guards[target.pk])
             save_target(target=target, user=user)
             progress.advance(1)
 

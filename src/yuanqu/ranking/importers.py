@@ -93,16 +93,22 @@ class ZoneYearImporter(Importer):
                     problem(row, headers["zone"], v.get("zone"), f"与第 {first} 行重复", f"same period as row {first}")
                 )
                 continue
-            rows.append((key, {name: v.get(name) for name in keys}))
-        stored = self._stored({key for key, _values in rows})
+            rows.append((key, {name: v.get(name) for name in keys}, row))
+        stored = self._stored({key for key, _values, _row in rows})
         labels = zone_labels()
         plan = Plan()
-        for key, values in rows:
+        for key, values, row in rows:
             zone_id = key[0]
             label = f"{labels.get(zone_id, zone_id)} {key[1]}" + (f"-{key[2]:02d}" if self.monthly else "")
             fields = {"zone_id": zone_id, "year": key[1], **({"month": key[2]} if self.monthly else {})}
             plan.compare(
-                values, stored=stored.get(key), label=label, zone_id=zone_id, key=key, new={**fields, **values}
+                values,
+                stored=stored.get(key),
+                label=label,
+                zone_id=zone_id,
+                key=key,
+                new={**fields, **values},
+                row=row,
             )
         return plan
 
@@ -200,7 +206,7 @@ class PeerYearImporter(Importer):
                 described["level"] = v.get("level") or Zone.Level.OTHER
             if peer is None:
                 peer = self.new_peers[name] = PeerZone(name=name, **described)
-            rows.append((peer, year, {k: v.get(k) for k in keys}))
+            rows.append((peer, year, {k: v.get(k) for k in keys}, row))
         stored = {
             (row["peer_id"], row["year"]): row
             for row in ZoneYear.objects.filter(peer__in=[p for p in peers.values()]).values(
@@ -209,9 +215,11 @@ class PeerYearImporter(Importer):
         }
         plan = Plan()
         self.rows = rows
-        for peer, year, values in rows:
+        for peer, year, values, row in rows:
             current = stored.get((peer.pk, year)) if peer.pk else None
-            plan.compare(values, stored=current, label=f"{peer.name} {year}", zone_id=None, key=(peer.name, year))
+            plan.compare(
+                values, stored=current, label=f"{peer.name} {year}", zone_id=None, key=(peer.name, year), row=row
+            )
         return plan
 
     def write(self, plan: Plan, *, user, progress) -> None:
@@ -219,7 +227,7 @@ class PeerYearImporter(Importer):
         for peer in self.new_peers.values():
             peer.full_clean()
             peer.save()
-        peer_of = {peer.name: peer.pk for peer, _year, _values in self.rows}
+        peer_of = {peer.name: peer.pk for peer, _year, _values, _row in self.rows}
         for change in plan.creates:
             name, year = change.key
             change.values = {**change.values, "peer_id": peer_of[name], "year": year}

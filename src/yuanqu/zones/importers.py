@@ -9,6 +9,7 @@ from yuanqu.core.importing.pipeline import (
     Plan,
     apply_values,
     check_values,
+    keep_stored,
     present_keys,
     problem,
 )
@@ -289,8 +290,13 @@ class ZoneImporter(Importer):
                     break
 
     def write(self, plan, *, user, progress) -> None:
-        """Save zones parents first, so each new sub-park can point at its new parent's id."""
+        """Save zones parents first, so each new sub-park can point at its new parent's id; a zone read when the file
+        was checked takes what is stored now in the fields its row leaves alone."""
         todo = [zone for zone, *_rest, changed in self.rows if changed]
+        guards = {change.pk: change for change in plan.guards}
+        for zone in todo:
+            if zone.pk in guards:
+                keep_stored(zone, guards[zone.pk])
         while todo:
             waiting = []
             for zone in todo:

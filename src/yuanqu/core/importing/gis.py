@@ -533,11 +533,14 @@ def _resolve_srid(
             # clearly projected metres.
             inferred = geo.infer_srid(bounds)
             if inferred is None:
+                found = f"{bounds[0]:.1f}–{bounds[2]:.1f}, {bounds[1]:.1f}–{bounds[3]:.1f}"
                 problems.append(
                     _file_problem(
-                        "文件声明为经纬度，但坐标是投影坐标，且无法推断坐标系，请指定 EPSG 代码",
-                        "the file declares lon/lat but holds projected coordinates of an unknown CRS; give its "
-                        "EPSG code",
+                        f"坐标是投影坐标（{found}），但文件声明为经纬度 EPSG:{code}（{name}），且无法推断其坐标系；"
+                        "请指定 EPSG 代码，或改正文件的坐标系",
+                        f"the coordinates are projected ({found}) but the file declares lon/lat EPSG:{code} "
+                        f"({name}), and their CRS cannot be inferred; give its EPSG code, or correct the file's CRS",
+                        value=f"EPSG:{code}",
                     )
                 )
                 return None

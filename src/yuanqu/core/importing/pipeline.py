@@ -184,13 +184,15 @@ class Plan:
         key: tuple = (),
         new: dict | None = None,
         partial: bool = False,
-        row: int | None = None,
+        row: int | None,
     ) -> None:
         """One row of the file (``row``) against the stored row with its natural key: a create where there is
         none (of ``new``, the values with the key fields, when given), else an update of only the fields whose
         value differs, else unchanged. ``stored`` holds "id" and at least the fields of ``values``; a
         ``partial`` one is completed for the change log when written. An update remembers its fields as read,
-        so that the write can refuse a row someone else changed in the meantime."""
+        so that the write can refuse a row someone else changed in the meantime; ``row`` is required (None only
+        where a change comes from no row of the file) because the web's confirmation compares the plans of
+        the report and of the write row by row, and a change without its row escapes that comparison."""
         if stored is None:
             self.create(values if new is None else new, label=label, zone_id=zone_id, key=key, row=row)
             return
@@ -487,6 +489,29 @@ def write_import(prepared: PreparedImport) -> ImportReport:
         refresh_planner_statistics()
     report.seconds = time.perf_counter() - prepared.started
     return report
+
+
+def guard(instance: models.Model, read: dict, *, label: str, zone_id: int | None, row: int | None) -> Change:
+    """What the write checks for an update an importer saves itself (a model instance, in ``Plan.guards``): the
+    fields its row changes, as they were read (``read``: attname -> value) and as they will be written."""
+    values = {name: getattr(instance, name) for name in read}
+    return Change(values, label, zone_id, pk=instance.pk, row=row, read=read)
+
+
+def keep_stored(instance: models.Model, change: Change) -> None:
+    """Give an instance read when the file was checked the values stored now (locked by `changed_since_read`) of
+    every field its row does not change, so that saving it whole writes only what the file changes and keeps
+    what someone else changed meanwhile in other fields."""
+    if change.before is None:
+        return
+    for model_field in instance._meta.concrete_fields:
+        name = model_field.attname
+        if model_field.primary_key or name in change.values or name not in change.before:
+            continue
+        value = change.before[name]
+        if model_field.is_relation and getattr(instance, name) != value and model_field.is_cached(instance):
+            model_field.delete_cached_value(instance)  # the related object read then is not the one stored now
+        setattr(instance, name, value)
 
 
 def _last_pk(importer: Importer):

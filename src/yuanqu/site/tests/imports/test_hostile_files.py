@@ -264,3 +264,52 @@ def test_a_zipped_shapefile_bomb_is_refused(tmp_path, zone_a):
     [problem] = report.problems
     assert problem.reason_en.startswith("layer.shp in the archive is packed ")
     assert problem.reason_en.endswith("(100.0 MB unpacked), like a zip bomb; refused")
+
+
+def shapefile_zip(tmp_path, geometries, crs: str) -> bytes:
+    """A zipped shapefile of two parcels of zone A001 in ``crs``, as a user would upload it."""
+    path = tmp_path / "地块.shp"
+    raw.write(
+        path,
+        shapely.to_wkb(np.array(geometries, dtype=object)),
+        [np.array(["GY-1", "GY-2"], dtype=object), np.array(["A001"] * 2, dtype=object), np.array(["工业"] * 2)],
+        ["地块编号", "园区代码", "用地性质"],
+        geometry_type="Polygon",
+        crs=crs,
+        encoding="GBK",
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for part in sorted(tmp_path.glob("地块.*")):
+            archive.write(part, part.name)
+    return buffer.getvalue()
+
+
+METRES = [shapely.box(500_000, 3_500_000, 500_100, 3_500_100), shapely.box(500_200, 3_500_000, 500_300, 3_500_100)]
+
+
+def test_a_shapefile_in_metres_whose_prj_says_lon_lat_is_refused_naming_both(tmp_path, client_a):
+    before = counts()
+    response = upload(client_a, "parcels", "地块.zip", shapefile_zip(tmp_path, METRES, "EPSG:4490"))
+    assert response.status_code == 422
+    assert (
+        "坐标是投影坐标（500000.0–500300.0, 3500000.0–3500100.0），但文件声明为经纬度 EPSG:4490（China Geodetic "
+        "Coordinate System 2000），且无法推断其坐标系；请指定 EPSG 代码，或改正文件的坐标系"
+    ) in response.content.decode()
+    assert (
+        "the coordinates are projected (500000.0–500300.0, 3500000.0–3500100.0) but the file declares lon/lat "
+        "EPSG:4490 (China Geodetic Coordinate System 2000), and their CRS cannot be inferred; give its EPSG code, "
+        "or correct the file&#x27;s CRS"
+    ) in response.content.decode()
+    assert counts() == before
+
+
+def test_the_web_refuses_a_zipped_shapefile_in_degrees_whose_prj_says_gauss_kruger(tmp_path, client_a):
+    before = counts()
+    response = upload(client_a, "parcels", "地块.zip", shapefile_zip(tmp_path, DEGREES, "EPSG:4549"))
+    assert response.status_code == 422
+    assert (
+        "坐标像经纬度（118.7800–118.7905, 32.0400–32.0505），但文件声明为 EPSG:4549（CGCS2000 / 3-degree "
+        "Gauss-Kruger CM 120E，单位为米）" in response.content.decode()
+    )
+    assert counts() == before
