@@ -21,6 +21,11 @@ def report_dict(report, *, token: str = "") -> dict:
         "dry_run": report.dry_run,
         "problem_count": report.problem_count,
         "problems_omitted": report.problems_omitted,
+        # With problems left unlisted, every problem counted per column and reason, as the report page shows.
+        "problem_counts": [
+            {"column": c.column, "reason_zh": c.reason_zh, "reason_en": c.reason_en, "count": c.count}
+            for c in (report.problem_counts() if report.problems_omitted else [])
+        ],
         "notes": [list(note) for note in report.notes],
         "skipped": [list(item) for item in report.skipped[:REPORT_SKIPPED_MAX]],
         "token": token,

@@ -127,6 +127,27 @@ def test_a_file_with_problems_fails_its_job_with_the_problems_logged(tmp_path, s
     assert not list((tmp_path).glob("*.plan.json"))
 
 
+def test_a_job_with_more_problems_than_listed_shows_them_counted_per_column_and_reason(
+    tmp_path, small_threshold, settings, user_a, enterprise_a
+):
+    settings.YUANQU_IMPORT_MAX_PROBLEMS = 3
+    rows = [[enterprise_a.uscc, enterprise_a.name, 1990 + i, "很多", "不少"] for i in range(4)]
+    path = write_xlsx(tmp_path / "years.xlsx", [[*YEAR_HEADERS[:3], "实缴税收(万元)", "营业收入(万元)"], *rows])
+    client = signed_in("staff_a")
+    upload(client, "enterprise-years", path)
+    job = Job.objects.get()
+    assert services.execute(job.pk) == "failed"
+    job.refresh_from_db()
+    assert len(job.problems) == 3
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
+    assert "另有 5 个问题未逐一列出。全部问题按列和原因计数：" in page
+    assert '<td>实缴税收(万元)</td><td>不是数字</td><td>not a number</td><td class="num">4</td>' in page
+    assert '<td>营业收入(万元)</td><td>不是数字</td><td>not a number</td><td class="num">4</td>' in page
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
+    assert "And 5 more problems not listed one by one. All problems counted" in english
+
+
 def test_cancel_a_queued_job_and_retry_it(slow_kind, user_a, user_b, zone_a):
     job = services.submit(kind="test-count", user=user_a, zone=zone_a, params={"n": 4})
     with pytest.raises(PermissionDenied):
