@@ -1,4 +1,4 @@
-"""`yuanqu export KIND FILE [--user U] [--zone CODE]`: zones, parcels, enterprises or enterprise years to xlsx
+"""`yuanqu export KIND FILE [--user U] [--zone CODE]`: one of the kinds the apps register, to xlsx
 (parcels also GeoPackage or GeoJSON), restricted to what the user may see when run for a user."""
 
 from pathlib import Path
@@ -11,7 +11,7 @@ from yuanqu.core.progress import summary
 
 
 class Command(BaseCommand):
-    help = "导出 / export zones, parcels, enterprises or enterprise years to .xlsx (parcels also .gpkg, .geojson)"
+    help = "导出下列种类之一 / export one KIND below to .xlsx (parcels also .gpkg, .geojson)"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(export_kinds()))

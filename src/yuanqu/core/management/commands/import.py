@@ -1,4 +1,4 @@
-"""`yuanqu import KIND FILE [--dry-run] [--user U]`: import zones, parcels, enterprises or enterprise years.
+"""`yuanqu import KIND FILE [--dry-run] [--user U]`: import a file of one of the kinds the apps register.
 
 The report (notes, skipped rows, every problem) goes to stdout and stderr, progress to stderr, and the
 last line is the one-line summary; a file with any problem writes nothing and exits non-zero.
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     # machine. `yuanqu check`, `init` and `serve` still run them all.
     requires_system_checks = [Tags.models]
     help = (
-        "导入园区、地块、企业或企业年度数据 / import zones, parcels, enterprises or enterprise years "
+        "导入一个文件，KIND 为下列种类之一 / import a file of one KIND listed below "
         "(xlsx, csv; parcels also gpkg, shp, zip, geojson)"
     )
 

@@ -9,7 +9,7 @@ from yuanqu.core.management.users import output_option
 
 
 class Command(BaseCommand):
-    help = "写出导入模板 / write the xlsx import template of zones, parcels, enterprises or enterprise years"
+    help = "写出下列种类之一的导入模板 / write the xlsx import template of one KIND below"
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(import_kinds()))
