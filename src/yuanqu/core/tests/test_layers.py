@@ -86,6 +86,55 @@ def test_core_and_analytics_import_no_app_above_them():
     assert {edge: where for edge, where in edges.items() if edge[0] == "analytics"} == {}
 
 
+def core_names_of_apps(package: Path = PACKAGE) -> list[str]:
+    """Where core's code (tests and migrations apart) names a domain app in a string: a dotted path
+    (``"yuanqu.land.selectors"``, which ``import_module`` or ``import_string`` would load) or a model label
+    (``"zones.Zone"``). Docstrings may give such paths as examples."""
+    apps = {path.name for path in package.iterdir() if path.is_dir() and path.name not in NOT_APPS}
+    domain = apps - {"core", "analytics"}
+    found = []
+    for path in (package / "core").rglob("*.py"):
+        parts = path.relative_to(package).parts
+        if "tests" in parts or "migrations" in parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+            and isinstance(node.body[0].value, ast.Constant)
+        }
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Constant) or not isinstance(node.value, str) or id(node) in docstrings:
+                continue
+            for app in domain:
+                if f"yuanqu.{app}" in node.value or node.value.lower().startswith(f"{app}."):
+                    found.append(f"{path.relative_to(package)}:{node.lineno}: {node.value!r}")
+    return found
+
+
+def test_core_names_no_app_in_a_dotted_path_or_model_label():
+    # Core reaches the zone model through settings.YUANQU_ZONE_MODEL and everything else through the registries.
+    assert core_names_of_apps() == []
+
+
+def test_the_name_finder_finds_a_dotted_path_and_a_model_label(tmp_path):
+    (tmp_path / "land").mkdir()
+    (tmp_path / "core").mkdir()
+    (tmp_path / "core" / "registry.py").write_text(
+        '"""Names yuanqu.land.selectors in its docstring."""\n'
+        'LOADER = "yuanqu.land.selectors.parcel_counts"\n'
+        'ZONE = models.ForeignKey("land.Parcel")\n',
+        encoding="utf-8",
+    )
+    assert core_names_of_apps(tmp_path) == [
+        "core/registry.py:2: 'yuanqu.land.selectors.parcel_counts'",
+        "core/registry.py:3: 'land.Parcel'",
+    ]
+
+
 def test_the_cycle_finder_finds_a_cycle_through_a_function_import(tmp_path):
     # The control: two apps importing each other, one of them inside a function, are found.
     for app, body in (
