@@ -5,6 +5,8 @@ source itself, so that an import placed inside a function to dodge a cycle still
 from __future__ import annotations
 
 import ast
+import re
+import tomllib
 from collections import defaultdict
 from pathlib import Path
 
@@ -133,6 +135,17 @@ def test_the_name_finder_finds_a_dotted_path_and_a_model_label(tmp_path):
         "core/registry.py:2: 'yuanqu.land.selectors.parcel_counts'",
         "core/registry.py:3: 'land.Parcel'",
     ]
+
+
+def test_the_picture_of_the_layers_is_the_layers_contract():
+    # docs/development.md draws the floors top to bottom; pyproject.toml's contract enforces them.
+    root = PACKAGE.parent.parent
+    contract = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    (layers,) = [c["layers"] for c in contract["contracts"] if c["type"] == "layers"]
+    guide = (root / "docs" / "development.md").read_text(encoding="utf-8")
+    picture = guide.split("## The house", 1)[1].split("```", 2)[1]
+    floors = [m.group(1) for m in re.finditer(r"^  ([a-z]+(?: \| [a-z]+)*)(?:  |$)", picture, re.MULTILINE)]
+    assert floors == [" | ".join(name.removeprefix("yuanqu.") for name in layer.split(" | ")) for layer in layers]
 
 
 def test_the_cycle_finder_finds_a_cycle_through_a_function_import(tmp_path):
