@@ -104,6 +104,12 @@ def zone_filter(queryset, zone_ids, lookup: str = "zone_id__in"):
     return queryset if zone_ids is None else queryset.filter(**{lookup: zone_descendants(zone_ids)})
 
 
+def parcels_with_code(*, user, term: str, zone_ids=None) -> QuerySet[Parcel]:
+    """The parcels the user may see (in these zones with their sub-parks) whose code contains the term: what the
+    map's search finds."""
+    return zone_filter(Parcel.objects.restrict(user), zone_ids).filter(code__icontains=term)
+
+
 def parcel_shapes(parcel_ids) -> dict[int, object]:
     """Parcel id → its EPSG:4490 polygon, for the parcels (ids or a queryset of ids) that have one."""
     rows = Parcel.objects.filter(pk__in=parcel_ids).exclude(geometry_lonlat=None).values_list("pk", "geometry_lonlat")
