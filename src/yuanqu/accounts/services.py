@@ -16,7 +16,7 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from yuanqu.accounts.models import User
-from yuanqu.core.access import ZONE_ROLES, Role, editable_zone_ids, forget_zone_cache, is_city_admin
+from yuanqu.core.access import ZONE_ROLES, Role, editable_zone_ids, forget_zone_cache, is_city_admin, is_zone_admin
 from yuanqu.zones.models import Zone
 
 # The roles a zone administrator may hold and hand out, always bound to its own zones.
@@ -48,7 +48,7 @@ def manageable_users(acting_user) -> QuerySet[User]:
         return users.none()
     if is_city_admin(acting_user):
         return users
-    if acting_user.role != Role.ZONE_ADMIN:
+    if not is_zone_admin(acting_user):
         return users.none()
     own = editable_zone_ids(acting_user) or frozenset()
     bindings = User.zones.through.objects.filter(user=OuterRef("pk"))
@@ -73,7 +73,7 @@ def check_assignment(*, acting_user, role: str, zones, is_staff: bool = False, i
         raise ValidationError({"zones": f"角色 {role} 必须绑定至少一个园区 / the role {role} needs at least one zone"})
     if acting_user is None or is_city_admin(acting_user):
         return
-    if acting_user.role != Role.ZONE_ADMIN:
+    if not is_zone_admin(acting_user):
         raise PermissionDenied("无权管理用户 / not allowed to manage users")
     if role not in ZONE_BOUND_ROLES or is_staff or is_superuser:
         raise PermissionDenied(

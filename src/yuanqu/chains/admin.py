@@ -46,7 +46,7 @@ class ChainAdmin(ChainPermissions, admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.restrict(request.user)
+        return qs.restrict(request.user)  # a superuser sees every zone
 
     def save_model(self, request, obj, form, change):
         with acting(source="page", user=request.user):

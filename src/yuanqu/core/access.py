@@ -66,6 +66,18 @@ def is_city_admin(user) -> bool:
     )
 
 
+def is_city_user(user) -> bool:
+    """A city administrator or analyst (or a superuser): the city's own staff, who evaluate and compare zones."""
+    return bool(
+        getattr(user, "is_authenticated", False) and user.is_active and (user.is_superuser or user.role in CITY_ROLES)
+    )
+
+
+def is_zone_admin(user) -> bool:
+    """A zone administrator: manages the users and sub-parks of their own zones."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role == Role.ZONE_ADMIN)
+
+
 def sees_all_zones(user) -> bool:
     """City-level users (and leaders bound to no zone) see every zone."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

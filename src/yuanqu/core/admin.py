@@ -172,7 +172,7 @@ class ZoneScopedAdmin(ZoneScopedPermissions, admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.restrict(request.user)
+        return qs.restrict(request.user)  # a superuser sees every zone
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in self.zone_fields:
@@ -242,7 +242,7 @@ class ChangeLogEntryAdmin(RestrictedLookups, admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.restrict(request.user)
+        return qs.restrict(request.user)  # a superuser sees every zone
 
     def has_module_permission(self, request) -> bool:
         return _staff(request)
@@ -275,7 +275,7 @@ class JobAdmin(RestrictedLookups, admin.ModelAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.restrict(request.user)
+        return qs.restrict(request.user)  # a superuser sees every zone
 
     def has_module_permission(self, request) -> bool:
         return _staff(request)

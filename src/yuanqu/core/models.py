@@ -38,7 +38,7 @@ class ChangeLogEntry(models.Model):
     object_repr = models.CharField(_("对象"), max_length=200)
     # No database constraint: the entry of a deleted zone keeps that zone's id, so it stays restricted.
     zone = models.ForeignKey(
-        "zones.Zone",
+        settings.YUANQU_ZONE_MODEL,
         verbose_name=_("园区"),
         null=True,
         blank=True,

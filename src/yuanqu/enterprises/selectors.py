@@ -69,6 +69,13 @@ class FiguresFirst:
         return known + list(rest)
 
 
+def matching(*, user, term: str, zone_ids=None) -> QuerySet[Enterprise]:
+    """The enterprises the user may see (in these zones with their sub-parks) whose name contains the term or
+    whose USCC starts with it: what the map's search finds."""
+    enterprises = Enterprise.objects.restrict(user).filter(Q(name__icontains=term) | Q(uscc__istartswith=term))
+    return enterprises if zone_ids is None else enterprises.filter(zone_id__in=zone_descendants(zone_ids))
+
+
 def ordered_ids(queryset: QuerySet[Enterprise], sort: str):
     """The ids of the enterprises in the list's order, for its paginator (``FiguresFirst`` for a figure's sort)."""
     if sort in SORTS and sort.lstrip("-") != "name" and f"year_{sort.lstrip('-')}" in queryset.query.annotations:

@@ -19,26 +19,6 @@ from yuanqu.zones.models import Zone
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ParcelFilterForm(forms.Form):
-    """The parcel list's filters; the zone choices are the user's own zones."""
-
-    q = forms.CharField(label=_("地块编号"), required=False, max_length=64)
-    zone = params.ModelIdChoiceField(
-        label=_("园区"), queryset=Zone.objects.none(), required=False, empty_label=_("全部园区")
-    )
-    land_use = forms.ChoiceField(
-        label=_("用地性质"), choices=[("", _("全部用地性质")), *Parcel.LandUse.choices], required=False
-    )
-    status = forms.ChoiceField(label=_("土地状态"), choices=[], required=False)
-    as_of = params.DateField(label=_("认定日期"), required=False, widget=DATE)
-
-    def __init__(self, data=None, *, user, english: bool = False):
-        super().__init__(data)
-        self.fields["zone"].queryset = Zone.objects.restrict(user).order_by("code", "name")
-        labels = [(s, STATUS_LABELS[s][1 if english else 0]) for s in STATUSES]
-        self.fields["status"].choices = [("", _("全部状态")), *labels]
-
-
 class LedgerFilterForm(forms.Form):
     """The land ledger's zone (one of the user's, with its sub-parks) and as-of date (today by default)."""
 

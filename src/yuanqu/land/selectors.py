@@ -13,41 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from yuanqu.core.access import can_see_zone, zone_descendants
-from yuanqu.core.queries import filter_by_ids
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.services import parcel_shape
-from yuanqu.land.status import ids_with_status
 from yuanqu.zones.models import Zone
-
-
-def parcel_list(
-    *,
-    user,
-    zone: Zone | None = None,
-    land_use: str = "",
-    q: str = "",
-    status: str = "",
-    as_of: dt.date | None = None,
-) -> QuerySet[Parcel]:
-    """Parcels the user may see, filtered by zone (with its sub-parks), land use, code and land status as of a
-    date (today by default), by zone and code.
-
-    The order is the one of the unique (zone, code) index, so a page needs no sort. For a page of a
-    long list, take the ids from this queryset and load the rows with ``parcel_rows``.
-    """
-    qs = Parcel.objects.restrict(user)
-    if zone is not None:
-        qs = qs.filter(zone_id__in=zone_descendants([zone.pk]))
-    if land_use:
-        qs = qs.filter(land_use=land_use)
-    if q:
-        qs = qs.filter(code__icontains=q.strip())
-    if status:
-        zone_ids = [zone.pk] if zone is not None else None
-        ids = ids_with_status(user=user, status=status, as_of=as_of or timezone.localdate(), zone_ids=zone_ids)
-        qs = filter_by_ids(qs, ids)
-    return qs.order_by("zone_id", "code")
 
 
 def parcel_rows(*, user, ids: list[int]) -> list[Parcel]:
@@ -133,6 +102,12 @@ def land_used(*, enterprise, user) -> list[EnterpriseLand]:
 def zone_filter(queryset, zone_ids, lookup: str = "zone_id__in"):
     """The queryset narrowed to these zones with their sub-parks (None: unchanged)."""
     return queryset if zone_ids is None else queryset.filter(**{lookup: zone_descendants(zone_ids)})
+
+
+def parcels_with_code(*, user, term: str, zone_ids=None) -> QuerySet[Parcel]:
+    """The parcels the user may see (in these zones with their sub-parks) whose code contains the term: what the
+    map's search finds."""
+    return zone_filter(Parcel.objects.restrict(user), zone_ids).filter(code__icontains=term)
 
 
 def parcel_shapes(parcel_ids) -> dict[int, object]:

@@ -18,13 +18,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from yuanqu.core.access import can_edit_zone, is_city_admin
+from yuanqu.core.filtersets import user_zone_choices
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import edit_page, object_history
 from yuanqu.land import exporting, selectors, status
+from yuanqu.land.filtersets import ParcelFilterSet
 from yuanqu.land.forms import (
     LandRulesForm,
     LedgerFilterForm,
-    ParcelFilterForm,
     ParcelForm,
     StatusLayerForm,
     plot_ratio_formset,
@@ -37,17 +38,22 @@ PAGE_SIZE = 50
 
 @login_required
 def parcel_list(request):
-    english = (translation.get_language() or "").startswith("en")
-    form = ParcelFilterForm(request.GET, user=request.user, english=english)
-    if form.is_valid():
-        parcels, code = selectors.parcel_list(user=request.user, **form.cleaned_data), 200
+    filterset = ParcelFilterSet(
+        request.GET,
+        queryset=Parcel.objects.restrict(request.user),
+        request=request,
+        zone_choices=user_zone_choices(request.user),
+    )
+    if filterset.is_valid():
+        # The order of the unique (zone, code) index, so a page needs no sort.
+        parcels, code = filterset.qs.order_by("zone_id", "code"), 200
     else:
         # Another zone's id or a made-up value: say so and show nothing.
         parcels, code = Parcel.objects.none(), 400
     page = Paginator(parcels.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.parcel_rows(user=request.user, ids=list(page.object_list))
     # Each parcel's land status as of the filter's date (today by default), classified for this page only.
-    as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or timezone.localdate()
+    as_of = filterset.status_date if filterset.is_valid() else timezone.localdate()
     if page.object_list:
         frame = status.parcel_frame(user=request.user, as_of=as_of, parcel_ids=[p.pk for p in page.object_list])
         classified = status.land_statuses(user=request.user, as_of=as_of, frame=frame)
@@ -55,7 +61,7 @@ def parcel_list(request):
         for parcel in page.object_list:
             parcel.land_status = found.get(parcel.pk, "")
             parcel.land_status_label = status.status_label(parcel.land_status) if parcel.land_status else ""
-    context = {"form": form, "page": page, "status_as_of": as_of}
+    context = {"form": filterset.form, "page": page, "status_as_of": as_of}
     return render(request, "land/parcel_list.html", context, status=code)
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import shapely
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 from django.urls import reverse
 
 from yuanqu.core.registry import MapLayer, map_layers, map_properties
-from yuanqu.enterprises.models import Enterprise
+from yuanqu.enterprises.selectors import matching
 from yuanqu.land.models import Parcel
-from yuanqu.land.selectors import enterprise_locations, zone_filter
+from yuanqu.land.selectors import enterprise_locations, parcels_with_code, zone_filter
 from yuanqu.maps.basemaps import display_bbox, display_point, shifted_collection
 from yuanqu.maps.models import BaseMap
 
@@ -149,15 +149,13 @@ def search(*, user, term: str, zone_ids=None, shift: bool = False, limit: int = 
     term = (term or "").strip()
     if not term:
         return []
-    parcels = zone_filter(Parcel.objects.restrict(user), zone_ids).filter(code__icontains=term)
+    parcels = parcels_with_code(user=user, term=term, zone_ids=zone_ids)
     parcel_rows = list(
         parcels.order_by("code").values_list("pk", "code", "zone__name", "zone__short_name", "geometry_lonlat")[
             : limit * 2
         ]
     )
-    enterprises = zone_filter(Enterprise.objects.restrict(user), zone_ids).filter(
-        Q(name__icontains=term) | Q(uscc__istartswith=term)
-    )
+    enterprises = matching(user=user, term=term, zone_ids=zone_ids)
     enterprise_rows = list(enterprises.order_by("name").values_list("pk", "name", "uscc")[: limit * 2])
     located = enterprise_locations(user=user, enterprises=enterprises.filter(pk__in=[r[0] for r in enterprise_rows]))
     parcel_page = reverse("land:parcel-detail", args=[0]).replace("/0/", "/{}/")

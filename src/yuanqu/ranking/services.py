@@ -23,7 +23,7 @@ from yuanqu.analytics.zoneranking import (
     what_would_move,
     why_rank_changed,
 )
-from yuanqu.core.access import Role, is_city_admin
+from yuanqu.core.access import is_city_admin, is_city_user
 from yuanqu.core.services import delete_object, original_zone, save_object
 from yuanqu.ranking.models import (
     PeerZone,
@@ -50,7 +50,7 @@ def can_evaluate_zones(user) -> bool:
     """City administrators and analysts edit zone-evaluation methods and run them (None: the system)."""
     if user is None:
         return True
-    return is_city_admin(user) or bool(getattr(user, "is_authenticated", False) and user.role == Role.CITY_ANALYST)
+    return is_city_user(user)
 
 
 def _check_evaluator(user) -> None:

@@ -1,16 +1,42 @@
-"""Filters of the supervised tasks, for their page and their API endpoint."""
+"""Filters of the targets, the responsibility letters and the supervised tasks, for their pages and their API
+endpoints alike."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import django_filters
+from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.filtersets import SearchFilter, ZoneFilter, ZoneScopedFilterSet
-from yuanqu.targets.models import Task
+from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+from yuanqu.targets.selectors import measure_choices
 
 OPEN_OVERDUE = "overdue"
+
+
+class TargetFilterSet(ZoneScopedFilterSet):
+    """``?zone=3&year=2026&indicator=started_count`` (the zone with its sub-parks); an indicator no app measures
+    is a 400."""
+
+    zone = ZoneFilter()
+    # Read at each use (the measures are registered once the apps are ready); the schema lists them too.
+    indicator = django_filters.ChoiceFilter(choices=CallableChoiceIterator(measure_choices))
+
+    class Meta:
+        model = Target
+        fields = ["zone", "year", "indicator", "letter"]
+
+
+class LetterFilterSet(ZoneScopedFilterSet):
+    """``?zone=3&year=2026`` (the zone with its sub-parks)."""
+
+    zone = ZoneFilter()
+
+    class Meta:
+        model = ResponsibilityLetter
+        fields = ["zone", "year"]
 
 
 class TaskFilterSet(ZoneScopedFilterSet):

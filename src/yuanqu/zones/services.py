@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from yuanqu.core.access import Role, can_edit_zone, is_city_admin
+from yuanqu.core.access import can_edit_zone, is_city_admin, is_zone_admin
 from yuanqu.core.services import delete_object, original_zone, save_object
 from yuanqu.zones.models import Zone
 
@@ -54,7 +54,7 @@ def delete_zone(*, zone: Zone, user) -> None:
 
     A top-level zone only by a city administrator; a sub-park also by the administrator of its parent.
     """
-    parent_admin = zone.parent_id is not None and user.role == Role.ZONE_ADMIN and can_edit_zone(user, zone.parent_id)
+    parent_admin = zone.parent_id is not None and is_zone_admin(user) and can_edit_zone(user, zone.parent_id)
     if not _is_city(user) and not parent_admin:
         raise PermissionDenied("无权删除该园区 / not allowed to delete this zone")
     delete_object(zone, user=user)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from yuanqu.accounts.testing import make_user
-from yuanqu.core.access import Role, editable_zone_ids, visible_zone_ids
+from yuanqu.core.access import Role, editable_zone_ids, is_city_admin, is_city_user, is_zone_admin, visible_zone_ids
 from yuanqu.core.changelog import acting
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.enterprises.models import Enterprise
@@ -23,6 +23,19 @@ def test_zone_user_sees_own_zone_and_its_sub_parks_only(zone_a, zone_b, user_a):
 def test_city_analyst_reads_everything_but_edits_nothing(zone_a, zone_b, analyst):
     assert visible_zone_ids(analyst) is None
     assert editable_zone_ids(analyst) == frozenset()
+
+
+def test_the_role_words_of_the_vocabulary(zone_a):
+    users = {role: make_user(f"u_{role}", role, zones=[zone_a] if role != Role.CITY_ADMIN else []) for role in Role}
+    boss = make_user("boss", Role.ZONE_STAFF, is_superuser=True)
+    gone = make_user("gone", Role.CITY_ANALYST, is_active=False)
+    assert [role for role, user in users.items() if is_city_admin(user)] == [Role.CITY_ADMIN]
+    assert sorted(role for role, user in users.items() if is_city_user(user)) == sorted(
+        [Role.CITY_ADMIN, Role.CITY_ANALYST]
+    )
+    assert [role for role, user in users.items() if is_zone_admin(user)] == [Role.ZONE_ADMIN]
+    assert (is_city_admin(boss), is_city_user(boss), is_zone_admin(boss)) == (True, True, False)
+    assert (is_city_user(gone), is_city_user(None)) == (False, False)
 
 
 def test_leader_bound_to_a_zone_sees_only_that_zone(zone_a, zone_b):

@@ -1,8 +1,8 @@
 """API views of parcels and of the land enterprises use."""
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.land.api.filters import EnterpriseLandFilter, ParcelFilter
 from yuanqu.land.api.serializers import EnterpriseLandSerializer, ParcelSerializer
+from yuanqu.land.filtersets import EnterpriseLandFilterSet, ParcelFilterSet
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.services import delete_enterprise_land, delete_parcel
 
@@ -12,7 +12,7 @@ class ParcelViewSet(ZoneScopedViewSet):
 
     queryset = Parcel.objects.select_related("zone")
     serializer_class = ParcelSerializer
-    filterset_class = ParcelFilter
+    filterset_class = ParcelFilterSet
     search_fields = ["code"]
     ordering_fields = ["code", "area_mu", "approved_on", "supplied_on", "agreed_start_on", "started_on"]
 
@@ -25,7 +25,7 @@ class EnterpriseLandViewSet(ZoneScopedViewSet):
 
     queryset = EnterpriseLand.objects.select_related("enterprise", "parcel")
     serializer_class = EnterpriseLandSerializer
-    filterset_class = EnterpriseLandFilter
+    filterset_class = EnterpriseLandFilterSet
     search_fields = ["enterprise__name", "enterprise__uscc", "parcel__code"]
     ordering_fields = ["start_on", "end_on", "area_mu", "enterprise__name"]
 

@@ -13,7 +13,6 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
-from yuanqu.targets.api.filters import LetterFilter, TargetFilter
 from yuanqu.targets.api.serializers import (
     LetterSerializer,
     LineProgressSerializer,
@@ -22,7 +21,7 @@ from yuanqu.targets.api.serializers import (
     TaskExtendSerializer,
     TaskSerializer,
 )
-from yuanqu.targets.filtersets import TaskFilterSet
+from yuanqu.targets.filtersets import LetterFilterSet, TargetFilterSet, TaskFilterSet
 from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.targets.selectors import letter_progress
 from yuanqu.targets.services import advance_task, delete_letter, delete_target, delete_task, extend_task
@@ -34,7 +33,7 @@ class TargetViewSet(ZoneScopedViewSet):
 
     queryset = Target.objects.select_related("zone")
     serializer_class = TargetSerializer
-    filterset_class = TargetFilter
+    filterset_class = TargetFilterSet
     ordering_fields = ["year", "indicator", "zone"]
 
     def delete_instance(self, instance, *, user) -> None:
@@ -46,7 +45,7 @@ class LetterViewSet(ZoneScopedViewSet):
 
     queryset = ResponsibilityLetter.objects.select_related("zone")
     serializer_class = LetterSerializer
-    filterset_class = LetterFilter
+    filterset_class = LetterFilterSet
     ordering_fields = ["year", "zone"]
 
     def delete_instance(self, instance, *, user) -> None:

@@ -10,6 +10,7 @@ from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
 from yuanqu.core.models import ChangeLogEntry
 from yuanqu.targets.models import Target
+from yuanqu.zones.testing import make_zone
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,14 @@ def test_the_admin_offers_the_measures_and_refuses_an_unknown_indicator(client, 
     created = ChangeLogEntry.objects.filter(content_type__app_label="targets", action="create")
     assert sorted(entry.content_type.model for entry in created) == ["responsibilityletter", "target"]
     assert '<td class="field-indicator_name">测试月数</td>' in client.get("/admin/targets/target/").content.decode()
+
+
+def test_the_zone_filter_takes_the_sub_parks_as_the_pages_do(zone_a, zone_b, user_a, month_counter):
+    sub = make_zone("甲园区分园", code="A001-9", parent=zone_a)
+    for zone, value in ((zone_a, 3), (sub, 4), (zone_b, 5)):
+        Target.objects.create(zone=zone, year=2026, indicator="test_months", value=value)
+    by_zone = api(user_a).get("/api/targets/", {"zone": zone_a.pk}).json()["results"]
+    assert sorted(float(t["value"]) for t in by_zone) == [3.0, 4.0]
+    by_sub = api(user_a).get("/api/targets/", {"zone": sub.pk}).json()["results"]
+    assert [float(t["value"]) for t in by_sub] == [4.0]
+    assert api(user_a).get("/api/targets/", {"zone": zone_b.pk}).json()["results"] == []

@@ -8,6 +8,7 @@ and so has zone B (invisible to them).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -1002,3 +1003,43 @@ def test_jobs_endpoint_holds_only_zone_a_jobs(world, role):
         assert (job.state, job.cancel_requested) == ("queued", False)
     everything = token_client(world.users["city_analyst"]).get("/api/jobs/", {"page_size": 100})
     assert {row["id"] for row in results(everything)} == {job.pk for job in jobs.values()}
+
+
+# Endpoints that hold nothing of any zone: the city's own tables, the same for every user.
+CITY_WIDE = {
+    "/api/deadline-rules/": "the working-day deadlines between stages, set by the city",
+    "/api/peer-zones/": "zones outside the platform, ranked as peers",
+    "/api/service-categories/": "the code table of request categories",
+    "/api/zone-evaluation-methods/": "the zone-evaluation methods",
+}
+
+
+def _api_lists() -> set[str]:
+    """The list URL of every API viewset in the URL map."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    found: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern) and getattr(pattern.callback, "actions", {}).get("get") == "list":
+                route = (prefix + str(pattern.pattern)).replace("^", "").replace("$", "")
+                if "format" not in route:
+                    found.add("/" + route)
+
+    walk(get_resolver().url_patterns, "")
+    return found
+
+
+def test_every_api_list_is_in_the_matrix_or_holds_nothing_of_a_zone():
+    # A new endpoint needs its row here (docs/development.md, "add a domain app"): the matrix names its URL.
+    from pathlib import Path
+
+    named = set(re.findall(r"/api/[a-z0-9-]+/", Path(__file__).read_text(encoding="utf-8")))
+    named |= {f"/api/{name}/" for name in SERVICE_ENDPOINTS}
+    lists = _api_lists()
+    assert "/api/parcels/" in lists and "/api/service-plans/" in lists  # the control: the walk finds them
+    assert sorted(lists - named - set(CITY_WIDE)) == []
+    assert sorted(set(CITY_WIDE) - lists) == []  # no stale exemption
