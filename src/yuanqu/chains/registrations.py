@@ -37,7 +37,9 @@ def register() -> None:
             order=71,
         )
     )
-    registry.navigation.register(registry.NavItem("chains", _("产业链"), "chains:chain-list", order=45))
+    registry.navigation.register(
+        registry.NavItem("chains", pgettext_lazy("menu", "产业链"), "chains:chain-list", order=45)
+    )
     registry.job_kinds.register(
         registry.JobKind(
             "chain-coverage", _("产业链覆盖表"), "yuanqu.chains.jobs.run_coverage_job", retry_safe=True, serial=False

@@ -20,7 +20,10 @@ class CoreConfig(AppConfig):
         from yuanqu.core import checks, registry  # noqa: F401  (checks registers the deployment checks)
 
         for item in (
-            registry.NavItem("imports", _("导入"), "imports:import-start", order=80),
+            # Read-only roles (analyst, leader) import nothing: the page would only tell them so.
+            registry.NavItem(
+                "imports", _("导入"), "imports:import-start", order=80, visible="yuanqu.core.access.can_edit"
+            ),
             registry.NavItem("api-docs", _("接口文档"), "api-docs", order=95),
             registry.NavItem("admin", _("后台管理"), "admin:index", order=99, visible=_staff),
         ):

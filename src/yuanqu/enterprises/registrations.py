@@ -3,6 +3,7 @@
 from functools import partial
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from yuanqu.core import registry
 
@@ -46,7 +47,9 @@ def register() -> None:
             order=30,
         )
     )
-    registry.navigation.register(registry.NavItem("enterprises", _("企业"), "enterprises:enterprise-list", order=20))
+    registry.navigation.register(
+        registry.NavItem("enterprises", pgettext_lazy("menu", "企业"), "enterprises:enterprise-list", order=20)
+    )
     year = registry.Lazy(f"{selectors}.latest_year")
     for column in (
         registry.ZoneColumn(

@@ -65,7 +65,9 @@ def register() -> None:
             order=40,
         )
     )
-    registry.navigation.register(registry.NavItem("parcels", _("地块"), "land:parcel-list", order=30))
+    registry.navigation.register(
+        registry.NavItem("parcels", pgettext_lazy("menu", "地块"), "land:parcel-list", order=30)
+    )
     registry.navigation.register(
         registry.NavItem("land-ledger", pgettext_lazy("menu", "土地起底"), "land:ledger", menu="main", order=20)
     )

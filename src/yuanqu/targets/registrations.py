@@ -65,5 +65,7 @@ def register() -> None:
         registry.CockpitSection("targets", _("目标责任与督办"), "yuanqu.targets.cockpit.build", order=50)
     )
     registry.cockpit_targets.register(registry.CockpitTargets("targets", "yuanqu.targets.cockpit.targets"))
-    registry.navigation.register(registry.NavItem("letters", _("目标责任状"), "targets:letter-overview", order=70))
+    registry.navigation.register(
+        registry.NavItem("letters", pgettext_lazy("menu", "目标责任状"), "targets:letter-overview", order=70)
+    )
     registry.navigation.register(registry.NavItem("tasks", _("督办事项"), "targets:task-list", order=71))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone
 from yuanqu.core.filtersets import user_zone_choices
+from yuanqu.core.params import BadParameter, date_param, year_param
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import attachment, edit_page
 from yuanqu.targets import selectors
@@ -57,11 +58,11 @@ def _when(request) -> tuple[int, dt.date, bool]:
     page then says so and shows today's year)."""
     today = dt.date.today()
     try:
-        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
-        year = int(request.GET["year"]) if request.GET.get("year") else as_of.year
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
+        as_of = date_param(request.GET, "as_of", default=today)
+        year = year_param(request.GET, "year", default=as_of.year)
+    except BadParameter:
+        return today.year, today, False
+    if not 2000 <= year <= 2100:
         return today.year, today, False
     return year, as_of, True
 
@@ -373,10 +374,10 @@ def task_bulletin(request):
     """The bulletin (通报) for a period: by lead unit, the tasks overdue at its end and those closed late in it."""
     today = dt.date.today()
     try:
-        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
-        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
+        start = date_param(request.GET, "start", default=today.replace(day=1))
+        end = date_param(request.GET, "end", default=today)
         valid = start <= end
-    except ValueError:
+    except BadParameter:
         start, end, valid = today.replace(day=1), today, False
     units = selectors.bulletin(user=request.user, start=start, end=end) if valid else []
     context = {"start": start, "end": end, "units": units, "valid": valid}

@@ -2,7 +2,7 @@
 
 from rest_framework import permissions
 
-from yuanqu.core.access import EDITING_ROLES, can_edit_zone, zone_id_of
+from yuanqu.core.access import can_edit, can_edit_zone, zone_id_of
 
 
 class ZoneScopedPermission(permissions.BasePermission):
@@ -14,7 +14,7 @@ class ZoneScopedPermission(permissions.BasePermission):
             return False
         if request.method in permissions.SAFE_METHODS:
             return True
-        return user.is_superuser or user.role in EDITING_ROLES
+        return can_edit(user)
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in permissions.SAFE_METHODS:

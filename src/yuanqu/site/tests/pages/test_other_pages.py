@@ -126,6 +126,22 @@ def test_menus_show_only_pages_that_exist_and_no_capability_codes(staff):
     assert staff.get("/capability/C1/").status_code == 404
 
 
+def test_read_only_roles_have_no_import_in_their_menu(client: Client, staff, db):
+    assert 'href="/imports/"' in staff.get("/").content.decode()
+    client.force_login(make_user("reader", Role.LEADER))
+    html = client.get("/").content.decode()
+    assert 'href="/imports/"' not in html
+    assert 'href="/enterprises/"' in html  # the rest of the menu is there
+
+
+def test_the_english_side_menu_names_its_lists_in_the_plural(staff):
+    staff.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = staff.get("/").content.decode()
+    side = html[html.index('<aside class="sidebar">') : html.index("</aside>")]
+    for label in ("Zones", "Enterprises", "Parcels", "Industry chains", "Responsibility letters"):
+        assert f">{label}</a>" in side
+
+
 # The admin
 
 
