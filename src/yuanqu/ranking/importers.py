@@ -26,7 +26,10 @@ from yuanqu.zones.models import Zone
 
 FIRST_YEAR, LAST_YEAR = 1979, 2100
 FIGURE_KEYS = [figure.key for figure in FIGURES]
-ZONE = Column("zone", "园区代码", "text", required=True, aliases=("园区", "园区名称", "开发区", "zone"))
+# A bureau's sheet names a zone by its code, its name, or both (园区代码 and 园区名称 side by side): either column
+# finds the zone, the code first when both are there.
+ZONE = Column("zone", "园区代码", "text", aliases=("园区", "开发区", "zone"))
+ZONE_NAME = Column("zone_name", "园区名称", "text", aliases=("开发区名称", "zone name"))
 YEAR = Column("year", "年度", "int", required=True, aliases=("年份", "year"))
 MONTH = Column("month", "月份", "int", required=True, aliases=("月", "截至月份", "累计月份", "month"))
 
@@ -62,7 +65,7 @@ class ZoneYearImporter(Importer):
     template_title = "园区主要经济指标（年度）"
     model = ZoneYear
     natural_key = ("zone_id", "year")
-    schema = (ZONE, YEAR, *FIGURE_COLUMNS)
+    schema = (ZONE, ZONE_NAME, YEAR, *FIGURE_COLUMNS)
     template_keys = ("zone", "year", *FIGURE_KEYS)
     monthly = False
 
@@ -75,9 +78,25 @@ class ZoneYearImporter(Importer):
         zones = ZoneResolver(user)
         seen = FirstRows()
         rows = []
+        zone_key = "zone" if "zone" in headers else "zone_name" if "zone_name" in headers else None
+        if zone_key is None:
+            first_row = table.rows[0].row - 1 if table.rows else 1
+            problems.append(
+                problem(
+                    first_row,
+                    ZONE.header,
+                    None,
+                    "缺少必填列（园区代码或园区名称）",
+                    "required column missing (园区代码 or 园区名称)",
+                )
+            )
+            return Plan()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
-            zone_id = zones.resolve(v.get("zone"), row, headers["zone"], problems, must_edit=True)
+            if v.get(zone_key) in (None, ""):
+                problems.append(problem(row, headers[zone_key], None, "必填项为空", "required value is empty"))
+                continue
+            zone_id = zones.resolve(v.get(zone_key), row, headers[zone_key], problems, must_edit=True)
             year, month = v.get("year"), v.get("month") if self.monthly else None
             if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
                 problems.append(_year_problem(row, headers["year"], year))
@@ -90,7 +109,9 @@ class ZoneYearImporter(Importer):
             key = (zone_id, year, month) if self.monthly else (zone_id, year)
             if (first := seen.repeated(key, row)) is not None:
                 problems.append(
-                    problem(row, headers["zone"], v.get("zone"), f"与第 {first} 行重复", f"same period as row {first}")
+                    problem(
+                        row, headers[zone_key], v.get(zone_key), f"与第 {first} 行重复", f"same period as row {first}"
+                    )
                 )
                 continue
             rows.append((key, {name: v.get(name) for name in keys}))
@@ -127,7 +148,7 @@ class ZoneMonthImporter(ZoneYearImporter):
     template_title = "园区主要经济指标（1–N月累计）"
     model = ZoneMonth
     natural_key = ("zone_id", "year", "month")
-    schema = (ZONE, YEAR, MONTH, *FIGURE_COLUMNS)
+    schema = (ZONE, ZONE_NAME, YEAR, MONTH, *FIGURE_COLUMNS)
     template_keys = ("zone", "year", "month", *FIGURE_KEYS)
     monthly = True
 

@@ -79,6 +79,47 @@ def test_a_bureau_sheet_in_customary_units_is_stored_in_the_platforms(tmp_path, 
     assert "1 亿元 = 10000 万元" in notes and "1 万吨标准煤 = 10000 吨标准煤" in notes
 
 
+def test_a_sheet_with_both_the_zones_code_and_name_finds_the_zone_by_its_code(tmp_path, zone_a, zone_b):
+    # Bureau sheets list 园区代码 and 园区名称 side by side, the name often abbreviated: the code decides.
+    path = workbook(
+        tmp_path / "both.xlsx",
+        [
+            ["园区代码", "园区名称", "年度", "月份", "地区生产总值（亿元）"],
+            [zone_a.code, "甲园区（简称）", "2025", "6", "12.5"],
+            [zone_b.code, zone_b.name, 2025, 6, 3],
+        ],
+    )
+    report = run_import(ZoneMonthImporter(), path)
+    assert report.ok and report.created == 2, report.problems
+    assert ZoneMonth.objects.get(zone=zone_a, year=2025, month=6).gdp == Decimal("125000")
+    assert ZoneMonth.objects.get(zone=zone_b, year=2025, month=6).gdp == Decimal("30000")
+
+
+def test_a_sheet_with_only_the_zones_name_finds_the_zone_by_its_name(tmp_path, zone_a, zone_b):
+    path = workbook(tmp_path / "names.xlsx", [["园区名称", "年度", "地区生产总值(亿元)"], [zone_b.name, 2025, 2]])
+    report = run_import(ZoneYearImporter(), path)
+    assert report.ok and report.created == 1
+    assert ZoneYear.objects.get(zone=zone_b, year=2025).gdp == Decimal("20000")
+
+
+def test_a_sheet_without_a_zone_column_or_with_an_empty_zone_is_refused(tmp_path, zone_a, zone_b):
+    path = workbook(tmp_path / "nozone.xlsx", [["年度", "地区生产总值(亿元)"], [2025, 2]])
+    report = run_import(ZoneYearImporter(), path)
+    assert not report.ok and ZoneYear.objects.count() == 0
+    assert [(p.column, p.reason_zh) for p in report.problems] == [("园区代码", "缺少必填列（园区代码或园区名称）")]
+    path = workbook(
+        tmp_path / "empty.xlsx",
+        [
+            ["园区代码", "园区名称", "年度", "地区生产总值(亿元)"],
+            [None, zone_a.name, 2025, 2],
+            [zone_b.code, None, 2025, 1],
+        ],
+    )
+    report = run_import(ZoneYearImporter(), path)
+    assert not report.ok and ZoneYear.objects.count() == 0
+    assert [(p.row, p.column, p.reason_en) for p in report.problems] == [(2, "园区代码", "required value is empty")]
+
+
 def test_every_problem_is_named_and_nothing_is_written(tmp_path, zone_a, zone_b):
     path = workbook(
         tmp_path / "bad.xlsx",
