@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from yuanqu.analytics.zone_figures import BY_KEY, FIGURES
+from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, unit_en
 from yuanqu.analytics.zoneranking import LEVELS, MethodError, MethodProblem, load_method, method_from_dict
 from yuanqu.zones.models import Zone
 
@@ -42,7 +42,7 @@ class NewRunForm(forms.Form):
             choices.append(
                 (
                     _("已保存的方法"),
-                    [(f"method:{pk}", f"{m} · {m.digest[:8]}") for pk, m in self.methods.items()],
+                    [(f"method:{pk}", f"{m.shown_title} · {m.digest[:8]}") for pk, m in self.methods.items()],
                 )
             )
         self.fields["method"].choices = choices
@@ -69,7 +69,7 @@ class GroupForm(forms.Form):
 
 def _figure_choices(blank: bool = True) -> list[tuple[str, str]]:
     english = (get_language() or "").startswith("en")
-    found = [(f.key, f"{f.en if english else f.zh}（{f.unit}）") for f in FIGURES]
+    found = [(f.key, f"{f.en} ({unit_en(f.unit)})" if english else f"{f.zh}（{f.unit}）") for f in FIGURES]
     return [("", "—"), *found] if blank else found
 
 

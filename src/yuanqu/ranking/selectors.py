@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, ZoneFigure
+from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, ZoneFigure, unit_en
 from yuanqu.analytics.zoneranking import GROUP_LABELS, load_method
 from yuanqu.analytics.zoneranking.engine import issue_texts
 from yuanqu.core.access import sees_all_zones, visible_zone_ids
@@ -151,6 +151,7 @@ def chart_series(*, rows: list[ZoneYear], months_now: list[ZoneMonth], months_be
                 "label": figure.zh,
                 "label_en": figure.en,
                 "unit": figure.unit,
+                "unit_en": unit_en(figure.unit),
                 "years": [plain(getattr(row, figure.key)) for row in rows],
                 "months_now": [plain(getattr(item, figure.key)) if item else None for item in now],
                 "months_before": [plain(getattr(item, figure.key)) if item else None for item in before],

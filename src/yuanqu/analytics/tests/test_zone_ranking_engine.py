@@ -63,7 +63,7 @@ def test_veto_removes_the_zone_before_the_best_values_are_taken():
     assert vetoed["status"] == "vetoed" and vetoed["veto"] == "major_accident"
     assert vetoed["veto_reason_zh"] == "发生较大及以上生产安全事故或突发环境事件（较大及以上生产安全事故 1 起）"
     assert vetoed["veto_reason_en"] == (
-        "A major work-safety accident or environmental emergency (major work-safety accidents 1 起)"
+        "A major work-safety accident or environmental emergency (major work-safety accidents: 1)"
     )
     assert ranking.zones["zone_id"].to_list() == ["A", "B", "C", "D"]  # unranked last
 

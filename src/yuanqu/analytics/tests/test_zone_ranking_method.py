@@ -230,3 +230,13 @@ def test_problems_of_a_dict_name_their_key_without_a_line():
     (problem,) = caught.value.problems
     assert problem.line is None and problem.path == "categories[0].indicators[0].figure"
     assert "did you mean gdp" in problem.reason_en
+
+
+def test_units_in_english_compound_and_unknown_units_included():
+    from yuanqu.analytics.zone_figures import FIGURES, unit_en
+
+    assert unit_en("万元") == "10k yuan"
+    assert unit_en("吨标准煤/万元") == "tce/10k yuan"
+    assert unit_en("万元 × 100") == "10k yuan × 100"
+    assert unit_en("%") == "%" and unit_en("") == "" and unit_en(None) == ""
+    assert all(unit_en(f.unit) != f.unit for f in FIGURES)  # every stored unit has its English

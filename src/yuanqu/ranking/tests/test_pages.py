@@ -234,6 +234,26 @@ def test_zone_profile_shows_rank_band_change_indicators_why_and_what_would_move_
     assert "/static/vendor/echarts/echarts.min.js" in scripts and "/static/ranking/profile.js" in scripts
 
 
+def test_zone_profile_figures_and_run_list_in_english_show_english_units_and_titles(client, city_admin, world, run):
+    zone = world.zones["A"]
+    client.force_login(city_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/ranking/runs/{run.pk}/zones/{zone.pk}/")
+    assert table_rows(response, "//table[@id='indicator-table']") == [
+        ["Economic scale", "GDP", "100.00", "10k yuan", "83.33", "50.00", "60.00", ""],
+        ["Revenue", "Budget revenue", "10.00", "10k yuan", "50.00", "20.00", "40.00", ""],
+    ]
+    assert [row[3] for row in table_rows(response, "//table[@id='why-table']")] == ["10k yuan", "10k yuan"]
+    assert [row[4] for row in table_rows(response, "//table[@id='move-table']")] == ["10k yuan", "10k yuan"]
+    assert "万元" not in response.content.decode()
+    response = client.get(f"/ranking/zones/{zone.pk}/figures/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "万元" not in html and "10k yuan" in html
+    response = client.get("/ranking/")
+    html = response.content.decode()
+    assert "Two-category test method" in html and "两类别测试方法" not in html
+
+
 def test_zone_profile_of_the_first_a_vetoed_zone_and_a_missing_one(client, city_admin, world, run):
     client.force_login(city_admin)
     first = page(client.get(f"/ranking/runs/{run.pk}/zones/{world.zones['B'].pk}/"))
