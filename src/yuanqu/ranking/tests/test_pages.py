@@ -442,7 +442,10 @@ def test_bulletin_has_its_headings_and_tables(client, city_admin, world, run):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "戊经济技术开发区：发生较大及以上生产安全事故（较大及以上生产安全事故 1 起）" in text
     assert "丁经济开发区：摘牌预警" in text
-    assert "超过上一名（第 2 名），最少需要其一：地区生产总值达到 120.02 万元（+20.0%）" in text
+    assert (
+        "超过上一名（第 2 名），最少需要其一：地区生产总值达到 120.02 万元（+20.0%）；一般公共预算收入达到 15.003 万元（+50.0%）。"
+        in text
+    )
 
 
 def test_bulletin_of_a_zone_user_with_the_ranks_opened(client, zone_user, world, run):
