@@ -252,6 +252,10 @@ def test_zone_profile_figures_and_run_list_in_english_show_english_units_and_tit
     response = client.get("/ranking/")
     html = response.content.decode()
     assert "Two-category test method" in html and "两类别测试方法" not in html
+    vetoed = page(client.get(f"/ranking/runs/{run.pk}/zones/{world.zones['E'].pk}/"))
+    assert texts(vetoed.xpath("//*[@id='profile-unranked']")) == [
+        "Not ranked: A major work-safety accident (major work-safety accidents: 1)"
+    ]
 
 
 def test_zone_profile_of_the_first_a_vetoed_zone_and_a_missing_one(client, city_admin, world, run):
