@@ -465,3 +465,19 @@ def test_bulletin_of_a_zone_user_with_the_ranks_opened(client, zone_user, world,
     ]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "戊经济技术开发区" not in text and "丁经济开发区：" not in text
+
+
+def test_a_zone_is_compared_with_one_other_citys_zones_of_its_level(client, city_admin, world, run):
+    # 甲 (provincial, GDP 100 in 2025) against 澄江市's provincial zones: its one peer P, GDP 120.
+    client.force_login(city_admin)
+    url = f"/ranking/runs/{run.pk}/zones/{world.zones['A'].pk}/"
+    response = client.get(url, {"peers": "city:澄江市"})
+    tree = page(response)
+    assert tree.xpath("//select[@name='peers']/option/@value")[3:] == ["city:澄江市"]  # 鹭门市's peer is national
+    assert tree.xpath("//select[@name='peers']/option[@selected]/@value") == ["city:澄江市"]
+    rows = table_rows(response, "//table[@id='peer-comparison']")
+    assert rows[0] == ["地区生产总值", "100.00", "120.00", "1", "低于平均"]
+    assert client.get(url, {"peers": "city:鹭门市"}).status_code == 404
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    options = texts(page(client.get(url)).xpath("//select[@name='peers']/option"))
+    assert options[3] == "澄江市's zones of its level"
