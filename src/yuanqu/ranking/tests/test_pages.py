@@ -481,3 +481,20 @@ def test_a_zone_is_compared_with_one_other_citys_zones_of_its_level(client, city
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     options = texts(page(client.get(url)).xpath("//select[@name='peers']/option"))
     assert options[3] == "澄江市's zones of its level"
+
+
+def test_a_sub_parks_figures_page_sends_the_reader_to_its_zone(client, city_admin, world):
+    from yuanqu.zones.testing import make_zone
+
+    zone = world.zones["C"]
+    sub_park = make_zone("丙经济开发区新材料园", code="C001-S", parent=zone)
+    client.force_login(city_admin)
+    tree = page(client.get(f"/ranking/zones/{sub_park.pk}/figures/"))
+    assert texts(tree.xpath("//*[@id='sub-park-note']")) == ["分园区不单独上报，其数据计入所属园区 丙经济开发区。"]
+    assert tree.xpath("//*[@id='sub-park-note']/a/@href") == [f"/ranking/zones/{zone.pk}/figures/"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    tree = page(client.get(f"/ranking/zones/{sub_park.pk}/figures/"))
+    assert texts(tree.xpath("//*[@id='sub-park-note']")) == [
+        "A sub-park does not report on its own: its figures are in those of its zone, 丙经济开发区."
+    ]
+    assert not page(client.get(f"/ranking/zones/{zone.pk}/figures/")).xpath("//*[@id='sub-park-note']")
