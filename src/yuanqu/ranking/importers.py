@@ -7,6 +7,10 @@ names its unit to the platform's units and says so in the report.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import replace
+
 from yuanqu.analytics.zone_figures import FIGURES
 from yuanqu.core.access import is_city_admin, sees_all_zones
 from yuanqu.core.importing.pipeline import (
@@ -15,11 +19,12 @@ from yuanqu.core.importing.pipeline import (
     Plan,
     check_values,
     chunked,
+    import_limits,
     present_keys,
     problem,
     write_plan,
 )
-from yuanqu.core.importing.tabular import Column
+from yuanqu.core.importing.tabular import Column, Table, read_table
 from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
 from yuanqu.zones.importers import LEVEL_LABELS, ZoneResolver, first_labels, zone_labels
 from yuanqu.zones.models import Zone
@@ -51,6 +56,33 @@ def figure_columns() -> tuple[Column, ...]:
 FIGURE_COLUMNS = figure_columns()
 
 
+# Periods as bureaus write them: 2025, 2025年, 2025年度; 6, 6月, 6月份, 1-6月, 1–6月累计, 1至6月.
+_YEAR_TEXT = re.compile(r"^(\d{4})(?:年度?)?$")
+_MONTH_TEXT = re.compile(r"^(?:1月?[-–—~至到])?(\d{1,2})(?:月份?)?(?:累计)?$")
+_PERIODS = {
+    "year": (_YEAR_TEXT, "不是年度（可写 2025 或 2025年）", "not a year (write 2025 or 2025年)"),
+    "month": (_MONTH_TEXT, "不是月份（可写 6、6月 或 1-6月）", "not a month (write 6, 6月 or 1-6月)"),
+}
+
+
+def read_periods(source, importer: Importer, *, filename: str) -> Table:
+    """Read with the year and month columns as text, then make each a number from the way bureaus write it
+    (the schema keeps them whole numbers for templates and exports); a period it cannot read is a problem."""
+    schema = tuple(replace(c, kind="text") if c.key in _PERIODS else c for c in importer.schema)
+    table = read_table(source, schema, filename=filename, limits=import_limits())
+    for key, (pattern, reason_zh, reason_en) in _PERIODS.items():
+        if key not in table.columns:
+            continue
+        numbers = []
+        for value, row in zip(table.columns[key], table.numbers, strict=True):
+            found = None if value is None else pattern.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)))
+            if value is not None and found is None:
+                table.problems.append(problem(row, table.headers[key], value, reason_zh, reason_en))
+            numbers.append(int(found.group(1)) if found else None)
+        table.columns[key] = numbers
+    return table
+
+
 def _year_problem(row: int, header: str, year) -> object:
     return problem(
         row, header, year, f"年度应在 {FIRST_YEAR}–{LAST_YEAR} 之间", f"the year must be {FIRST_YEAR}–{LAST_YEAR}"
@@ -68,6 +100,9 @@ class ZoneYearImporter(Importer):
     schema = (ZONE, ZONE_NAME, YEAR, *FIGURE_COLUMNS)
     template_keys = ("zone", "year", *FIGURE_KEYS)
     monthly = False
+
+    def read(self, source, *, filename: str) -> Table:
+        return read_periods(source, self, filename=filename)
 
     def plan(self, table, *, user, problems) -> Plan:
         """Find each zone (among those the user may change), check the period and the figures, compare with what
@@ -172,6 +207,9 @@ class PeerYearImporter(Importer):
         *FIGURE_COLUMNS,
     )
     template_keys = ("name", "code", "level", "city", "year", *FIGURE_KEYS)
+
+    def read(self, source, *, filename: str) -> Table:
+        return read_periods(source, self, filename=filename)
 
     def plan(self, table, *, user, problems) -> Plan:
         """Check the rights, the year and the figures; new peers are created when the plan is written."""

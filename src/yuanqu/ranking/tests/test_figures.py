@@ -95,6 +95,44 @@ def test_a_sheet_with_both_the_zones_code_and_name_finds_the_zone_by_its_code(tm
     assert ZoneMonth.objects.get(zone=zone_b, year=2025, month=6).gdp == Decimal("30000")
 
 
+def test_periods_as_bureaus_write_them_are_read_and_others_named(tmp_path, zone_a, zone_b):
+    path = workbook(
+        tmp_path / "months.xlsx",
+        [
+            ["2025年1-6月各开发区主要经济指标"],
+            ["园区代码", "年度", "月份", "地区生产总值（亿元）"],
+            [zone_a.code, "2025年", "1-6月", "12.5"],
+            [zone_b.code, "2025年度", "1–3月累计", 3],
+            [zone_b.code, 2025, "7月份", 4],
+            [zone_a.code, 2025.0, 9.0, 5],
+        ],
+    )
+    report = run_import(ZoneMonthImporter(), path)
+    assert report.ok and report.created == 4, report.problems
+    stored = sorted(ZoneMonth.objects.values_list("zone__code", "year", "month", "gdp"))
+    assert stored == [
+        (zone_a.code, 2025, 6, Decimal("125000")),
+        (zone_a.code, 2025, 9, Decimal("50000")),
+        (zone_b.code, 2025, 3, Decimal("30000")),
+        (zone_b.code, 2025, 7, Decimal("40000")),
+    ]
+    bad = workbook(
+        tmp_path / "bad-months.xlsx",
+        [
+            ["园区代码", "年度", "月份", "地区生产总值(亿元)"],
+            [zone_a.code, "二〇二五", "上半年", 1],
+            [zone_a.code, 2025, 13, 1],
+        ],
+    )
+    report = run_import(ZoneMonthImporter(), bad)
+    assert not report.ok and ZoneMonth.objects.count() == 4
+    assert [(p.row, p.column, p.value, p.reason_en) for p in report.problems] == [
+        (2, "年度", "二〇二五", "not a year (write 2025 or 2025年)"),
+        (2, "月份", "上半年", "not a month (write 6, 6月 or 1-6月)"),
+        (3, "月份", "13", "the month must be 1–12"),
+    ]
+
+
 def test_a_sheet_with_only_the_zones_name_finds_the_zone_by_its_name(tmp_path, zone_a, zone_b):
     path = workbook(tmp_path / "names.xlsx", [["园区名称", "年度", "地区生产总值(亿元)"], [zone_b.name, 2025, 2]])
     report = run_import(ZoneYearImporter(), path)
