@@ -96,6 +96,8 @@ class MethodHeadForm(forms.Form):
     grouping = forms.ChoiceField(label=_lazy("排名分组"), choices=GROUPINGS)
     source = forms.CharField(label=_lazy("来源"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source_en = forms.CharField(label=_lazy("英文来源"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes_en = forms.CharField(label=_lazy("英文备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RowForm(forms.Form):
@@ -293,6 +295,8 @@ def method_initial(method) -> dict:
             "grouping": method.grouping,
             "source": method.source,
             "notes": method.notes,
+            "source_en": method.source_en,
+            "notes_en": method.notes_en,
         },
         "categories": [
             {"key": c["key"], "zh": c["zh"], "en": c["en"] if c["en"] != c["zh"] else "", "weight": _shown(c["weight"])}
@@ -392,7 +396,15 @@ def _parts(path: str) -> list:
     return parts
 
 
-HEAD_FIELDS = {"name": "name", "title": "title", "title_en": "title_en", "source": "source", "notes": "notes"}
+HEAD_FIELDS = {
+    "name": "name",
+    "title": "title",
+    "title_en": "title_en",
+    "source": "source",
+    "notes": "notes",
+    "source_en": "source_en",
+    "notes_en": "notes_en",
+}
 
 
 class MethodEditor:
@@ -458,7 +470,7 @@ class MethodEditor:
             "title_en": head.get("title_en") or head.get("title") or "",
             "groups": {"by": head["grouping"]},
         }
-        for key in ("source", "notes"):
+        for key in ("source", "notes", "source_en", "notes_en"):
             if head.get(key):
                 data[key] = head[key]
 

@@ -240,3 +240,14 @@ def test_units_in_english_compound_and_unknown_units_included():
     assert unit_en("万元 × 100") == "10k yuan × 100"
     assert unit_en("%") == "%" and unit_en("") == "" and unit_en(None) == ""
     assert all(unit_en(f.unit) != f.unit for f in FIGURES)  # every stored unit has its English
+
+
+def test_source_and_notes_in_english_load_and_round_trip():
+    from yuanqu.analytics.zoneranking import method_from_dict
+
+    for name in ("zones-reference", "jiangsu"):
+        method = load_preset(name)
+        assert method.source_en.startswith(("yuanqu's reference method", "General Office of the Jiangsu"))
+        assert method.notes_en.startswith(("The veto and the loss-of-status warning", "Category weights 30/20"))
+        again = method_from_dict(method.to_dict())
+        assert (again.source_en, again.notes_en) == (method.source_en, method.notes_en)

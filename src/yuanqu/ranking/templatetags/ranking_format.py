@@ -36,6 +36,13 @@ def figure_name(figure) -> str:
 
 
 @register.filter
+def english_or(obj, name: str) -> str:
+    """``obj.<name>_en`` on an English page when it is there, else ``obj.<name>`` (a method's source and notes)."""
+    chinese = _read(obj, name) or ""
+    return (_read(obj, f"{name}_en") or chinese) if _english() else chinese
+
+
+@register.filter
 def unit_label(unit) -> str:
     """A unit in the active language: 万元 → 10k yuan, 吨标准煤/万元 → tce/10k yuan."""
     return unit_en(unit) if _english() else (unit or "")

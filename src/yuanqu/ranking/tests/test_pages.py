@@ -498,3 +498,16 @@ def test_a_sub_parks_figures_page_sends_the_reader_to_its_zone(client, city_admi
         "A sub-park does not report on its own: its figures are in those of its zone, 丙经济开发区."
     ]
     assert not page(client.get(f"/ranking/zones/{zone.pk}/figures/")).xpath("//*[@id='sub-park-note']")
+
+
+def test_a_presets_source_and_notes_are_in_english_on_english_pages(client, analyst):
+    client.force_login(analyst)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    tree = page(client.get("/ranking/methods/presets/zones-reference/"))
+    assert texts(tree.xpath("//*[@id='method-source']"))[0].startswith(
+        "yuanqu's reference method: the category weights"
+    )
+    assert texts(tree.xpath("//*[@id='method-notes']"))[0].startswith("The veto and the loss-of-status warning")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    tree = page(client.get("/ranking/methods/presets/zones-reference/"))
+    assert texts(tree.xpath("//*[@id='method-source']"))[0].startswith("yuanqu 参考方法：类别权重取自商务部")
