@@ -294,3 +294,14 @@ def test_a_zone_user_may_not_write_another_zones_year_through_the_api(zone_a, zo
     assert created.status_code == 201
     refused = api.post("/api/zone-years/", {"zone": zone_b.pk, "year": 2025, "gdp": "10"}, format="json")
     assert refused.status_code == 400 and ZoneYear.objects.filter(zone=zone_b).count() == 0
+
+
+def test_the_figures_list_names_the_latest_period_in_either_language(client, zone_a, city_admin):
+    from django.conf import settings
+
+    ZoneYear.objects.create(zone=zone_a, year=2025, gdp=Decimal("1"))
+    ZoneMonth.objects.create(zone=zone_a, year=2026, month=5, gdp=Decimal("1"))
+    client.force_login(city_admin)
+    assert "2026年1–5月" in client.get("/ranking/figures/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "2026, months 1–5" in client.get("/ranking/figures/").content.decode()
