@@ -35,9 +35,12 @@ class NewRunForm(forms.Form):
         self.presets = {name: title for name, title in presets}
         choices = []
         if self.presets:
-            choices.append(
-                (_("预置方法"), [(f"preset:{name}", f"{title}（{name}）") for name, title in self.presets.items()])
-            )
+            english = (get_language() or "").startswith("en")
+            bracketed = "{title} ({name})" if english else "{title}（{name}）"
+            named = [
+                (f"preset:{name}", bracketed.format(title=title, name=name)) for name, title in self.presets.items()
+            ]
+            choices.append((_("预置方法"), named))
         if self.methods:
             choices.append(
                 (

@@ -511,3 +511,15 @@ def test_a_presets_source_and_notes_are_in_english_on_english_pages(client, anal
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     tree = page(client.get("/ranking/methods/presets/zones-reference/"))
     assert texts(tree.xpath("//*[@id='method-source']"))[0].startswith("yuanqu 参考方法：类别权重取自商务部")
+
+
+def test_the_run_form_and_the_peers_list_punctuate_in_english(client, city_admin, world):
+    client.force_login(city_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    options = texts(page(client.get("/ranking/")).xpath("//select[@name='method']//option"))
+    assert "Zone evaluation: yuanqu's reference method (zones-reference)" in options
+    rows = table_rows(client.get("/ranking/peers/"), "//main//table")
+    assert [row[4] for row in rows] == ["2024, 2025", "2024, 2025"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    rows = table_rows(client.get("/ranking/peers/"), "//main//table")
+    assert [row[4] for row in rows] == ["2024、2025", "2024、2025"]
