@@ -98,11 +98,6 @@ def _month_share(rng: random.Random, month: int) -> float:
     return base * rng.uniform(0.97, 1.03) if month < 12 else 1.0
 
 
-def _last_whole_month(as_of: dt.date) -> int:
-    """The last month ended by ``as_of`` (0 in January before its last day): a January–N report comes after N."""
-    return as_of.month if (as_of + dt.timedelta(days=1)).day == 1 else as_of.month - 1
-
-
 def _months(rng: random.Random, zone, year: int, last_month: int, yearly: dict) -> list[ZoneMonth]:
     rows = []
     for month in range(1, last_month + 1):
@@ -167,7 +162,7 @@ def _zone_figures(city, rng: random.Random, zones: list, flagged: set) -> tuple[
             years.append(ZoneYear(zone=zone, year=year, **last))
         months.extend(_months(rng, zone, city.last_year, 12, last))
         growth = {k: (v * Decimal("1.06") if isinstance(v, Decimal) else v) for k, v in last.items()}
-        months.extend(_months(rng, zone, city.as_of.year, _last_whole_month(city.as_of), growth))
+        months.extend(_months(rng, zone, city.as_of.year, city.as_of.month, growth))
     return years, months
 
 

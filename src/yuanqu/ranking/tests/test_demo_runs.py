@@ -28,14 +28,3 @@ def test_a_demo_of_one_year_ranks_that_year(zone_a, zone_b):
     city = DemoCity(seed=7, enterprises=0, parcels=0, years=1, last_year=2025)
     build_runs(city)
     assert list(ZoneEvaluationRun.objects.values_list("year", flat=True)) == [2025]
-
-
-def test_the_demo_reports_months_only_once_they_have_ended():
-    import datetime as dt
-
-    from yuanqu.ranking.demo import _last_whole_month
-
-    assert _last_whole_month(dt.date(2026, 6, 30)) == 6
-    assert _last_whole_month(dt.date(2026, 12, 7)) == 11
-    assert _last_whole_month(dt.date(2026, 1, 15)) == 0
-    assert _last_whole_month(dt.date(2024, 2, 29)) == 2
