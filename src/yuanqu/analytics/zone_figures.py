@@ -49,13 +49,25 @@ FIGURES: tuple[ZoneFigure, ...] = (
     ZoneFigure("industrial_electricity", "工业用电量", "industrial electricity use", "万千瓦时", "亿千瓦时", YI),
     ZoneFigure("employees", "从业人员", "people employed", "人", "人", count=True),
     ZoneFigure("specialised_enterprises", "专精特新企业数", "specialised and new enterprises", "家", "家", count=True),
-    ZoneFigure("signed_projects", "新签约亿元以上项目数", "projects of 1 亿元 or more signed", "个", "个", count=True),
+    ZoneFigure(
+        "signed_projects", "新签约亿元以上项目数", "projects of 100 million yuan or more signed", "个", "个", count=True
+    ),
     ZoneFigure("signed_investment", "新签约项目总投资", "investment of the projects signed", "万元", "亿元", YI),
     ZoneFigure(
-        "started_projects", "新开工亿元以上项目数", "projects of 1 亿元 or more started", "个", "个", count=True
+        "started_projects",
+        "新开工亿元以上项目数",
+        "projects of 100 million yuan or more started",
+        "个",
+        "个",
+        count=True,
     ),
     ZoneFigure(
-        "completed_projects", "新竣工亿元以上项目数", "projects of 1 亿元 or more completed", "个", "个", count=True
+        "completed_projects",
+        "新竣工亿元以上项目数",
+        "projects of 100 million yuan or more completed",
+        "个",
+        "个",
+        count=True,
     ),
     ZoneFigure("revitalised_land", "盘活存量土地", "land revitalised", "亩", "亩"),
     ZoneFigure(
@@ -72,6 +84,36 @@ FIGURES: tuple[ZoneFigure, ...] = (
     ),
 )
 """Every reported figure, in the order reports list them."""
+
+UNITS_EN: dict[str, str] = {
+    "万元": "10k yuan",
+    "亿元": "100 million yuan",
+    "万美元": "10k USD",
+    "亿美元": "100 million USD",
+    "吨标准煤": "tce",
+    "万吨标准煤": "10k tce",
+    "万千瓦时": "10k kWh",
+    "亿千瓦时": "100 million kWh",
+    "家": "firms",
+    "人": "people",
+    "个": "projects",
+    "亩": "mu",
+    "起": "cases",
+}
+"""The English of every unit the figures are stored or reported in (the house's wording: "10k yuan")."""
+
+
+def unit_en(unit: str | None) -> str:
+    """A unit in English: each known unit of a compound ("吨标准煤/万元", "万元 × 100") translated, anything else
+    (%, a unit a method's author wrote) as written."""
+    if not unit:
+        return unit or ""
+    parts = []
+    for part in unit.split("/"):
+        head, times, tail = part.partition(" × ")
+        parts.append(UNITS_EN.get(head.strip(), head) + times + tail)
+    return "/".join(parts)
+
 
 FIGURE_KEYS: tuple[str, ...] = tuple(figure.key for figure in FIGURES)
 BY_KEY: dict[str, ZoneFigure] = {figure.key: figure for figure in FIGURES}

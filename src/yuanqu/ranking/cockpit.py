@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from yuanqu.analytics.zone_figures import BY_KEY
+from yuanqu.analytics.zone_figures import BY_KEY, unit_en
 from yuanqu.core.cockpit import (
     GREEN,
     NOT_REPORTED,
@@ -54,7 +54,8 @@ def figure_name(key: str) -> str:
 
 
 def figure_unit(key: str) -> str:
-    return gettext(BY_KEY[key].unit)
+    unit = BY_KEY[key].unit
+    return unit_en(unit) if _english() else unit
 
 
 # --- reported figures ---------------------------------------------------------------------------------------------

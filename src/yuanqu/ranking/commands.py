@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import translation
 
 from yuanqu.analytics.zoneranking import GROUP_LABELS, preset_names
 from yuanqu.core.changelog import acting
@@ -46,6 +47,20 @@ def _method(name: str, user):
     return save_zone_method(name=path.stem, text=text, user=user)
 
 
+def _both_languages(error: ValidationError) -> list[str]:
+    """Each message in Chinese and English ("… / …"), as every command speaks; a message that is already both, or
+    not translated, once."""
+    found = []
+    for item in error.error_list:
+        texts = []
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                message = str(item.message)
+                texts.append(message % item.params if item.params else message)
+        found.append(texts[0] if texts[0] == texts[1] else " / ".join(texts))
+    return found
+
+
 def handle(command, *, method, year, user, out=None, report=None, **options) -> None:
     """Rank, store the run, print the ranks per group, write what was asked for."""
     year = year_option(year)
@@ -57,7 +72,7 @@ def handle(command, *, method, year, user, out=None, report=None, **options) -> 
             stored = _method(method, acting_user)
             run = run_zone_evaluation(method=stored, year=year, user=acting_user)
     except ValidationError as error:
-        raise CommandError("\n".join(error.messages)) from None
+        raise CommandError("\n".join(_both_languages(error))) from None
     except PermissionDenied as error:
         raise CommandError(f"{error} / permission denied") from None
     rows = ranking_results(run=run, user=acting_user)

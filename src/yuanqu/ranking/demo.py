@@ -1,6 +1,6 @@
 """The ranking's part of the demo city: five years of figures each top-level zone reported, January to date for
 the last year and the current one, eight zones of neighbouring cities as peers, and the reference method's runs
-of the last two years (so that the ranking shows its changes).
+of every year (so that the ranking shows its changes and a zone's profile its rank over five years).
 
 A zone's report follows what the platform itself counts where it can (its enterprises' tax and output, its
 projects, its land), with the difference a zone's wider scope makes, and now and then a report far from the
@@ -167,8 +167,10 @@ def _zone_figures(city, rng: random.Random, zones: list, flagged: set) -> tuple[
 
 
 def build_runs(city) -> None:
-    """The reference method on the last year's figures and on the year before's, the older first."""
+    """The reference method on every year's figures, the older first: each year's ranking shows its change, and a
+    zone's profile its rank over the years."""
     method = preset_zone_method(name=DEMO_METHOD)
-    years = [year for year in (city.last_year - 1, city.last_year) if year >= city.first_year]
+    reported = set(ZoneYear.objects.filter(zone__isnull=False).values_list("year", flat=True).distinct())
+    years = [year for year in range(city.first_year, city.last_year + 1) if year in reported]
     runs = [run_zone_evaluation(method=method, year=year, user=None) for year in years]
     city.count("zone_evaluation_runs", len(runs))

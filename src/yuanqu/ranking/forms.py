@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from yuanqu.analytics.zone_figures import BY_KEY, FIGURES
+from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, unit_en
 from yuanqu.analytics.zoneranking import LEVELS, MethodError, MethodProblem, load_method, method_from_dict
 from yuanqu.zones.models import Zone
 
@@ -35,14 +35,17 @@ class NewRunForm(forms.Form):
         self.presets = {name: title for name, title in presets}
         choices = []
         if self.presets:
-            choices.append(
-                (_("预置方法"), [(f"preset:{name}", f"{title}（{name}）") for name, title in self.presets.items()])
-            )
+            english = (get_language() or "").startswith("en")
+            bracketed = "{title} ({name})" if english else "{title}（{name}）"
+            named = [
+                (f"preset:{name}", bracketed.format(title=title, name=name)) for name, title in self.presets.items()
+            ]
+            choices.append((_("预置方法"), named))
         if self.methods:
             choices.append(
                 (
                     _("已保存的方法"),
-                    [(f"method:{pk}", f"{m} · {m.digest[:8]}") for pk, m in self.methods.items()],
+                    [(f"method:{pk}", f"{m.shown_title} · {m.digest[:8]}") for pk, m in self.methods.items()],
                 )
             )
         self.fields["method"].choices = choices
@@ -69,7 +72,7 @@ class GroupForm(forms.Form):
 
 def _figure_choices(blank: bool = True) -> list[tuple[str, str]]:
     english = (get_language() or "").startswith("en")
-    found = [(f.key, f"{f.en if english else f.zh}（{f.unit}）") for f in FIGURES]
+    found = [(f.key, f"{f.en} ({unit_en(f.unit)})" if english else f"{f.zh}（{f.unit}）") for f in FIGURES]
     return [("", "—"), *found] if blank else found
 
 
@@ -96,6 +99,8 @@ class MethodHeadForm(forms.Form):
     grouping = forms.ChoiceField(label=_lazy("排名分组"), choices=GROUPINGS)
     source = forms.CharField(label=_lazy("来源"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     notes = forms.CharField(label=_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    source_en = forms.CharField(label=_lazy("英文来源"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes_en = forms.CharField(label=_lazy("英文备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RowForm(forms.Form):
@@ -293,6 +298,8 @@ def method_initial(method) -> dict:
             "grouping": method.grouping,
             "source": method.source,
             "notes": method.notes,
+            "source_en": method.source_en,
+            "notes_en": method.notes_en,
         },
         "categories": [
             {"key": c["key"], "zh": c["zh"], "en": c["en"] if c["en"] != c["zh"] else "", "weight": _shown(c["weight"])}
@@ -392,7 +399,15 @@ def _parts(path: str) -> list:
     return parts
 
 
-HEAD_FIELDS = {"name": "name", "title": "title", "title_en": "title_en", "source": "source", "notes": "notes"}
+HEAD_FIELDS = {
+    "name": "name",
+    "title": "title",
+    "title_en": "title_en",
+    "source": "source",
+    "notes": "notes",
+    "source_en": "source_en",
+    "notes_en": "notes_en",
+}
 
 
 class MethodEditor:
@@ -458,7 +473,7 @@ class MethodEditor:
             "title_en": head.get("title_en") or head.get("title") or "",
             "groups": {"by": head["grouping"]},
         }
-        for key in ("source", "notes"):
+        for key in ("source", "notes", "source_en", "notes_en"):
             if head.get(key):
                 data[key] = head[key]
 

@@ -7,6 +7,10 @@ names its unit to the platform's units and says so in the report.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from dataclasses import replace
+
 from yuanqu.analytics.zone_figures import FIGURES
 from yuanqu.core.access import is_city_admin, sees_all_zones
 from yuanqu.core.importing.pipeline import (
@@ -15,18 +19,22 @@ from yuanqu.core.importing.pipeline import (
     Plan,
     check_values,
     chunked,
+    import_limits,
     present_keys,
     problem,
     write_plan,
 )
-from yuanqu.core.importing.tabular import Column
+from yuanqu.core.importing.tabular import Column, Table, read_table
 from yuanqu.ranking.models import PeerZone, ZoneMonth, ZoneYear
 from yuanqu.zones.importers import LEVEL_LABELS, ZoneResolver, first_labels, zone_labels
 from yuanqu.zones.models import Zone
 
 FIRST_YEAR, LAST_YEAR = 1979, 2100
 FIGURE_KEYS = [figure.key for figure in FIGURES]
-ZONE = Column("zone", "园区代码", "text", required=True, aliases=("园区", "园区名称", "开发区", "zone"))
+# A bureau's sheet names a zone by its code, its name, or both (园区代码 and 园区名称 side by side): either column
+# finds the zone, the code first when both are there.
+ZONE = Column("zone", "园区代码", "text", aliases=("园区", "开发区", "zone"))
+ZONE_NAME = Column("zone_name", "园区名称", "text", aliases=("开发区名称", "zone name"))
 YEAR = Column("year", "年度", "int", required=True, aliases=("年份", "year"))
 MONTH = Column("month", "月份", "int", required=True, aliases=("月", "截至月份", "累计月份", "month"))
 
@@ -48,6 +56,33 @@ def figure_columns() -> tuple[Column, ...]:
 FIGURE_COLUMNS = figure_columns()
 
 
+# Periods as bureaus write them: 2025, 2025年, 2025年度; 6, 6月, 6月份, 1-6月, 1–6月累计, 1至6月.
+_YEAR_TEXT = re.compile(r"^(\d{4})(?:年度?)?$")
+_MONTH_TEXT = re.compile(r"^(?:1月?[-–—~至到])?(\d{1,2})(?:月份?)?(?:累计)?$")
+_PERIODS = {
+    "year": (_YEAR_TEXT, "不是年度（可写 2025 或 2025年）", "not a year (write 2025 or 2025年)"),
+    "month": (_MONTH_TEXT, "不是月份（可写 6、6月 或 1-6月）", "not a month (write 6, 6月 or 1-6月)"),
+}
+
+
+def read_periods(source, importer: Importer, *, filename: str) -> Table:
+    """Read with the year and month columns as text, then make each a number from the way bureaus write it
+    (the schema keeps them whole numbers for templates and exports); a period it cannot read is a problem."""
+    schema = tuple(replace(c, kind="text") if c.key in _PERIODS else c for c in importer.schema)
+    table = read_table(source, schema, filename=filename, limits=import_limits())
+    for key, (pattern, reason_zh, reason_en) in _PERIODS.items():
+        if key not in table.columns:
+            continue
+        numbers = []
+        for value, row in zip(table.columns[key], table.numbers, strict=True):
+            found = None if value is None else pattern.match(re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)))
+            if value is not None and found is None:
+                table.problems.append(problem(row, table.headers[key], value, reason_zh, reason_en))
+            numbers.append(int(found.group(1)) if found else None)
+        table.columns[key] = numbers
+    return table
+
+
 def _year_problem(row: int, header: str, year) -> object:
     return problem(
         row, header, year, f"年度应在 {FIRST_YEAR}–{LAST_YEAR} 之间", f"the year must be {FIRST_YEAR}–{LAST_YEAR}"
@@ -62,9 +97,12 @@ class ZoneYearImporter(Importer):
     template_title = "园区主要经济指标（年度）"
     model = ZoneYear
     natural_key = ("zone_id", "year")
-    schema = (ZONE, YEAR, *FIGURE_COLUMNS)
+    schema = (ZONE, ZONE_NAME, YEAR, *FIGURE_COLUMNS)
     template_keys = ("zone", "year", *FIGURE_KEYS)
     monthly = False
+
+    def read(self, source, *, filename: str) -> Table:
+        return read_periods(source, self, filename=filename)
 
     def plan(self, table, *, user, problems) -> Plan:
         """Find each zone (among those the user may change), check the period and the figures, compare with what
@@ -75,9 +113,25 @@ class ZoneYearImporter(Importer):
         zones = ZoneResolver(user)
         seen = FirstRows()
         rows = []
+        zone_key = "zone" if "zone" in headers else "zone_name" if "zone_name" in headers else None
+        if zone_key is None:
+            first_row = table.rows[0].row - 1 if table.rows else 1
+            problems.append(
+                problem(
+                    first_row,
+                    ZONE.header,
+                    None,
+                    "缺少必填列（园区代码或园区名称）",
+                    "required column missing (园区代码 or 园区名称)",
+                )
+            )
+            return Plan()
         for parsed in table.rows:
             v, row = parsed.values, parsed.row
-            zone_id = zones.resolve(v.get("zone"), row, headers["zone"], problems, must_edit=True)
+            if v.get(zone_key) in (None, ""):
+                problems.append(problem(row, headers[zone_key], None, "必填项为空", "required value is empty"))
+                continue
+            zone_id = zones.resolve(v.get(zone_key), row, headers[zone_key], problems, must_edit=True)
             year, month = v.get("year"), v.get("month") if self.monthly else None
             if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
                 problems.append(_year_problem(row, headers["year"], year))
@@ -90,7 +144,9 @@ class ZoneYearImporter(Importer):
             key = (zone_id, year, month) if self.monthly else (zone_id, year)
             if (first := seen.repeated(key, row)) is not None:
                 problems.append(
-                    problem(row, headers["zone"], v.get("zone"), f"与第 {first} 行重复", f"same period as row {first}")
+                    problem(
+                        row, headers[zone_key], v.get(zone_key), f"与第 {first} 行重复", f"same period as row {first}"
+                    )
                 )
                 continue
             rows.append((key, {name: v.get(name) for name in keys}, row))
@@ -133,7 +189,7 @@ class ZoneMonthImporter(ZoneYearImporter):
     template_title = "园区主要经济指标（1–N月累计）"
     model = ZoneMonth
     natural_key = ("zone_id", "year", "month")
-    schema = (ZONE, YEAR, MONTH, *FIGURE_COLUMNS)
+    schema = (ZONE, ZONE_NAME, YEAR, MONTH, *FIGURE_COLUMNS)
     template_keys = ("zone", "year", "month", *FIGURE_KEYS)
     monthly = True
 
@@ -157,6 +213,9 @@ class PeerYearImporter(Importer):
         *FIGURE_COLUMNS,
     )
     template_keys = ("name", "code", "level", "city", "year", *FIGURE_KEYS)
+
+    def read(self, source, *, filename: str) -> Table:
+        return read_periods(source, self, filename=filename)
 
     def plan(self, table, *, user, problems) -> Plan:
         """Check the rights, the year and the figures; new peers are created when the plan is written."""

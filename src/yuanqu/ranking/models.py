@@ -179,6 +179,20 @@ class ZoneEvaluationMethod(models.Model):
 
         return load_method(self.text, name=self.name)
 
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language: the method's ``title_en`` on English pages (its title without one)."""
+        from django.utils.translation import get_language
+
+        if not (get_language() or "").startswith("en"):
+            return self.title or self.name
+        from yuanqu.analytics.zoneranking import MethodError
+
+        try:
+            return self.parsed().title_en or self.title or self.name
+        except MethodError:
+            return self.title or self.name
+
 
 class ZoneEvaluationRun(models.Model):
     """One ranking of one year's reported figures under one method, with the method's text as used; the city

@@ -7,6 +7,7 @@ bulletin holds what that user may see of the run.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from django.utils import timezone
@@ -18,6 +19,13 @@ from yuanqu.ranking.selectors import change_mark, ranking_results
 
 def _number(value, places: int = 2) -> str:
     return "—" if value is None else f"{value:,.{places}f}"
+
+
+def _needed(option: dict) -> str:
+    """The value an option needs, to the resolution its search found it at (a count whole: 139 家, not 139.00)."""
+    step = option.get("step") or 0.01
+    places = max(0, -math.floor(math.log10(step))) if step > 0 else 2
+    return _number(option["needed"], places)
 
 
 def _share(share) -> str:
@@ -58,7 +66,7 @@ def _move_text(result) -> str:
     for option in options[:3]:
         percent = option.get("change_percent")
         share = f"（{percent:+.1f}%）" if percent is not None else ""
-        parts.append(f"{option['zh']}达到 {_number(option['needed'])} {option['unit']}{share}")
+        parts.append(f"{option['zh']}达到 {_needed(option)} {option['unit']}{share}")
     return head + "，最少需要其一：" + "；".join(parts) + "。"
 
 

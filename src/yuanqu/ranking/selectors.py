@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, ZoneFigure
+from yuanqu.analytics.zone_figures import BY_KEY, FIGURES, ZoneFigure, unit_en
 from yuanqu.analytics.zoneranking import GROUP_LABELS, load_method
 from yuanqu.analytics.zoneranking.engine import issue_texts
 from yuanqu.core.access import sees_all_zones, visible_zone_ids
@@ -151,6 +151,7 @@ def chart_series(*, rows: list[ZoneYear], months_now: list[ZoneMonth], months_be
                 "label": figure.zh,
                 "label_en": figure.en,
                 "unit": figure.unit,
+                "unit_en": unit_en(figure.unit),
                 "years": [plain(getattr(row, figure.key)) for row in rows],
                 "months_now": [plain(getattr(item, figure.key)) if item else None for item in now],
                 "months_before": [plain(getattr(item, figure.key)) if item else None for item in before],
@@ -409,7 +410,29 @@ def figure_years() -> list[int]:
 
 PEER_SETS = ("group", "platform", "external")
 """Whom a zone is compared with: its group (the same level, peers included), the city's zones of its level,
-or the zones outside the platform of its level."""
+or the zones outside the platform of its level; besides these, ``city:<name>``: one other city's zones of its
+level among the peers ("苏州市同级开发区")."""
+CITY_PREFIX = "city:"
+
+
+def peer_cities(*, run, level: str) -> list[str]:
+    """The cities of the run's external peers of this level, for a comparison with one city's zones."""
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    found = (
+        ZoneEvaluationResult.objects.filter(run=run, level=level, peer__isnull=False)
+        .exclude(peer__city="")
+        .values_list("peer__city", flat=True)
+        .distinct()
+    )
+    return sorted(found)
+
+
+def peer_set_valid(peers: str, *, run, level: str) -> bool:
+    """Whether ``peers`` names a set this zone can be compared with."""
+    if peers in PEER_SETS:
+        return True
+    return peers.startswith(CITY_PREFIX) and peers[len(CITY_PREFIX) :] in peer_cities(run=run, level=level)
 
 
 @dataclass
@@ -448,6 +471,8 @@ def peer_comparison(*, run, method, result, peers: str = "group") -> list[PeerLi
         others = others.filter(zone__isnull=False)
     elif peers == "external":
         others = others.filter(peer__isnull=False)
+    elif peers.startswith(CITY_PREFIX):
+        others = others.filter(peer__city=peers[len(CITY_PREFIX) :])
     else:
         others = others.filter(group=result.group)
     values = [other.details.get("indicators", {}) for other in others]

@@ -11,6 +11,7 @@ import math
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yuanqu.analytics.zone_figures import FIGURE_KEYS
 from yuanqu.analytics.zoneranking import (
@@ -208,7 +209,10 @@ def run_zone_evaluation(*, method: ZoneEvaluationMethod, year: int, user) -> Zon
     parsed = method.parsed()
     frame = figures_frame(year=year)
     if frame.filter(pl.col("year") == year).is_empty():
-        raise ValidationError(_("%(year)s 年没有园区上报的年度数据，无法评价") % {"year": year})
+        # Lazy, with its parameters: a page shows it in the page's language, the command in both.
+        raise ValidationError(
+            gettext_lazy("%(year)s 年没有园区上报的年度数据，无法评价"), code="no_figures", params={"year": year}
+        )
     ranking = rank_zones(frame, parsed, year=year)
     run = ZoneEvaluationRun.objects.create(
         method=method,

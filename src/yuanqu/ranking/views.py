@@ -259,7 +259,7 @@ def zone_profile(request, pk: int, zone_pk: int):
         raise Http404
     method = selectors.run_method(run)
     peer_set = request.GET.get("peers") or "group"
-    if peer_set not in selectors.PEER_SETS:
+    if not selectors.peer_set_valid(peer_set, run=run, level=result.level):
         raise Http404
     history = selectors.zone_history(zone=zone, user=request.user)
     english = _english()
@@ -296,6 +296,9 @@ def zone_profile(request, pk: int, zone_pk: int):
         "chart": chart,
         "peer_set": peer_set,
         "peer_sets": selectors.PEER_SETS,
+        "peer_cities": [
+            (f"{selectors.CITY_PREFIX}{city}", city) for city in selectors.peer_cities(run=run, level=result.level)
+        ],
         "peer_lines": selectors.peer_comparison(run=run, method=method, result=result, peers=peer_set),
     }
     return render(request, "ranking/zone_profile.html", context)

@@ -63,7 +63,7 @@ def test_veto_removes_the_zone_before_the_best_values_are_taken():
     assert vetoed["status"] == "vetoed" and vetoed["veto"] == "major_accident"
     assert vetoed["veto_reason_zh"] == "发生较大及以上生产安全事故或突发环境事件（较大及以上生产安全事故 1 起）"
     assert vetoed["veto_reason_en"] == (
-        "A major work-safety accident or environmental emergency (major work-safety accidents 1 起)"
+        "A major work-safety accident or environmental emergency (major work-safety accidents: 1)"
     )
     assert ranking.zones["zone_id"].to_list() == ["A", "B", "C", "D"]  # unranked last
 
@@ -290,3 +290,19 @@ key = "major_accident"
 zh = "发生较大及以上事故"
 figures = ["safety_accidents", "environmental_incidents"]
 """
+
+
+def test_the_benchmarks_method_has_thirty_indicators_and_ranks_its_synthetic_zones():
+    # The benchmark of docs/benchmarks.md must keep running as the figure catalogue grows.
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[4] / "benchmarks" / "bench_zone_ranking.py"
+    spec = importlib.util.spec_from_file_location("bench_zone_ranking", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    method = bench.method_from_dict(bench.thirty_indicators())
+    assert len(method.indicators) == 30 and [len(c.indicators) for c in method.categories] == [6, 6, 6, 6, 6]
+    ranking = rank_zones(bench.synthetic(60, 3), method, stability=None)
+    assert ranking.year == 2022 and ranking.zones.height == 60
+    assert ranking.zones.filter(pl.col("status") == "ranked")["rank"].min() == 1

@@ -230,3 +230,24 @@ def test_problems_of_a_dict_name_their_key_without_a_line():
     (problem,) = caught.value.problems
     assert problem.line is None and problem.path == "categories[0].indicators[0].figure"
     assert "did you mean gdp" in problem.reason_en
+
+
+def test_units_in_english_compound_and_unknown_units_included():
+    from yuanqu.analytics.zone_figures import FIGURES, unit_en
+
+    assert unit_en("万元") == "10k yuan"
+    assert unit_en("吨标准煤/万元") == "tce/10k yuan"
+    assert unit_en("万元 × 100") == "10k yuan × 100"
+    assert unit_en("%") == "%" and unit_en("") == "" and unit_en(None) == ""
+    assert all(unit_en(f.unit) != f.unit for f in FIGURES)  # every stored unit has its English
+
+
+def test_source_and_notes_in_english_load_and_round_trip():
+    from yuanqu.analytics.zoneranking import method_from_dict
+
+    for name in ("zones-reference", "jiangsu"):
+        method = load_preset(name)
+        assert method.source_en.startswith(("yuanqu's reference method", "General Office of the Jiangsu"))
+        assert method.notes_en.startswith(("The veto and the loss-of-status warning", "Category weights 30/20"))
+        again = method_from_dict(method.to_dict())
+        assert (again.source_en, again.notes_en) == (method.source_en, method.notes_en)

@@ -308,10 +308,11 @@ def _veto_exprs(method: Method) -> list[pl.Expr]:
             parts = []
             for key in veto.figures:
                 figure = BY_KEY[key]
-                label = figure.zh if language == "zh" else figure.en
+                # "较大及以上生产安全事故 1 起" / "major work-safety accidents: 1"
+                head, tail = (f"{figure.zh} ", f" {figure.unit}") if language == "zh" else (f"{figure.en}: ", "")
                 parts.append(
                     pl.when(pl.col(key) > veto.above).then(
-                        pl.concat_str([pl.lit(f"{label} "), _count_text(key), pl.lit(f" {figure.unit}")])
+                        pl.concat_str([pl.lit(head), _count_text(key), pl.lit(tail)])
                     )
                 )
             detail = pl.concat_str(parts, separator="、" if language == "zh" else ", ", ignore_nulls=True)

@@ -15,6 +15,7 @@ import numpy as np
 import polars as pl
 
 from yuanqu.analytics.mujun.explain import fixed_text
+from yuanqu.analytics.zone_figures import unit_en
 from yuanqu.analytics.zoneranking.engine import (
     RANKED,
     Ranking,
@@ -554,7 +555,7 @@ def _move_summary(result: dict) -> tuple[str, str]:
         percent = "" if row["change_percent"] is None else f"（{_signed(row['change_percent'], 1)}%）"
         percent_en = "" if row["change_percent"] is None else f" ({_signed(row['change_percent'], 1)}%)"
         parts_zh.append(f"{row['zh']}达到 {amount} {row['unit']}{percent}")
-        parts_en.append(f"{row['en']} at {amount} {row['unit']}{percent_en}")
+        parts_en.append(f"{row['en']} at {amount} {unit_en(row['unit'])}{percent_en}")
     return head_zh + "，最少需要其一：" + "；".join(parts_zh) + "。", head_en + ", any one of: " + "; ".join(
         parts_en
     ) + "."

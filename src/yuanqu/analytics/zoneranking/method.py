@@ -156,6 +156,8 @@ class Method:
     grouping: str = "level"
     source: str = ""
     notes: str = ""
+    source_en: str = ""  # the source and notes in English, for English pages (the Chinese when empty)
+    notes_en: str = ""
     vetoes: tuple[Veto, ...] = ()
     deductions: tuple[Deduction, ...] = ()
     warnings: tuple[WarningRule, ...] = ()
@@ -204,6 +206,10 @@ class Method:
             data["source"] = self.source
         if self.notes:
             data["notes"] = self.notes
+        if self.source_en:
+            data["source_en"] = self.source_en
+        if self.notes_en:
+            data["notes_en"] = self.notes_en
         data["groups"] = {"by": self.grouping}
         data["categories"] = [
             {
@@ -454,6 +460,8 @@ class _Reader(FileReader):
                 "title_en",
                 "source",
                 "notes",
+                "source_en",
+                "notes_en",
                 "groups",
                 "categories",
                 "vetoes",
@@ -469,6 +477,8 @@ class _Reader(FileReader):
         title_en = self.text(top, "title_en", (), default=title)
         source = self.text(top, "source", (), default="")
         notes = self.text(top, "notes", (), default="")
+        source_en = self.text(top, "source_en", (), default="")
+        notes_en = self.text(top, "notes_en", (), default="")
         groups = self.table(top.get("groups", {}), ("groups",), allowed=("by",))
         grouping = self.choice(groups, "by", ("groups",), GROUPINGS, default="level")
 
@@ -535,6 +545,8 @@ class _Reader(FileReader):
             grouping=grouping,
             source=source,
             notes=notes,
+            source_en=source_en,
+            notes_en=notes_en,
             vetoes=tuple(vetoes),
             deductions=tuple(deductions),
             warnings=tuple(warnings),

@@ -11,7 +11,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from yuanqu.analytics.zone_figures import BY_KEY
+from yuanqu.analytics.zone_figures import BY_KEY, unit_en
 from yuanqu.analytics.zoneranking import GROUP_LABELS
 from yuanqu.ranking.selectors import change_mark
 from yuanqu.zones.models import Zone
@@ -33,6 +33,19 @@ def _read(obj, name: str):
 def figure_name(figure) -> str:
     """The figure's name in the active language."""
     return figure.en if _english() else figure.zh
+
+
+@register.filter
+def english_or(obj, name: str) -> str:
+    """``obj.<name>_en`` on an English page when it is there, else ``obj.<name>`` (a method's source and notes)."""
+    chinese = _read(obj, name) or ""
+    return (_read(obj, f"{name}_en") or chinese) if _english() else chinese
+
+
+@register.filter
+def unit_label(unit) -> str:
+    """A unit in the active language: 万元 → 10k yuan, 吨标准煤/万元 → tce/10k yuan."""
+    return unit_en(unit) if _english() else (unit or "")
 
 
 @register.filter

@@ -1,4 +1,5 @@
-"""The demo city's zone ranking: the reference method's runs of the last two years, so that rank changes show."""
+"""The demo city's zone ranking: the reference method's runs of every year with figures, so that rank changes and
+a zone's rank over the years show."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from yuanqu.ranking.models import ZoneEvaluationRun
 from yuanqu.ranking.testing import make_ranking_world
 
 
-def test_the_demo_ranks_its_last_two_years_under_the_reference_method(zone_a, zone_b):
+def test_the_demo_ranks_every_year_with_figures_under_the_reference_method(zone_a, zone_b):
     make_ranking_world(zone_a, zone_b, run=False)  # figures of 2024 and 2025
-    city = DemoCity(seed=7, enterprises=0, parcels=0, years=2, last_year=2025)
+    city = DemoCity(seed=7, enterprises=0, parcels=0, years=5, last_year=2025)  # 2021–2023 have no figures
     build_runs(city)
     runs = list(ZoneEvaluationRun.objects.order_by("year"))
     assert [(run.year, run.method.preset, run.results.count()) for run in runs] == [

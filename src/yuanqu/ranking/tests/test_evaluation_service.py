@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
-from yuanqu.ranking.models import PeerZone, ZoneEvaluationMethod, ZoneEvaluationResult, ZoneYear
+from yuanqu.ranking.models import PeerZone, ZoneEvaluationMethod, ZoneEvaluationResult, ZoneEvaluationRun, ZoneYear
 from yuanqu.ranking.services import preset_zone_method, run_zone_evaluation, save_zone_method
 from yuanqu.site.tests.imports.conftest import run
 from yuanqu.zones.testing import make_zone
@@ -136,3 +136,14 @@ def test_a_zone_is_compared_with_the_average_of_the_set_chosen(three_national, c
     assert "800.00" in gdp_row("external") and "优于平均" in gdp_row("external")
     assert "1,000.00" in gdp_row("group") and "—" in gdp_row("group")  # (1,200 + 800) / 2: the same as b
     assert client.get(url, {"peers": "nonsense"}).status_code == 404
+
+
+def test_the_command_refuses_a_year_without_figures_in_both_languages_and_stores_nothing(three_national):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as raised:
+        run("evaluate", "zones", method="zones-reference", year="2019")
+    assert str(raised.value) == (
+        "2019 年没有园区上报的年度数据，无法评价 / No zone reported yearly figures for 2019: nothing to rank"
+    )
+    assert not ZoneEvaluationRun.objects.exists() and not ZoneEvaluationMethod.objects.exists()

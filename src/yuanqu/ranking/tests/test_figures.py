@@ -79,6 +79,85 @@ def test_a_bureau_sheet_in_customary_units_is_stored_in_the_platforms(tmp_path, 
     assert "1 亿元 = 10000 万元" in notes and "1 万吨标准煤 = 10000 吨标准煤" in notes
 
 
+def test_a_sheet_with_both_the_zones_code_and_name_finds_the_zone_by_its_code(tmp_path, zone_a, zone_b):
+    # Bureau sheets list 园区代码 and 园区名称 side by side, the name often abbreviated: the code decides.
+    path = workbook(
+        tmp_path / "both.xlsx",
+        [
+            ["园区代码", "园区名称", "年度", "月份", "地区生产总值（亿元）"],
+            [zone_a.code, "甲园区（简称）", "2025", "6", "12.5"],
+            [zone_b.code, zone_b.name, 2025, 6, 3],
+        ],
+    )
+    report = run_import(ZoneMonthImporter(), path)
+    assert report.ok and report.created == 2, report.problems
+    assert ZoneMonth.objects.get(zone=zone_a, year=2025, month=6).gdp == Decimal("125000")
+    assert ZoneMonth.objects.get(zone=zone_b, year=2025, month=6).gdp == Decimal("30000")
+
+
+def test_periods_as_bureaus_write_them_are_read_and_others_named(tmp_path, zone_a, zone_b):
+    path = workbook(
+        tmp_path / "months.xlsx",
+        [
+            ["2025年1-6月各开发区主要经济指标"],
+            ["园区代码", "年度", "月份", "地区生产总值（亿元）"],
+            [zone_a.code, "2025年", "1-6月", "12.5"],
+            [zone_b.code, "2025年度", "1–3月累计", 3],
+            [zone_b.code, 2025, "7月份", 4],
+            [zone_a.code, 2025.0, 9.0, 5],
+        ],
+    )
+    report = run_import(ZoneMonthImporter(), path)
+    assert report.ok and report.created == 4, report.problems
+    stored = sorted(ZoneMonth.objects.values_list("zone__code", "year", "month", "gdp"))
+    assert stored == [
+        (zone_a.code, 2025, 6, Decimal("125000")),
+        (zone_a.code, 2025, 9, Decimal("50000")),
+        (zone_b.code, 2025, 3, Decimal("30000")),
+        (zone_b.code, 2025, 7, Decimal("40000")),
+    ]
+    bad = workbook(
+        tmp_path / "bad-months.xlsx",
+        [
+            ["园区代码", "年度", "月份", "地区生产总值(亿元)"],
+            [zone_a.code, "二〇二五", "上半年", 1],
+            [zone_a.code, 2025, 13, 1],
+        ],
+    )
+    report = run_import(ZoneMonthImporter(), bad)
+    assert not report.ok and ZoneMonth.objects.count() == 4
+    assert [(p.row, p.column, p.value, p.reason_en) for p in report.problems] == [
+        (2, "年度", "二〇二五", "not a year (write 2025 or 2025年)"),
+        (2, "月份", "上半年", "not a month (write 6, 6月 or 1-6月)"),
+        (3, "月份", "13", "the month must be 1–12"),
+    ]
+
+
+def test_a_sheet_with_only_the_zones_name_finds_the_zone_by_its_name(tmp_path, zone_a, zone_b):
+    path = workbook(tmp_path / "names.xlsx", [["园区名称", "年度", "地区生产总值(亿元)"], [zone_b.name, 2025, 2]])
+    report = run_import(ZoneYearImporter(), path)
+    assert report.ok and report.created == 1
+    assert ZoneYear.objects.get(zone=zone_b, year=2025).gdp == Decimal("20000")
+
+
+def test_a_sheet_without_a_zone_column_or_with_an_empty_zone_is_refused(tmp_path, zone_a, zone_b):
+    path = workbook(tmp_path / "nozone.xlsx", [["年度", "地区生产总值(亿元)"], [2025, 2]])
+    report = run_import(ZoneYearImporter(), path)
+    assert not report.ok and ZoneYear.objects.count() == 0
+    assert [(p.column, p.reason_zh) for p in report.problems] == [("园区代码", "缺少必填列（园区代码或园区名称）")]
+    path = workbook(
+        tmp_path / "empty.xlsx",
+        [
+            ["园区代码", "园区名称", "年度", "地区生产总值(亿元)"],
+            [None, zone_a.name, 2025, 2],
+            [zone_b.code, None, 2025, 1],
+        ],
+    )
+    report = run_import(ZoneYearImporter(), path)
+    assert not report.ok and ZoneYear.objects.count() == 0
+    assert [(p.row, p.column, p.reason_en) for p in report.problems] == [(2, "园区代码", "required value is empty")]
+
+
 def test_every_problem_is_named_and_nothing_is_written(tmp_path, zone_a, zone_b):
     path = workbook(
         tmp_path / "bad.xlsx",
@@ -215,3 +294,14 @@ def test_a_zone_user_may_not_write_another_zones_year_through_the_api(zone_a, zo
     assert created.status_code == 201
     refused = api.post("/api/zone-years/", {"zone": zone_b.pk, "year": 2025, "gdp": "10"}, format="json")
     assert refused.status_code == 400 and ZoneYear.objects.filter(zone=zone_b).count() == 0
+
+
+def test_the_figures_list_names_the_latest_period_in_either_language(client, zone_a, city_admin):
+    from django.conf import settings
+
+    ZoneYear.objects.create(zone=zone_a, year=2025, gdp=Decimal("1"))
+    ZoneMonth.objects.create(zone=zone_a, year=2026, month=5, gdp=Decimal("1"))
+    client.force_login(city_admin)
+    assert "2026年1–5月" in client.get("/ranking/figures/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "2026, months 1–5" in client.get("/ranking/figures/").content.decode()

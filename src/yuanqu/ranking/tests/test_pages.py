@@ -234,6 +234,30 @@ def test_zone_profile_shows_rank_band_change_indicators_why_and_what_would_move_
     assert "/static/vendor/echarts/echarts.min.js" in scripts and "/static/ranking/profile.js" in scripts
 
 
+def test_zone_profile_figures_and_run_list_in_english_show_english_units_and_titles(client, city_admin, world, run):
+    zone = world.zones["A"]
+    client.force_login(city_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/ranking/runs/{run.pk}/zones/{zone.pk}/")
+    assert table_rows(response, "//table[@id='indicator-table']") == [
+        ["Economic scale", "GDP", "100.00", "10k yuan", "83.33", "50.00", "60.00", ""],
+        ["Revenue", "Budget revenue", "10.00", "10k yuan", "50.00", "20.00", "40.00", ""],
+    ]
+    assert [row[3] for row in table_rows(response, "//table[@id='why-table']")] == ["10k yuan", "10k yuan"]
+    assert [row[4] for row in table_rows(response, "//table[@id='move-table']")] == ["10k yuan", "10k yuan"]
+    assert "万元" not in response.content.decode()
+    response = client.get(f"/ranking/zones/{zone.pk}/figures/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "万元" not in html and "10k yuan" in html
+    response = client.get("/ranking/")
+    html = response.content.decode()
+    assert "Two-category test method" in html and "两类别测试方法" not in html
+    vetoed = page(client.get(f"/ranking/runs/{run.pk}/zones/{world.zones['E'].pk}/"))
+    assert texts(vetoed.xpath("//*[@id='profile-unranked']")) == [
+        "Not ranked: A major work-safety accident (major work-safety accidents: 1)"
+    ]
+
+
 def test_zone_profile_of_the_first_a_vetoed_zone_and_a_missing_one(client, city_admin, world, run):
     client.force_login(city_admin)
     first = page(client.get(f"/ranking/runs/{run.pk}/zones/{world.zones['B'].pk}/"))
@@ -422,7 +446,10 @@ def test_bulletin_has_its_headings_and_tables(client, city_admin, world, run):
     text = "\n".join(p.text for p in document.paragraphs)
     assert "戊经济技术开发区：发生较大及以上生产安全事故（较大及以上生产安全事故 1 起）" in text
     assert "丁经济开发区：摘牌预警" in text
-    assert "超过上一名（第 2 名），最少需要其一：地区生产总值达到 120.02 万元（+20.0%）" in text
+    assert (
+        "超过上一名（第 2 名），最少需要其一：地区生产总值达到 120.02 万元（+20.0%）；一般公共预算收入达到 15.003 万元（+50.0%）。"
+        in text
+    )
 
 
 def test_bulletin_of_a_zone_user_with_the_ranks_opened(client, zone_user, world, run):
@@ -438,3 +465,61 @@ def test_bulletin_of_a_zone_user_with_the_ranks_opened(client, zone_user, world,
     ]
     text = "\n".join(p.text for p in document.paragraphs)
     assert "戊经济技术开发区" not in text and "丁经济开发区：" not in text
+
+
+def test_a_zone_is_compared_with_one_other_citys_zones_of_its_level(client, city_admin, world, run):
+    # 甲 (provincial, GDP 100 in 2025) against 澄江市's provincial zones: its one peer P, GDP 120.
+    client.force_login(city_admin)
+    url = f"/ranking/runs/{run.pk}/zones/{world.zones['A'].pk}/"
+    response = client.get(url, {"peers": "city:澄江市"})
+    tree = page(response)
+    assert tree.xpath("//select[@name='peers']/option/@value")[3:] == ["city:澄江市"]  # 鹭门市's peer is national
+    assert tree.xpath("//select[@name='peers']/option[@selected]/@value") == ["city:澄江市"]
+    rows = table_rows(response, "//table[@id='peer-comparison']")
+    assert rows[0] == ["地区生产总值", "100.00", "120.00", "1", "低于平均"]
+    assert client.get(url, {"peers": "city:鹭门市"}).status_code == 404
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    options = texts(page(client.get(url)).xpath("//select[@name='peers']/option"))
+    assert options[3] == "澄江市's zones of its level"
+
+
+def test_a_sub_parks_figures_page_sends_the_reader_to_its_zone(client, city_admin, world):
+    from yuanqu.zones.testing import make_zone
+
+    zone = world.zones["C"]
+    sub_park = make_zone("丙经济开发区新材料园", code="C001-S", parent=zone)
+    client.force_login(city_admin)
+    tree = page(client.get(f"/ranking/zones/{sub_park.pk}/figures/"))
+    assert texts(tree.xpath("//*[@id='sub-park-note']")) == ["分园区不单独上报，其数据计入所属园区 丙经济开发区。"]
+    assert tree.xpath("//*[@id='sub-park-note']/a/@href") == [f"/ranking/zones/{zone.pk}/figures/"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    tree = page(client.get(f"/ranking/zones/{sub_park.pk}/figures/"))
+    assert texts(tree.xpath("//*[@id='sub-park-note']")) == [
+        "A sub-park does not report on its own: its figures are in those of its zone, 丙经济开发区."
+    ]
+    assert not page(client.get(f"/ranking/zones/{zone.pk}/figures/")).xpath("//*[@id='sub-park-note']")
+
+
+def test_a_presets_source_and_notes_are_in_english_on_english_pages(client, analyst):
+    client.force_login(analyst)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    tree = page(client.get("/ranking/methods/presets/zones-reference/"))
+    assert texts(tree.xpath("//*[@id='method-source']"))[0].startswith(
+        "yuanqu's reference method: the category weights"
+    )
+    assert texts(tree.xpath("//*[@id='method-notes']"))[0].startswith("The veto and the loss-of-status warning")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    tree = page(client.get("/ranking/methods/presets/zones-reference/"))
+    assert texts(tree.xpath("//*[@id='method-source']"))[0].startswith("yuanqu 参考方法：类别权重取自商务部")
+
+
+def test_the_run_form_and_the_peers_list_punctuate_in_english(client, city_admin, world):
+    client.force_login(city_admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    options = texts(page(client.get("/ranking/")).xpath("//select[@name='method']//option"))
+    assert "Zone evaluation: yuanqu's reference method (zones-reference)" in options
+    rows = table_rows(client.get("/ranking/peers/"), "//main//table")
+    assert [row[4] for row in rows] == ["2024, 2025", "2024, 2025"]
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    rows = table_rows(client.get("/ranking/peers/"), "//main//table")
+    assert [row[4] for row in rows] == ["2024、2025", "2024、2025"]

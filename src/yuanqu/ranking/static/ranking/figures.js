@@ -15,7 +15,7 @@
     data.figures.forEach(function (figure, index) {
       var option = document.createElement("option");
       option.value = String(index);
-      option.textContent = (english ? figure.label_en : figure.label) + "（" + figure.unit + "）";
+      option.textContent = english ? figure.label_en + " (" + figure.unit_en + ")" : figure.label + "（" + figure.unit + "）";
       choice.appendChild(option);
     });
     function draw() {
@@ -26,7 +26,7 @@
         tooltip: { trigger: "axis" },
         grid: { left: 80, right: 20, top: 40, bottom: 30 },
         xAxis: { type: "category", data: data.years },
-        yAxis: { type: "value", name: figure.unit },
+        yAxis: { type: "value", name: english ? figure.unit_en : figure.unit },
         series: [{ name: name, type: "bar", data: figure.years, itemStyle: { color: "#b3261e" }, barMaxWidth: 48 }]
       }, true);
       var thisYear = data.year ? String(data.year) : "";
@@ -37,7 +37,7 @@
         legend: { data: [thisYear, lastYear], top: 0 },
         grid: { left: 80, right: 20, top: 40, bottom: 30 },
         xAxis: { type: "category", data: monthNames },
-        yAxis: { type: "value", name: figure.unit },
+        yAxis: { type: "value", name: english ? figure.unit_en : figure.unit },
         series: [
           { name: thisYear, type: "line", data: figure.months_now, itemStyle: { color: "#b3261e" }, connectNulls: false },
           { name: lastYear, type: "line", data: figure.months_before, itemStyle: { color: "#8a8f98" },
