@@ -1,5 +1,5 @@
 """The ranking's part of the demo city: five years of figures each top-level zone reported, January to date for
-the last year and the current one, eight zones of neighbouring cities as peers, and the reference method's runs
+the last year and the current one, eleven zones of neighbouring cities as peers, and the reference method's runs
 of every year (so that the ranking shows its changes and a zone's profile its rank over five years).
 
 A zone's report follows what the platform itself counts where it can (its enterprises' tax and output, its
@@ -23,12 +23,18 @@ PEERS = (
     ("澄江经济技术开发区", "G321101", "national", "澄江市", 820.0),
     ("澄江高新技术产业开发区", "G321102", "national", "澄江市", 640.0),
     ("鹭门经济技术开发区", "G321201", "national", "鹭门市", 1150.0),
+    ("鹭门高新技术产业开发区", "G321202", "national", "鹭门市", 1650.0),
+    ("青枫经济技术开发区", "G321301", "national", "青枫市", 2300.0),
+    ("青枫高新技术产业开发区", "G321302", "national", "青枫市", 1400.0),
     ("澄江临港经济开发区", "S321103", "provincial", "澄江市", 310.0),
     ("鹭门北经济开发区", "S321202", "provincial", "鹭门市", 260.0),
     ("青枫经济开发区", "S321301", "provincial", "青枫市", 185.0),
     ("金溪高新技术产业园区", "S321302", "provincial", "青枫市", 140.0),
     ("瑶湾经济开发区", "S321303", "provincial", "青枫市", 95.0),
 )
+# A zone's GDP in the first year (亿元) by its level, as zones of that level in Jiangsu report: the provincial
+# zone then ranks among the neighbours' provincial zones rather than far above them.
+FIRST_GDP_YI = {"national": (500.0, 1100.0), "provincial": (120.0, 200.0), "other": (40.0, 120.0)}
 YI = Decimal(10_000)
 DEMO_METHOD = "zones-reference"
 
@@ -153,7 +159,7 @@ def _zone_figures(city, rng: random.Random, zones: list, flagged: set) -> tuple[
     """Each zone's reported years, and its months of the last year and of the current one."""
     years, months = [], []
     for zone in sorted(zones, key=lambda z: z.code):
-        gdp_yi = rng.uniform(250, 1400)
+        gdp_yi = rng.uniform(*FIRST_GDP_YI.get(zone.level, FIRST_GDP_YI["other"]))
         last = None
         for year in range(city.first_year, city.last_year + 1):
             gdp_yi *= rng.uniform(1.03, 1.09)

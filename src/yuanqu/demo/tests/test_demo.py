@@ -434,3 +434,15 @@ def test_every_zone_has_a_signed_letter_and_forty_tasks_in_every_state(small_cit
     rows = task_rows(Task.objects.all(), as_of=as_of)
     assert any(r["light"] == RED and not r["closed"] for r in rows)
     assert Task.objects.filter(zone__isnull=True).exists()
+
+
+def test_the_demo_ranking_warns_a_platform_zone_and_no_peer(small_city):
+    """Eight zones in the national group, so the 'twice in the last five' rule has a group it applies to: the
+    city's national zones, mid-table among the neighbours' larger ones, fill the warning's column."""
+    from yuanqu.ranking.models import ZoneEvaluationResult
+
+    last = ZoneEvaluationResult.objects.filter(run__year=2025)
+    assert last.filter(group="national").count() == 8
+    warned = set(last.exclude(warning="").values_list("zone__code", "peer_id", "warning"))
+    assert warned and all(code is not None and peer is None for code, peer, _ in warned)
+    assert "downgrade" in {warning for _, _, warning in warned} <= {"downgrade", "delisting"}
