@@ -36,7 +36,7 @@ def test_the_ranking_page_and_a_zone_profile_with_its_radar_chart(live_server, r
         provincial = page.locator("table[data-group=provincial] tbody tr")
         expect(provincial).to_have_count(4)
         expect(provincial.nth(2).locator("td")).to_have_text(
-            ["3", "▼2", "3（3–3）", "甲经济开发区", "70.00", "83.33", "50.00", "", ""]
+            ["3", "▼2", "3（3–3）", "甲经济开发区", "", "70.00", "83.33", "50.00", ""]
         )
         expect(provincial.nth(0).locator(".rank-up")).to_have_text("▲1")
         page.screenshot(path=str(tmp_path / "ranking.png"), full_page=True)

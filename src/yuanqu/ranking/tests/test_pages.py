@@ -36,33 +36,33 @@ def test_ranking_page_lists_each_group_with_rank_change_band_total_and_scores(cl
     tree = page(response)
     assert texts(tree.xpath("//main//h2[starts-with(@id, 'group-')]")) == ["国家级开发区", "省级开发区"]
     assert table_rows(response, PROVINCIAL) == [
-        ["1", "▲1", "1（1–2）", "澄江临港经济开发区 外部园区", "82.00", "100.00", "55.00", "", ""],
-        ["2", "▲1", "2（1–2）", "丙经济开发区", "80.00", "66.67", "100.00", "", ""],
-        ["3", "▼2", "3（3–3）", "甲经济开发区", "70.00", "83.33", "50.00", "", ""],
+        ["1", "▲1", "1（1–2）", "澄江临港经济开发区 外部园区", "", "82.00", "100.00", "55.00", ""],
+        ["2", "▲1", "2（1–2）", "丙经济开发区", "", "80.00", "66.67", "100.00", ""],
+        ["3", "▼2", "3（3–3）", "甲经济开发区", "", "70.00", "83.33", "50.00", ""],
         [
             "4",
             "—",
             "4（4–4）",
             "丁经济开发区",
+            "摘牌预警",
             "25.00",
             "41.67",
             "0.00",
-            "摘牌预警",
             "一般公共预算收入：未上报一般公共预算收入，得 0 分",
         ],
     ]
     assert table_rows(response, NATIONAL) == [
-        ["1", "—", "1（1–1）", "乙高新技术产业开发区", "90.00", "100.00", "75.00", "", ""],
-        ["2", "—", "2（2–2）", "鹭门经济技术开发区 外部园区", "85.00", "75.00", "100.00", "", ""],
+        ["1", "—", "1（1–1）", "乙高新技术产业开发区", "", "90.00", "100.00", "75.00", ""],
+        ["2", "—", "2（2–2）", "鹭门经济技术开发区 外部园区", "", "85.00", "75.00", "100.00", ""],
         [
             "—",
             "",
             "",
             "戊经济技术开发区",
-            "—",
-            "—",
-            "—",
             "",
+            "—",
+            "—",
+            "—",
             "未参加排名 发生较大及以上生产安全事故（较大及以上生产安全事故 1 起）",
         ],
     ]
@@ -70,7 +70,7 @@ def test_ranking_page_lists_each_group_with_rank_change_band_total_and_scores(cl
     up = tree.xpath(f"{PROVINCIAL}/tbody/tr[1]/td[2]")[0]
     down = tree.xpath(f"{PROVINCIAL}/tbody/tr[3]/td[2]")[0]
     assert "rank-up" in up.get("class") and "rank-down" in down.get("class")
-    assert texts(tree.xpath(f"{PROVINCIAL}/thead/tr/th"))[5:7] == ["经济规模权重 60", "财政收入权重 40"]
+    assert texts(tree.xpath(f"{PROVINCIAL}/thead/tr/th"))[6:8] == ["经济规模权重 60", "财政收入权重 40"]
     links = tree.xpath(f"{PROVINCIAL}//a/@href")
     zones = world.zones
     assert links == [f"/ranking/runs/{run.pk}/zones/{zones[key].pk}/" for key in ("C", "A", "D")]
@@ -87,16 +87,17 @@ def test_ranking_page_in_english(client, city_admin, world, run):
     assert texts(tree.xpath("//h1"))[0].startswith("Zone evaluation 2025")
     assert texts(tree.xpath("//main//h2[starts-with(@id, 'group-')]")) == ["National zones", "Provincial zones"]
     rows = table_rows(response, PROVINCIAL)
-    assert rows[0][:5] == ["1", "▲1", "1 (1–2)", "澄江临港经济开发区 peer zone", "82.00"]
-    assert rows[3][7:] == [
+    assert rows[0][:6] == ["1", "▲1", "1 (1–2)", "澄江临港经济开发区 peer zone", "", "82.00"]
+    assert [rows[3][4], rows[3][8]] == [
         "Warning: loss of status",
         "Budget revenue: general public budget revenue not reported, scores 0",
     ]
-    assert texts(tree.xpath(f"{PROVINCIAL}/thead/tr/th"))[:5] == [
+    assert texts(tree.xpath(f"{PROVINCIAL}/thead/tr/th"))[:6] == [
         "Rank",
         "Rank change",
         "Rank band",
         "Zone",
+        "Warning",
         "Total score",
     ]
     html = response.content.decode()
@@ -122,7 +123,7 @@ def test_zone_user_sees_only_his_zone_until_the_city_opens_the_ranks(client, zon
     html = response.content.decode()
     assert [[row.result.name for row in t.rows] for t in response.context["tables"]] == [["甲经济开发区"]]
     assert table_rows(response, PROVINCIAL) == [
-        ["3", "▼2", "3（3–3）", "甲经济开发区", "70.00", "83.33", "50.00", "", ""]
+        ["3", "▼2", "3（3–3）", "甲经济开发区", "", "70.00", "83.33", "50.00", ""]
     ]
     for name in ("丙经济开发区", "丁经济开发区", "澄江临港经济开发区", "乙高新技术产业开发区", "戊经济技术开发区"):
         assert name not in html
@@ -138,14 +139,14 @@ def test_zone_user_sees_the_others_names_totals_and_ranks_only_once_opened(clien
     response = client.get(f"/ranking/runs/{run.pk}/")
     html = response.content.decode()
     assert table_rows(response, PROVINCIAL) == [
-        ["1", "", "", "澄江临港经济开发区 外部园区", "82.00", "", "", "", ""],
-        ["2", "", "", "丙经济开发区", "80.00", "", "", "", ""],
-        ["3", "▼2", "3（3–3）", "甲经济开发区", "70.00", "83.33", "50.00", "", ""],
-        ["4", "", "", "丁经济开发区", "25.00", "", "", "", ""],
+        ["1", "", "", "澄江临港经济开发区 外部园区", "", "82.00", "", "", ""],
+        ["2", "", "", "丙经济开发区", "", "80.00", "", "", ""],
+        ["3", "▼2", "3（3–3）", "甲经济开发区", "", "70.00", "83.33", "50.00", ""],
+        ["4", "", "", "丁经济开发区", "", "25.00", "", "", ""],
     ]
     assert table_rows(response, NATIONAL) == [
-        ["1", "", "", "乙高新技术产业开发区", "90.00", "", "", "", ""],
-        ["2", "", "", "鹭门经济技术开发区 外部园区", "85.00", "", "", "", ""],
+        ["1", "", "", "乙高新技术产业开发区", "", "90.00", "", "", ""],
+        ["2", "", "", "鹭门经济技术开发区 外部园区", "", "85.00", "", "", ""],
     ]
     # Not the others' scores, reasons, warnings, bands, nor the zone removed from the ranking (an accident).
     for detail in ("66.67", "41.67", "摘牌预警", "未上报一般公共预算收入", "1（1–2）", "戊经济技术开发区"):
