@@ -208,3 +208,24 @@ def test_createuser_refuses_a_numeric_password_in_both_languages(db):
     message = str(info.value)
     assert message.startswith("密码不符合要求：")
     assert "/ password rejected: This password is entirely numeric." in message
+
+
+def test_a_short_password_is_refused_in_chinese_and_in_english(client, zone_a):
+    """Django's Chinese catalogue lacks its 5.2 wording of this message; the platform's own says it in both."""
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as info:
+        call_command("createuser", "newuser", "--role", "city_analyst", "--password", "Kx9-short")
+    assert str(info.value) == (
+        "密码不符合要求：密码太短，至少需要 10 个字符。 / "
+        "password rejected: This password is too short. It must contain at least 10 characters."
+    )
+    admin = make_user("admin_a", Role.ZONE_ADMIN, zones=[zone_a])
+    client.force_login(admin)
+    data = {"username": "newuser", "role": "zone_staff", "zones": [zone_a.pk], "password": "Kx9-short"}
+    assert client.post("/users/add/", data).context["form"].errors["password"] == ["密码太短，至少需要 10 个字符。"]
+    client.cookies["django_language"] = "en"
+    assert client.post("/users/add/", data).context["form"].errors["password"] == [
+        "This password is too short. It must contain at least 10 characters."
+    ]
+    assert not type(admin).objects.filter(username="newuser").exists()
