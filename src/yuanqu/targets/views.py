@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from yuanqu.core.access import can_edit, can_edit_zone, can_see_zone
 from yuanqu.core.filtersets import user_zone_choices
+from yuanqu.core.params import to_date, to_int
 from yuanqu.core.services import check_can_edit
 from yuanqu.core.views import attachment, edit_page
 from yuanqu.targets import selectors
@@ -56,12 +57,11 @@ def _when(request) -> tuple[int, dt.date, bool]:
     """The year and the date measured at (``?year=2026&as_of=2026-06-30``); False when either is not valid (the
     page then says so and shows today's year)."""
     today = dt.date.today()
-    try:
-        as_of = dt.date.fromisoformat(request.GET["as_of"]) if request.GET.get("as_of") else today
-        year = int(request.GET["year"]) if request.GET.get("year") else as_of.year
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
+    as_of = to_date(request.GET["as_of"]) if request.GET.get("as_of") else today
+    if as_of is None:
+        return today.year, today, False
+    year = to_int(request.GET["year"], low=2000, high=2100) if request.GET.get("year") else as_of.year
+    if year is None or not 2000 <= year <= 2100:
         return today.year, today, False
     return year, as_of, True
 
@@ -372,12 +372,11 @@ def task_extend(request, pk: int):
 def task_bulletin(request):
     """The bulletin (通报) for a period: by lead unit, the tasks overdue at its end and those closed late in it."""
     today = dt.date.today()
-    try:
-        start = dt.date.fromisoformat(request.GET.get("start") or today.replace(day=1).isoformat())
-        end = dt.date.fromisoformat(request.GET.get("end") or today.isoformat())
-        valid = start <= end
-    except ValueError:
-        start, end, valid = today.replace(day=1), today, False
+    start = to_date(request.GET.get("start") or today.replace(day=1))
+    end = to_date(request.GET.get("end") or today)
+    valid = start is not None and end is not None and start <= end
+    if not valid:
+        start, end = today.replace(day=1), today
     units = selectors.bulletin(user=request.user, start=start, end=end) if valid else []
     context = {"start": start, "end": end, "units": units, "valid": valid}
     return render(request, "targets/task_bulletin.html", context, status=200 if valid else 400)
