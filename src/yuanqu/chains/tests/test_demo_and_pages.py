@@ -107,3 +107,27 @@ def test_corrections_tags_and_targets_from_the_chain_page(client_a, zone_a, user
     assert "某某循环科技有限公司" in page and "甲电池回收项目" in page
     assert 'data-link="D1" data-state="gap_in_progress"' in page
     assert 'data-link="U5" data-state="weak"' in page
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 20, "²", "١٢", "0"])
+def test_the_chain_pages_refuse_a_bad_zone_or_year_naming_it(client_a, zone_a, bad):
+    """Parsed by core.params like every other page: Arabic-Indic digits were read as a zone id, a year of twenty
+    digits went on to the coverage queries; now each answers 400 naming the parameter, and no job is queued."""
+    from yuanqu.core.jobs.models import Job
+
+    chain = battery_chain([zone_a])
+    for url, data in (
+        ("/chains/", {"zone": bad}),
+        (f"/chains/{chain.pk}/", {"zone": bad}),
+        (f"/chains/{chain.pk}/", {"year": bad}),
+    ):
+        response = client_a.get(url, data)
+        name = next(iter(data))
+        assert response.status_code == 400, (url, data)
+        assert f"参数 {name}={bad} 无效" in response.content.decode(), (url, data)
+    for name in ("zone", "year"):
+        response = client_a.post(f"/chains/{chain.pk}/coverage.xlsx/", {name: bad})
+        assert response.status_code == 400
+        assert f"parameter {name}={bad} is invalid" in response.content.decode()
+    assert not Job.objects.exists()
+    assert client_a.get(f"/chains/{chain.pk}/", {"zone": zone_a.pk, "year": 2025}).status_code == 200
