@@ -57,7 +57,7 @@ class LetterViewSet(ZoneScopedViewSet):
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today when left out")],
         responses=LineProgressSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def progress(self, request, pk=None):
         """Every line's actual, share done, yardstick (days or months reported), colour, seasonal yardstick and
         year-end points at ``as_of``."""
