@@ -841,8 +841,15 @@ def test_admin_zone_filter_lists_nothing_for_another_zone_or_bad_values(staff_ad
 
 
 def test_admin_list_filter_given_letters_for_a_year_answers_400(staff_admin_a, world_a):
-    response = staff_admin_a.get("/admin/enterprises/enterpriseyear/", {"year": "abc"})
+    response = staff_admin_a.get("/admin/enterprises/enterpriseyear/", {"year": "abc", "q": "机械"})
     assert response.status_code == 400
+    assert (
+        "参数 year=abc 无效：筛选条件无效 / parameter year=abc is invalid: the list cannot be filtered by this value"
+        in (response.content.decode())
+    )
+    response = staff_admin_a.get("/admin/land/parcel/", {"code": "GY\x00"})
+    assert response.status_code == 400
+    assert "参数 code=GY\\0 无效：筛选条件无效" in response.content.decode()
 
 
 # Zone evaluation: a city-wide run ranks A (provincial) and B (national); a zone user sees A's result, nothing of B
