@@ -131,3 +131,23 @@ def test_the_chain_pages_refuse_a_bad_zone_or_year_naming_it(client_a, zone_a, b
         assert f"parameter {name}={bad} is invalid" in response.content.decode()
     assert not Job.objects.exists()
     assert client_a.get(f"/chains/{chain.pk}/", {"zone": zone_a.pk, "year": 2025}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["year", "zone"])
+@pytest.mark.parametrize("bad", ["abc", "9" * 20, "²", "١٢", "0"])
+def test_the_coverage_api_refuses_a_bad_year_or_zone_naming_it(user_a, zone_a, name, bad):
+    """A year of twenty digits went on to the firms' query and overflowed it (a 500, found by the sweep)."""
+    from rest_framework.test import APIClient
+
+    chain = battery_chain([zone_a])
+    client = APIClient()
+    client.force_authenticate(user_a)
+    response = client.get(f"/api/chains/{chain.pk}/coverage/", {name: bad})
+    assert response.status_code == 400
+    expected = {
+        "year": "应为 1900–2199 的年份 / expected a year from 1900 to 2199",
+        "zone": ["应为正整数编号"],  # the chain filterset's zone filter answers first, in the user's language
+    }
+    assert response.json() == {name: expected[name]}
+    good = client.get(f"/api/chains/{chain.pk}/coverage/", {"year": 2025, "zone": zone_a.pk})
+    assert (good.status_code, good.json()["year"]) == (200, 2025)
