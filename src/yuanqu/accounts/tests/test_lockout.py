@@ -127,6 +127,24 @@ def test_thirty_wrong_tokens_are_refused_after_ten(user_a, real_api_rates, caplo
     assert any("10 wrong tokens from 10.2.0.1" in r.getMessage() for r in caplog.records)
 
 
+def test_wrong_tokens_are_counted_where_every_web_process_sees_them(user_a, real_api_rates, settings):
+    """A deployment runs one web process per core: the count is kept in the shared file cache, so another process
+    (its own memory empty) refuses the address too."""
+    from django.core.cache import cache
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    for i in range(10):
+        client = APIClient(REMOTE_ADDR="10.3.0.1")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {'0' * 39}{i}")
+        assert client.get("/api/zones/").status_code == 401
+    cache.clear()  # what another process's memory holds: nothing
+    another_process = FileBasedCache(settings.CACHES["security"]["LOCATION"], {})
+    assert len(another_process.get("throttle_token_failure_10.3.0.1")) == 10
+    client = APIClient(REMOTE_ADDR="10.3.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user=user_a)}")
+    assert client.get("/api/zones/").status_code == 429
+
+
 def test_the_api_throttles_anonymous_and_signed_in_clients(user_a, settings, real_api_rates):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
