@@ -29,6 +29,7 @@ from yuanqu.chains.services import (
 )
 from yuanqu.core.access import can_edit
 from yuanqu.core.filtersets import user_zone_choices
+from yuanqu.core.params import id_param, to_id, year_param
 from yuanqu.core.views import edit_page
 from yuanqu.land.status import current_rules
 from yuanqu.zones.models import Zone
@@ -38,13 +39,6 @@ STATE_COLOURS = {"gap": "#d32f2f", "gap_in_progress": "#f57c00", "weak": "#fbc02
 
 def _chain(request, pk: int) -> Chain:
     return get_object_or_404(Chain.objects.restrict(request.user), pk=pk)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
 
 
 def state_label(state: str) -> str:
@@ -58,7 +52,7 @@ def state_label(state: str) -> str:
 
 @login_required
 def chain_list(request):
-    zone_id = _int(request.GET.get("zone"))
+    zone_id = id_param(request.GET, "zone")
     zone = Zone.objects.restrict(request.user).filter(pk=zone_id).first() if zone_id else None
     rows = []
     chains = list(selectors.chains_for(request.user, zone=zone))
@@ -90,9 +84,9 @@ def chain_list(request):
 @login_required
 def chain_detail(request, pk: int):
     chain = _chain(request, pk)
-    zone_id = _int(request.GET.get("zone"))
+    zone_id = id_param(request.GET, "zone")
     visible = Zone.objects.restrict(request.user).filter(pk=zone_id).first() if zone_id else None
-    year = _int(request.GET.get("year"))
+    year = year_param(request.GET)
     result = selectors.chain_coverage(chain, user=request.user, zone_ids=[visible.pk] if visible else None, year=year)
     land = selectors.candidate_land(chain, user=request.user) if result.gaps else []
     targets: dict[int, list[TargetFirm]] = {}
@@ -181,13 +175,13 @@ def chain_coverage_export(request, pk: int):
     """The coverage workbook of the chain as the page shows it (``zone``, ``year``), written by a worker: answers
     with the job's page, which offers the file when it is done."""
     chain = _chain(request, pk)
-    zone_id = _int(request.POST.get("zone"))
+    zone_id = id_param(request.POST, "zone")
     zone = None
     if zone_id is not None:
         zone = Zone.objects.restrict(request.user).filter(pk=zone_id).first()
         if zone is None:
             raise Http404  # a zone the user may not see is answered like one that does not exist
-    year = _int(request.POST.get("year"))
+    year = year_param(request.POST)
     if year is not None and not 1949 <= year <= 2100:
         year = None
     job = submit_coverage(user=request.user, chain=chain, zone=zone, year=year)
@@ -235,7 +229,7 @@ def node_edit(request, pk: int, node_pk: int | None = None):
     if not can_edit_chain(request.user, chain):
         raise PermissionDenied(_("无权修改此产业链"))
     node = get_object_or_404(chain.nodes, pk=node_pk) if node_pk is not None else ChainNode(chain=chain)
-    if node_pk is None and request.method == "GET" and (parent := _int(request.GET.get("parent"))):
+    if node_pk is None and request.method == "GET" and (parent := to_id(request.GET.get("parent"))):
         node.parent = chain.nodes.filter(pk=parent).first()
         if node.parent is not None:
             node.position = node.parent.position

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
@@ -27,6 +27,7 @@ from yuanqu.core.changelog import acting
 from yuanqu.core.jobs import services as jobs_services
 from yuanqu.core.jobs.models import Job
 from yuanqu.core.models import ChangeLogEntry
+from yuanqu.core.params import BadParameter
 
 admin.site.site_header = _("园区管理后台")
 admin.site.site_title = _("园区管理后台")
@@ -69,6 +70,17 @@ class RestrictedRawIdWidget(ForeignKeyRawIdWidget):
         return Truncator(obj).words(14), url
 
 
+# The admin list's own parameters (search, order, page, popups), not filters.
+ADMIN_LIST_PARAMETERS = frozenset({"q", "o", "p", "all", "e", "_popup", "_to_field", "_changelist_filters"})
+
+
+def _bad_filter(request, names: list[str]) -> BadParameter:
+    """The 400 of an admin list given filter values it cannot use, naming the parameters (both languages)."""
+    named = ", ".join(names) if names else "?"
+    shown = request.GET.get(names[0]) if len(names) == 1 else None
+    return BadParameter(named, "筛选条件无效", "the list cannot be filtered by this value", shown)
+
+
 class RestrictedLookups:
     """Foreign keys and many-to-many fields of the admin's forms (model admins and inlines) choose among, label
     and validate against the rows the user may see, never the unrestricted manager; a list given filter values it
@@ -76,13 +88,15 @@ class RestrictedLookups:
 
     def get_changelist_instance(self, request):
         # A NUL character fails only when PostgreSQL reads the query, after Django's own checks.
-        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
-            raise BadRequest(_("筛选条件无效。"))
+        with_nul = [name for name, values in request.GET.lists() if any("\x00" in value for value in values)]
+        if with_nul:
+            raise _bad_filter(request, with_nul)
         # Django would redirect to "?e=1" and then show a page blaming the database installation.
         try:
             return super().get_changelist_instance(request)
         except IncorrectLookupParameters as exc:
-            raise BadRequest(_("筛选条件无效。")) from exc
+            # Django does not say which filter failed: the page names the list's filters it was given.
+            raise _bad_filter(request, [name for name in request.GET if name not in ADMIN_LIST_PARAMETERS]) from exc
 
     def get_search_results(self, request, queryset, search_term):
         # The autocomplete endpoint searches here too; PostgreSQL refuses a NUL character in a text comparison.

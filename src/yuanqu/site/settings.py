@@ -130,6 +130,14 @@ CACHES = {
         "TIMEOUT": 7 * 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
     },
+    # Wrong API tokens per address (yuanqu.core.api.throttling.TokenFailureThrottle), shared by every web process of
+    # a machine: kept in one process's memory, each process would allow its own ten and a restart would forget them.
+    "security": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("YUANQU_SECURITY_CACHE_DIR", str(DATA_DIR / "cache" / "security")),
+        "TIMEOUT": 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
+    },
     # The cockpit's sections, shared by every process of a machine (web and worker): a worker rebuilds what a write
     # made stale while the pages show the last figures (yuanqu.dashboard.cockpit). Four entries a section and view
     # (the section, its version, the page's and the big screen's drawn parts): room for 150 zones' users' views of
@@ -153,7 +161,7 @@ LOGOUT_REDIRECT_URL = "login"
 # Every password a person sets (user pages, the admin, the API, `yuanqu createuser`) passes these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "yuanqu.accounts.passwords.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

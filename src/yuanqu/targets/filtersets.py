@@ -10,6 +10,7 @@ from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.core.filtersets import SearchFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.params import to_date
 from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.targets.selectors import measure_choices
 
@@ -56,10 +57,7 @@ class TaskFilterSet(ZoneScopedFilterSet):
 
     def as_of(self) -> dt.date:
         """The day lights and overdue are judged at: ``?as_of=2026-06-30``, else today."""
-        try:
-            return dt.date.fromisoformat((self.data or {}).get("as_of") or "")
-        except ValueError:
-            return dt.date.today()
+        return to_date((self.data or {}).get("as_of")) or dt.date.today()
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

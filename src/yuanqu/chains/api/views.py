@@ -20,6 +20,7 @@ from yuanqu.chains.selectors import chain_coverage
 from yuanqu.chains.services import can_edit_chain, delete_chain, delete_node, delete_target
 from yuanqu.core.api.permissions import ZoneScopedPermission
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
+from yuanqu.core.params import MAX_YEAR, MIN_YEAR, to_id, to_int
 
 
 class ChainPermission(ZoneScopedPermission):
@@ -31,13 +32,26 @@ class ChainPermission(ZoneScopedPermission):
         return can_edit_chain(request.user, obj if isinstance(obj, Chain) else obj.chain)
 
 
-def _number(value, name):
+def _year(value):
+    """The ``year`` of the coverage (None when left out); 400 naming it when it is no year of the platform's span."""
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: "应为整数 / must be an integer"}) from None
+    year = to_int(value, low=MIN_YEAR, high=MAX_YEAR)
+    if year is None:
+        raise ValidationError(
+            {"year": f"应为 {MIN_YEAR}–{MAX_YEAR} 的年份 / expected a year from {MIN_YEAR} to {MAX_YEAR}"}
+        )
+    return year
+
+
+def _zone(value):
+    """The ``zone`` id (None when left out); 400 naming it when it is no id."""
+    if value in (None, ""):
+        return None
+    zone = to_id(value)
+    if zone is None:
+        raise ValidationError({"zone": "应为正整数编号 / expected a positive whole-number id"})
+    return zone
 
 
 class ChainViewSet(ZoneScopedViewSet):
@@ -62,8 +76,8 @@ class ChainViewSet(ZoneScopedViewSet):
     @action(detail=True, methods=["get"])
     def coverage(self, request, pk=None):
         chain = self.get_object()
-        year = _number(request.query_params.get("year"), "year")
-        zone = _number(request.query_params.get("zone"), "zone")
+        year = _year(request.query_params.get("year"))
+        zone = _zone(request.query_params.get("zone"))
         result = chain_coverage(chain, user=request.user, zone_ids=[zone] if zone is not None else None, year=year)
         links = [
             {

@@ -107,3 +107,47 @@ def test_corrections_tags_and_targets_from_the_chain_page(client_a, zone_a, user
     assert "某某循环科技有限公司" in page and "甲电池回收项目" in page
     assert 'data-link="D1" data-state="gap_in_progress"' in page
     assert 'data-link="U5" data-state="weak"' in page
+
+
+@pytest.mark.parametrize("bad", ["abc", "9" * 20, "²", "١٢", "0"])
+def test_the_chain_pages_refuse_a_bad_zone_or_year_naming_it(client_a, zone_a, bad):
+    """Parsed by core.params like every other page: Arabic-Indic digits were read as a zone id, a year of twenty
+    digits went on to the coverage queries; now each answers 400 naming the parameter, and no job is queued."""
+    from yuanqu.core.jobs.models import Job
+
+    chain = battery_chain([zone_a])
+    for url, data in (
+        ("/chains/", {"zone": bad}),
+        (f"/chains/{chain.pk}/", {"zone": bad}),
+        (f"/chains/{chain.pk}/", {"year": bad}),
+    ):
+        response = client_a.get(url, data)
+        name = next(iter(data))
+        assert response.status_code == 400, (url, data)
+        assert f"参数 {name}={bad} 无效" in response.content.decode(), (url, data)
+    for name in ("zone", "year"):
+        response = client_a.post(f"/chains/{chain.pk}/coverage.xlsx/", {name: bad})
+        assert response.status_code == 400
+        assert f"parameter {name}={bad} is invalid" in response.content.decode()
+    assert not Job.objects.exists()
+    assert client_a.get(f"/chains/{chain.pk}/", {"zone": zone_a.pk, "year": 2025}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["year", "zone"])
+@pytest.mark.parametrize("bad", ["abc", "9" * 20, "²", "١٢", "0"])
+def test_the_coverage_api_refuses_a_bad_year_or_zone_naming_it(user_a, zone_a, name, bad):
+    """A year of twenty digits went on to the firms' query and overflowed it (a 500, found by the sweep)."""
+    from rest_framework.test import APIClient
+
+    chain = battery_chain([zone_a])
+    client = APIClient()
+    client.force_authenticate(user_a)
+    response = client.get(f"/api/chains/{chain.pk}/coverage/", {name: bad})
+    assert response.status_code == 400
+    expected = {
+        "year": "应为 1900–2199 的年份 / expected a year from 1900 to 2199",
+        "zone": ["应为正整数编号"],  # the chain filterset's zone filter answers first, in the user's language
+    }
+    assert response.json() == {name: expected[name]}
+    good = client.get(f"/api/chains/{chain.pk}/coverage/", {"year": 2025, "zone": zone_a.pk})
+    assert (good.status_code, good.json()["year"]) == (200, 2025)

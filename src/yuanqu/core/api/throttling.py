@@ -1,7 +1,8 @@
 """How often a client may call the API, and who the client is: the address behind the configured proxies.
 
 The rates live in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read when a request comes (DRF reads them
-once, at import), so a deployment's or a test's settings apply. Counts are kept in the default cache.
+once, at import), so a deployment's or a test's settings apply. Request counts are kept in the default cache, wrong
+tokens in the "security" cache, which every web process of a machine shares.
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ class TokenFailureThrottle(throttling.SimpleRateThrottle):
     whatever token it sends, until the oldest failure has aged out of the period."""
 
     scope = "token_failure"
+
+    @property
+    def cache(self):
+        # Shared by the web processes of a machine (settings.CACHES["security"]), not one process's memory.
+        from django.core.cache import caches
+
+        return caches["security"]
 
     def get_rate(self):
         return _rate(self.scope)

@@ -93,7 +93,7 @@ class PeerZoneSerializer(ServiceModelSerializer):
 class ZoneEvaluationMethodSerializer(serializers.ModelSerializer):
     """A stored zone-evaluation method: its TOML text exactly as stored, and the digest runs name it by."""
 
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ZoneEvaluationMethod
@@ -118,7 +118,7 @@ class ZoneEvaluationRunSerializer(serializers.ModelSerializer):
         help_text="预置方法（不填 method 时）/ a preset, instead of a stored method",
     )
     year = serializers.IntegerField(min_value=1949, max_value=2100, help_text="评价年度 / the year ranked")
-    created_by = serializers.StringRelatedField(read_only=True)
+    created_by = serializers.StringRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ZoneEvaluationRun

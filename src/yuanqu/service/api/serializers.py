@@ -134,7 +134,7 @@ class VisitSerializer(ServiceModelSerializer):
     enterprise = ScopedPrimaryKeyRelatedField(queryset=Enterprise.objects.all(), help_text=_("企业编号"))
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     official = ColleagueField(required=False, allow_null=True, help_text=_("走访人（用户编号）"))
-    official_name = serializers.CharField(source="official.username", read_only=True, default=None)
+    official_name = serializers.CharField(source="official.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Visit

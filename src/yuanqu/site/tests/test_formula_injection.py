@@ -187,3 +187,29 @@ def test_every_workbook_of_the_platform_is_written_through_core_xlsx():
         and re.search(r"xlsxwriter\.Workbook\(|from xlsxwriter import Workbook|openpyxl\.Workbook\(", path.read_text())
     ]
     assert direct == []
+
+
+def test_the_supervision_workbooks_hold_the_lines_and_tasks_as_text(client, city_admin, planted):
+    """The targets report and the task list's export: line names, units and task titles planted with each payload
+    (and a tab or carriage return before one) come out as text, neutralised."""
+    from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+
+    zone = planted[0]
+    letter = ResponsibilityLetter.objects.create(zone=zone, year=2026, signed_by="@SUM(A1)")
+    shifted = ("\t=1+1", "\r=1+1")
+    for n, payload in enumerate(PAYLOADS + shifted):
+        Target.objects.create(letter=letter, zone=zone, year=2026, name=payload, unit="分", value=90, order=n,
+                              responsible_unit=payload)  # fmt: skip
+        Task.objects.create(code=f"T{n}", zone=zone, title=payload, lead_unit=payload,
+                            assigned_on=dt.date(2026, 5, 6), deadline=dt.date(2026, 9, 30))  # fmt: skip
+    client.force_login(city_admin)
+    report = client.get("/supervision/report.xlsx", {"year": 2026, "as_of": "2026-06-30"})
+    tasks = client.get("/supervision/tasks/export.xlsx")
+    for response in (report, tasks):
+        assert response.status_code == 200
+        found = assert_no_formula(body(response), shows=(*PAYLOADS, "\t=1+1"))
+        # The file holds a carriage return as Excel's escape _x000D_, which Excel reads back as the character.
+        shifted_cells = [cell for cell in found if cell.value in ("\t=1+1", "_x000D_=1+1")]
+        assert {cell.value for cell in shifted_cells} == {"\t=1+1", "_x000D_=1+1"}
+        assert all(cell.quotePrefix for cell in shifted_cells)
+    assert sorted(Task.objects.values_list("title", flat=True)) == sorted(PAYLOADS + shifted)  # stored unchanged

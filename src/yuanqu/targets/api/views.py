@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError as APIValidationError
 from rest_framework.response import Response
 
 from yuanqu.core.api.viewsets import ZoneScopedViewSet
+from yuanqu.core.params import MAX_DATE, MIN_DATE, to_date
 from yuanqu.targets.api.serializers import (
     LetterSerializer,
     LineProgressSerializer,
@@ -55,15 +56,18 @@ class LetterViewSet(ZoneScopedViewSet):
         parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today when left out")],
         responses=LineProgressSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def progress(self, request, pk=None):
         """Every line's actual, share done, yardstick (days or months reported), colour, seasonal yardstick and
         year-end points at ``as_of``."""
         letter = self.get_object()
-        try:
-            as_of = dt.date.fromisoformat(request.query_params.get("as_of") or dt.date.today().isoformat())
-        except ValueError:
-            raise APIValidationError({"as_of": "日期格式应为 YYYY-MM-DD / a date as YYYY-MM-DD"}) from None
+        as_of = to_date(request.query_params.get("as_of") or dt.date.today())
+        if as_of is None:
+            raise APIValidationError(
+                {
+                    "as_of": f"日期应为 {MIN_DATE} 至 {MAX_DATE} 之间的 YYYY-MM-DD / a date as YYYY-MM-DD from {MIN_DATE} to {MAX_DATE}"
+                }
+            )
         rows = letter_progress(letter, user=request.user, as_of=as_of)
         return Response(LineProgressSerializer(rows, many=True).data)
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from rest_framework.test import APIClient
 
 from yuanqu.ranking.models import ZoneMonth
 from yuanqu.targets.models import ResponsibilityLetter, Target, Task
@@ -159,3 +160,24 @@ def test_the_supervision_notice_is_a_docx_naming_the_task_and_its_lateness(clien
     assert (cells["督办事项"], cells["责任单位"], cells["应办结日期"]) == ("厂房交付", "招商局", "2026-01-09")
     assert cells["预警"].startswith("逾期（逾期 ")
     assert client.get(f"/supervision/tasks/{other.pk}/notice.docx").status_code == 404
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "9999-12-31", "1899-12-31", "2200-01-01"])
+def test_a_date_beyond_the_calendar_span_is_refused_beside_a_good_year_never_a_500(client, user_a, letter_a, as_of):
+    """A date of year 1 with a good year took the overview into date arithmetic that overflowed (a 500)."""
+    client.force_login(user_a)
+    page = client.get("/supervision/", {"year": 2026, "as_of": as_of})
+    assert page.status_code == 400
+    assert "年度或日期无效，显示今年的情况。" in page.content.decode()
+    assert client.get(f"/supervision/letters/{letter_a.pk}/", {"as_of": as_of}).status_code == 400
+    assert client.get("/supervision/report.xlsx", {"year": 2026, "as_of": as_of}).status_code == 200
+    assert client.get("/supervision/tasks/", {"as_of": as_of}).status_code == 200
+    bulletin = client.get("/supervision/tasks/bulletin/", {"start": as_of, "end": "2026-06-30"})
+    assert bulletin.status_code == 400
+    api = APIClient()
+    api.force_authenticate(user_a)
+    refused = api.get(f"/api/letters/{letter_a.pk}/progress/", {"as_of": as_of})
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "as_of": "日期应为 1900-01-01 至 2199-12-31 之间的 YYYY-MM-DD / a date as YYYY-MM-DD from 1900-01-01 to 2199-12-31"
+    }

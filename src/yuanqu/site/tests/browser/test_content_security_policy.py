@@ -98,6 +98,20 @@ def test_every_main_page_loads_without_a_policy_violation(live_server, city, chr
         "/jobs/",
         "/users/",
         "/api/docs/",
+        "/ranking/",
+        "/ranking/methods/",
+        "/ranking/figures/",
+        "/ranking/peers/",
+        "/supervision/",
+        "/supervision/tasks/",
+        "/supervision/tasks/bulletin/",
+        "/chains/",
+        "/chains/new/",
+        "/service/",
+        "/service/board/",
+        "/service/visits/",
+        "/service/statistics/",
+        "/service/mine/",
         "/admin/",
         "/admin/land/parcel/",
         f"/admin/projects/project/{city['project'].pk}/change/",
@@ -119,13 +133,18 @@ def test_every_main_page_loads_without_a_policy_violation(live_server, city, chr
         page.add_init_script(RECORD_VIOLATIONS)
         page.route(f"{TILE_HOST}/**", serve_tile)
         seen = {}
-        for url in pages:
-            response = page.goto(f"{live_server.url}{url}")
-            assert response.status == 200, url
-            assert "'self'" in response.headers["content-security-policy"]
-            page.wait_for_load_state("networkidle")
-            seen[url] = page.evaluate("window.__csp")
+        for language in ("zh-hans", "en"):  # the pages in both languages (the English ones load other strings)
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+            for url in pages:
+                response = page.goto(f"{live_server.url}{url}")
+                assert response.status == 200, url
+                assert "'self'" in response.headers["content-security-policy"]
+                assert response.headers["content-language"] == language, url
+                page.wait_for_load_state("networkidle")
+                seen[f"{language} {url}"] = page.evaluate("window.__csp")
+        assert len(seen) == 2 * len(pages)
         assert {url: v for url, v in seen.items() if v} == {}
+        page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
 
         # The charts and the parcel map drew under the policy.
         page.goto(f"{live_server.url}/enterprises/{city['enterprise'].pk}/")

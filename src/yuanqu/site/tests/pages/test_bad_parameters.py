@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import re
 import time
-from decimal import Decimal
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -35,6 +34,9 @@ BAD_VALUES = (
 )
 # Each parameter alone gets these (all of BAD_VALUES go to all of a page's parameters at once as well).
 ALONE = ("9" * 20, "²", "0001-01-01", "x" * 2000 + "\x00")
+# And these beside the good values the page's own links and forms give its other parameters (a date of year 1
+# with a good year reached arithmetic that a bad year had stopped before).
+BESIDE = ("9" * 20, "0001-01-01", "9999-12-31")
 HUGE_IDS = (str(2**63), "9" * 20)
 # Parameters every page of the site that takes parameters (not the admin) is tried with, named or not.
 ALWAYS = ("zone", "page")
@@ -47,6 +49,8 @@ MAX_PAGES = 400
 HREF = re.compile(r"""href=["']([^"'#]+)""")
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
 FIELD = re.compile(r"""<(?:input|select|textarea)\b[^>]*\bname=["']([^"']+)["']""", re.I)
+INPUT = re.compile(r"<input\b([^>]*)>", re.I)
+ATTRIBUTE = re.compile(r"""\b(name|value)=["']([^"']*)["']""", re.I)
 
 
 def _route(path: str) -> str | None:
@@ -57,9 +61,10 @@ def _route(path: str) -> str | None:
     return match.route
 
 
-def discover(client: Client, starts: list[str]) -> dict[str, tuple[str, set[str]]]:
-    """Route → (one URL of it, the query parameter names seen for it), following the site's links."""
-    pages: dict[str, tuple[str, set[str]]] = {}
+def discover(client: Client, starts: list[str]) -> dict[str, tuple[str, set[str], dict[str, str]]]:
+    """Route → (one URL of it, the query parameter names seen for it, a good value seen for each), following the
+    site's links."""
+    pages: dict[str, tuple[str, set[str], dict[str, str]]] = {}
     queue = list(starts)
     seen: set[str] = set()
     while queue and len(seen) < MAX_PAGES:
@@ -71,18 +76,25 @@ def discover(client: Client, starts: list[str]) -> dict[str, tuple[str, set[str]
         route = _route(path)
         if route is None or SKIP.match(path):
             continue
-        names = {key for key, _value in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+        pairs = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+        names = {key for key, _value in pairs}
+        good = {key: value for key, value in pairs if value}
         if route in pages:
             pages[route][1].update(names)
+            pages[route][2].update({k: v for k, v in good.items() if k not in pages[route][2]})
             continue
         response = client.get(url)
-        pages[route] = (path, names)
+        pages[route] = (path, names, good)
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
         html = response.content.decode(errors="replace")
         for attributes, body in FORM.findall(html):
             if "post" not in attributes.lower():
                 pages[route][1].update(FIELD.findall(body))
+                for tag in INPUT.findall(body):
+                    found = {k.lower(): v for k, v in ATTRIBUTE.findall(tag)}
+                    if found.get("name") and found.get("value"):
+                        pages[route][2].setdefault(found["name"], unescape(found["value"]))
         for href in HREF.findall(html):
             href = unescape(href)
             if href.startswith("?"):
@@ -92,16 +104,16 @@ def discover(client: Client, starts: list[str]) -> dict[str, tuple[str, set[str]
     return pages
 
 
-def sweep(client: Client, pages: dict[str, tuple[str, set[str]]]) -> list[str]:
-    """Every page with its parameters bad (all at once, and each alone) and every id of its path made huge: the
-    requests answered with a 5xx."""
+def sweep(client: Client, pages: dict[str, tuple[str, set[str], dict[str, str]]]) -> list[str]:
+    """Every page with its parameters bad (all at once, each alone, and each beside the others' good values) and
+    every id of its path made huge: the requests answered with a 5xx."""
     failures = []
 
     def get(url: str) -> None:
         if client.get(url).status_code >= 500:
             failures.append(url[:120])
 
-    for route, (path, names) in pages.items():
+    for route, (path, names, good) in pages.items():
         tried = set() if ADMIN_FORM.match(route) else names - {"csrfmiddlewaretoken", "next"}
         if tried and not route.startswith(("admin/", "api:")):
             tried |= set(ALWAYS)
@@ -112,6 +124,10 @@ def sweep(client: Client, pages: dict[str, tuple[str, set[str]]]) -> list[str]:
                 for name in sorted(tried):
                     for value in ALONE:
                         get(f"{path}?{urlencode({name: value})}")
+                    others = {key: value for key, value in good.items() if key in tried and key != name}
+                    if others:
+                        for value in BESIDE:
+                            get(f"{path}?{urlencode(others | {name: value})}")
         for number in set(re.findall(r"/(\d+)(?=/|\.)", path)):
             for huge in HUGE_IDS:
                 get(re.sub(rf"/{number}(?=/|\.)", f"/{huge}", path))
@@ -127,25 +143,22 @@ def quiet_request_log():
 
 
 @pytest.fixture
-def everything(world_a, world_b, city_admin):
-    """Both zones' worlds, an evaluation run and a ranking run, so every page has something to link to."""
-    from yuanqu.evaluation.services import preset_method, run_evaluation
-    from yuanqu.ranking.models import ZoneYear
-    from yuanqu.ranking.services import preset_zone_method, run_zone_evaluation
+def everything(db):
+    """A small demo city, so every page of every app (land, enterprises, projects, evaluation, ranking, supervision,
+    service, chains, the cockpit) has objects to link to; its first zone, which a zone user is given."""
+    from yuanqu.demo.builder import build_demo_city
+    from yuanqu.zones.models import Zone
 
-    for n, world in enumerate((world_a, world_b)):
-        ZoneYear.objects.create(zone=world.zone, year=2025, gdp=Decimal(100 + n), budget_revenue=Decimal(10 + n))
-    run_evaluation(method=preset_method(name="huangyan-2022"), year=2024, user=None)
-    run_zone_evaluation(method=preset_zone_method(name="zones-reference"), year=2025, user=None)
-    return world_a, world_b
+    build_demo_city(seed=7, enterprises=60, parcels=80, years=2, log=False)
+    return Zone.objects.filter(parent=None).order_by("pk").first()
 
 
 STARTS = ["/", "/admin/", "/imports/", "/users/", "/ranking/peers/", "/map/basemaps/"]
 
 
 @pytest.mark.parametrize("who", ["city_admin", "zone_user"])
-def test_no_page_answers_500_to_a_bad_parameter(everything, zone_a, city_admin, who):
-    user = city_admin if who == "city_admin" else make_user("sweep_a", Role.ZONE_ADMIN, zones=[zone_a])
+def test_no_page_answers_500_to_a_bad_parameter(everything, city_admin, who):
+    user = city_admin if who == "city_admin" else make_user("sweep_a", Role.ZONE_ADMIN, zones=[everything])
     client = Client(raise_request_exception=False)  # a 500 is counted, not raised
     client.force_login(user)
     started = time.perf_counter()
@@ -171,11 +184,12 @@ def api_endpoints() -> dict[str, tuple[str, set[str]]]:
 
 
 @pytest.mark.parametrize("who", ["city_admin", "zone_user"])
-def test_no_api_endpoint_answers_500_to_a_bad_parameter(everything, zone_a, city_admin, who):
-    user = city_admin if who == "city_admin" else make_user("sweep_api_a", Role.ZONE_STAFF, zones=[zone_a])
+def test_no_api_endpoint_answers_500_to_a_bad_parameter(everything, city_admin, who):
+    user = city_admin if who == "city_admin" else make_user("sweep_api_a", Role.ZONE_STAFF, zones=[everything])
     client = Client(raise_request_exception=False)
     client.force_login(user)
     endpoints = api_endpoints()
     assert len(endpoints) >= 30
     # Path ids: the sweep makes each one huge.
-    assert sweep(client, {f"api:{path}": (url, names - {"format"}) for path, (url, names) in endpoints.items()}) == []
+    swept = {f"api:{path}": (url, names - {"format"}, {}) for path, (url, names) in endpoints.items()}
+    assert sweep(client, swept) == []

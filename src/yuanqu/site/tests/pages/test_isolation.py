@@ -6,6 +6,7 @@ kind of zone-bound user (staff, administrator, leader).
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -840,8 +841,15 @@ def test_admin_zone_filter_lists_nothing_for_another_zone_or_bad_values(staff_ad
 
 
 def test_admin_list_filter_given_letters_for_a_year_answers_400(staff_admin_a, world_a):
-    response = staff_admin_a.get("/admin/enterprises/enterpriseyear/", {"year": "abc"})
+    response = staff_admin_a.get("/admin/enterprises/enterpriseyear/", {"year": "abc", "q": "机械"})
     assert response.status_code == 400
+    assert (
+        "参数 year=abc 无效：筛选条件无效 / parameter year=abc is invalid: the list cannot be filtered by this value"
+        in (response.content.decode())
+    )
+    response = staff_admin_a.get("/admin/land/parcel/", {"code": "GY\x00"})
+    assert response.status_code == 400
+    assert "参数 code=GY\\0 无效：筛选条件无效" in response.content.decode()
 
 
 # Zone evaluation: a city-wide run ranks A (provincial) and B (national); a zone user sees A's result, nothing of B
@@ -1328,3 +1336,89 @@ def test_every_export_download_holds_only_zone_a(client_a, world_a, world_b, kin
         refused = client_a.get(f"/imports/export/{kind}.{fmt}", {"zone": zone.pk})
         assert refused.status_code == 404
         assert_nothing_of(_download_text(refused), world_b)
+
+
+@pytest.fixture
+def new_apps_b(world_a, world_b):
+    """Zone B's objects of the newer apps (supervision, service, chains, ranking figures), named so that a page
+    showing any of them is caught; one object of each in zone A as well."""
+    from yuanqu.chains.models import TargetFirm
+    from yuanqu.chains.testing import make_chain, make_node
+    from yuanqu.ranking.models import ZoneMonth, ZoneYear
+    from yuanqu.service.models import EnterpriseOfficial, EnterprisePlan
+    from yuanqu.service.testing import link, make_request, make_visit
+    from yuanqu.targets.models import ResponsibilityLetter, Target, Task
+
+    objects = {}
+    for world, tag in ((world_a, "甲"), (world_b, "乙")):
+        zone, enterprise = world.zone, world.enterprise
+        letter = ResponsibilityLetter.objects.create(zone=zone, year=2026, signed_by=f"{tag}签字人王某")
+        target = Target.objects.create(
+            letter=letter, zone=zone, year=2026, name=f"{tag}营商环境评价", unit="分", value=90
+        )
+        task = Task.objects.create(code=f"{tag}-T1", zone=zone, title=f"{tag}督办整改事项", lead_unit=f"{tag}招商局",
+                                   assigned_on=dt.date(2026, 5, 6), deadline=dt.date(2026, 9, 30))  # fmt: skip
+        official = make_user(f"official_{world.zone.code}", Role.ZONE_STAFF, zones=[zone])
+        request = make_request(enterprise, received_on=dt.date(2026, 3, 2), content=f"{tag}企业诉求用地指标")
+        visit = make_visit(enterprise, official=official, visited_on=dt.date(2026, 3, 1), findings=f"{tag}走访发现")
+        plan = EnterprisePlan.objects.create(enterprise=enterprise, year=2026, goal=f"{tag}一企一策扩能")
+        link(enterprise, official)
+        chain = make_chain([zone], f"{tag}园区动力电池链")
+        firm = TargetFirm.objects.create(
+            node=make_node(chain, "D1", f"{tag}电芯"), zone=zone, name=f"{tag}目标招引企业"
+        )
+        zone_year = ZoneYear.objects.create(zone=zone, year=2025, gdp=Decimal("123"))
+        zone_month = ZoneMonth.objects.create(zone=zone, year=2026, month=5, foreign_investment=Decimal(450))
+        objects[tag] = {
+            "targets/responsibilityletter": letter, "targets/target": target, "targets/task": task,
+            "service/servicerequest": request, "service/visit": visit, "service/enterpriseplan": plan,
+            "service/enterpriseofficial": EnterpriseOfficial.objects.get(enterprise=enterprise),
+            "chains/chain": chain, "chains/targetfirm": firm, "ranking/zoneyear": zone_year,
+            "ranking/zonemonth": zone_month,
+        }  # fmt: skip
+    return objects
+
+
+NEW_APP_MARKERS_B = ["乙签字人王某", "乙营商环境评价", "乙督办整改事项", "乙企业诉求用地指标", "乙走访发现", "乙一企一策扩能",
+                     "乙园区动力电池链", "乙目标招引企业", "乙电芯"]  # fmt: skip
+
+
+def test_the_admin_of_the_newer_apps_shows_a_staff_zone_admin_nothing_of_zone_b(
+    staff_admin_a, world_a, world_b, new_apps_b
+):
+    """Every list, change page, history and add form (with B's ids put into its raw-id and autocomplete fields)
+    of the supervision, service, chains and ranking admins, walked by a staff zone administrator of A."""
+
+    def clean(html):
+        leaked = [marker for marker in NEW_APP_MARKERS_B + world_b.names if marker in html]
+        assert leaked == []
+
+    for key, obj in new_apps_b["乙"].items():
+        response = staff_admin_a.get(f"/admin/{key}/")
+        assert response.status_code == 200, key
+        clean(response.content.decode())
+        for suffix in ("change/", "history/", "delete/"):
+            response = staff_admin_a.get(f"/admin/{key}/{obj.pk}/{suffix}", follow=True)
+            assert response.redirect_chain == [("/admin/", 302)] or response.status_code == 404, (key, suffix)
+            clean(response.content.decode())
+        lookups = {"enterprise": world_b.enterprise.pk, "zone": world_b.zone.pk, "letter": new_apps_b["乙"]["targets/responsibilityletter"].pk,
+                   "visit": new_apps_b["乙"]["service/visit"].pk, "official": new_apps_b["乙"]["service/visit"].official_id}  # fmt: skip
+        response = staff_admin_a.get(f"/admin/{key}/add/", lookups)
+        clean(response.content.decode())
+        for name, value in lookups.items():
+            response = staff_admin_a.get(f"/admin/{key}/", {f"{name}__id__exact": value})
+            assert response.status_code in (200, 400), (key, name)
+            clean(response.content.decode())
+    # A's own objects are there: the lists are not simply empty.
+    html = staff_admin_a.get("/admin/service/servicerequest/").content.decode()
+    assert world_a.enterprise.name in html
+    assert "甲园区动力电池链" in staff_admin_a.get("/admin/chains/chain/").content.decode()
+    for app, model, field in (("service", "servicerequest", "enterprise"), ("service", "visit", "enterprise"),
+                              ("service", "enterpriseplan", "enterprise"), ("service", "enterpriseofficial", "enterprise")):  # fmt: skip
+        response = staff_admin_a.get(
+            "/admin/autocomplete/", {"app_label": app, "model_name": model, "field_name": field, "term": "有限公司"}
+        )
+        assert {item["text"] for item in response.json()["results"]} == {
+            world_a.enterprise.name,
+            world_a.sub_enterprise.name,
+        }
