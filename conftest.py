@@ -107,6 +107,7 @@ def roomy_api_rates_and_a_fresh_cache(settings):
     cache.clear()
     caches["cockpit"].clear()
     caches["security"].clear()
+    caches["rates"].clear()
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "100000/minute", "user": "100000/minute", "token_failure": "100000/hour"},
@@ -115,6 +116,7 @@ def roomy_api_rates_and_a_fresh_cache(settings):
     cache.clear()
     caches["cockpit"].clear()
     caches["security"].clear()
+    caches["rates"].clear()
 
 
 @pytest.fixture

@@ -138,6 +138,9 @@ CACHES = {
         "TIMEOUT": 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 20000, "CULL_FREQUENCY": 4},
     },
+    # The API's request counts per account and per address (yuanqu.core.api.throttling): one process's memory here,
+    # Redis with YUANQU_REDIS_URL, so that several machines count together.
+    "rates": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rates"},
     # The cockpit's sections, shared by every process of a machine (web and worker): a worker rebuilds what a write
     # made stale while the pages show the last figures (yuanqu.dashboard.cockpit). Four entries a section and view
     # (the section, its version, the page's and the big screen's drawn parts): room for 150 zones' users' views of
@@ -333,6 +336,15 @@ if YUANQU_REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [YUANQU_JOB_QUEUE]}}
     # A job may run for hours (a province's evaluation); RQ's default timeout is three minutes.
     RQ_QUEUES = {YUANQU_JOB_QUEUE: {"URL": YUANQU_REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+    # Several machines serve one platform: the API's request counts and the wrong tokens per address are kept where
+    # all of them see them, as the login lockouts are (in the database).
+    for _name in ("security", "rates"):
+        CACHES[_name] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": YUANQU_REDIS_URL,
+            "KEY_PREFIX": f"yuanqu:{YUANQU_JOB_QUEUE}:{_name}",
+            "TIMEOUT": 24 * 3600,
+        }
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": [YUANQU_JOB_QUEUE]}}
 # A running job whose worker has not been heard of for this long is taken for dead (its heartbeat is every 2 s).

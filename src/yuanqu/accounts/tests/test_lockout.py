@@ -247,3 +247,64 @@ def test_a_short_password_is_refused_in_chinese_and_in_english(client, zone_a):
         "This password is too short. It must contain at least 10 characters."
     ]
     assert not type(admin).objects.filter(username="newuser").exists()
+
+
+def test_with_redis_the_rates_and_wrong_tokens_are_counted_on_redis_for_every_machine():
+    """A deployment with YUANQU_REDIS_URL (several machines): both counts live on that Redis."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "YUANQU_REDIS_URL": "redis://10.9.9.9:6379/3", "YUANQU_JOB_QUEUE": "province"}
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps({k: settings.CACHES[k] for k in ('rates', 'security')}))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "yuanqu.site.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    caches = json.loads(shown.stdout.strip().splitlines()[-1])
+    assert {k: (v["BACKEND"], v["LOCATION"], v["KEY_PREFIX"]) for k, v in caches.items()} == {
+        "rates": ("django.core.cache.backends.redis.RedisCache", "redis://10.9.9.9:6379/3", "yuanqu:province:rates"),
+        "security": (
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://10.9.9.9:6379/3",
+            "yuanqu:province:security",
+        ),
+    }
+
+
+def test_the_request_counts_on_redis_are_seen_by_another_machine(user_a, real_api_rates, settings):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379 (CI starts one)")
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    on_redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/14",
+        "KEY_PREFIX": "yuanqu-test:rates",
+    }
+    settings.CACHES = {**settings.CACHES, "rates": on_redis}
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "user": "3/minute"},
+    }
+    caches["rates"].delete(f"throttle_user_{user_a.pk}")
+    try:
+        client = APIClient(REMOTE_ADDR="10.3.0.7")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token(user=user_a)}")
+        assert [client.get("/api/zones/").status_code for _ in range(4)] == [200, 200, 200, 429]
+        another_machine = RedisCache("redis://127.0.0.1:6379/14", {"KEY_PREFIX": "yuanqu-test:rates"})
+        assert len(another_machine.get(f"throttle_user_{user_a.pk}")) == 3
+    finally:
+        caches["rates"].delete(f"throttle_user_{user_a.pk}")

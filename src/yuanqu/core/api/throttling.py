@@ -1,8 +1,9 @@
 """How often a client may call the API, and who the client is: the address behind the configured proxies.
 
 The rates live in ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]`` and are read when a request comes (DRF reads them
-once, at import), so a deployment's or a test's settings apply. Request counts are kept in the default cache, wrong
-tokens in the "security" cache, which every web process of a machine shares.
+once, at import), so a deployment's or a test's settings apply. Request counts are kept in the "rates" cache, wrong
+tokens in the "security" cache: with ``YUANQU_REDIS_URL`` both are on Redis, which every machine shares; without it,
+the rates are one process's and the wrong tokens those of one machine's processes.
 """
 
 from __future__ import annotations
@@ -26,18 +27,23 @@ def _rate(scope: str) -> str | None:
     return settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(scope)
 
 
-class AnonRateThrottle(throttling.AnonRateThrottle):
+class _Counted:
+    @property
+    def cache(self):
+        from django.core.cache import caches
+
+        return caches["rates"]
+
+    def get_rate(self):
+        return _rate(self.scope)
+
+
+class AnonRateThrottle(_Counted, throttling.AnonRateThrottle):
     """Requests without an account, per address."""
 
-    def get_rate(self):
-        return _rate(self.scope)
 
-
-class UserRateThrottle(throttling.UserRateThrottle):
+class UserRateThrottle(_Counted, throttling.UserRateThrottle):
     """Requests of a signed-in account (per address without one)."""
-
-    def get_rate(self):
-        return _rate(self.scope)
 
 
 class TokenFailureThrottle(throttling.SimpleRateThrottle):
