@@ -8,6 +8,7 @@ from yuanqu.analytics.industry import class_codes
 from yuanqu.chains.models import Chain, ChainNode, Position, TargetFirm
 from yuanqu.chains.services import can_edit_chain, save_chain, save_node, save_target
 from yuanqu.core.importing.pipeline import (
+    CHANGED_SINCE_READ,
     Change,
     Importer,
     Plan,
@@ -64,6 +65,7 @@ class ChainImporter(Importer):
         self.chains: dict[str, Chain] = {}
         self.chain_zones: dict[str, list[int]] = {}
         self.chain_changed: dict[str, bool] = {}
+        self.owner_read: dict[str, tuple[str, int]] = {}  # chain name -> its owner as read, the row changing it
         self.rows: list[tuple[ChainNode, str, str | None, int, bool]] = []  # node, chain name, parent, row, changed
         self.read: dict[int, dict] = {}  # id(node) -> its fields as read, for stored links the file may change
         stored_nodes: dict[tuple[str, str], ChainNode] = {}
@@ -109,6 +111,8 @@ class ChainImporter(Importer):
                     )
             owner = (v.get("owner") or "").strip() if "owner" in headers else ""
             if owner and owner != chain.owner:
+                if chain.pk is not None:
+                    self.owner_read.setdefault(name, (chain.owner, row))
                 chain.owner = owner
                 self.chain_changed[name] = True
             if (first := seen.get((name, code))) is not None:
@@ -176,6 +180,11 @@ class ChainImporter(Importer):
                 plan.guards.append(self._guard(node, name, parent_key, row))
             else:
                 plan.unchanged += 1
+        for name, (owner, row) in self.owner_read.items():
+            chain = self.chains[name]
+            plan.others.append(
+                Change({"owner": chain.owner}, name, None, key=(name,), pk=chain.pk, row=row, read={"owner": owner})
+            )
         return plan
 
     def _guard(self, node: ChainNode, chain: str, parent_key: str | None, row: int) -> Change:
@@ -223,6 +232,15 @@ class ChainImporter(Importer):
                     break
                 seen.add(id(parent))
                 parent = self.parent_of.get(id(parent), parent.parent)
+
+    def changed_elsewhere(self, plan) -> list:
+        """A chain whose 链长 the file changes and someone else changed after the file was read."""
+        conflicts = []
+        for change in sorted(plan.others, key=lambda change: change.pk):
+            stored = Chain.objects.select_for_update().filter(pk=change.pk).values_list("owner", flat=True)
+            if list(stored) != [change.read["owner"]]:
+                conflicts.append(problem(change.row, None, change.label, *CHANGED_SINCE_READ))
+        return conflicts
 
     def write(self, plan, *, user, progress) -> None:
         """Save the chains, then their links parents first. A chain or link read when the file was checked takes

@@ -170,6 +170,9 @@ class Plan:
     unchanged: int = 0
     # Updates an importer writes itself (model instances, as zones are): what the write checks for them.
     guards: list[Change] = field(default_factory=list)
+    # Changes to records beyond the model's (a chain's own fields beside its links): the importer checks them itself
+    # (`Importer.changed_elsewhere`); the fingerprint counts them, so a confirmation sees them change too.
+    others: list[Change] = field(default_factory=list)
     # The values of the created objects a column at a time (attname -> values in the order of `creates`;
     # decimals as Decimals or as their text), where an importer gives them so: its creates then hold no values.
     created_columns: dict[str, list] | None = None
@@ -223,8 +226,8 @@ class Plan:
         """What the plan does to each row of the file, as short digests by row number: a create, or an update
         with its values before and after; rows left unchanged are absent. Two plans of one file differ where
         the data changed in between."""
-        prints = {}
-        for change in chain(self.creates, self.updates, self.guards):
+        texts: dict[str, str] = {}
+        for change in chain(self.creates, self.updates, self.guards, self.others):
             if not isinstance(change, Change) or change.row is None:
                 continue
             if change.pk is None:
@@ -237,8 +240,9 @@ class Plan:
                         sorted((name, _stable(value)) for name, value in (change.read or {}).items()),
                     ]
                 )
-            prints[str(change.row)] = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-        return prints
+            row = str(change.row)
+            texts[row] = texts[row] + text if row in texts else text
+        return {row: hashlib.blake2b(text.encode(), digest_size=8).hexdigest() for row, text in texts.items()}
 
 
 class FirstRows:
@@ -287,6 +291,12 @@ class Importer:
     def write(self, plan: Plan, *, user, progress) -> None:
         """Write a valid plan; runs inside the import's transaction."""
         write_plan(self.model, plan, natural_key=self.natural_key, progress=progress)
+
+    def changed_elsewhere(self, plan: Plan) -> list[Problem]:
+        """The rows whose other records (beyond `model`'s rows, which `changed_since_read` checks: a chain's own
+        fields beside its links) someone else changed since the file was read; runs in the write's transaction,
+        before `write`, and should lock what it compares."""
+        return []
 
 
 def problem(row: int | None, column: str | None, value, zh: str, en: str) -> Problem:
@@ -474,7 +484,7 @@ def write_import(prepared: PreparedImport) -> ImportReport:
             transaction.atomic(),
             acting(source="import", user=user),
         ):
-            conflicts = changed_since_read(importer, plan, last_pk=prepared.last_pk)
+            conflicts = changed_since_read(importer, plan, last_pk=prepared.last_pk) + importer.changed_elsewhere(plan)
             if not conflicts:
                 importer.write(plan, user=user, progress=writing)
     except IntegrityError:

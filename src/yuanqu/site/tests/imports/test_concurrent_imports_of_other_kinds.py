@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from yuanqu.accounts.testing import PASSWORD
 from yuanqu.chains.importers import ChainImporter, TargetFirmImporter
-from yuanqu.chains.models import ChainNode, TargetFirm
+from yuanqu.chains.models import Chain, ChainNode, TargetFirm
 from yuanqu.chains.testing import make_chain, make_node
 from yuanqu.core.importing.pipeline import prepare_import, run_import, write_import
 from yuanqu.ranking.importers import PeerYearImporter, ZoneYearImporter
@@ -115,6 +115,32 @@ def test_a_chain_import_changing_a_link_changed_since_it_was_read_is_refused(tmp
     assert [(p.row, p.value, p.reason_en) for p in report.problems] == [(2, "动力电池 M1 电芯", CHANGED)]
     node.refresh_from_db()
     assert node.keywords == "锂电池"
+
+
+def test_a_chain_import_changing_an_owner_changed_since_it_was_read_is_refused(tmp_path, node):
+    path = write_xlsx(
+        tmp_path / "c.xlsx", [["产业链", "环节编号", "环节名称", "链长"], ["动力电池", "M1", "电芯", "王副市长"]]
+    )
+    prepared = prepare_import(ChainImporter(), path)
+    Chain.objects.filter(pk=node.chain_id).update(owner="李副市长")
+
+    report = write_import(prepared)
+
+    assert not report.written
+    assert [(p.row, p.value, p.reason_en) for p in report.problems] == [(2, "动力电池", CHANGED)]
+    assert Chain.objects.get(pk=node.chain_id).owner == "李副市长"
+
+
+def test_a_chain_confirmation_does_not_undo_an_owner_imported_after_the_report(tmp_path, client_a, node):
+    rows = [["产业链", "环节编号", "环节名称", "链长"], ["动力电池", "M1", "电芯", "王副市长"]]
+    token = report_token(client_a, "chains", write_xlsx(tmp_path / "mine.xlsx", rows))
+    rows[1][3] = "李副市长"
+    assert run_import(ChainImporter(), write_xlsx(tmp_path / "theirs.xlsx", rows)).written
+
+    response = client_a.post(reverse("imports:import-confirm", args=[token]))
+
+    assert response.status_code == 422
+    assert Chain.objects.get(pk=node.chain_id).owner == "李副市长"
 
 
 TARGET_HEADERS = ["产业链", "环节编号", "园区", "企业名称", "推荐理由", "状态"]
