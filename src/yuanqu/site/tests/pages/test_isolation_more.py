@@ -2,7 +2,8 @@
 that edit or delete the newer apps' rows (supervision letters and their lines, milestones and attachments, chain
 links and target firms, service plans, measures and linked officials, stage events, jobs), the pickers and the
 city's own pages. A user of zone A gets 404 for zone B's objects, finds none of B's zones, firms or projects
-among a form's choices, and a POST naming them is refused with nothing written.
+among a form's choices, and a POST naming them is refused with nothing written. Each refusal has its control:
+the same request for zone A's row, or naming A's zone, firm or project, is answered (and saved by A's editors).
 
 Every page route is named here or in test_isolation.py, or exempt with its reason (test_isolation_guard.py).
 """
@@ -22,6 +23,7 @@ from django.test import Client
 from yuanqu.accounts.models import User
 from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
+from yuanqu.service.testing import make_category
 
 ZONE_A_ROLES = {"staff": Role.ZONE_STAFF, "admin": Role.ZONE_ADMIN, "leader": Role.LEADER}
 
@@ -59,9 +61,10 @@ def edits(user) -> bool:
     return user.role != Role.LEADER
 
 
-@pytest.fixture
-def b_rows(world_a, world_b, user_b, settings, tmp_path):
-    """Zone B's rows of the newer apps, and a chain shared by A and B with a target firm of each."""
+def _zone_rows(world, tag: str, user, node) -> dict:
+    """A zone's rows of the newer apps: a letter with a line, a sub-park's task with a step, an attachment and a
+    milestone, a plan with a measure, a linked official, a request, a chain of the zone alone with a link, a target
+    firm on the link of a shared chain, a job of the zone's user with no zone, and its project's first stage change."""
     from yuanqu.chains.models import TargetFirm
     from yuanqu.chains.testing import make_chain, make_node
     from yuanqu.core.jobs.models import Job
@@ -69,33 +72,56 @@ def b_rows(world_a, world_b, user_b, settings, tmp_path):
     from yuanqu.service.testing import link, make_request
     from yuanqu.targets.models import ResponsibilityLetter, Target, Task, TaskAttachment, TaskMilestone, TaskStep
 
-    settings.MEDIA_ROOT = tmp_path
-    letter = ResponsibilityLetter.objects.create(zone=world_b.zone, year=2026, signed_by="乙签订人")
-    line = Target.objects.create(letter=letter, zone=world_b.zone, year=2026, name="乙营商环境评价", value=90)
+    letter = ResponsibilityLetter.objects.create(zone=world.zone, year=2026, signed_by=f"{tag}签订人")
+    line = Target.objects.create(letter=letter, zone=world.zone, year=2026, name=f"{tag}营商环境评价", value=90)
     task = Task.objects.create(
-        code="乙-DB-9", title="乙督办事项", zone=world_b.sub_park, lead_unit="乙招商局",
+        code=f"{tag}-DB-9", title=f"{tag}督办事项", zone=world.sub_park, lead_unit=f"{tag}招商局",
         assigned_on=dt.date(2026, 1, 5), deadline=dt.date(2026, 6, 30),
     )  # fmt: skip
-    step = TaskStep.objects.create(task=task, state="assigned", on=dt.date(2026, 1, 6), by="乙督办员")
-    attachment = TaskAttachment(step=step, name="乙附件.pdf", size=7)
-    attachment.file.save("b.pdf", ContentFile("%PDF-1 乙".encode()), save=True)
-    milestone = TaskMilestone.objects.create(task=task, title="乙节点", due_on=dt.date(2026, 3, 1))
-    plan = EnterprisePlan.objects.create(enterprise=world_b.enterprise, year=2026, goal="乙扩能目标")
-    measure = PlanMeasure.objects.create(plan=plan, content="乙协调措施", owner="某局", due_on=dt.date(2026, 9, 1))
-    official = link(world_b.enterprise, user_b)
-    request = make_request(world_b.enterprise, received_on=dt.date(2026, 3, 2), number="乙-SQ-9", unit="乙承办局")
-    chain_b = make_chain([world_b.zone], "乙产业链")
-    node_b = make_node(chain_b, "B1", industry_codes=world_b.enterprise.industry_code)
+    step = TaskStep.objects.create(task=task, state="assigned", on=dt.date(2026, 1, 6), by=f"{tag}督办员")
+    attachment = TaskAttachment(step=step, name=f"{tag}附件.pdf", size=7)
+    attachment.file.save("report.pdf", ContentFile(f"%PDF-1 {tag}".encode()), save=True)
+    plan = EnterprisePlan.objects.create(enterprise=world.enterprise, year=2026, goal=f"{tag}扩能目标")
+    chain = make_chain([world.zone], f"{tag}产业链")
+    rows = {
+        "letter": letter,
+        "line": line,
+        "task": task,
+        "attachment": attachment,
+        "milestone": TaskMilestone.objects.create(task=task, title=f"{tag}节点", due_on=dt.date(2026, 3, 1)),
+        "plan": plan,
+        "measure": PlanMeasure.objects.create(
+            plan=plan, content=f"{tag}协调措施", owner="某局", due_on=dt.date(2026, 9, 1)
+        ),
+        "official": link(world.enterprise, user),
+        "request": make_request(
+            world.enterprise, received_on=dt.date(2026, 3, 2), number=f"{tag}-SQ-9", unit=f"{tag}承办局"
+        ),
+        "chain": chain,
+        "link": make_node(chain, f"{tag}1", industry_codes=world.enterprise.industry_code),
+        "shared": node.chain,
+        "node": node,
+        "target": TargetFirm.objects.create(node=node, zone=world.zone, name=f"{tag}目标企业"),
+        "job": Job.objects.create(kind="import", label=f"导入：{tag}的文件.xlsx", user=user, zone=None),
+        "event": world.project.events.order_by("on").first(),
+    }
+    return rows
+
+
+@pytest.fixture
+def rows(world_a, world_b, user_of_a, user_b, settings, tmp_path) -> dict:
+    """Each zone's rows, by its tag; a chain shared by A and B holds a target firm of each."""
+    from yuanqu.chains.testing import make_chain, make_node
+
+    settings.MEDIA_ROOT = tmp_path
     shared = make_chain([world_a.zone, world_b.zone], "共享产业链")
     node = make_node(shared, "S1", industry_codes=world_a.enterprise.industry_code)
-    target_b = TargetFirm.objects.create(node=node, zone=world_b.zone, name="乙目标企业")
-    job = Job.objects.create(kind="import", label="导入：乙的文件.xlsx", user=user_b, zone=None)
-    return {
-        "letter": letter, "line": line, "task": task, "attachment": attachment, "milestone": milestone,
-        "plan": plan, "measure": measure, "official": official, "request": request, "chain_b": chain_b,
-        "node_b": node_b, "shared": shared, "node": node, "target_b": target_b, "job": job,
-        "event": world_b.project.events.order_by("on").first(),
-    }  # fmt: skip
+    return {"甲": _zone_rows(world_a, "甲", user_of_a, node), "乙": _zone_rows(world_b, "乙", user_b, node)}
+
+
+@pytest.fixture
+def b_rows(rows) -> dict:
+    return rows["乙"]
 
 
 def _b_state(rows: dict) -> tuple:
@@ -139,16 +165,16 @@ PAGES_OF_B = {
     "line edit": lambda r: f"/supervision/lines/{r['line'].pk}/edit/",
     "attachment": lambda r: f"/supervision/attachments/{r['attachment'].pk}/",
     "stage event correction": lambda r: f"/projects/events/{r['event'].pk}/correct/",
-    "official add to B's enterprise": lambda r: f"/service/enterprises/{r['plan'].enterprise_id}/officials/add/",
-    "plan add to B's enterprise": lambda r: f"/service/enterprises/{r['plan'].enterprise_id}/plans/add/",
+    "official add": lambda r: f"/service/enterprises/{r['plan'].enterprise_id}/officials/add/",
+    "plan add": lambda r: f"/service/enterprises/{r['plan'].enterprise_id}/plans/add/",
     "plan edit": lambda r: f"/service/plans/{r['plan'].pk}/edit/",
     "plan's new measure": lambda r: f"/service/plans/{r['plan'].pk}/measures/add/",
     "measure edit": lambda r: f"/service/measures/{r['measure'].pk}/edit/",
-    "B's chain's new link": lambda r: f"/chains/{r['chain_b'].pk}/links/new/",
-    "B's chain's new target": lambda r: f"/chains/{r['chain_b'].pk}/links/{r['node_b'].pk}/targets/new/",
-    "job of B's user": lambda r: f"/jobs/{r['job'].pk}/",
-    "job status of B's user": lambda r: f"/jobs/{r['job'].pk}/status/",
-    "job file of B's user": lambda r: f"/jobs/{r['job'].pk}/file/",
+    "chain's new link": lambda r: f"/chains/{r['chain'].pk}/links/new/",
+    "chain's new target": lambda r: f"/chains/{r['chain'].pk}/links/{r['link'].pk}/targets/new/",
+    "job": lambda r: f"/jobs/{r['job'].pk}/",
+    "job status": lambda r: f"/jobs/{r['job'].pk}/status/",
+    "job file": lambda r: f"/jobs/{r['job'].pk}/file/",
 }
 
 
@@ -183,12 +209,16 @@ POSTS_TO_B = {
         lambda r: f"/projects/events/{r['event'].pk}/correct/",
         lambda a: {"on": "2025-08-01", "reason": "被篡改"},
     ),
-    "official add to B's enterprise": (
+    "official add": (
         lambda r: f"/service/enterprises/{r['plan'].enterprise_id}/officials/add/",
-        lambda a: {"official": User.objects.get(username__endswith="_of_a").pk, "role": "linked_official"},
+        lambda a: {
+            "official": User.objects.get(username__endswith="_of_a").pk,
+            "role": "zone_contact",
+            "since": "2026-01-05",
+        },
     ),
     "official delete": (lambda r: f"/service/officials/{r['official'].pk}/delete/", lambda a: {}),
-    "plan add to B's enterprise": (
+    "plan add": (
         lambda r: f"/service/enterprises/{r['plan'].enterprise_id}/plans/add/",
         lambda a: {"year": 2027, "goal": "越界目标"},
     ),
@@ -203,21 +233,24 @@ POSTS_TO_B = {
         lambda a: {"content": "被篡改", "owner": "x", "due_on": "2026-10-01", "state": "done"},
     ),
     "measure delete": (lambda r: f"/service/measures/{r['measure'].pk}/delete/", lambda a: {}),
-    "B's chain's new link": (lambda r: f"/chains/{r['chain_b'].pk}/links/new/", lambda a: {"code": "X", "name": "x"}),
-    "B's chain's link projects": (
-        lambda r: f"/chains/{r['chain_b'].pk}/links/{r['node_b'].pk}/projects/",
+    "chain's new link": (
+        lambda r: f"/chains/{r['chain'].pk}/links/new/",
+        lambda a: {"code": "X", "name": "x", "position": "midstream", "order": 0},
+    ),
+    "chain's link projects": (
+        lambda r: f"/chains/{r['chain'].pk}/links/{r['link'].pk}/projects/",
         lambda a: {"project": a.project.pk, "kind": "fill"},
     ),
-    "B's chain's new target": (
-        lambda r: f"/chains/{r['chain_b'].pk}/links/{r['node_b'].pk}/targets/new/",
-        lambda a: {"zone": a.zone.pk, "name": "越界目标企业", "status": "tracking"},
+    "chain's new target": (
+        lambda r: f"/chains/{r['chain'].pk}/links/{r['link'].pk}/targets/new/",
+        lambda a: {"zone": a.zone.pk, "name": "越界目标企业", "status": "to_contact"},
     ),
-    "B's target on a shared chain, deleted": (
-        lambda r: f"/chains/{r['shared'].pk}/links/{r['node'].pk}/targets/{r['target_b'].pk}/delete/",
+    "target on a shared chain, deleted": (
+        lambda r: f"/chains/{r['shared'].pk}/links/{r['node'].pk}/targets/{r['target'].pk}/delete/",
         lambda a: {},
     ),
-    "job cancel of B's user": (lambda r: f"/jobs/{r['job'].pk}/cancel/", lambda a: {}),
-    "job retry of B's user": (lambda r: f"/jobs/{r['job'].pk}/retry/", lambda a: {}),
+    "job cancel": (lambda r: f"/jobs/{r['job'].pk}/cancel/", lambda a: {}),
+    "job retry": (lambda r: f"/jobs/{r['job'].pk}/retry/", lambda a: {}),
 }
 
 
@@ -231,56 +264,72 @@ def test_posts_to_zone_b_rows_are_not_found_and_change_nothing(client_a, world_a
     assert _b_state(b_rows) == before
 
 
-def test_an_attachment_of_zone_a_is_served_to_its_users(client_a, world_a, b_rows):
-    """The control of the attachment row: the same file in a task of A is served (so the 404 above is B's)."""
-    from yuanqu.targets.models import Task, TaskAttachment
+# The controls: the same addresses of zone A's rows are found (so each 404 above is zone B's).
+READ_ONLY = {"attachment", "job", "job status"}
 
-    attachment = b_rows["attachment"]
-    task = Task.objects.create(
-        code="甲-DB-9", title="甲督办事项", zone=world_a.zone, assigned_on=dt.date(2026, 1, 5),
-        deadline=dt.date(2026, 6, 30),
-    )  # fmt: skip
-    step = task.steps.create(state="assigned", on=dt.date(2026, 1, 6))
-    mine = TaskAttachment.objects.create(step=step, file=attachment.file.name, name="甲附件.pdf", size=7)
-    response = client_a.get(f"/supervision/attachments/{mine.pk}/")
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content) == "%PDF-1 乙".encode()
+
+@pytest.mark.parametrize("page", sorted(set(PAGES_OF_B) - {"job file"}))  # A's job has made no file
+def test_the_same_pages_of_zone_a_rows_are_found(client_a, user_of_a, world_a, rows, page):
+    response = client_a.get(PAGES_OF_B[page](rows["甲"]))
+    assert response.status_code == (200 if edits(user_of_a) or page in READ_ONLY else 403)
+
+
+# posts a leader gets a redirect for: the user's own job, or a refusal said as a message on the page returned to
+ANSWERED_WITH_A_MESSAGE = {"milestone add", "milestone done", "chain's link projects", "job cancel", "job retry"}
+
+
+@pytest.mark.parametrize("post", POSTS_TO_B)
+def test_the_same_posts_to_zone_a_rows_are_found(client_a, user_of_a, world_a, rows, post):
+    url, data = POSTS_TO_B[post]
+    response = client_a.post(url(rows["甲"]), data(world_a))
+    assert response.status_code == (302 if edits(user_of_a) or post in ANSWERED_WITH_A_MESSAGE else 403)
 
 
 # --- forms that create: nothing of B among the choices, a POST naming B refused --------------------------------
 
 
-# page → (what a POST sends, naming zone B's zone, firm or project; the model that must not gain a row)
+# page → (what a POST sends, naming a world's zone, firm or project; the model that gains a row when it is A's)
 NEW_FORMS = {
     "/supervision/letters/new/": (
-        lambda b: {"zone": b.zone.pk, "year": 2031, "signed_by": "越界"},
+        lambda w: {"zone": w.zone.pk, "year": 2031, "signed_by": "签订人"},
         ("targets", "ResponsibilityLetter"),
     ),
     "/service/requests/add/": (
-        lambda b: {
-            "enterprise": b.enterprise.pk,
+        lambda w: {
+            "enterprise": w.enterprise.pk,
             "received_on": "2026-03-02",
             "channel": "visit",
             "kind": "help",
-            "content": "越界诉求",
-            "number": "越界-1",
+            "category": make_category().pk,
+            "content": "厂房用电增容",
+            "number": f"{w.zone.code}-SQ-7",
         },
         ("service", "ServiceRequest"),
     ),
     "/chains/new/": (
-        lambda b: {"name": "越界产业链", "zones": [b.zone.pk], "leading_enterprises": [b.enterprise.pk]},
+        lambda w: {
+            "name": f"{w.zone.code}产业链",
+            "zones": [w.zone.pk],
+            "leading_enterprises": [w.enterprise.pk],
+            "weak_below": 3,
+        },
         ("chains", "Chain"),
     ),
     "/chains/{shared}/links/{node}/targets/new/": (
-        lambda b: {"zone": b.zone.pk, "name": "越界目标企业", "status": "tracking", "project": b.project.pk},
+        lambda w: {"zone": w.zone.pk, "name": "招引目标企业", "status": "to_contact", "project": w.project.pk},
         ("chains", "TargetFirm"),
     ),
     "/evaluation/new/": (
-        lambda b: {"preset": "huangyan-2022", "year": 2024, "zone": b.zone.pk},
+        lambda w: {"preset": "huangyan-2022", "year": 2024, "zone": w.zone.pk},
         ("evaluation", "EvaluationRun"),
     ),
     "/users/add/": (
-        lambda b: {"username": "越界用户", "role": "zone_staff", "zones": [b.zone.pk], "password": "Yq-long-pass-9"},
+        lambda w: {
+            "username": f"u{w.zone.code}",
+            "role": "zone_staff",
+            "zones": [w.zone.pk],
+            "password": "Yq-long-pass-9",
+        },
         ("accounts", "User"),
     ),
 }
@@ -309,15 +358,22 @@ def test_new_forms_offer_nothing_of_zone_b_and_refuse_it(client_a, user_of_a, wo
     assert response.status_code in ((200, 400) if allowed else (403,))  # the form again, its problem named
     assert_nothing_of_b(response.content.decode(), world_b)
     assert model.objects.count() == count
+    # The control: the same form naming zone A's zone, firm or project saves (so the refusal above is B's).
+    response = client_a.post(url, data(world_a))
+    assert response.status_code == (302 if allowed else 403)
+    assert model.objects.count() == count + allowed
 
 
-def test_tagging_a_shared_chain_link_with_a_zone_b_project_is_refused(client_a, world_a, world_b, b_rows):
+def test_tagging_a_shared_chain_link_with_a_zone_b_project_is_refused(client_a, user_of_a, world_a, world_b, b_rows):
     from yuanqu.chains.models import ChainProject
 
     shared, node = b_rows["shared"], b_rows["node"]
     for project in (world_b.project, world_b.sub_project):
         client_a.post(f"/chains/{shared.pk}/links/{node.pk}/projects/", {"project": project.pk, "kind": "fill"})
     assert not ChainProject.objects.exists()
+    client_a.post(f"/chains/{shared.pk}/links/{node.pk}/projects/", {"project": world_a.project.pk, "kind": "fill"})
+    tagged = [world_a.project.pk] if edits(user_of_a) else []  # the control: A's project is tagged by its editors
+    assert list(ChainProject.objects.values_list("project", flat=True)) == tagged
 
 
 def test_a_link_of_a_chain_shared_with_zone_b_is_the_citys_to_add(client_a, world_b, b_rows):
@@ -344,16 +400,23 @@ def test_the_project_picker_offers_zone_a_projects_only(client_a, user_of_a, wor
     assert client_a.get("/projects/pick/projects.json", {"q": world_b.project.name}).json() == {"results": []}
 
 
-def test_request_groups_hold_nothing_of_zone_b_and_its_requests_are_not_dispatched(client_a, world_a, world_b, b_rows):
+def test_request_groups_hold_nothing_of_zone_b_and_its_requests_are_not_dispatched(
+    client_a, user_of_a, world_a, world_b, rows, b_rows
+):
     response = client_a.get("/service/groups/")
     assert response.status_code == 200
     html = response.content.decode()
     assert_nothing_of_b(html, world_b)
     assert "乙-SQ-9" not in html and "乙承办局" not in html
     before = _b_state(b_rows)
-    response = client_a.post("/service/groups/dispatch/", {"request": [b_rows["request"].pk], "unit": "越界局"})
-    assert response.status_code in (302, 403)
-    assert _b_state(b_rows) == before
+    for chosen in ([b_rows["request"].pk], [b_rows["request"].pk, rows["甲"]["request"].pk]):
+        response = client_a.post("/service/groups/dispatch/", {"request": chosen, "unit": "越界局"})
+        assert response.status_code == 302
+        assert _b_state(b_rows) == before
+    # The control: A's request alone is dispatched by A's editors (all or none: not with B's above).
+    assert rows["甲"]["request"].steps.count() == 1
+    client_a.post("/service/groups/dispatch/", {"request": [rows["甲"]["request"].pk], "unit": "甲承办局"})
+    assert rows["甲"]["request"].steps.count() == (2 if edits(user_of_a) else 1)
 
 
 def test_the_import_page_and_another_users_upload_are_nothing_of_zone_b(
