@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone, translation
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_POST
 
 from yuanqu.core.params import choice_param, id_param, month_param, year_param
 from yuanqu.dashboard.jobs import FORMATS, submit_report
@@ -15,11 +15,13 @@ from yuanqu.zones.models import Zone
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_POST
 def monthly_report(request):
     """Start the report of ``year`` January to ``month`` (default: this month) for the user's zones, or for
-    ``zone`` among them, as ``format`` docx (default) or xlsx; answers with the job's page."""
-    data = request.POST if request.method == "POST" else request.GET
+    ``zone`` among them, as ``format`` docx (default) or xlsx; answers with the job's page. Only a POST starts
+    one (the cockpit's buttons post to the address with the period in its query): a GET writes nothing."""
+    data = request.GET.copy()
+    data.update(request.POST)
     today = timezone.localdate()
     year = year_param(data, default=today.year)
     month = month_param(data, default=today.month)

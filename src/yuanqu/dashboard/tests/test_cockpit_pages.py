@@ -346,8 +346,8 @@ def test_the_monthly_report_buttons_appear_once_the_report_exists(client, leader
     assert "report-link" not in html and 'id="screen-link"' in html
     settings.ROOT_URLCONF = "yuanqu.dashboard.tests.report_urls"
     html = client.get("/cockpit/", {"year": 2025, "month": 6, "zone": zone_a.pk}).content.decode()
-    assert f'href="/cockpit/report/?year=2025&amp;month=6&amp;zone={zone_a.pk}&amp;format=docx"' in html
-    assert f'href="/cockpit/report/?year=2025&amp;month=6&amp;zone={zone_a.pk}&amp;format=xlsx"' in html
+    assert f'action="/cockpit/report/?year=2025&amp;month=6&amp;zone={zone_a.pk}&amp;format=docx"' in html
+    assert f'action="/cockpit/report/?year=2025&amp;month=6&amp;zone={zone_a.pk}&amp;format=xlsx"' in html
 
 
 def test_the_cockpit_in_english(client, leader, ledger, test_sections):

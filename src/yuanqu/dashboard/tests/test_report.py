@@ -353,11 +353,13 @@ def test_the_cockpit_link_runs_the_report_as_a_job_whose_file_only_its_user_down
     settings.MEDIA_ROOT = tmp_path
     client.force_login(user_a)
     url = reverse("dashboard:monthly-report")
-    assert client.get(url, {"year": "2025", "month": "13"}).status_code == 400
-    assert client.get(url, {"year": "2025", "month": "6", "format": "pdf"}).status_code == 400
-    assert client.get(url, {"year": "2025", "month": "6", "zone": zone_b.pk}).status_code == 404
+    assert client.get(url, {"year": "2025", "month": "6"}).status_code == 405  # a GET starts nothing
+    assert client.post(url, {"year": "2025", "month": "13"}).status_code == 400
+    assert client.post(url, {"year": "2025", "month": "6", "format": "pdf"}).status_code == 400
+    assert client.post(url, {"year": "2025", "month": "6", "zone": zone_b.pk}).status_code == 404
     assert not Job.objects.exists()
-    response = client.get(url, {"year": "2025", "month": "6", "zone": zone_a.pk, "format": "xlsx"})
+    # As the cockpit's button posts: the period and zone in the address's query.
+    response = client.post(f"{url}?year=2025&month=6&zone={zone_a.pk}&format=xlsx")
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("jobs:job-detail", args=[job.pk])
     assert (job.kind, job.user, job.params["zone"], job.params["format"]) == (
@@ -384,7 +386,7 @@ def test_the_cockpit_link_runs_the_report_as_a_job_whose_file_only_its_user_down
 def test_a_docx_from_the_cockpit(client, settings, tmp_path, projects, city_admin, zone_a, zone_b):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(city_admin)
-    client.get(reverse("dashboard:monthly-report"), {"year": "2025", "month": "6"})
+    client.post(reverse("dashboard:monthly-report"), {"year": "2025", "month": "6"})
     job = Job.objects.get()
     assert services.execute(job.pk) == "succeeded"
     response = client.get(reverse("jobs:job-file", args=[job.pk]))
