@@ -46,7 +46,8 @@ def write_ranking(target, *, run: ZoneEvaluationRun, user) -> int:
             sheet.write_string(r, 5, change_mark(result.rank_change))
             sheet.write_string(r, 6, result.details.get("warning_zh") or result.warning)
             for offset, (key, _zh) in enumerate(categories):
-                _number(sheet, r, len(LEADING) + offset, row.categories.get(key), number)
+                score = row.categories.get(key)  # to 6 decimals as the total: no 99.99999999999999 in the cell
+                _number(sheet, r, len(LEADING) + offset, None if score is None else round(score, 6), number)
             band = f"{result.rank_best}–{result.rank_worst}" if result.rank_best and result.rank_worst else ""
             sheet.write_string(r, after + 1, band)
             sheet.write_string(r, after + 2, result.reason_zh)

@@ -114,6 +114,9 @@ def test_the_command_prints_the_ranks_and_writes_the_workbook_and_the_bulletin(t
     categories = ["对外开放得分", "发展质量得分", "科技创新得分", "绿色发展得分", "统筹协调得分"]
     assert header == ["园区代码", "园区名称", "总分", "排名", "上年排名", "位次变化", "预警", *categories, "排名组", "排名区间", "说明"]  # fmt: skip
     assert [cell.value for cell in sheet[3]][:7] == ["GA", "甲国家级经开区", 100, 1, 2, "▲1", ""]
+    scores = [cell.value for row in sheet.iter_rows(min_row=3, min_col=8, max_col=12) for cell in row]
+    # Category scores to 6 decimals, as the total: 100, not 99.99999999999999.
+    assert scores == [100, 100, 100, 100, 100, 100, 94.444444, 100, 100, 100, 100, 88.888889, 100, 100, 100]
     document = Document(str(tmp_path / "r.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading") or p.style.name == "Title"]
     assert headings[0] == "2025 年度园区综合评价结果通报" and "国家级开发区" in headings and "评价方法" in headings
