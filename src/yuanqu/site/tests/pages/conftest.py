@@ -84,6 +84,21 @@ def world_b(zone_b) -> ZoneWorld:
     return build_zone_world(zone_b, "乙", tax="3300", land_mu="30")
 
 
+# The isolation matrices (test_isolation.py, test_isolation_more.py) check each page for each zone-bound role of A.
+ZONE_A_ROLES = {"staff": Role.ZONE_STAFF, "admin": Role.ZONE_ADMIN, "leader": Role.LEADER}
+
+
+@pytest.fixture(params=sorted(ZONE_A_ROLES))
+def user_of_a(request, zone_a):
+    return make_user(f"{request.param}_of_a", ZONE_A_ROLES[request.param], zones=[zone_a])
+
+
+@pytest.fixture
+def client_a(client, user_of_a, world_a, world_b):
+    client.force_login(user_of_a)
+    return client
+
+
 @pytest.fixture
 def leader_a(zone_a):
     return make_user("leader_a", Role.LEADER, zones=[zone_a])

@@ -21,19 +21,6 @@ from yuanqu.core.access import Role
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.land.models import Parcel
 
-ZONE_A_ROLES = {"staff": Role.ZONE_STAFF, "admin": Role.ZONE_ADMIN, "leader": Role.LEADER}
-
-
-@pytest.fixture(params=sorted(ZONE_A_ROLES))
-def user_of_a(request, zone_a) -> User:
-    return make_user(f"{request.param}_of_a", ZONE_A_ROLES[request.param], zones=[zone_a])
-
-
-@pytest.fixture
-def client_a(client: Client, user_of_a, world_a, world_b) -> Client:
-    client.force_login(user_of_a)
-    return client
-
 
 def assert_nothing_of(html: str, world) -> None:
     leaked = [name for name in world.names if name in html]

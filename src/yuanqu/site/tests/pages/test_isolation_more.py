@@ -21,11 +21,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from yuanqu.accounts.models import User
-from yuanqu.accounts.testing import make_user
 from yuanqu.core.access import Role
 from yuanqu.service.testing import make_category
-
-ZONE_A_ROLES = {"staff": Role.ZONE_STAFF, "admin": Role.ZONE_ADMIN, "leader": Role.LEADER}
 
 # Strings of zone B's rows made below, besides the names of its world (zone, sub-park, firms, parcels, projects).
 B_NAMES = [
@@ -39,17 +36,6 @@ B_NAMES = [
     "乙产业链",
     "乙目标企业",
 ]
-
-
-@pytest.fixture(params=sorted(ZONE_A_ROLES))
-def user_of_a(request, zone_a) -> User:
-    return make_user(f"{request.param}_of_a", ZONE_A_ROLES[request.param], zones=[zone_a])
-
-
-@pytest.fixture
-def client_a(client: Client, user_of_a, world_a, world_b) -> Client:
-    client.force_login(user_of_a)
-    return client
 
 
 def assert_nothing_of_b(text: str, world_b) -> None:
