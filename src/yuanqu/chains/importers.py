@@ -18,6 +18,7 @@ from yuanqu.core.importing.pipeline import (
     keep_stored,
     present_keys,
     problem,
+    tree_guard,
 )
 from yuanqu.core.importing.tabular import Column
 from yuanqu.zones.importers import ZoneResolver, zone_labels
@@ -189,15 +190,16 @@ class ChainImporter(Importer):
 
     def _guard(self, node: ChainNode, chain: str, parent_key: str | None, row: int) -> Change:
         """What the write checks has not changed since the file was read: the fields this row changes."""
-        original = self.read[id(node)]
-        read = {name: value for name, value in original.items() if name != "parent_id" and getattr(node, name) != value}
-        values = {name: getattr(node, name) for name in read}
-        if parent_key is not None:
-            parent = self.parent_of.get(id(node))
-            read["parent_id"] = original["parent_id"]
-            values["parent_id"] = parent.pk if parent is not None else None
-        label = f"{chain} {node.code} {node.name}"
-        return Change(values, label, None, key=(chain, node.code), pk=node.pk, row=row, read=read)
+        return tree_guard(
+            node,
+            self.read[id(node)],
+            parent_given=parent_key is not None,
+            parent=self.parent_of.get(id(node)),
+            label=f"{chain} {node.code} {node.name}",
+            zone_id=None,
+            key=(chain, node.code),
+            row=row,
+        )
 
     def _resolve_parents(self, headers, problems, stored_nodes) -> None:
         in_file = {(name, node.code): node for node, name, *_rest in self.rows}

@@ -12,6 +12,7 @@ from yuanqu.core.importing.pipeline import (
     keep_stored,
     present_keys,
     problem,
+    tree_guard,
 )
 from yuanqu.core.importing.tabular import Column
 from yuanqu.zones.models import Zone
@@ -212,14 +213,16 @@ class ZoneImporter(Importer):
 
     def _guard(self, zone: Zone, parent_key: str | None, row: int) -> Change:
         """What the write checks has not changed since the file was read: the fields this row changes."""
-        original = self.read[id(zone)]
-        read = {name: value for name, value in original.items() if name != "parent_id" and getattr(zone, name) != value}
-        values = {name: getattr(zone, name) for name in read}
-        if parent_key is not None:
-            parent = self.parent_of.get(id(zone))
-            read["parent_id"] = original["parent_id"]
-            values["parent_id"] = parent.pk if parent is not None else None
-        return Change(values, zone.name, zone.pk, key=(zone.code or zone.name,), pk=zone.pk, row=row, read=read)
+        return tree_guard(
+            zone,
+            self.read[id(zone)],
+            parent_given=parent_key is not None,
+            parent=self.parent_of.get(id(zone)),
+            label=zone.name,
+            zone_id=zone.pk,
+            key=(zone.code or zone.name,),
+            row=row,
+        )
 
     def _resolve_parents(self, headers, problems, by_code, by_name, editable, user) -> None:
         """Every parent must exist (in the database or the file), be editable, and form no cycle;

@@ -508,6 +508,21 @@ def guard(instance: models.Model, read: dict, *, label: str, zone_id: int | None
     return Change(values, label, zone_id, pk=instance.pk, row=row, read=read)
 
 
+def tree_guard(
+    instance: models.Model, original: dict, *, parent_given: bool, parent, label: str, zone_id, key: tuple, row: int
+) -> Change:
+    """`guard` for a record of a tree (a zone, a chain link) whose parent the importer sets at the write: the fields
+    its row changes as they were read (``original``: attname -> value), with its parent when the file names one
+    (``parent``: the instance it will get, None for none)."""
+    read = {name: value for name, value in original.items() if name != "parent_id" and getattr(instance, name) != value}
+    change = guard(instance, read, label=label, zone_id=zone_id, row=row)
+    if parent_given:
+        change.read["parent_id"] = original["parent_id"]
+        change.values["parent_id"] = parent.pk if parent is not None else None
+    change.key = key
+    return change
+
+
 def keep_stored(instance: models.Model, change: Change) -> None:
     """Give an instance read when the file was checked the values stored now (locked by `changed_since_read`) of
     every field its row does not change, so that saving it whole writes only what the file changes and keeps
