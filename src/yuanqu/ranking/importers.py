@@ -14,6 +14,7 @@ from dataclasses import replace
 from yuanqu.analytics.zone_figures import FIGURES
 from yuanqu.core.access import is_city_admin, sees_all_zones
 from yuanqu.core.importing.pipeline import (
+    CREATED_SINCE_READ,
     FirstRows,
     Importer,
     Plan,
@@ -280,6 +281,18 @@ class PeerYearImporter(Importer):
                 values, stored=current, label=f"{peer.name} {year}", zone_id=None, key=(peer.name, year), row=row
             )
         return plan
+
+    def changed_elsewhere(self, plan: Plan) -> list:
+        """The rows of a peer this file creates that someone else created since the file was read."""
+        names = set(self.new_peers)
+        if not names:
+            return []
+        created = set(PeerZone.objects.filter(name__in=names).values_list("name", flat=True))
+        return [
+            problem(row, None, f"{peer.name} {year}", *CREATED_SINCE_READ)
+            for peer, year, _values, row in self.rows
+            if peer.pk is None and peer.name in created
+        ]
 
     def write(self, plan: Plan, *, user, progress) -> None:
         """Create the new peers, then write the years with their peer's id."""

@@ -72,6 +72,27 @@ def test_peer_years_plans_name_their_rows_for_the_confirmation(tmp_path, db):
     assert [change.row for change in report.creates] == [2]
 
 
+def test_a_peer_created_by_someone_else_since_the_file_was_read_is_refused_naming_its_rows(tmp_path, db):
+    path = write_xlsx(
+        tmp_path / "p.xlsx", [["园区名称", "年度", GDP], ["新园区", 2024, 5], ["新园区", 2025, 6], ["旧园区", 2025, 7]]
+    )
+    prepared = prepare_import(PeerYearImporter(), path)
+    assert run_import(
+        PeerYearImporter(), write_xlsx(tmp_path / "q.xlsx", [["园区名称", "年度", GDP], ["新园区", 2025, 9]])
+    ).written
+
+    report = write_import(prepared)
+
+    assert not report.written
+    created = "created by someone else after the file was read; import it again"
+    assert [(p.row, p.value, p.reason_en) for p in report.problems] == [
+        (2, "新园区 2024", created),
+        (3, "新园区 2025", created),
+    ]
+    assert list(ZoneYear.objects.filter(peer__name="新园区").values_list("year", "gdp")) == [(2025, Decimal("9.0000"))]
+    assert not PeerZone.objects.filter(name="旧园区").exists()
+
+
 def test_a_zone_import_keeps_a_field_someone_else_changed_meanwhile(tmp_path, zone_a):
     path = write_xlsx(tmp_path / "z.xlsx", [["园区代码", "园区名称", "主导产业"], ["A001", zone_a.name, "新材料"]])
     prepared = prepare_import(ZoneImporter(), path)
