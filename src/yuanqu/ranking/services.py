@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -221,6 +222,7 @@ def run_zone_evaluation(*, method: ZoneEvaluationMethod, year: int, user) -> Zon
         method_digest=method.digest,
         year=year,
         created_by=user,
+        others_visible=settings.YUANQU_RANKING_OPEN_TO_ZONES,
     )
     results = []
     for row in ranking.zones.iter_rows(named=True):

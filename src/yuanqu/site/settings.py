@@ -324,6 +324,9 @@ LOGGING = {
 # Targets: a line below its yardstick (the share of the year elapsed, or the seasonal share) is amber while it
 # reaches this part of it, red below.
 YUANQU_PACE_AMBER_SHARE = os.environ.get("YUANQU_PACE_AMBER_SHARE", "0.8")
+# Zone evaluation: whether a new run opens every zone's name, total and rank to the zone users (each run's page can
+# still open or close it); off, a zone user sees only their own zones' results.
+YUANQU_RANKING_OPEN_TO_ZONES = os.environ.get("YUANQU_RANKING_OPEN_TO_ZONES", "0").strip() == "1"
 # --- jobs: long work done by a worker (yuanqu.core.jobs) --------------------------------------------------------
 # Django's task interface (the django-tasks backport). Without YUANQU_REDIS_URL the queue is the database
 # (django-tasks-db) and `yuanqu serve` starts a worker beside the web server; with it, the queue is Redis through

@@ -150,3 +150,10 @@ def test_the_command_refuses_a_year_without_figures_in_both_languages_and_stores
         "2019 年没有园区上报的年度数据，无法评价 / No zone reported yearly figures for 2019: nothing to rank"
     )
     assert not ZoneEvaluationRun.objects.exists() and not ZoneEvaluationMethod.objects.exists()
+
+
+def test_a_new_run_opens_the_ranks_to_the_zones_only_when_the_city_set_it(three_national, city_admin, settings):
+    method = preset_zone_method(name="zones-reference")
+    assert run_zone_evaluation(method=method, year=2025, user=city_admin).others_visible is False
+    settings.YUANQU_RANKING_OPEN_TO_ZONES = True
+    assert run_zone_evaluation(method=method, year=2025, user=city_admin).others_visible is True
