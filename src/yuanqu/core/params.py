@@ -192,6 +192,10 @@ class YearField(forms.IntegerField):
         return number
 
 
+# The browser's date picker, its value written as YYYY-MM-DD: the widget of every date a form asks for.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DateField(forms.DateField):
     """A date, YYYY-MM-DD, between 1900-01-01 and 2199-12-31."""
 

@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.industry import IndustryCodeError, parse_industry_code
+from yuanqu.core.params import DATE_INPUT
 from yuanqu.enterprises.models import Enterprise, EnterpriseYear
 from yuanqu.enterprises.services import UsccError, clean_uscc
 from yuanqu.zones.models import Zone
@@ -16,9 +17,6 @@ from yuanqu.zones.models import Zone
 def reason(exc: UsccError | IndustryCodeError) -> str:
     """The reason of a code error in the language of the request."""
     return exc.reason_en if (get_language() or "").startswith("en") else exc.reason_zh
-
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class EnterpriseForm(forms.ModelForm):
@@ -41,7 +39,7 @@ class EnterpriseForm(forms.ModelForm):
             *Enterprise.KEY_FIELDS,
         ]
         widgets = {
-            "production_started_on": DATE,
+            "production_started_on": DATE_INPUT,
             "main_products": forms.Textarea(attrs={"rows": 2}),
             "business_scope": forms.Textarea(attrs={"rows": 3}),
         }

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yuanqu.analytics.land_status import STATUSES
 from yuanqu.core.filtersets import NumberFilter, SearchFilter, ZoneFilter, ZoneScopedFilterSet
+from yuanqu.core.params import DATE_INPUT
 from yuanqu.core.queries import filter_by_ids
 from yuanqu.land.models import EnterpriseLand, Parcel
 from yuanqu.land.status import ids_with_status, status_label
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def status_choices() -> list[tuple[str, str]]:
@@ -44,7 +42,7 @@ class ParcelFilterSet(ZoneScopedFilterSet):
     as_of = django_filters.DateFilter(
         method="keep",
         label=_("认定日期"),
-        widget=DATE,
+        widget=DATE_INPUT,
         help_text="土地状态的认定日期 / as-of date of the status filter",
     )
 

@@ -16,8 +16,6 @@ from yuanqu.core import params
 from yuanqu.land.models import Parcel
 from yuanqu.zones.models import Zone
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class LedgerFilterForm(forms.Form):
     """The land ledger's zone (one of the user's, with its sub-parks) and as-of date (today by default)."""
@@ -25,7 +23,7 @@ class LedgerFilterForm(forms.Form):
     zone = params.ModelIdChoiceField(
         label=_("园区"), queryset=Zone.objects.none(), required=False, empty_label=_("全部园区")
     )
-    as_of = params.DateField(label=_("认定日期"), required=False, widget=DATE)
+    as_of = params.DateField(label=_("认定日期"), required=False, widget=params.DATE_INPUT)
 
     def __init__(self, data=None, *, user):
         super().__init__(data)
@@ -257,7 +255,7 @@ class ParcelForm(forms.ModelForm):
             "land_price",
             "revitalised_on",
         ]
-        widgets = {name: DATE for name in Parcel.DATE_FIELDS}
+        widgets = {name: params.DATE_INPUT for name in Parcel.DATE_FIELDS}
 
     # What has happened already; the agreed start may lie ahead.
     PAST_DATES = ("approved_on", "supplied_on", "started_on", "completed_on", "halted_since", "revitalised_on")

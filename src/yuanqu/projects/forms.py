@@ -13,12 +13,10 @@ from yuanqu.land.models import Parcel
 from yuanqu.projects.models import STAGE_ORDER, Agreement, Project, Stage, stage_rank
 from yuanqu.zones.models import Zone
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class AdvanceStageForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("新阶段"), choices=Stage.choices)
-    on = params.DateField(label=_("日期"), widget=DATE)
+    on = params.DateField(label=_("日期"), widget=params.DATE_INPUT)
     reason = forms.CharField(
         label=_("原因"),
         required=False,
@@ -127,7 +125,10 @@ class ProjectForm(forms.ModelForm):
         label=_("行业代码"), required=False, max_length=8, help_text=_("GB/T 4754-2017，如 3841 或 C3841")
     )
     lead_on = forms.DateField(
-        label=_("线索日期"), required=False, widget=DATE, help_text=_("收到线索的日期，进度从这一天开始；默认今天")
+        label=_("线索日期"),
+        required=False,
+        widget=params.DATE_INPUT,
+        help_text=_("收到线索的日期，进度从这一天开始；默认今天"),
     )
 
     class Meta:
@@ -276,7 +277,7 @@ class AgreementForm(forms.ModelForm):
             "output_per_mu",
             "tax_per_mu",
         ]
-        widgets = {name: DATE for name in ("signed_on", "start_by", "production_by")}
+        widgets = {name: params.DATE_INPUT for name in ("signed_on", "start_by", "production_by")}
 
     def clean(self):
         data = super().clean()
@@ -351,6 +352,6 @@ class AlertResponseForm(forms.Form):
         choices=[("acknowledged", _("已知悉")), ("snoozed", _("暂缓")), ("reopen", _("重新打开"))],
         widget=forms.HiddenInput,
     )
-    until = forms.DateField(label=_("暂缓至"), required=False, widget=DATE)
+    until = forms.DateField(label=_("暂缓至"), required=False, widget=params.DATE_INPUT)
     reason = forms.CharField(label=_("原因"), required=False, max_length=1000)
     next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yuanqu.core.params import DATE_INPUT
 from yuanqu.enterprises.models import Enterprise
 from yuanqu.service.models import (
     EnterpriseOfficial,
@@ -19,8 +20,6 @@ from yuanqu.service.models import (
 )
 from yuanqu.service.selectors import colleagues
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
 
 class ServiceRequestForm(forms.ModelForm):
     """A request as it is received (受理); the enterprise list holds only enterprises the user may change."""
@@ -28,7 +27,7 @@ class ServiceRequestForm(forms.ModelForm):
     class Meta:
         model = ServiceRequest
         fields = ["enterprise", "received_on", "channel", "kind", "category", "content", "unit", "number"]
-        widgets = {"received_on": DATE, "content": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"received_on": DATE_INPUT, "content": forms.Textarea(attrs={"rows": 4})}
         help_texts = {"number": _("留空则自动编号"), "unit": _("可在派单时填写")}
 
     def __init__(self, *args, user, **kwargs):
@@ -44,7 +43,7 @@ class StepForm(forms.Form):
     """The next step of a request: which one, on which day, with what (unit, reply, rating, extension)."""
 
     action = forms.ChoiceField(label=_("环节"))
-    on = forms.DateField(label=_("日期"), widget=DATE)
+    on = forms.DateField(label=_("日期"), widget=DATE_INPUT)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     unit = forms.CharField(label=_("承办单位"), required=False, max_length=100)
     satisfaction = forms.TypedChoiceField(
@@ -70,7 +69,7 @@ class VisitForm(forms.ModelForm):
     class Meta:
         model = Visit
         fields = ["enterprise", "state", "visited_on", "official", "agency", "companions", "findings", "reason"]
-        widgets = {"visited_on": DATE, "findings": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"visited_on": DATE_INPUT, "findings": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +88,7 @@ class OfficialForm(forms.ModelForm):
     class Meta:
         model = EnterpriseOfficial
         fields = ["official", "role", "since"]
-        widgets = {"since": DATE}
+        widgets = {"since": DATE_INPUT}
 
     def __init__(self, *args, user, enterprise, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +134,7 @@ class MeasureForm(forms.ModelForm):
     class Meta:
         model = PlanMeasure
         fields = ["content", "owner", "due_on", "state"]
-        widgets = {"due_on": DATE}
+        widgets = {"due_on": DATE_INPUT}
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
