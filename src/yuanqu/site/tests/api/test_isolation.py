@@ -27,6 +27,7 @@ from yuanqu.ranking.models import ZoneMonth, ZoneYear
 from yuanqu.targets.models import ResponsibilityLetter, Target, Task
 from yuanqu.zones.models import Zone
 
+from ..routes import url_routes
 from .conftest import World, token_client
 
 ZONE_A_ROLES = ["zone_staff", "zone_admin", "leader"]
@@ -1016,21 +1017,11 @@ CITY_WIDE = {
 
 def _api_lists() -> set[str]:
     """The list URL of every API viewset in the URL map."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    found: set[str] = set()
-
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern) and getattr(pattern.callback, "actions", {}).get("get") == "list":
-                route = (prefix + str(pattern.pattern)).replace("^", "").replace("$", "")
-                if "format" not in route:
-                    found.add("/" + route)
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return {
+        route
+        for route, view in url_routes()
+        if getattr(view, "actions", {}).get("get") == "list" and "format" not in route
+    }
 
 
 def test_every_api_list_is_in_the_matrix_or_holds_nothing_of_a_zone():

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..routes import url_routes
+
 MATRIX_FILES = ("test_isolation.py", "test_isolation_more.py")
 
 # Routes outside the matrix, each with why it holds nothing of a zone.
@@ -31,21 +33,7 @@ PLACEHOLDER = r"\{[^{}\n]*\}"
 
 def page_routes() -> set[str]:
     """Every page route of the URL map, as Django writes it ("/zones/<int:pk>/")."""
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    found: set[str] = set()
-
-    def walk(patterns, prefix: str) -> None:
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                walk(pattern.url_patterns, prefix + str(pattern.pattern))
-            elif isinstance(pattern, URLPattern):
-                route = "/" + prefix + str(pattern.pattern)
-                if not route.startswith(SKIPPED_PREFIXES):
-                    found.add(route)
-
-    walk(get_resolver().url_patterns, "")
-    return found
+    return {route for route, _view in url_routes() if not route.startswith(SKIPPED_PREFIXES)}
 
 
 def route_regex(route: str) -> re.Pattern:
